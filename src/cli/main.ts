@@ -1,0 +1,173 @@
+import { parseArgs } from 'node:util';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { GitRepo } from '../core/git/repo';
+import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
+import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
+import { patternDiagnostics } from '../core/outcomes/patternCheck';
+import { Linker } from '../core/links/link';
+import { linkHistory } from '../core/links/history';
+import { allocate, Bucket } from '../core/links/allocation';
+import { renderReport, ReportFormat, REPORT_FORMATS } from '../core/report/render';
+
+const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
+
+usage:
+  outcome-lens check   [--repo DIR] [--json]                   validate outcomes.yaml and links
+  outcome-lens files   [--repo DIR] [--unlinked] [--json]       every tracked file with its outcomes
+  outcome-lens commits [--repo DIR] [--since DATE] [--until DATE] [--max-count N] [--range A..B]
+                       [--unlinked] [--json]                   commits with their links
+  outcome-lens report  [--repo DIR] [--since DATE] [--until DATE] [--bucket week|month]
+                       [--format md|json|csv|html] [--out FILE]  effort per outcome over time
+
+exit codes: 0 all good; 1 problems found (errors in outcomes.yaml, or --unlinked listed something);
+            2 usage error, no repository or no outcomes.yaml
+`;
+
+/** An expected failure: one line on stderr and an exit code, never a stack trace. */
+class CliError extends Error {
+  constructor(message: string, readonly code: number) { super(message); }
+}
+
+const OPTIONS = {
+  repo: { type: 'string' }, json: { type: 'boolean' }, unlinked: { type: 'boolean' },
+  since: { type: 'string' }, until: { type: 'string' }, 'max-count': { type: 'string' }, range: { type: 'string' },
+  format: { type: 'string' }, out: { type: 'string' }, bucket: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
+  check: ['repo', 'json'],
+  files: ['repo', 'unlinked', 'json'],
+  commits: ['repo', 'since', 'until', 'max-count', 'range', 'unlinked', 'json'],
+  report: ['repo', 'since', 'until', 'format', 'out', 'bucket'],
+};
+
+type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+
+export async function main(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(`outcome-lens: ${(e as Error).message.split('\n')[0]}\nRun 'outcome-lens --help' for usage.`);
+    return 2;
+  }
+  const v = parsed.values as Values;
+  const [cmd, ...extra] = parsed.positionals;
+  if (v.help || cmd === 'help') { out(USAGE); return 0; }
+  if (!cmd) { err(USAGE); return 2; }
+  if (!ALLOWED[cmd]) { err(`outcome-lens: unknown command '${cmd}'\nRun 'outcome-lens --help' for usage.`); return 2; }
+  if (extra.length) { err(`outcome-lens: unexpected argument '${extra[0]}'`); return 2; }
+  for (const k of Object.keys(v) as (keyof typeof OPTIONS)[]) {
+    if (!ALLOWED[cmd].includes(k)) { err(`outcome-lens ${cmd}: option '--${k}' does not apply here\nRun 'outcome-lens --help' for usage.`); return 2; }
+  }
+  try {
+    return await run(cmd, v, out, err);
+  } catch (e) {
+    if (e instanceof CliError) { err(`outcome-lens: ${e.message}`); return e.code; }
+    if (process.env.OUTCOME_LENS_DEBUG) err(String((e as Error).stack));
+    err(`outcome-lens: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    return 2;
+  }
+}
+
+async function openRepo(v: Values): Promise<GitRepo> {
+  const dir = path.resolve(v.repo ?? '.');
+  const repo = await GitRepo.find(dir);
+  if (!repo) throw new CliError(`not a git repository: ${dir}`, 2);
+  return repo;
+}
+
+/** outcomes.yaml for commands that need a usable map: errors are printed and end the command. */
+async function usableMap(repo: GitRepo, err: (s: string) => void): Promise<OutcomeMap> {
+  const loaded = await loadOutcomes(repo.root);
+  if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root} (create one: see the README, or run the extension's "Create outcomes.yaml")`, 2);
+  for (const d of loaded.result.diagnostics) if (d.severity === 'error') err(formatDiagnostic(OUTCOMES_FILE, d));
+  if (!loaded.result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
+  return loaded.result.map;
+}
+
+function maxCount(v: Values): number | undefined {
+  if (v['max-count'] === undefined) return undefined;
+  if (!/^\d+$/.test(v['max-count'])) throw new CliError(`--max-count must be a whole number, not '${v['max-count']}'`, 2);
+  return Number(v['max-count']);
+}
+
+function checkDate(name: string, s: string | undefined): string | undefined {
+  // git accepts many date forms ("2 weeks ago"); refuse only what git would read as an option.
+  if (s !== undefined && (s === '' || s.startsWith('-'))) throw new CliError(`--${name} needs a date, not '${s}'`, 2);
+  return s;
+}
+
+async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const repo = await openRepo(v);
+  if (cmd === 'check') {
+    const loaded = await loadOutcomes(repo.root);
+    if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root}`, 2);
+    const diags = [...loaded.result.diagnostics];
+    const invalid: { sha: string; ids: string[] }[] = [];
+    if (loaded.result.map) {
+      diags.push(...patternDiagnostics(loaded.result.map, await repo.trackedFiles()));
+      const linker = new Linker(loaded.result.map);
+      for (const c of await linkHistory(repo, linker, {})) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
+    }
+    diags.sort((a, b) => a.line - b.line || a.column - b.column);
+    const errors = diags.filter(d => d.severity === 'error').length;
+    if (v.json) out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2));
+    else {
+      for (const d of diags) err(formatDiagnostic(OUTCOMES_FILE, d));
+      for (const i of invalid) err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(x => JSON.stringify(x)).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
+      out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links`);
+    }
+    return errors ? 1 : 0;
+  }
+  const map = await usableMap(repo, err);
+  const linker = new Linker(map);
+  if (cmd === 'files') {
+    // git lists the index in byte order already, which is the order the contract asks for.
+    const files = (await repo.trackedFiles()).map(p => linker.file(p));
+    const shown = v.unlinked ? files.filter(f => f.status === 'unlinked') : files;
+    if (v.json) out(JSON.stringify(shown.map(f => ({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }))));
+    else out(shown.map(f => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`).join('\n'));
+    return v.unlinked && shown.length ? 1 : 0;
+  }
+  if (cmd === 'commits') {
+    const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
+    const commits = await linkHistory(repo, linker, q);
+    const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
+    if (v.json) {
+      out(JSON.stringify(shown.map(c => ({
+        sha: c.commit.sha, author: c.commit.author, email: c.commit.email, date: c.commit.date, subject: c.commit.subject,
+        links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, status: c.status,
+      }))));
+    } else {
+      out(shown.map(c => {
+        const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
+        return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${c.commit.subject}${links ? '  -> ' + links : ''}${c.invalid.length ? '  invalid: ' + c.invalid.join(',') : ''}`;
+      }).join('\n'));
+    }
+    return v.unlinked && shown.length ? 1 : 0;
+  }
+  // report
+  const format = (v.format ?? 'md') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`, 2);
+  const bucket = (v.bucket ?? 'week') as Bucket;
+  if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
+  const window = { since: checkDate('since', v.since), until: checkDate('until', v.until) };
+  const commits = await linkHistory(repo, linker, window);
+  const alloc = allocate(commits, map.outcomes.map(o => o.id), bucket, window);
+  const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
+  if (v.out) {
+    await fs.writeFile(v.out, text);
+    out(`wrote ${v.out}`);
+  } else out(text);
+  return 0;
+}
+
+if (require.main === module) {
+  // A closed pipe (`| head`) is not an error worth a stack trace.
+  process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); });
+  const write = (s: string) => { if (s) process.stdout.write(s.endsWith('\n') ? s : s + '\n'); };
+  const writeErr = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  main(process.argv.slice(2), write, writeErr).then(code => { process.exitCode = code; });
+}

@@ -1,0 +1,221 @@
+import { simpleGit, SimpleGit } from 'simple-git';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+/** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
+export const NOTES_REF = 'refs/notes/outcomes';
+
+/** One commit as read from git: only facts, no links (those depend on outcomes.yaml and are computed later). */
+export interface RawCommit {
+  sha: string;
+  parents: string[];
+  author: string;
+  email: string;
+  /** Author date, strict ISO-8601 as git prints it. */
+  date: string;
+  subject: string;
+  /** The whole message, for ticket keys. */
+  message: string;
+  /** Values of the message's trailers with the configured key, as git's `%(trailers)` reads them. */
+  trailerValues: string[];
+  /** The note under refs/notes/outcomes, if any. */
+  note: string;
+  /** Paths changed against the first parent (both sides of a rename), as git prints them with -z. */
+  files: string[];
+}
+
+export interface HistoryQuery {
+  /** `A..B`, a branch, a commit; default HEAD. */
+  range?: string;
+  since?: string;
+  until?: string;
+  maxCount?: number;
+}
+
+export class GitError extends Error {}
+
+/** Hex object names only: anything else from a user never reaches git as an argument that could be an option. */
+const SHA_RE = /^[0-9a-f]{7,64}$/;
+/** Commits per `git log --no-walk` call: bounds memory per call and lets two calls run at once on two cores. */
+const CHUNK = 2000;
+const RS = '\x1e';
+
+/**
+ * The environment git runs in: the user's, with stable C-locale messages, minus the variables simple-git's
+ * environment guard refuses (GIT_*, EDITOR, PAGER, ...): none of them may redirect what a read-only query does.
+ */
+function gitEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, val] of Object.entries(process.env)) {
+    if (val === undefined || /^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i.test(k)) continue;
+    env[k] = val;
+  }
+  env.LC_ALL = 'C';
+  return env;
+}
+
+/**
+ * git, through simple-git, with argument arrays only and output that does not depend on the user's config:
+ * -z / NUL separators, no colour, no external diff, no textconv, UTF-8, explicit --root and --no-renames.
+ */
+export class GitRepo {
+  private readonly git: SimpleGit;
+
+  constructor(readonly root: string, signal?: AbortSignal) {
+    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 2, abort: signal, trimmed: false }).env(gitEnv());
+  }
+
+  /** The repository containing `dir`, or undefined when there is none. */
+  static async find(dir: string, signal?: AbortSignal): Promise<GitRepo | undefined> {
+    try {
+      const st = await fs.stat(dir);
+      if (!st.isDirectory()) return undefined;
+    } catch {
+      return undefined;
+    }
+    try {
+      const g = simpleGit({ baseDir: dir, abort: signal }).env(gitEnv());
+      const top = (await g.raw(['rev-parse', '--show-toplevel'])).trim();
+      return top ? new GitRepo(path.resolve(top), signal) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async raw(args: string[]): Promise<string> {
+    try {
+      return await this.git.raw(args);
+    } catch (e) {
+      throw new GitError(`git ${args[0]} failed: ${String((e as Error).message ?? e).trim().split('\n')[0]}`);
+    }
+  }
+
+  /** HEAD's commit id, or undefined in a repository with no commits yet. */
+  async head(): Promise<string | undefined> {
+    try {
+      const out = await this.git.raw(['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
+      return out.trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Tracked files (the index), as `git ls-files -z` prints them. */
+  async trackedFiles(): Promise<string[]> {
+    const out = await this.raw(['-c', 'core.quotepath=off', 'ls-files', '-z', '--full-name']);
+    return out.split('\0').filter(Boolean);
+  }
+
+  async notesTip(): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', '-q', NOTES_REF])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The commits a history query selects, newest first, as `git log` lists them.
+   * User-supplied values are passed as `--opt=value` or after an end-of-options check, never as bare options.
+   */
+  async revList(q: HistoryQuery = {}): Promise<string[]> {
+    const args = ['rev-list'];
+    if (q.since) args.push(`--since=${q.since}`);
+    if (q.until) args.push(`--until=${q.until}`);
+    if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
+    const range = q.range ?? 'HEAD';
+    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
+    if (range === 'HEAD' && !(await this.head())) return [];
+    args.push(range, '--');
+    const out = await this.raw(args);
+    return out.split('\n').filter(Boolean);
+  }
+
+  /**
+   * Reads commits by id, in the order given, in chunks (two git processes at a time).
+   * `onChunk` sees each chunk as it arrives so that views can show first rows early.
+   */
+  async readCommits(shas: readonly string[], trailerKey: string, onChunk?: (c: RawCommit[]) => void, signal?: AbortSignal): Promise<RawCommit[]> {
+    for (const s of shas) if (!SHA_RE.test(s)) throw new GitError(`not a commit id: ${JSON.stringify(s)}`);
+    if (!/^[A-Za-z0-9-]+$/.test(trailerKey)) throw new GitError(`invalid trailer key ${JSON.stringify(trailerKey)}`);
+    const withNotes = !!(await this.notesTip());
+    const format = [
+      `${RS}%H`, '%P', '%aN', '%aE', '%aI', '%s',
+      `%(trailers:key=${trailerKey},valueonly,unfold)`,
+      withNotes ? '%N' : '', '%B',
+    ].join('%x00') + '%x00';
+    const chunks: string[][] = [];
+    for (let i = 0; i < shas.length; i += CHUNK) chunks.push(shas.slice(i, i + CHUNK));
+    const results: RawCommit[][] = new Array(chunks.length);
+    let next = 0;
+    // Results are delivered in order even though two chunks run at once.
+    let delivered = 0;
+    const deliver = () => {
+      while (delivered < chunks.length && results[delivered]) {
+        const ready = results[delivered++];
+        onChunk?.(ready);
+      }
+    };
+    const worker = async () => {
+      while (next < chunks.length) {
+        if (signal?.aborted) throw new GitError('cancelled');
+        const idx = next++;
+        const out = await this.raw([
+          '-c', 'log.showSignature=false', '-c', 'core.quotepath=off',
+          'log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8',
+          '--root', '--no-renames', '--diff-merges=first-parent', '--name-only', '--no-relative',
+          ...(withNotes ? ['--no-notes', `--notes=${NOTES_REF}`] : ['--no-notes']),
+          `--format=${format}`, ...chunks[idx], '--',
+        ]);
+        results[idx] = parseLog(out);
+        deliver();
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return results.flat();
+  }
+}
+
+/**
+ * Parses the output of `git log -z --format=<RS>%H%x00...%B%x00 --name-only`.
+ * Fields cannot contain NUL; file names follow after a newline, each NUL-terminated, until the next record.
+ */
+export function parseLog(out: string): RawCommit[] {
+  const commits: RawCommit[] = [];
+  let i = 0;
+  const n = out.length;
+  const field = (): string => {
+    const z = out.indexOf('\0', i);
+    const end = z === -1 ? n : z;
+    const s = out.slice(i, end);
+    i = end + 1;
+    return s;
+  };
+  while (i < n) {
+    if (out[i] !== RS) { i++; continue; }
+    i++;
+    const sha = field();
+    const parents = field();
+    const author = field();
+    const email = field();
+    const date = field();
+    const subject = field();
+    const trailers = field();
+    const note = field();
+    const message = field();
+    // -z puts a NUL after the formatted part, then "\n" before the file list (absent when no file changed).
+    if (out[i] === '\0') i++;
+    if (out[i] === '\n') i++;
+    const files: string[] = [];
+    while (i < n && out[i] !== RS) {
+      const f = field();
+      if (f) files.push(f);
+    }
+    commits.push({
+      sha, parents: parents ? parents.split(' ') : [], author, email, date, subject, message, note, files,
+      // git prints one value per line, an empty trailer as an empty line.
+      trailerValues: trailers === '' ? [] : trailers.replace(/\n$/, '').split('\n'),
+    });
+  }
+  return commits;
+}

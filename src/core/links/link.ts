@@ -1,0 +1,124 @@
+import { OutcomeMap } from '../outcomes/model';
+import { compilePatterns, PathMatcher } from '../patterns/matcher';
+import { idsFromValues, noteTrailerValues } from '../git/trailers';
+import type { RawCommit } from '../git/repo';
+
+export type Via = 'trailer' | 'note' | 'ticket' | 'area';
+/** Strongest first (DESIGN.md, "Links"). */
+export const VIA_ORDER: readonly Via[] = ['trailer', 'note', 'ticket', 'area'];
+
+export interface Link {
+  outcome: string;
+  via: Via;
+  /** What made the link: the trailer value, the ticket key, the changed file. For hovers, not for the CLI's JSON. */
+  evidence: string;
+}
+
+export type FileStatus = 'linked' | 'ignored' | 'unlinked';
+export type CommitStatus = 'linked' | 'unlinked' | 'ignored';
+
+export interface FileLink {
+  path: string;
+  outcomes: string[];
+  ignored: boolean;
+  status: FileStatus;
+}
+
+export interface CommitLink {
+  commit: RawCommit;
+  links: Link[];
+  /** Ids named by a trailer or a note that outcomes.yaml does not define. */
+  invalid: string[];
+  status: CommitStatus;
+  /** Outcome ids, each once, strongest link first. */
+  outcomes: string[];
+}
+
+/**
+ * One outcomes.yaml compiled for linking: one matcher per outcome and one for `ignore`, compiled once,
+ * and a memo of path -> outcomes, since the same paths recur in thousands of commits.
+ */
+export class Linker {
+  private readonly areaMatchers: { id: string; m: PathMatcher }[];
+  private readonly ignoreMatcher: PathMatcher;
+  private readonly ids: Set<string>;
+  private readonly ticketRe?: RegExp;
+  private readonly ticketOwner = new Map<string, string[]>();
+  private readonly memo = new Map<string, FileLink>();
+
+  constructor(readonly map: OutcomeMap) {
+    this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern)) }));
+    this.ignoreMatcher = compilePatterns(map.ignore.map(p => p.pattern));
+    this.ids = new Set(map.outcomes.map(o => o.id));
+    for (const o of map.outcomes) for (const t of o.tickets) {
+      const list = this.ticketOwner.get(t) ?? [];
+      list.push(o.id);
+      this.ticketOwner.set(t, list);
+    }
+    if (this.ticketOwner.size) {
+      // Longest prefix first so `PAY-` and `PAYX-` both match what they should; keys are case-sensitive like Jira's.
+      const prefixes = [...this.ticketOwner.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+      this.ticketRe = new RegExp(`(?<![A-Za-z0-9])(${prefixes.join('|')})[0-9]+`, 'g');
+    }
+  }
+
+  get trailerKey(): string {
+    return this.map.trailer;
+  }
+
+  /** A file's outcomes (every outcome whose areas match it) and whether `ignore` matches it. */
+  file(path: string): FileLink {
+    let f = this.memo.get(path);
+    if (!f) {
+      const outcomes = this.areaMatchers.filter(a => a.m.matches(path)).map(a => a.id);
+      const ignored = this.ignoreMatcher.matches(path);
+      f = { path, outcomes, ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+      this.memo.set(path, f);
+    }
+    return f;
+  }
+
+  /** A commit's links with their evidence, strongest first, its invalid ids, and its status. */
+  commit(c: RawCommit): CommitLink {
+    const links: Link[] = [];
+    const invalid: string[] = [];
+    const seen = new Set<string>();
+    const add = (outcome: string, via: Via, evidence: string) => {
+      const k = `${via}\0${outcome}`;
+      if (seen.has(k)) return;
+      seen.add(k);
+      links.push({ outcome, via, evidence });
+    };
+    for (const id of idsFromValues(c.trailerValues)) {
+      if (this.ids.has(id)) add(id, 'trailer', `${this.map.trailer}: ${id}`);
+      else if (!invalid.includes(id)) invalid.push(id);
+    }
+    if (c.note) {
+      for (const id of idsFromValues(noteTrailerValues(c.note, this.map.trailer))) {
+        if (this.ids.has(id)) add(id, 'note', `note ${this.map.trailer}: ${id}`);
+        else if (!invalid.includes(id)) invalid.push(id);
+      }
+    }
+    if (this.ticketRe) {
+      this.ticketRe.lastIndex = 0;
+      for (const m of c.message.matchAll(this.ticketRe)) {
+        for (const id of this.ticketOwner.get(m[1]) ?? []) add(id, 'ticket', m[0]);
+      }
+    }
+    let anyNotIgnored = false;
+    for (const p of c.files) {
+      const f = this.file(p);
+      for (const id of f.outcomes) add(id, 'area', p);
+      if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
+    }
+    links.sort((a, b) => VIA_ORDER.indexOf(a.via) - VIA_ORDER.indexOf(b.via));
+    const outcomes: string[] = [];
+    for (const l of links) if (!outcomes.includes(l.outcome)) outcomes.push(l.outcome);
+    const status: CommitStatus = links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored';
+    return { commit: c, links, invalid, status, outcomes };
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

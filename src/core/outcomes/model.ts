@@ -1,0 +1,73 @@
+/** Shared data types for outcomes.yaml (file format v1, see DESIGN.md). */
+
+export type Severity = 'error' | 'warning';
+
+/** A problem in outcomes.yaml. Lines and columns are 1-based; the end is exclusive. */
+export interface Diagnostic {
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** A location in outcomes.yaml (1-based line and column, exclusive end). */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export const STATUSES = ['proposed', 'active', 'achieved', 'dropped'] as const;
+export type OutcomeStatus = (typeof STATUSES)[number];
+
+export interface KeyResult {
+  name: string;
+  baseline?: string;
+  target?: string;
+  current?: string;
+}
+
+/** A pattern as written, with where it was written (for diagnostics and "reveal"). */
+export interface PatternEntry {
+  pattern: string;
+  range: SourceRange;
+}
+
+export interface Outcome {
+  id: string;
+  title: string;
+  description?: string;
+  owner?: string;
+  status: OutcomeStatus;
+  link?: string;
+  metrics: KeyResult[];
+  areas: PatternEntry[];
+  tickets: string[];
+  /** The `- id: ...` item, for reveal and CodeLens. */
+  range: SourceRange;
+  idRange: SourceRange;
+  /** The `areas:` sequence, or the item when there is none (where "Link to Outcome" inserts). */
+  areasRange?: SourceRange;
+}
+
+/** A usable outcomes.yaml: only produced when the file has no errors. */
+export interface OutcomeMap {
+  version: 1;
+  trailer: string;
+  ignore: PatternEntry[];
+  outcomes: Outcome[];
+}
+
+export interface ParseResult {
+  /** Undefined when the file has errors (the caller keeps its last good map). */
+  map?: OutcomeMap;
+  diagnostics: Diagnostic[];
+}
+
+/** `outcomes.yaml:12:7: error: message`, the one format the CLI and CI logs use. */
+export function formatDiagnostic(file: string, d: Diagnostic): string {
+  return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+}

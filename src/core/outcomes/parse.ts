@@ -1,0 +1,349 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Pair, Scalar, YAMLMap } from 'yaml';
+import type { Document, Node } from 'yaml';
+import {
+  Diagnostic, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+} from './model';
+
+/** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
+export const MAX_BYTES = 1024 * 1024;
+/** Alias expansion budget: an alias bomb ("billion laughs") is refused, not expanded. */
+const MAX_ALIAS_VISITS = 10_000;
+export const ID_RE = /^[a-z0-9._-]+$/;
+export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
+
+const TOP_KEYS = ['version', 'trailer', 'ignore', 'outcomes'];
+const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'metrics', 'areas', 'tickets'];
+const METRIC_KEYS = ['name', 'baseline', 'target', 'current'];
+
+/**
+ * Parses and validates outcomes.yaml text (or raw bytes, so that non-UTF-8 input is reported, not mangled).
+ * Never throws: every problem, including YAML syntax errors, becomes a located diagnostic.
+ */
+export function parseOutcomes(input: string | Uint8Array): ParseResult {
+  let text: string;
+  if (typeof input === 'string') {
+    text = input;
+  } else {
+    if (input.byteLength > MAX_BYTES) return tooBig(input.byteLength);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch {
+      return { diagnostics: [at(badUtf8Position(input), 'error', 'the file is not valid UTF-8; save it as UTF-8')] };
+    }
+  }
+  if (text.length > MAX_BYTES) return tooBig(text.length);
+  // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
+  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const lc = new LineCounter();
+  const v = new Validator(lc, bom);
+  try {
+    return v.run(text);
+  } catch (e) {
+    // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
+    const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
+    return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg)] };
+  }
+}
+
+function tooBig(n: number): ParseResult {
+  return { diagnostics: [at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`)] };
+}
+
+function at(p: { line: number; column: number }, severity: Severity, message: string): Diagnostic {
+  return { severity, message, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 };
+}
+
+function badUtf8Position(bytes: Uint8Array): { line: number; column: number } {
+  // Decode prefix by prefix is quadratic; instead find the first byte the strict decoder rejects by a streaming scan.
+  let line = 1, col = 1, i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0 || i + len > bytes.length) break;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(i, i + len));
+    } catch {
+      break;
+    }
+    if (b === 0x0a) { line++; col = 1; } else col++;
+    i += len;
+  }
+  return { line, column: col };
+}
+
+class Validator {
+  readonly diags: Diagnostic[] = [];
+  private aliasVisits = 0;
+  private text = '';
+
+  constructor(private readonly lc: LineCounter, private readonly bom: number) {}
+
+  run(text: string): ParseResult {
+    this.text = text;
+    const doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+    this.doc = doc;
+    for (const e of doc.errors) {
+      const [start, end] = e.pos;
+      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping` : cleanYamlMessage(e.message);
+      this.diags.push({ severity: 'error', message: msg, ...this.span(start, end) });
+    }
+    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]) });
+    if (doc.errors.length) return { diagnostics: this.diags };
+    const root = doc.contents as Node | null;
+    if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
+      this.error({ line: 1, column: 1, endLine: 1, endColumn: 1 }, 'the file is empty; it needs at least `version: 1` and `outcomes:`');
+      return { diagnostics: this.diags };
+    }
+    const top = this.deref(root);
+    if (!isMap(top)) {
+      this.error(this.range(root), 'outcomes.yaml must be a mapping with `version` and `outcomes` keys');
+      return { diagnostics: this.diags };
+    }
+    let map: OutcomeMap;
+    try {
+      map = this.topLevel(top);
+    } catch (e) {
+      if (!(e instanceof AliasBomb)) throw e;
+      this.error({ line: 1, column: 1, endLine: 1, endColumn: 2 }, 'the file expands too many aliases (`*name`); write the lists out instead');
+      return { diagnostics: this.diags };
+    }
+    const hasErrors = this.diags.some(d => d.severity === 'error');
+    return { map: hasErrors ? undefined : map, diagnostics: this.diags };
+  }
+
+  private topLevel(top: YAMLMap): OutcomeMap {
+    const keys = this.keys(top, TOP_KEYS, 'top level');
+    const map: OutcomeMap = { version: 1, trailer: 'Outcome', ignore: [], outcomes: [] };
+    const version = keys.get('version');
+    if (!version) this.error(this.range(top, true), 'missing `version: 1` (the file format version)');
+    else {
+      const v = this.deref(version.value);
+      if (!isScalar(v) || v.value !== 1) this.error(this.range(version.value ?? version.key), 'version must be the integer 1 (`version: 1`)');
+    }
+    const trailer = keys.get('trailer');
+    if (trailer) {
+      const s = this.string(trailer, 'trailer');
+      if (s !== undefined) {
+        if (!TRAILER_KEY_RE.test(s)) this.error(this.range(trailer.value), 'trailer must be a git trailer key: letters, digits and `-` only (e.g. `Outcome`)');
+        else map.trailer = s;
+      }
+    }
+    const ignore = keys.get('ignore');
+    if (ignore) map.ignore = this.patterns(ignore, 'ignore');
+    const outcomes = keys.get('outcomes');
+    if (!outcomes) this.error(this.range(top, true), 'missing `outcomes:` (a list of outcomes; it may be empty: `outcomes: []`)');
+    else {
+      const seq = this.deref(outcomes.value);
+      if (seq === null || (isScalar(seq) && seq.value === null)) return map; // `outcomes:` with nothing yet
+      if (!isSeq(seq)) this.error(this.range(outcomes.value ?? outcomes.key), 'outcomes must be a list (`- id: ...` items)');
+      else {
+        const seen = new Set<string>();
+        for (const item of seq.items) {
+          const o = this.outcome(item as Node, seen);
+          if (o) map.outcomes.push(o);
+        }
+      }
+    }
+    return map;
+  }
+
+  private outcome(item: Node, seen: Set<string>): Outcome | undefined {
+    const node = this.deref(item);
+    if (!isMap(node)) {
+      this.error(this.range(item), 'each outcome must be a mapping with at least `id` and `title`');
+      return undefined;
+    }
+    const keys = this.keys(node, OUTCOME_KEYS, 'an outcome');
+    const range = this.range(node);
+    const idPair = keys.get('id');
+    let id: string | undefined;
+    let idRange = range;
+    if (!idPair) this.error(this.range(node, true), 'this outcome has no `id` (lower-case letters, digits, `.`, `_`, `-`)');
+    else {
+      idRange = this.range(idPair.value ?? idPair.key);
+      id = this.string(idPair, 'id');
+      if (id !== undefined) {
+        if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``);
+        else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`);
+        seen.add(id);
+      }
+    }
+    const titlePair = keys.get('title');
+    let title: string | undefined;
+    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``);
+    else {
+      title = this.string(titlePair, 'title');
+      if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty');
+    }
+    const optional = (k: string) => { const p = keys.get(k); return p ? this.string(p, k) : undefined; };
+    const description = optional('description');
+    const owner = optional('owner');
+    let status: OutcomeStatus = 'active';
+    const statusPair = keys.get('status');
+    if (statusPair) {
+      const s = this.string(statusPair, 'status');
+      if (s !== undefined) {
+        if ((STATUSES as readonly string[]).includes(s)) status = s as OutcomeStatus;
+        else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`);
+      }
+    }
+    const link = optional('link');
+    if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL');
+    const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
+    const areasPair = keys.get('areas');
+    const areas = areasPair ? this.patterns(areasPair, 'areas') : [];
+    const ticketsPair = keys.get('tickets');
+    const tickets = ticketsPair ? this.patterns(ticketsPair, 'tickets').map(t => t.pattern) : [];
+    if (!areas.length && !tickets.length && id) {
+      this.warn(idRange, `outcome ${JSON.stringify(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`);
+    }
+    if (id === undefined || title === undefined) return undefined;
+    return {
+      id, title, description, owner, status, link, metrics, areas, tickets, range, idRange,
+      areasRange: areasPair ? this.range(areasPair.value ?? areasPair.key) : undefined,
+    };
+  }
+
+  private metrics(pair: P): KeyResult[] {
+    const seq = this.deref(pair.value as Node);
+    if (seq === null || (isScalar(seq) && seq.value === null)) return [];
+    if (!isSeq(seq)) { this.error(this.range(pair.value ?? pair.key), 'metrics must be a list of `- name: ...` key results'); return []; }
+    const out: KeyResult[] = [];
+    for (const item of seq.items) {
+      const m = this.deref(item as Node);
+      if (!isMap(m)) { this.error(this.range(item as Node), 'each key result must be a mapping with a `name`'); continue; }
+      const keys = this.keys(m, METRIC_KEYS, 'a key result');
+      const namePair = keys.get('name');
+      if (!namePair) { this.error(this.range(m, true), 'this key result has no `name`'); continue; }
+      const name = this.string(namePair, 'name');
+      if (name === undefined) continue;
+      const kr: KeyResult = { name };
+      for (const k of ['baseline', 'target', 'current'] as const) {
+        const p = keys.get(k);
+        if (p) { const v = this.scalarText(p, k); if (v !== undefined) kr[k] = v; }
+      }
+      out.push(kr);
+    }
+    return out;
+  }
+
+  private patterns(pair: P, what: string): PatternEntry[] {
+    const seq = this.deref(pair.value as Node);
+    if (seq === null || (isScalar(seq) && seq.value === null)) return [];
+    if (!isSeq(seq)) {
+      this.error(this.range(pair.value ?? pair.key), `${what} must be a list of strings (\`- ...\` items)`);
+      return [];
+    }
+    const out: PatternEntry[] = [];
+    for (const item of seq.items) {
+      const n = this.deref(item as Node);
+      const r = this.range(item as Node);
+      if (!isScalar(n) || typeof n.value !== 'string') {
+        if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean')) out.push({ pattern: String(n.source ?? n.value), range: r });
+        else this.error(r, `each entry of ${what} must be a string${what === 'tickets' ? ' (a ticket-key prefix such as `PAY-`)' : ' (a path pattern)'}`);
+        continue;
+      }
+      if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`); continue; }
+      out.push({ pattern: n.value, range: r });
+    }
+    return out;
+  }
+
+  /** Collects a mapping's keys, warns on unknown ones; duplicates are already errors from the parser. */
+  private keys(m: YAMLMap, known: string[], where: string): Map<string, P> {
+    const out = new Map<string, P>();
+    for (const pair of m.items) {
+      const k = this.deref(pair.key as Node);
+      if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
+        this.error(this.range(pair.key as Node), `keys must be plain names (in ${where})`);
+        continue;
+      }
+      const name = String(k.value);
+      if (!known.includes(name)) {
+        this.warn(this.range(pair.key as Node), `unknown key ${JSON.stringify(name)} in ${where} (ignored); known keys: ${known.join(', ')}`);
+        continue;
+      }
+      if (!out.has(name)) out.set(name, pair as P);
+    }
+    return out;
+  }
+
+  private string(pair: P, key: string): string | undefined {
+    const n = this.deref(pair.value as Node);
+    if (isScalar(n) && typeof n.value === 'string') return n.value;
+    if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean') && key !== 'id' && key !== 'status' && key !== 'link' && key !== 'trailer') {
+      return String(n.source ?? n.value);
+    }
+    if (isScalar(n) && typeof n.value === 'number' && key === 'id') {
+      this.error(this.range(pair.value as Node), `id must be a string; quote it: id: "${n.source ?? n.value}"`);
+      return undefined;
+    }
+    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a string`);
+    return undefined;
+  }
+
+  /** A metric value as written (`3.10` stays `3.10`, `4%` stays `4%`). */
+  private scalarText(pair: P, key: string): string | undefined {
+    const n = this.deref(pair.value as Node);
+    if (isScalar(n) && n.value !== null && typeof n.value !== 'object') {
+      return typeof n.value === 'string' ? n.value : String((n as Scalar).source ?? n.value);
+    }
+    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a number or a short text such as \`4%\``);
+    return undefined;
+  }
+
+  private deref(n: Node | null | undefined): Node | null {
+    let cur = n ?? null;
+    while (cur && isAlias(cur)) {
+      if (++this.aliasVisits > MAX_ALIAS_VISITS) throw new AliasBomb();
+      cur = (cur.resolve(this.doc!) as Node | undefined) ?? null;
+    }
+    if (cur && (isMap(cur) || isSeq(cur)) && ++this.aliasVisits > MAX_ALIAS_VISITS * 10) throw new AliasBomb();
+    return cur;
+  }
+  private doc?: Document;
+
+  private range(n: Node | null | undefined, startOnly = false): SourceRange {
+    const r = (n as { range?: [number, number, number] } | null)?.range;
+    if (!r) return { line: 1, column: 1, endLine: 1, endColumn: 2 };
+    return this.span(r[0], startOnly ? r[0] + 1 : Math.max(r[1], r[0] + 1));
+  }
+
+  private span(start: number, end: number): SourceRange {
+    const s = this.lc.linePos(start);
+    // Never end past the line the value starts on when it spans lines: a squiggle over a whole block is noise.
+    const e = this.lc.linePos(Math.min(end, this.text.length));
+    const shift = (line: number, col: number) => (line === 1 ? Math.max(1, col - this.bom) : col);
+    const endSame = e.line > s.line ? { line: s.line, col: lineEndCol(this.text, start, s.col) } : e;
+    return { line: s.line, column: shift(s.line, s.col), endLine: endSame.line, endColumn: Math.max(shift(endSame.line, endSame.col), shift(s.line, s.col) + 1) };
+  }
+
+  private error(r: SourceRange, message: string) { this.diags.push({ severity: 'error', message, ...r }); }
+  private warn(r: SourceRange, message: string) { this.diags.push({ severity: 'warning', message, ...r }); }
+}
+
+type P = Pair<Node, Node>;
+
+class AliasBomb extends Error {
+  constructor() { super('too many aliases'); }
+}
+
+function lineEndCol(text: string, start: number, startCol: number): number {
+  let i = start;
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return startCol + (i - start);
+}
+
+function cleanYamlMessage(m: string): string {
+  // The yaml library appends " at line L, column C" plus a code excerpt; we already locate the problem.
+  return m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

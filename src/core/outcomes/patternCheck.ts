@@ -1,0 +1,39 @@
+import { Diagnostic, OutcomeMap, PatternEntry } from './model';
+import { compilePatterns } from '../patterns/matcher';
+
+/**
+ * Warnings that need the tracked files: a pattern that matches none of them, and a pattern that
+ * adds nothing to the ones above it in the same list (it is shadowed). Negations are left alone:
+ * they only ever take files away.
+ */
+export function patternDiagnostics(map: OutcomeMap, files: readonly string[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const check = (list: PatternEntry[], where: string) => {
+    let before = new Set<string>();
+    for (let i = 0; i < list.length; i++) {
+      const p = list[i];
+      if (p.pattern.startsWith('!') || p.pattern.startsWith('#')) {
+        if (p.pattern.startsWith('#')) warn(p, `${JSON.stringify(p.pattern)} is a comment in .gitignore syntax and matches nothing; write \\# for a literal #`);
+        before = matched(list.slice(0, i + 1), files);
+        continue;
+      }
+      const alone = compilePatterns([p.pattern]);
+      if (!files.some(f => alone.matches(f))) {
+        warn(p, `${JSON.stringify(p.pattern)} in ${where} matches no tracked file`);
+        continue;
+      }
+      const after = matched(list.slice(0, i + 1), files);
+      if (after.size === before.size) warn(p, `${JSON.stringify(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`);
+      before = after;
+    }
+  };
+  const warn = (p: PatternEntry, message: string) => out.push({ severity: 'warning', message, ...p.range });
+  check(map.ignore, 'ignore');
+  for (const o of map.outcomes) check(o.areas, `the areas of "${o.id}"`);
+  return out;
+}
+
+function matched(list: PatternEntry[], files: readonly string[]): Set<string> {
+  const m = compilePatterns(list.map(p => p.pattern));
+  return new Set(files.filter(f => m.matches(f)));
+}

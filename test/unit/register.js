@@ -1,0 +1,19 @@
+// Lets mocha load the TypeScript tests directly: esbuild transpiles each .ts file on require (no type-check here;
+// `npm run lint` type-checks). Also isolates git from the developer's own configuration.
+const { transformSync } = require('esbuild');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+    loader: 'ts', format: 'cjs', sourcefile: filename, sourcemap: 'inline', target: 'node20',
+  });
+  module._compile(code, filename);
+};
+
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-home-'));
+process.env.HOME = home;
+process.env.XDG_CONFIG_HOME = path.join(home, '.config');
+process.env.GIT_CONFIG_NOSYSTEM = '1';
+process.env.TZ = 'UTC';
