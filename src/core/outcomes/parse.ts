@@ -37,12 +37,30 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   const lc = new LineCounter();
   const v = new Validator(lc, bom);
   try {
-    return v.run(text);
+    const r = v.run(text);
+    return { ...r, diagnostics: bounded(r.diagnostics) };
   } catch (e) {
     // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
     const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
     return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg)] };
   }
+}
+
+/** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
+const MAX_DIAGNOSTICS = 100;
+function bounded(diags: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const d of diags) {
+    const k = `${d.severity}\0${d.line}\0${d.column}\0${d.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(d);
+  }
+  if (out.length <= MAX_DIAGNOSTICS) return out;
+  const rest = out.length - MAX_DIAGNOSTICS;
+  const last = out[MAX_DIAGNOSTICS - 1];
+  return [...out.slice(0, MAX_DIAGNOSTICS), { ...last, severity: 'error', message: `${rest} more problem(s) not shown; fix the ones above first` }];
 }
 
 function tooBig(n: number): ParseResult {

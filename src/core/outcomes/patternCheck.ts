@@ -12,9 +12,17 @@ export function patternDiagnostics(map: OutcomeMap, files: readonly string[]): D
     let before = new Set<string>();
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      if (p.pattern.startsWith('!') || p.pattern.startsWith('#')) {
-        if (p.pattern.startsWith('#')) warn(p, `${JSON.stringify(p.pattern)} is a comment in .gitignore syntax and matches nothing; write \\# for a literal #`);
-        before = matched(list.slice(0, i + 1), files);
+      if (p.pattern.startsWith('#')) {
+        warn(p, `${JSON.stringify(p.pattern)} is a comment in .gitignore syntax and matches nothing; write \\# for a literal #`);
+        continue;
+      }
+      if (p.pattern.startsWith('!')) {
+        const after = matched(list.slice(0, i + 1), files);
+        if (after.size === before.size && before.size > 0) {
+          const hint = p.pattern.endsWith('/') ? `; in .gitignore syntax \`${p.pattern}\` does not un-match files that a file pattern above matched: write \`${p.pattern}**\`` : '';
+          warn(p, `${JSON.stringify(p.pattern)} in ${where} has no effect${hint}`);
+        }
+        before = after;
         continue;
       }
       const alone = compilePatterns([p.pattern]);

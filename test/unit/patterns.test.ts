@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { compilePatterns } from '../../src/core/patterns/matcher';
+
+// git is the reference: for each generated pattern list, `git ls-files -c -i --exclude-from=FILE` lists the
+// tracked files the list matches; our compiled matcher must say exactly the same for every tracked file.
+const SEGMENTS = ['a', 'b', 'src', 'x y', 'ü', '#hash', '!bang', '[id]', '-dash', 'a.ts', 'b.js', 'c.md', '.hidden', 'foo bar.txt', 'é.ts', 'ab', 'A'];
+const PATTERN_SEGMENTS = ['a', 'b', 'src', '*', '**', '?', '*.ts', 'x y', 'ü', '\\#hash', '\\!bang', '[id]', '\\[id\\]', '-dash', '[ab]', '[!a]*', 'a*', '*.md', '.hidden', 'foo*', '?b', 'A', '[a-c]*', '*.[tj]s'];
+
+function rng(seed: number) {
+  let s = seed >>> 0 || 1;
+  return () => { s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0; return s / 4294967296; };
+}
+
+describe('patterns have exactly .gitignore semantics (compared with git)', function () {
+  const rnd = rng(20261126);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  let repo: TempRepo;
+  let files: string[];
+
+  before(() => {
+    repo = new TempRepo();
+    const set = new Set<string>();
+    while (set.size < 90) set.add(Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => pick(SEGMENTS)).join('/'));
+    files = [...set].filter(f => ![...set].some(g => g.startsWith(f + '/'))); // a path cannot be a file and a folder
+    for (const f of files) repo.write(f, 'x\n');
+    repo.commit('files\n');
+    files = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+  });
+  after(() => repo.rm());
+
+  const makePattern = () => {
+    let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(PATTERN_SEGMENTS)).join('/');
+    if (rnd() < 0.3) p = '/' + p;
+    if (rnd() < 0.3) p += '/';
+    if (rnd() < 0.25) p = '!' + p;
+    return p;
+  };
+
+  it('agrees with git on at least 2,000 (pattern list, path) cases', () => {
+    let cases = 0, matched = 0;
+    const disagreements: string[] = [];
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    for (let i = 0; i < 60; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, makePattern);
+      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const m = compilePatterns(patterns);
+      for (const f of files) {
+        cases++;
+        const ours = m.matches(f);
+        if (ours) matched++;
+        if (ours !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${ours}`);
+      }
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(cases >= 2000, `${cases} cases`);
+    assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
+  });
+
+  it('handles the rules DESIGN.md names', () => {
+    const m = (ps: string[], p: string) => compilePatterns(ps).matches(p);
+    assert.equal(m(['services/checkout/'], 'services/checkout/a/b.ts'), true, 'trailing / matches everything under');
+    assert.equal(m(['checkout/'], 'services/checkout/a.ts'), true, 'unanchored directory');
+    assert.equal(m(['/checkout/'], 'services/checkout/a.ts'), false, 'leading / anchors');
+    assert.equal(m(['a/b'], 'x/a/b'), false, 'a middle slash anchors');
+    assert.equal(m(['services/**/*.ts'], 'services/p/q/r.ts'), true);
+    assert.equal(m(['services/payments/**/*.ts', '!services/payments/legacy/**'], 'services/payments/legacy/x.ts'), false, 'negation');
+    // git's rule, surprising but exact: a negated directory pattern does not un-match files a file pattern matched
+    assert.equal(m(['services/payments/**/*.ts', '!services/payments/legacy/'], 'services/payments/legacy/x.ts'), true, '!dir/ vs file patterns');
+    assert.equal(m(['services/', '!services/legacy/'], 'services/legacy/x.ts'), true, 'no re-inclusion under an excluded directory');
+    assert.equal(m(['vendor/', '!vendor/keep.js'], 'vendor/keep.js'), true, 'a file cannot be re-included when its directory is excluded');
+    assert.equal(m(['*.LOCK'], 'yarn.lock'), false, 'case-sensitive like git on Linux');
+    assert.equal(m(['?'], 'ü'), false, '? matches one byte, as in git');
+    assert.equal(m([], 'a'), false);
+  });
+});
