@@ -1,0 +1,161 @@
+import * as assert from 'node:assert/strict';
+import { TempRepo } from './helpers/repo';
+import { GitRepo } from '../../src/core/git/repo';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { Linker } from '../../src/core/links/link';
+import { linkHistory } from '../../src/core/links/history';
+import { allocate, bucketStart, IGNORED, UNLINKED } from '../../src/core/links/allocation';
+
+const YAML = `version: 1
+ignore:
+  - vendor/
+  - "*.lock"
+outcomes:
+  - id: checkout
+    title: Checkout
+    areas: [services/checkout/]
+    tickets: [PAY-]
+  - id: search
+    title: Search
+    areas: [services/search/]
+  - id: growth
+    title: Growth
+    tickets: [GRO-]
+`;
+
+describe('history and links on a real repository', function () {
+  let repo: TempRepo;
+  const sha: Record<string, string> = {};
+  let linker: Linker;
+
+  before(() => {
+    repo = new TempRepo();
+    repo.write('outcomes.yaml', YAML).write('README.md');
+    sha.root = repo.commit('Initial commit\n');                                                    // README + outcomes.yaml: unlinked
+    sha.area = repo.write('services/checkout/pay.ts').commit('Add pay\n');                        // area -> checkout
+    sha.trailer = repo.write('docs/x.md').commit('Docs\n\nOutcome: search, nope\n');             // trailer search, invalid nope
+    sha.ticket = repo.write('web/a.ts').commit('Fix PAY-12 and xGRO-3 and GRO-7\n');              // tickets PAY-12 (checkout), GRO-7 (growth), not xGRO-3
+    sha.ignored = repo.write('vendor/lib.js').write('yarn.lock').commit('Bump vendor\n');         // only ignored files
+    sha.both = repo.write('services/checkout/b.ts').write('services/search/c.ts').commit('Both\n'); // area -> checkout + search
+    sha.rename = (repo.git('mv', 'web/a.ts', 'services/search/a.ts'), repo.commit('Move\n'));     // rename: both paths
+    sha.empty = repo.write('tools/t.sh').commit('', { allowEmpty: true });                         // empty message, unlinked
+    repo.git('checkout', '-q', '-b', 'feature');
+    sha.feature = repo.write('services/search/f.ts').commit('Feature\n\nOutcome: search\n');
+    repo.git('checkout', '-q', 'main');
+    sha.mainSide = repo.write('libs/u.ts').commit('Util\n');
+    repo.git('merge', '-q', '--no-ff', 'feature', '-m', 'Merge feature');
+    sha.merge = repo.git('rev-parse', 'HEAD').trim();
+    sha.noted = repo.write('libs/v.ts').commit('Old work\n');
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: growth, ghost', sha.noted);
+    sha.emptyCommit = repo.commit('Nothing\n', { allowEmpty: true });
+    linker = new Linker(parseOutcomes(YAML).map!);
+  });
+  after(() => repo.rm());
+
+  const byName = async () => {
+    const links = await linkHistory(new GitRepo(repo.dir), linker, {});
+    const inv = Object.fromEntries(Object.entries(sha).map(([k, v]) => [v, k]));
+    return Object.fromEntries(links.map(l => [inv[l.commit.sha], l]));
+  };
+
+  it('reads every commit reachable from HEAD, newest first, as git log does', async () => {
+    const links = await linkHistory(new GitRepo(repo.dir), linker, {});
+    assert.deepEqual(links.map(l => l.commit.sha), repo.git('log', '--format=%H').trim().split('\n'));
+    assert.equal(links.length, 13);
+  });
+
+  it('links by area, trailer, note and ticket, strongest first, with evidence', async () => {
+    const c = await byName();
+    assert.deepEqual(c.area.links, [{ outcome: 'checkout', via: 'area', evidence: 'services/checkout/pay.ts' }]);
+    assert.deepEqual(c.trailer.links.map(l => [l.outcome, l.via]), [['search', 'trailer']]);
+    assert.deepEqual(c.trailer.invalid, ['nope']);
+    assert.deepEqual(c.ticket.links.map(l => [l.outcome, l.via, l.evidence]), [['checkout', 'ticket', 'PAY-12'], ['growth', 'ticket', 'GRO-7']]);
+    assert.deepEqual(c.noted.links.map(l => [l.outcome, l.via]), [['growth', 'note']]);
+    assert.deepEqual(c.noted.invalid, ['ghost']);
+    assert.deepEqual(c.both.outcomes, ['checkout', 'search']);
+    assert.deepEqual(c.feature.links.map(l => [l.outcome, l.via]), [['search', 'trailer'], ['search', 'area']]);
+  });
+
+  it('sets status: linked, unlinked, ignored', async () => {
+    const c = await byName();
+    assert.equal(c.root.status, 'unlinked');
+    assert.equal(c.ignored.status, 'ignored');
+    assert.equal(c.empty.status, 'unlinked');
+    assert.equal(c.empty.commit.subject, '');
+    assert.equal(c.mainSide.status, 'unlinked');
+    assert.equal(c.emptyCommit.status, 'ignored', 'a commit that changed nothing has no work to link');
+    assert.equal(c.noted.status, 'linked');
+  });
+
+  it('lists the root commit\'s files, both sides of a rename, and a merge\'s first-parent diff', async () => {
+    const c = await byName();
+    assert.deepEqual(c.root.commit.files.sort(), ['README.md', 'outcomes.yaml']);
+    assert.deepEqual(c.rename.commit.files.sort(), ['services/search/a.ts', 'web/a.ts']);
+    assert.deepEqual(c.rename.outcomes, ['search']);
+    assert.deepEqual(c.merge.commit.files, ['services/search/f.ts']);
+    assert.equal(c.merge.commit.parents.length, 2);
+    assert.deepEqual(c.merge.outcomes, ['search']);
+  });
+
+  it('honours --max-count, --since/--until and ranges', async () => {
+    const g = new GitRepo(repo.dir);
+    assert.equal((await linkHistory(g, linker, { maxCount: 3 })).length, 3);
+    const ranged = await linkHistory(g, linker, { range: `${sha.area}..${sha.both}` });
+    assert.deepEqual(ranged.map(l => l.commit.sha), [sha.both, sha.ignored, sha.ticket, sha.trailer]);
+    const since = await linkHistory(g, linker, { since: '2024-01-01T05:30:00Z' });
+    assert.ok(since.length > 0 && since.length < 13);
+    await assert.rejects(g.revList({ range: '--output=/tmp/x' }), /must not start with '-'/);
+  });
+
+  it('cancels', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(linkHistory(new GitRepo(repo.dir), linker, {}, undefined, ac.signal));
+  });
+
+  it('allocation: merges left out, split weights, unlinked and ignored, alignment share (by hand)', async () => {
+    const links = await linkHistory(new GitRepo(repo.dir), linker, {});
+    const a = allocate(links, ['checkout', 'search', 'growth'], 'month');
+    // 12 non-merge commits. linked: area(checkout 1), trailer(search 1), ticket(checkout 1/2, growth 1/2),
+    // both(checkout 1/2, search 1/2), rename(search 1), feature(search 1), noted(growth 1) = 7 commits;
+    // unlinked: root, empty, mainSide = 3; ignored: vendor bump, empty commit = 2.
+    const row = (k: string) => a.rows.find(r => r.key === k)!;
+    assert.equal(a.commits, 12);
+    assert.equal(row('checkout').commits, 2);
+    assert.equal(row('search').commits, 3.5);
+    assert.equal(row('growth').commits, 1.5);
+    assert.equal(row(UNLINKED).commits, 3);
+    assert.equal(row(IGNORED).commits, 2);
+    assert.equal(a.rows.reduce((s, r) => s + r.share, 0).toFixed(10), (1).toFixed(10));
+    assert.equal(a.alignment, 7 / 10);
+    assert.deepEqual(row('checkout').byVia, { trailer: 0, note: 0, ticket: 0.5, area: 1.5 });
+    assert.deepEqual(row('growth').byVia, { trailer: 0, note: 1, ticket: 0.5, area: 0 });
+    assert.deepEqual(a.buckets.map(b => b.start), ['2024-01-01']);
+    assert.deepEqual(a.topUnlinkedAuthors, [{ author: 'Test Author', commits: 3 }]);
+  });
+
+  it('allocation of an empty window', () => {
+    const a = allocate([], ['x'], 'week');
+    assert.equal(a.commits, 0);
+    assert.equal(a.alignment, null);
+    assert.deepEqual(a.buckets, []);
+  });
+
+  it('buckets weeks from Monday and months from the 1st, in UTC', () => {
+    assert.equal(bucketStart('2024-01-03T10:00:00+02:00', 'week'), '2024-01-01');
+    assert.equal(bucketStart('2024-01-07T23:59:00Z', 'week'), '2024-01-01');
+    assert.equal(bucketStart('2024-01-08T00:00:00Z', 'week'), '2024-01-08');
+    assert.equal(bucketStart('2024-02-29T12:00:00Z', 'month'), '2024-02-01');
+  });
+});
+
+describe('Linker.file', () => {
+  const linker = new Linker(parseOutcomes(YAML).map!);
+  it('links a file to every outcome whose areas match, whatever ignore says', () => {
+    assert.deepEqual(linker.file('services/checkout/a.ts'), { path: 'services/checkout/a.ts', outcomes: ['checkout'], ignored: false, status: 'linked' });
+    assert.deepEqual(linker.file('vendor/x.js'), { path: 'vendor/x.js', outcomes: [], ignored: true, status: 'ignored' });
+    assert.deepEqual(linker.file('libs/x.ts'), { path: 'libs/x.ts', outcomes: [], ignored: false, status: 'unlinked' });
+    assert.equal(linker.file('services/checkout/yarn.lock').status, 'linked', 'an outcome\'s explicit claim wins over ignore');
+    assert.equal(linker.file('services/checkout/yarn.lock').ignored, true);
+  });
+});
