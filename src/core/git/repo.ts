@@ -34,6 +34,9 @@ export interface HistoryQuery {
 
 export class GitError extends Error {}
 
+/** Every git process this module starts is counted, so that "no git in Restricted Mode" can be asserted. */
+export const gitProcesses = { started: 0 };
+
 /** Hex object names only: anything else from a user never reaches git as an argument that could be an option. */
 const SHA_RE = /^[0-9a-f]{7,64}$/;
 /** Commits per `git log --no-walk` call: bounds memory per call and lets two calls run at once on two cores. */
@@ -73,6 +76,7 @@ export class GitRepo {
     } catch {
       return undefined;
     }
+    gitProcesses.started++;
     try {
       const g = simpleGit({ baseDir: dir, abort: signal }).env(gitEnv());
       const top = (await g.raw(['rev-parse', '--show-toplevel'])).trim();
@@ -83,6 +87,7 @@ export class GitRepo {
   }
 
   private async raw(args: string[]): Promise<string> {
+    gitProcesses.started++;
     try {
       return await this.git.raw(args);
     } catch (e) {
@@ -92,12 +97,31 @@ export class GitRepo {
 
   /** HEAD's commit id, or undefined in a repository with no commits yet. */
   async head(): Promise<string | undefined> {
+    gitProcesses.started++;
     try {
       const out = await this.git.raw(['rev-parse', '--verify', '-q', 'HEAD^{commit}']);
       return out.trim() || undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /** The commit that last changed line `line` (1-based) of a file, all zeros when not committed yet. */
+  async blameLine(relPath: string, line: number): Promise<string | undefined> {
+    gitProcesses.started++;
+    try {
+      const out = await this.git.raw(['blame', '--porcelain', '-L', `${line},${line}`, '--', relPath]);
+      const sha = out.slice(0, out.indexOf(' '));
+      return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+    } catch {
+      return undefined; // untracked file, line past the saved end: nothing to annotate
+    }
+  }
+
+  /** `git show` of one commit, stat and patch, for a read-only diff document. */
+  async show(sha: string): Promise<string> {
+    if (!SHA_RE.test(sha)) throw new GitError(`not a commit id: ${JSON.stringify(sha)}`);
+    return this.raw(['show', '--no-color', '--no-ext-diff', '--stat', '--patch', '--format=fuller', '--encoding=UTF-8', sha, '--']);
   }
 
   /** Tracked files (the index), as `git ls-files -z` prints them. */
@@ -107,6 +131,7 @@ export class GitRepo {
   }
 
   async notesTip(): Promise<string | undefined> {
+    gitProcesses.started++;
     try {
       return (await this.git.raw(['rev-parse', '--verify', '-q', NOTES_REF])).trim() || undefined;
     } catch {

@@ -192,3 +192,36 @@ export function idsFromValues(values: readonly string[]): string[] {
 export function noteTrailerValues(note: string, key: string): string[] {
   return trailerValues('\n\n' + note, key);
 }
+
+/**
+ * The message with `key: ids` in its trailer block, keeping everything the user typed: ids already in a
+ * `key` trailer are kept (merged, each once), the `key` line(s) are replaced by one line at the end of the
+ * block, and a block is started (after a blank line) when there is none. The result's trailers, read by git,
+ * name exactly the merged ids.
+ */
+export function withTrailer(message: string, key: string, ids: readonly string[]): string {
+  const eol = message.includes('\r\n') ? '\r\n' : '\n';
+  const { start, end } = trailerBlock(message);
+  const hasBlock = start < end && parseTrailers(message).length > 0;
+  const existing = hasBlock ? idsFromValues(trailerValues(message, key)) : [];
+  const merged = [...existing, ...ids.filter(id => !existing.includes(id))];
+  if (!merged.length) return message;
+  const line = `${key}: ${merged.join(', ')}`;
+  if (!hasBlock) {
+    const body = message.replace(/[\s]+$/, '');
+    return `${body}${eol}${eol}${line}${eol}`;
+  }
+  // Drop the key's lines (and their continuation lines) from the block, then append the merged line.
+  const block = message.slice(start, end);
+  const kept: string[] = [];
+  let dropping = false;
+  for (const l of block.split('\n')) {
+    if (l === '' ) continue;
+    const sep = findSeparator(l);
+    if (sep >= 1 && !isSpace(l[0])) dropping = trimSpace(l.slice(0, sep)).toLowerCase() === key.toLowerCase();
+    else if (!isSpace(l[0])) dropping = false;
+    if (!dropping) kept.push(l.replace(/\r$/, ''));
+  }
+  kept.push(line);
+  return message.slice(0, start) + kept.join(eol) + eol + message.slice(end).replace(/^[\r\n]+/, '');
+}

@@ -122,3 +122,10 @@ export class Linker {
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Outcomes to suggest for a change: those whose areas match the changed files, most files first. */
+export function suggestOutcomes(linker: Linker, paths: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const p of paths) for (const id of linker.file(p).outcomes) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+}

@@ -1,0 +1,112 @@
+import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node } from 'yaml';
+
+/** A text insertion, as offsets into the file: enough for an undoable WorkspaceEdit that keeps comments. */
+export interface Insertion {
+  offset: number;
+  text: string;
+}
+
+/**
+ * A repository-relative path as a pattern that matches exactly it: gitignore specials escaped, anchored with
+ * a leading `/` (a bare `README.md` would match every README.md below too), a trailing `/` for a folder.
+ */
+export function patternForPath(relPath: string, isFolder: boolean): string {
+  let p = relPath.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  p = p.replace(/[*?[\]\\]/g, c => `\\${c}`);
+  p = p.replace(/ $/, '\\ ');
+  return `/${p}${isFolder ? '/' : ''}`;
+}
+
+/**
+ * Where and what to insert so that `pattern` is appended to an outcome's `areas` (or to the top-level `ignore`
+ * when `target` is 'ignore'), touching nothing else: block lists get a new `- item` line at their indentation,
+ * flow lists `[a, b]` get `, item`, a missing list is created. Returns undefined when the file cannot be read
+ * as a valid mapping or the outcome is not there.
+ */
+export function planAddPattern(text: string, target: { outcome: string } | 'ignore', pattern: string): Insertion | undefined {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  if (doc.errors.length || !isMap(doc.contents)) return undefined;
+  const item = JSON.stringify(pattern);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (target === 'ignore') {
+    const top = doc.contents as YAMLMap;
+    const pair = top.items.find(p => isScalar(p.key) && p.key.value === 'ignore');
+    if (pair) return appendTo(text, pair.value as Node | null, pair.key as Node, item, eol, 2);
+    // No ignore list yet: put one right before `outcomes:` (or at the end), at column 0.
+    const outcomes = top.items.find(p => isScalar(p.key) && p.key.value === 'outcomes');
+    const at = outcomes ? lineStart(text, (outcomes.key as Node).range![0]) : endWithNewline(text);
+    return { offset: at, text: `${at === text.length && !text.endsWith('\n') ? eol : ''}ignore:${eol}  - ${item}${eol}` };
+  }
+  const outcomesPair = (doc.contents as YAMLMap).items.find(p => isScalar(p.key) && p.key.value === 'outcomes');
+  if (!outcomesPair || !isSeq(outcomesPair.value)) return undefined;
+  const o = (outcomesPair.value as YAMLSeq).items.find(n => isMap(n) && (n as YAMLMap).items.some(p => isScalar(p.key) && p.key.value === 'id' && isScalar(p.value) && p.value.value === target.outcome)) as YAMLMap | undefined;
+  if (!o) return undefined;
+  const areas = o.items.find(p => isScalar(p.key) && p.key.value === 'areas');
+  const keyCol = columnOf(text, (o.items[0].key as Node).range![0]);
+  if (areas) return appendTo(text, areas.value as Node | null, areas.key as Node, item, eol, keyCol + 2);
+  // No areas yet: add the key after the outcome's last line, at the indentation of its keys.
+  const end = lineEndAfter(text, o.range![1] - 1);
+  const pad = ' '.repeat(keyCol);
+  return { offset: end, text: `${end === text.length && !text.endsWith('\n') ? eol : ''}${pad}areas:${eol}${pad}  - ${item}${eol}` };
+}
+
+function appendTo(text: string, list: Node | null, key: Node, item: string, eol: string, defaultIndent: number): Insertion | undefined {
+  if (isSeq(list) && (list as YAMLSeq).flow) {
+    const close = text.lastIndexOf(']', list.range![1]);
+    const empty = (list as YAMLSeq).items.length === 0;
+    return { offset: close, text: empty ? item : `, ${item}` };
+  }
+  if (isSeq(list) && list.items.length) {
+    const last = list.items[list.items.length - 1] as Node;
+    const firstStart = (list.items[0] as Node).range![0];
+    const dashCol = columnOf(text, text.lastIndexOf('-', firstStart));
+    const end = lineEndAfter(text, last.range![1] - 1);
+    return { offset: end, text: `${end === text.length && !text.endsWith('\n') ? eol : ''}${' '.repeat(dashCol)}- ${item}${eol}` };
+  }
+  if (list === null || (isScalar(list) && (list.value === null || list.value === ''))) {
+    // `areas:` with nothing after it: start a block list on the next line.
+    const end = lineEndAfter(text, key.range![1]);
+    return { offset: end, text: `${end === text.length && !text.endsWith('\n') ? eol : ''}${' '.repeat(defaultIndent)}- ${item}${eol}` };
+  }
+  return undefined;
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - lineStart(text, offset);
+}
+function lineStart(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** Offset just past the newline that ends the line containing `offset` (or the end of the text). */
+function lineEndAfter(text: string, offset: number): number {
+  const nl = text.indexOf('\n', Math.max(0, offset));
+  return nl === -1 ? text.length : nl + 1;
+}
+function endWithNewline(text: string): number {
+  return text.length;
+}
+
+/** A starting outcomes.yaml from a repository's top-level folders: one outcome to rename, every folder listed. */
+export function scaffoldOutcomes(topFolders: readonly string[], hasLockFiles: boolean): string {
+  const folders = topFolders.filter(f => !f.startsWith('.') && !['node_modules', 'vendor', 'dist', 'out', 'build'].includes(f));
+  const ignored = topFolders.filter(f => ['vendor', 'dist', 'out', 'build'].includes(f));
+  const lines = [
+    '# Outcome Lens: maps code areas to the business outcomes they serve.',
+    '# Patterns use .gitignore syntax. Tag commits with a trailer: `Outcome: <id>`.',
+    'version: 1',
+    'ignore:',
+    ...(ignored.length || hasLockFiles ? [...ignored.map(f => `  - ${JSON.stringify(f + '/')}`), ...(hasLockFiles ? ['  - "*.lock"', '  - package-lock.json'] : [])] : ['  # - vendor/']),
+    'outcomes:',
+    '  - id: first-outcome',
+    '    title: Describe the business outcome this code serves',
+    '    owner: "@team"',
+    '    status: active',
+    '    metrics:',
+    '      - { name: Key result, baseline: 0, target: 100 }',
+    '    areas:',
+    ...(folders.length ? [`      - ${JSON.stringify(folders[0] + '/')}`, ...folders.slice(1).map(f => `      # - ${JSON.stringify(f + '/')}`)] : ['      - "src/"']),
+    '',
+  ];
+  return lines.join('\n');
+}

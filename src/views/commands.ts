@@ -1,0 +1,213 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { WorkspaceIndex } from '../vscode/workspaceIndex';
+import { RepoIndex } from '../vscode/repoIndex';
+import { Log } from '../vscode/log';
+import { planAddPattern, patternForPath, scaffoldOutcomes } from '../core/outcomes/edit';
+import { OUTCOMES_FILE } from '../core/outcomes/load';
+import { suggestOutcomes } from '../core/links/link';
+import { withTrailer } from '../core/git/trailers';
+import { OutcomeNode } from './outcomesTree';
+import { UnlinkedNode } from './unlinkedTree';
+import { toRange } from './outcomesYaml';
+
+/** The parts of the built-in git extension's API we use (its typings are not published as a package). */
+interface GitExtensionRepository {
+  rootUri: vscode.Uri;
+  inputBox: { value: string };
+  state: { indexChanges: { uri: vscode.Uri }[]; workingTreeChanges: { uri: vscode.Uri }[] };
+}
+interface GitExtensionApi { repositories: GitExtensionRepository[] }
+
+async function gitExtension(): Promise<GitExtensionApi | undefined> {
+  const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitExtensionApi }>('vscode.git');
+  if (!ext) return undefined;
+  const exports = ext.isActive ? ext.exports : await ext.activate();
+  return exports.getAPI(1);
+}
+
+export const COMMIT_SCHEME = 'outcome-lens-commit';
+
+/** Read-only `git show` documents for "Show Commit". */
+export class CommitDocuments implements vscode.TextDocumentContentProvider {
+  constructor(private readonly index: WorkspaceIndex) {}
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const q = new URLSearchParams(uri.query);
+    const repo = this.index.all.find(r => r.root === q.get('root'));
+    if (!repo) return 'Repository not open.';
+    return repo.repo().show(q.get('sha') ?? '');
+  }
+}
+
+export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, refreshViews: () => void): void {
+  const reg = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await fn(...args);
+      } catch (e) {
+        log.error(`${id} failed`, e);
+        void vscode.window.showErrorMessage(`Outcome Lens: ${e instanceof Error ? e.message : String(e)}`);
+        return undefined;
+      }
+    }));
+
+  const pickRepo = async (): Promise<RepoIndex | undefined> => {
+    const active = vscode.window.activeTextEditor && index.forUri(vscode.window.activeTextEditor.document.uri);
+    if (active?.exists) return active;
+    const repos = index.withOutcomes;
+    if (repos.length <= 1) return repos[0];
+    const p = await vscode.window.showQuickPick(repos.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'Repository' });
+    return p?.r;
+  };
+
+  const pickOutcome = async (repo: RepoIndex, placeHolder: string, preferred: string[] = []): Promise<string | undefined> => {
+    const outcomes = repo.map?.outcomes ?? [];
+    const items = [...outcomes].sort((a, b) => rank(preferred, a.id) - rank(preferred, b.id))
+      .map(o => ({ label: o.title, description: o.id, detail: preferred.includes(o.id) ? 'matches this change' : undefined, id: o.id }));
+    return (await vscode.window.showQuickPick(items, { placeHolder }))?.id;
+  };
+
+  reg('outcomeLens.refresh', async () => {
+    for (const r of index.all) { r.readOutcomes(); r.invalidateHistory(); }
+    refreshViews();
+    await Promise.all(index.withOutcomes.map(r => r.refreshGit()));
+  });
+
+  reg('outcomeLens.openLink', (node?: OutcomeNode) => {
+    if (node?.kind === 'outcome' && node.outcome.link) return vscode.env.openExternal(vscode.Uri.parse(node.outcome.link));
+    return undefined;
+  });
+
+  const reveal = async (repo: RepoIndex, id: string) => {
+    const o = repo.map?.outcomes.find(x => x.id === id);
+    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+    const editor = await vscode.window.showTextDocument(doc);
+    if (o) { const r = toRange(o.idRange); editor.selection = new vscode.Selection(r.start, r.end); editor.revealRange(r, vscode.TextEditorRevealType.InCenter); }
+  };
+  reg('outcomeLens.revealInFile', (node?: OutcomeNode) => {
+    if (node?.kind === 'outcome') return reveal(node.repo, node.outcome.id);
+    return undefined;
+  });
+  reg('outcomeLens.revealOutcome', (root: string, id: string) => {
+    const repo = index.all.find(r => r.root === root);
+    return repo ? reveal(repo, id) : undefined;
+  });
+
+  reg('outcomeLens.showCommit', async (root: string, sha: string) => {
+    const uri = vscode.Uri.from({ scheme: COMMIT_SCHEME, path: `/${sha.slice(0, 10)}.diff`, query: new URLSearchParams({ root, sha }).toString() });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(doc, 'diff');
+    await vscode.window.showTextDocument(doc, { preview: true });
+  });
+
+  /** Adds a pattern through a WorkspaceEdit: undoable, and every comment in the file survives. */
+  const addPattern = async (node: UnlinkedNode | undefined, target: 'areas' | 'ignore', outcomeArg?: string) => {
+    if (!node || (node.kind !== 'folder' && node.kind !== 'file')) return undefined;
+    const repo = node.repo;
+    const rel = node.kind === 'folder' ? node.folder : node.path;
+    const pattern = patternForPath(rel, node.kind === 'folder');
+    let dest: { outcome: string } | 'ignore' = 'ignore';
+    if (target === 'areas') {
+      const id = outcomeArg ?? await pickOutcome(repo, `Link ${rel} to which outcome?`);
+      if (!id) return undefined;
+      dest = { outcome: id };
+    }
+    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+    const plan = planAddPattern(doc.getText(), dest, pattern);
+    if (!plan) throw new Error('outcomes.yaml has errors or lacks that outcome; fix it first');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(plan.offset), plan.text);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) repo.readOutcomes(doc.getText());
+    return ok;
+  };
+  reg('outcomeLens.linkToOutcome', (node?: UnlinkedNode, outcome?: string) => addPattern(node, 'areas', outcome));
+  reg('outcomeLens.ignore', (node?: UnlinkedNode) => addPattern(node, 'ignore'));
+
+  reg('outcomeLens.createOutcomesFile', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (!folder) return undefined;
+    const repo = index.all[0];
+    const root = repo?.root ?? folder.uri.fsPath;
+    const file = path.join(root, OUTCOMES_FILE);
+    if (!fs.existsSync(file)) {
+      const entries = fs.readdirSync(root, { withFileTypes: true });
+      const folders = entries.filter(e => e.isDirectory() && e.name !== '.git').map(e => e.name).sort();
+      const locks = entries.some(e => e.isFile() && /(\.lock|-lock\.json)$/.test(e.name));
+      fs.writeFileSync(file, scaffoldOutcomes(folders, locks));
+    }
+    repo?.readOutcomes();
+    await vscode.window.showTextDocument(vscode.Uri.file(file));
+    return file;
+  });
+
+  reg('outcomeLens.tagCommit', async (arg?: { ids?: string[] } | vscode.SourceControl) => {
+    const git = await gitExtension();
+    const repo = await pickRepo();
+    if (!git || !repo?.map || !repo.linker) { void vscode.window.showWarningMessage('Outcome Lens: no repository with an outcomes.yaml and the git extension'); return undefined; }
+    const gitRepo = git.repositories.find(r => r.rootUri.fsPath === repo.root) ?? git.repositories[0];
+    if (!gitRepo) return undefined;
+    const staged = gitRepo.state.indexChanges.length ? gitRepo.state.indexChanges : gitRepo.state.workingTreeChanges;
+    const rels = staged.map(c => repo.relative(c.uri)).filter((p): p is string => !!p);
+    const suggested = suggestOutcomes(repo.linker, rels);
+    let ids = arg && 'ids' in arg && Array.isArray(arg.ids) ? arg.ids : undefined;
+    if (!ids) {
+      const items = [...repo.map.outcomes].sort((a, b) => rank(suggested, a.id) - rank(suggested, b.id)).map(o => ({
+        label: o.title, description: o.id, detail: suggested.includes(o.id) ? '$(check) matches the staged files' : undefined, picked: suggested.includes(o.id), id: o.id,
+      }));
+      const picked = await vscode.window.showQuickPick(items, { canPickMany: true, placeHolder: 'Tag the commit with outcomes (staged files\' outcomes are pre-selected)' });
+      if (!picked) return undefined;
+      ids = picked.map(p => p.id);
+    }
+    gitRepo.inputBox.value = withTrailer(gitRepo.inputBox.value, repo.map.trailer, ids);
+    return gitRepo.inputBox.value;
+  });
+
+  reg('outcomeLens.toggleLineAnnotation', async () => {
+    const cfg = vscode.workspace.getConfiguration('outcomeLens');
+    await cfg.update('currentLine.enabled', !cfg.get<boolean>('currentLine.enabled', true), vscode.ConfigurationTarget.Global);
+  });
+
+  reg('outcomeLens.showFileOutcomes', async () => {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const repo = uri && index.forUri(uri);
+    const rel = uri && repo?.relative(uri);
+    if (!repo?.linker || rel === undefined) return undefined;
+    const f = repo.linker.file(rel);
+    const items = f.outcomes.map(id => ({ label: repo.map!.outcomes.find(o => o.id === id)?.title ?? id, description: id, id }));
+    if (!items.length) {
+      const choice = await vscode.window.showInformationMessage(`${rel} is ${f.status === 'ignored' ? 'ignored by outcomes.yaml' : 'linked to no outcome'}.`, 'Open outcomes.yaml');
+      if (choice) await vscode.window.showTextDocument(repo.outcomesUri);
+      return undefined;
+    }
+    const p = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Reveal which outcome?' });
+    return p ? reveal(repo, p.id) : undefined;
+  });
+
+  reg('outcomeLens.showLog', () => log.show());
+}
+
+function rank(preferred: string[], id: string): number {
+  const i = preferred.indexOf(id);
+  return i === -1 ? Number.MAX_SAFE_INTEGER : i;
+}
+
+/** Completion of outcome ids after `Outcome:` in the Source Control message box. */
+export class TrailerCompletion implements vscode.CompletionItemProvider {
+  constructor(private readonly index: WorkspaceIndex) {}
+  provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
+    const repo = this.index.withOutcomes[0];
+    if (!repo?.map) return [];
+    const before = doc.lineAt(pos.line).text.slice(0, pos.character);
+    const m = new RegExp(`^${repo.map.trailer}\\s*:\\s*(?:[^,]*,\\s*)*([a-z0-9._-]*)$`, 'i').exec(before);
+    if (!m) return [];
+    return repo.map.outcomes.map(o => {
+      const item = new vscode.CompletionItem(o.id, vscode.CompletionItemKind.EnumMember);
+      item.detail = o.title;
+      item.range = new vscode.Range(pos.translate(0, -m[1].length), pos);
+      return item;
+    });
+  }
+}
+

@@ -1,0 +1,49 @@
+import * as vscode from 'vscode';
+import { CommitLink } from '../core/links/link';
+import { RepoIndex } from '../vscode/repoIndex';
+
+/** "3 days ago": enough precision for a tree row; the tooltip has the exact date. */
+export function relativeTime(iso: string, now = Date.now()): string {
+  const t = new Date(iso).getTime();
+  if (Number.isNaN(t)) return iso;
+  const s = Math.round((now - t) / 1000);
+  const units: [number, string][] = [[31536000, 'year'], [2592000, 'month'], [604800, 'week'], [86400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [secs, name] of units) {
+    const n = Math.floor(s / secs);
+    if (n >= 1) return `${n} ${name}${n > 1 ? 's' : ''} ago`;
+  }
+  return 'just now';
+}
+
+/** A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them. */
+export function commitItem(repo: RepoIndex, link: CommitLink, description: string): vscode.TreeItem {
+  const c = link.commit;
+  const t = new vscode.TreeItem(c.subject || '(no message)', vscode.TreeItemCollapsibleState.None);
+  t.description = description;
+  t.iconPath = new vscode.ThemeIcon(link.status === 'linked' ? 'git-commit' : link.status === 'ignored' ? 'circle-outline' : 'question');
+  t.tooltip = commitMarkdown(link);
+  t.contextValue = 'commit';
+  t.command = { command: 'outcomeLens.showCommit', title: 'Show Commit', arguments: [repo.root, c.sha] };
+  return t;
+}
+
+/** Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped), no command links. */
+export function commitMarkdown(link: CommitLink, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
+  const c = link.commit;
+  // Theme icons on from the start, so appendText also escapes `$(...)` in untrusted text.
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  md.appendMarkdown('$(git-commit) ').appendText(`${c.sha.slice(0, 10)} · ${c.author} · ${new Date(c.date).toLocaleString()}`);
+  md.appendMarkdown('\n\n').appendText(c.message.trim() || '(no message)');
+  md.appendMarkdown('\n\n---\n\n');
+  if (link.links.length) {
+    for (const l of link.links) {
+      md.appendMarkdown('- ').appendText(`${outcomeTitles?.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
+    }
+  } else {
+    md.appendText(link.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
+  }
+  if (link.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${link.invalid.join(', ')} not in outcomes.yaml`);
+  return md;
+}

@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import { WorkspaceIndex } from '../vscode/workspaceIndex';
+import { Settings } from '../vscode/settings';
+
+/** Two-letter initials of an outcome id for an explorer badge: "checkout-conversion" -> "CC". */
+export function badgeFor(id: string): string {
+  const parts = id.split(/[-_.]/).filter(Boolean);
+  const s = parts.length > 1 ? parts[0][0] + parts[1][0] : id.slice(0, 2);
+  return s.toUpperCase();
+}
+
+/**
+ * Explorer badges: a linked file shows its outcome's initials in the "linked" colour, an unlinked one a dot
+ * in the "unlinked" colour (can be turned off). Needs only outcomes.yaml, never git.
+ */
+export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
+  readonly onDidChangeFileDecorations = this.emitter.event;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
+    this.subs = [
+      index.onDidChange(() => this.emitter.fire(undefined)),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.decorations')) this.emitter.fire(undefined); }),
+    ];
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== 'file' || !this.settings.badges(uri)) return undefined;
+    const repo = this.index.forUri(uri);
+    const rel = repo?.relative(uri);
+    if (!repo?.linker || rel === undefined) return undefined;
+    // Folders have no badge of their own: a file-level answer says more, and folders would need a walk.
+    if (repo.files && !repo.files.includes(rel) && repo.files.some(f => f.startsWith(rel + '/'))) return undefined;
+    const f = repo.linker.file(rel);
+    if (f.status === 'linked') {
+      const titles = f.outcomes.map(id => repo.map!.outcomes.find(o => o.id === id)?.title ?? id);
+      return { badge: f.outcomes.length > 1 ? `${f.outcomes.length}+` : badgeFor(f.outcomes[0]), tooltip: `Outcome: ${titles.join('; ')}`, color: new vscode.ThemeColor('outcomeLens.linkedForeground'), propagate: false };
+    }
+    if (f.status === 'unlinked' && this.settings.unlinkedBadges(uri)) {
+      return { badge: '◌', tooltip: 'Linked to no outcome', color: new vscode.ThemeColor('outcomeLens.unlinkedForeground'), propagate: false };
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    for (const s of this.subs) s.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { WorkspaceIndex } from '../vscode/workspaceIndex';
+import { RepoIndex } from '../vscode/repoIndex';
+import { Diagnostic } from '../core/outcomes/model';
+import { OUTCOMES_FILE } from '../core/outcomes/load';
+import { patternDiagnostics } from '../core/outcomes/patternCheck';
+import { compilePatterns } from '../core/patterns/matcher';
+import { Settings } from '../vscode/settings';
+
+const isOutcomesFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === OUTCOMES_FILE;
+
+export function toRange(d: { line: number; column: number; endLine: number; endColumn: number }): vscode.Range {
+  return new vscode.Range(d.line - 1, d.column - 1, d.endLine - 1, Math.max(d.endColumn - 1, d.column - 1));
+}
+
+/**
+ * outcomes.yaml in the editor: the core's diagnostics as you type, a CodeLens per outcome with its files and
+ * recent commits, a hover on a pattern with how many files it matches. The repository's map follows the
+ * buffer, so views relink while you type, without asking git again.
+ */
+export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('outcome-lens');
+  private readonly lensEmitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensEmitter.event;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
+    const selector: vscode.DocumentSelector = { scheme: 'file', pattern: `**/${OUTCOMES_FILE}` };
+    this.subs.push(
+      vscode.languages.registerCodeLensProvider(selector, this),
+      vscode.languages.registerHoverProvider(selector, this),
+      vscode.workspace.onDidOpenTextDocument(d => this.onEdit(d, 0)),
+      vscode.workspace.onDidChangeTextDocument(e => this.onEdit(e.document, 250)),
+      vscode.workspace.onDidCloseTextDocument(d => { if (isOutcomesFile(d) && !d.isDirty) this.publishFromIndex(d.uri); }),
+      index.onDidChange(() => { this.lensEmitter.fire(); for (const r of index.all) this.publishFromIndex(r.outcomesUri); }),
+    );
+    for (const d of vscode.workspace.textDocuments) this.onEdit(d, 0);
+    for (const r of index.all) this.publishFromIndex(r.outcomesUri);
+  }
+
+  private repoOf(doc: vscode.TextDocument): RepoIndex | undefined {
+    const repo = this.index.forUri(doc.uri);
+    return repo && repo.outcomesUri.fsPath === doc.uri.fsPath ? repo : undefined;
+  }
+
+  private onEdit(doc: vscode.TextDocument, delay: number): void {
+    if (!isOutcomesFile(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    const run = () => {
+      this.timers.delete(key);
+      const repo = this.repoOf(doc);
+      if (repo) repo.readOutcomes(doc.getText()); // fires onDidChange -> publishFromIndex
+      else this.publish(doc.uri, []); // an outcomes.yaml outside a repository root is not ours
+    };
+    if (delay) this.timers.set(key, setTimeout(run, delay));
+    else run();
+  }
+
+  private publishFromIndex(uri: vscode.Uri): void {
+    const repo = this.index.all.find(r => r.outcomesUri.fsPath === uri.fsPath);
+    if (!repo) return;
+    const diags: Diagnostic[] = [...repo.diagnostics];
+    if (repo.map && repo.files) diags.push(...patternDiagnostics(repo.map, repo.files));
+    this.publish(uri, repo.exists ? diags : []);
+  }
+
+  private publish(uri: vscode.Uri, diags: Diagnostic[]): void {
+    this.diagnostics.set(uri, diags.map(d => {
+      const v = new vscode.Diagnostic(toRange(d), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
+      v.source = 'Outcome Lens';
+      return v;
+    }));
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const repo = this.repoOf(doc);
+    if (!repo?.map || !vscode.workspace.isTrusted) return [];
+    void repo.ensureGit();
+    const days = this.settings.windowDays(doc.uri);
+    return repo.map.outcomes.map(o => {
+      let title: string;
+      if (!repo.files || !repo.commits) title = 'Outcome Lens: counting…';
+      else {
+        const m = compilePatterns(o.areas.map(a => a.pattern));
+        const files = o.areas.length ? repo.files.filter(f => m.matches(f)).length : 0;
+        const commits = repo.commits.filter(c => c.outcomes.includes(o.id)).length;
+        title = `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === 1 ? '' : 's'} in ${days} days`;
+      }
+      return new vscode.CodeLens(toRange(o.idRange), { title, command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] });
+    });
+  }
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const repo = this.repoOf(doc);
+    if (!repo?.map || !repo.files || repo.stale) return undefined;
+    const entries = [...repo.map.ignore, ...repo.map.outcomes.flatMap(o => o.areas)];
+    const e = entries.find(p => toRange(p.range).contains(pos));
+    if (!e) return undefined;
+    const m = compilePatterns([e.pattern]);
+    const matched = repo.files.filter(f => m.matches(f));
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendText(`${e.pattern} matches ${matched.length} tracked file${matched.length === 1 ? '' : 's'}`);
+    if (matched.length) md.appendMarkdown('\n\n').appendText(matched.slice(0, 10).join('\n') + (matched.length > 10 ? `\n… and ${matched.length - 10} more` : ''));
+    return new vscode.Hover(md, toRange(e.range));
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subs) s.dispose();
+    this.diagnostics.dispose();
+    this.lensEmitter.dispose();
+  }
+}

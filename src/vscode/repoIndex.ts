@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GitRepo, RawCommit } from '../core/git/repo';
+import { parseOutcomes } from '../core/outcomes/parse';
+import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
+import { OUTCOMES_FILE } from '../core/outcomes/load';
+import { CommitLink, Linker } from '../core/links/link';
+import { LatestWins } from '../core/util/throttle';
+import { Log } from './log';
+
+/**
+ * One repository's state: its outcomes.yaml (the last good map is kept, marked stale, while the file has
+ * errors), and, only once a view or command asks, its tracked files and recent history from git.
+ */
+export class RepoIndex implements vscode.Disposable {
+  readonly outcomesUri: vscode.Uri;
+  map?: OutcomeMap;
+  linker?: Linker;
+  stale = false;
+  exists = false;
+  diagnostics: Diagnostic[] = [];
+  files?: string[];
+  commits?: CommitLink[];
+  /** The raw commits of the window: editing outcomes.yaml relinks them without asking git again. */
+  private raw?: RawCommit[];
+  private loadedKey?: string;
+  loading = false;
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly gitRefresh: LatestWins;
+  private git?: GitRepo;
+
+  constructor(readonly root: string, private readonly trusted: () => boolean, private readonly log: Log, private readonly windowDays: () => number) {
+    this.outcomesUri = vscode.Uri.file(path.join(root, OUTCOMES_FILE));
+    this.gitRefresh = new LatestWins(signal => this.loadGit(signal), e => this.log.error(`refresh of ${root} failed`, e));
+  }
+
+  get name(): string {
+    return path.basename(this.root);
+  }
+
+  /** Reads outcomes.yaml from disk (no git). Cheap; called at start and whenever the file changes. */
+  readOutcomes(text?: string): void {
+    let content: string | Uint8Array | undefined = text;
+    if (content === undefined) {
+      try {
+        content = fs.readFileSync(this.outcomesUri.fsPath);
+      } catch {
+        content = undefined;
+      }
+    }
+    this.exists = content !== undefined;
+    if (content === undefined) {
+      this.map = undefined; this.linker = undefined; this.diagnostics = []; this.stale = false;
+    } else {
+      const r = parseOutcomes(content);
+      this.diagnostics = r.diagnostics;
+      if (r.map) {
+        this.map = r.map; this.linker = new Linker(r.map); this.stale = false;
+        if (this.raw) this.commits = this.raw.map(c => this.linker!.commit(c));
+      } else {
+        this.stale = !!this.map;
+      }
+    }
+    this.emitter.fire();
+  }
+
+  /** Starts (or restarts, latest wins) reading files and history from git. Never in Restricted Mode. */
+  refreshGit(): Promise<void> {
+    if (!this.trusted()) return Promise.resolve();
+    return this.gitRefresh.request();
+  }
+
+  /** Reads git once if nothing was read yet; views call it when they are first shown. */
+  ensureGit(): Promise<void> {
+    if (this.files || this.loading || !this.trusted()) return Promise.resolve();
+    return this.refreshGit();
+  }
+
+  repo(): GitRepo {
+    if (!this.trusted()) throw new Error('git is not run in Restricted Mode');
+    this.git ??= new GitRepo(this.root);
+    return this.git;
+  }
+
+  private async loadGit(signal: AbortSignal): Promise<void> {
+    this.loading = true;
+    this.emitter.fire();
+    const t0 = Date.now();
+    try {
+      const repo = new GitRepo(this.root, signal);
+      const head = await repo.head();
+      this.files = await repo.trackedFiles();
+      const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
+      const key = `${head}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
+      if (key !== this.loadedKey && head) {
+        const shas = await repo.revList({ since });
+        const raw: RawCommit[] = [];
+        const trailer = this.map?.trailer ?? 'Outcome';
+        await repo.readCommits(shas, trailer, chunk => {
+          raw.push(...chunk);
+          if (this.linker) this.commits = raw.map(c => this.linker!.commit(c));
+          this.emitter.fire(); // first rows early
+        }, signal);
+        if (signal.aborted) return;
+        this.raw = raw;
+        this.loadedKey = key;
+      } else if (!head) {
+        this.raw = [];
+      }
+      this.commits = this.linker && this.raw ? this.raw.map(c => this.linker!.commit(c)) : undefined;
+      this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days read in ${Date.now() - t0} ms`);
+    } finally {
+      this.loading = false;
+      this.emitter.fire();
+    }
+  }
+
+  /** Forgets the history so that the next refresh reads it again (HEAD or refs moved, trailer key changed). */
+  invalidateHistory(): void {
+    this.loadedKey = undefined;
+  }
+
+  relative(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const rel = path.relative(this.root, uri.fsPath);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    const p = rel.split(path.sep).join('/');
+    return p === '.git' || p.startsWith('.git/') ? undefined : p;
+  }
+
+  dispose(): void {
+    this.gitRefresh.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,26 @@
+import * as vscode from 'vscode';
+
+/** Typed access to the `outcomeLens.*` settings (all resource-scoped, so each repository may differ). */
+export class Settings {
+  private get(uri?: vscode.Uri) {
+    return vscode.workspace.getConfiguration('outcomeLens', uri);
+  }
+  windowDays(uri?: vscode.Uri): number {
+    return Math.max(1, Math.min(3650, this.get(uri).get<number>('history.windowDays', 90)));
+  }
+  groupCommitsBy(uri?: vscode.Uri): 'author' | 'week' {
+    return this.get(uri).get<string>('unlinked.groupCommitsBy', 'author') === 'week' ? 'week' : 'author';
+  }
+  badges(uri?: vscode.Uri): boolean {
+    return this.get(uri).get<boolean>('decorations.enabled', true);
+  }
+  unlinkedBadges(uri?: vscode.Uri): boolean {
+    return this.get(uri).get<boolean>('decorations.showUnlinked', true);
+  }
+  lineAnnotation(uri?: vscode.Uri): boolean {
+    return this.get(uri).get<boolean>('currentLine.enabled', true);
+  }
+  statusBar(uri?: vscode.Uri): boolean {
+    return this.get(uri).get<boolean>('statusBar.enabled', true);
+  }
+}

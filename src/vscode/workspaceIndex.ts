@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RepoIndex } from './repoIndex';
+import { Log } from './log';
+import { Settings } from './settings';
+
+export type WorkspaceState = 'noFolder' | 'noRepo' | 'noOutcomes' | 'ready';
+
+/**
+ * Every repository of the workspace, each with its own index. Repositories are found by looking for `.git`
+ * on disk (no git process), so activation, badges and the status bar never start git.
+ */
+export class WorkspaceIndex implements vscode.Disposable {
+  private readonly repos = new Map<string, RepoIndex>();
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(private readonly log: Log, private readonly settings: Settings) {
+    this.scan();
+    this.disposables.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scan()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => { for (const r of this.repos.values()) void r.refreshGit(); }),
+    );
+  }
+
+  get all(): RepoIndex[] {
+    return [...this.repos.values()];
+  }
+
+  /** Repositories with an outcomes.yaml. */
+  get withOutcomes(): RepoIndex[] {
+    return this.all.filter(r => r.exists);
+  }
+
+  get state(): WorkspaceState {
+    if (!vscode.workspace.workspaceFolders?.length) return 'noFolder';
+    if (!this.repos.size) return 'noRepo';
+    return this.withOutcomes.length ? 'ready' : 'noOutcomes';
+  }
+
+  forUri(uri: vscode.Uri): RepoIndex | undefined {
+    let best: RepoIndex | undefined;
+    for (const r of this.repos.values()) {
+      if (r.relative(uri) !== undefined && (!best || r.root.length > best.root.length)) best = r;
+    }
+    return best;
+  }
+
+  private scan(): void {
+    const roots = new Set<string>();
+    for (const f of vscode.workspace.workspaceFolders ?? []) {
+      if (f.uri.scheme !== 'file') continue;
+      const root = findRepoRoot(f.uri.fsPath);
+      if (root) roots.add(root);
+    }
+    for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); }
+    for (const root of roots) {
+      if (this.repos.has(root)) continue;
+      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)));
+      r.readOutcomes();
+      r.onDidChange(() => this.emitter.fire());
+      this.repos.set(root, r);
+      this.log.info(`repository ${root}: ${r.exists ? 'outcomes.yaml found' : 'no outcomes.yaml'}`);
+    }
+    this.emitter.fire();
+  }
+
+  dispose(): void {
+    for (const r of this.repos.values()) r.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.emitter.dispose();
+  }
+}
+
+/** The nearest folder at or above `dir` that holds a `.git` folder or file (worktrees, submodules). */
+export function findRepoRoot(dir: string): string | undefined {
+  let cur = path.resolve(dir);
+  for (;;) {
+    if (fs.existsSync(path.join(cur, '.git'))) return cur;
+    const up = path.dirname(cur);
+    if (up === cur) return undefined;
+    cur = up;
+  }
+}

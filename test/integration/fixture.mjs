@@ -1,0 +1,68 @@
+// The fixture repository the integration tests run against: outcomes, linked and unlinked work, an ignored
+// vendor folder, an invalid trailer id, a note. Dates are fixed relative to today so that they fall inside
+// the default 90-day history window whatever day the tests run.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const OUTCOMES_YAML = `# Fixture outcomes (a comment that must survive edits)
+version: 1
+ignore:
+  - vendor/
+outcomes:
+  - id: checkout-conversion
+    title: Raise checkout conversion to 4%
+    owner: "@payments"
+    link: https://okr.example.com/objectives/42
+    metrics:
+      - name: Checkout conversion
+        baseline: 3.1%
+        target: 4%
+        current: 3.4%
+    areas:
+      - services/checkout/
+    tickets:
+      - PAY-
+  - id: search-latency
+    title: Cut search p95 to 200 ms
+    owner: "@search"
+    areas:
+      - services/search/
+`;
+
+export function makeFixture(dir, { commits = true } = {}) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const day = 86400_000;
+  let n = 0;
+  const env = () => {
+    const d = new Date(Math.floor(Date.now() / day) * day - (30 - n) * day).toISOString();
+    return { ...process.env, GIT_AUTHOR_DATE: d, GIT_COMMITTER_DATE: d, GIT_CONFIG_NOSYSTEM: '1', HOME: dir };
+  };
+  const git = (...args) => execFileSync('git', args, { cwd: dir, env: env(), encoding: 'utf8' });
+  const write = (f, text = `// ${f}\nexport const x = 1;\n`) => { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.writeFileSync(path.join(dir, f), text); };
+  const commit = (msg, author = 'Ada Lovelace <ada@example.com>') => { git('add', '-A'); git('commit', '-q', '--no-verify', `--author=${author}`, '-m', msg); n++; };
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Fixture'); git('config', 'user.email', 'fixture@example.com'); git('config', 'commit.gpgsign', 'false');
+  write('outcomes.yaml', OUTCOMES_YAML);
+  write('README.md', '# Shop\n');
+  commit('Initial commit');
+  if (!commits) return dir;
+  write('services/checkout/pay.ts', 'export function pay(amount: number) {\n  return amount;\n}\n');
+  commit('Add payment step\n\nOutcome: checkout-conversion');
+  write('services/search/query.ts');
+  commit('Faster query parsing', 'Grace Hopper <grace@example.com>');
+  write('libs/util/strings.ts'); write('libs/util/dates.ts'); write('tools/build.sh', 'echo build\n');
+  commit('Add utilities <script>alert(1)</script>', 'Mallory **Bold** <m@example.com>');
+  write('vendor/lib.js');
+  commit('Vendor a library');
+  write('docs/guide.md');
+  commit('Write the guide\n\nOutcome: no-such-outcome');
+  write('services/checkout/cart.ts');
+  commit('Cart fixes for PAY-42');
+  return dir;
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  console.log(makeFixture(path.resolve(process.argv[2] || '.state/fixture')));
+}
