@@ -1,7 +1,7 @@
 // A real VS Code extension host without downloading VS Code: code-server (installed by install.sh under
 // Node 24) serves the workbench, headless Debian Chromium (driven by playwright-core) runs it, and the
 // workbench's dev `payload` carries extensionDevelopmentPath / extensionTestsPath.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -60,6 +60,12 @@ export async function startCodeServer({ folder, stateRoot, env = {}, trusted = t
       try { process.kill(-cs.pid, 'SIGKILL'); } catch {}
     },
   };
+}
+
+/** Runs code-server's command line (e.g. --install-extension) with its state kept under stateRoot. */
+export function codeServerCli(stateRoot, args) {
+  return execFileSync(NODE24, [CS_ENTRY, '--user-data-dir', path.join(stateRoot, 'ud'), '--extensions-dir', path.join(stateRoot, 'exts'), ...args],
+    { encoding: 'utf8', env: { ...process.env, ...xdgEnv(stateRoot) }, timeout: 120000 });
 }
 
 export function workbenchUrl(authority, folder, payload) {

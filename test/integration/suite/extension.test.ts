@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { api, EXT_ID, root, until } from './helpers';
@@ -12,7 +13,9 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.ok(vscode.workspace.isTrusted);
     const a = await api();
     assert.equal(a.index.state, 'ready');
-    assert.ok(a.activationMs < 1000, `activation took ${a.activationMs} ms`);
+    assert.equal(a.gitProcesses.started, 0, 'activation runs no git');
+    // Reported, not asserted (timed assertions do not belong in tests): the runner prints it.
+    fs.writeFileSync(path.join(path.dirname(process.env.OUTCOME_LENS_RESULT!), 'activation.json'), JSON.stringify({ activateMs: a.activationMs, loadAndActivateMs: a.loadAndActivateMs }));
   });
 
   it('Outcomes view: outcomes with id, owner, key results, areas with counts, commits with how they link', async () => {
