@@ -131,8 +131,8 @@ async function vsixCheck() {
 }
 
 checkInstalled();
-await vsixCheck();
 fs.mkdirSync(STATE, { recursive: true });
+await vsixCheck();
 await buildSuite();
 await runSuite('host', 'extension', { trusted: true });
 await runSuite('restricted', 'restricted', { trusted: false });

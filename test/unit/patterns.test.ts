@@ -60,6 +60,32 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
   });
 
+  it('agrees with git on plain-path lists (the fast path) in at least 2,000 more cases', () => {
+    const LITERAL = ['a', 'b', 'src', 'x y', 'ü', 'a.ts', 'c.md', '.hidden', 'ab', 'A', '-dash', 'foo bar.txt'];
+    let cases = 0, matched = 0;
+    const disagreements: string[] = [];
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    for (let i = 0; i < 60; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => {
+        let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(LITERAL)).join('/');
+        if (rnd() < 0.3) p = '/' + p;
+        if (rnd() < 0.4) p += '/';
+        return p;
+      });
+      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const m = compilePatterns(patterns);
+      for (const f of files) {
+        cases++;
+        if (m.matches(f)) matched++;
+        if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
+      }
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(cases >= 2000, `${cases} cases`);
+    assert.ok(matched > cases / 50, `the generator exercises matches (${matched} of ${cases})`);
+  });
+
   it('handles the rules DESIGN.md names', () => {
     const m = (ps: string[], p: string) => compilePatterns(ps).matches(p);
     assert.equal(m(['services/checkout/'], 'services/checkout/a/b.ts'), true, 'trailing / matches everything under');
