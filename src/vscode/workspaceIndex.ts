@@ -5,7 +5,7 @@ import { RepoIndex } from './repoIndex';
 import { Log } from './log';
 import { Settings } from './settings';
 
-export type WorkspaceState = 'noFolder' | 'noRepo' | 'noOutcomes' | 'ready';
+export type WorkspaceState = 'loading' | 'noFolder' | 'noRepo' | 'noOutcomes' | 'ready';
 
 /**
  * Every repository of the workspace, each with its own index. Repositories are found by looking for `.git`
@@ -17,8 +17,11 @@ export class WorkspaceIndex implements vscode.Disposable {
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
 
+  private readonly firstScan: NodeJS.Timeout;
+
   constructor(private readonly log: Log, private readonly settings: Settings) {
-    this.scan();
+    // Parsing outcomes.yaml loads the yaml library: do it right after activation, not during it.
+    this.firstScan = setTimeout(() => this.scan(), 0);
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scan()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => { for (const r of this.repos.values()) void r.refreshGit(); }),
@@ -36,6 +39,7 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   get state(): WorkspaceState {
     if (!vscode.workspace.workspaceFolders?.length) return 'noFolder';
+    if (!this.isScanned) return 'loading'; // no welcome text flashes before the first scan
     if (!this.repos.size) return 'noRepo';
     return this.withOutcomes.length ? 'ready' : 'noOutcomes';
   }
@@ -47,6 +51,10 @@ export class WorkspaceIndex implements vscode.Disposable {
     }
     return best;
   }
+
+  private isScanned = false;
+  private markScanned!: () => void;
+  private readonly scanned = new Promise<void>(r => { this.markScanned = r; });
 
   private scan(): void {
     const roots = new Set<string>();
@@ -64,10 +72,18 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.repos.set(root, r);
       this.log.info(`repository ${root}: ${r.exists ? 'outcomes.yaml found' : 'no outcomes.yaml'}`);
     }
+    this.isScanned = true;
+    this.markScanned();
     this.emitter.fire();
   }
 
+  /** Resolves once the workspace has been scanned (tests and commands that run right after activation). */
+  ready(): Promise<void> {
+    return this.scanned;
+  }
+
   dispose(): void {
+    clearTimeout(this.firstScan);
     for (const r of this.repos.values()) r.dispose();
     for (const d of this.disposables) d.dispose();
     this.emitter.dispose();

@@ -1,6 +1,11 @@
-import { simpleGit, SimpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
+import type * as SimpleGitModule from 'simple-git';
+import { lazy } from '../util/lazy';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+
+const sg = lazy(() => require('simple-git') as typeof SimpleGitModule);
+const simpleGit = (options: Partial<SimpleGitModule.SimpleGitOptions>): SimpleGit => sg().simpleGit(options);
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';

@@ -1,5 +1,6 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Pair, Scalar, YAMLMap } from 'yaml';
-import type { Document, Node } from 'yaml';
+import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap } from 'yaml';
+import type * as Yaml from 'yaml';
+import { lazy } from '../util/lazy';
 import {
   Diagnostic, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
@@ -8,6 +9,12 @@ import {
 export const MAX_BYTES = 1024 * 1024;
 /** Alias expansion budget: an alias bomb ("billion laughs") is refused, not expanded. */
 const MAX_ALIAS_VISITS = 10_000;
+const yaml = lazy(() => require('yaml') as typeof Yaml);
+const isAlias = (n: unknown): n is Yaml.Alias => yaml().isAlias(n);
+const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is Yaml.YAMLSeq => yaml().isSeq(n);
+
 export const ID_RE = /^[a-z0-9._-]+$/;
 export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
 
@@ -34,7 +41,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   if (text.length > MAX_BYTES) return tooBig(text.length);
   // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   const v = new Validator(lc, bom);
   try {
     const r = v.run(text);
@@ -98,7 +105,7 @@ class Validator {
 
   run(text: string): ParseResult {
     this.text = text;
-    const doc = parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+    const doc = yaml().parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
     this.doc = doc;
     for (const e of doc.errors) {
       const [start, end] = e.pos;

@@ -12,6 +12,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     await until('activation', () => ext.isActive);
     assert.ok(vscode.workspace.isTrusted);
     const a = await api();
+    await a.index.ready();
     assert.equal(a.index.state, 'ready');
     assert.equal(a.gitProcesses.started, 0, 'activation runs no git');
     // Reported, not asserted (timed assertions do not belong in tests): the runner prints it.

@@ -8,6 +8,7 @@ describe('Outcome Lens in Restricted Mode', () => {
   it('the workspace is untrusted and the extension activates', async () => {
     assert.equal(vscode.workspace.isTrusted, false);
     const a = await api();
+    await a.index.ready();
     assert.equal(a.index.state, 'ready');
   });
 
