@@ -7,6 +7,9 @@ import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Linker } from '../core/links/link';
 import { linkHistory } from '../core/links/history';
+import { defaultCacheDir, readHistoryCached } from '../core/git/cache';
+import { HistoryQuery } from '../core/git/repo';
+import { CommitLink } from '../core/links/link';
 import { allocate, Bucket } from '../core/links/allocation';
 import { renderReport, ReportFormat, REPORT_FORMATS } from '../core/report/render';
 
@@ -19,6 +22,9 @@ usage:
                        [--unlinked] [--json]                   commits with their links
   outcome-lens report  [--repo DIR] [--since DATE] [--until DATE] [--bucket week|month]
                        [--format md|json|csv|html] [--out FILE]  effort per outcome over time
+
+History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
+reads only new commits from git. --no-cache reads everything from git. OUTCOME_LENS_STATS=1 prints timings.
 
 exit codes: 0 all good; 1 problems found (errors in outcomes.yaml, or --unlinked listed something);
             2 usage error, no repository or no outcomes.yaml
@@ -33,13 +39,14 @@ const OPTIONS = {
   repo: { type: 'string' }, json: { type: 'boolean' }, unlinked: { type: 'boolean' },
   since: { type: 'string' }, until: { type: 'string' }, 'max-count': { type: 'string' }, range: { type: 'string' },
   format: { type: 'string' }, out: { type: 'string' }, bucket: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  'no-cache': { type: 'boolean' },
 } as const;
 
 const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
-  check: ['repo', 'json'],
+  check: ['repo', 'json', 'no-cache'],
   files: ['repo', 'unlinked', 'json'],
-  commits: ['repo', 'since', 'until', 'max-count', 'range', 'unlinked', 'json'],
-  report: ['repo', 'since', 'until', 'format', 'out', 'bucket'],
+  commits: ['repo', 'since', 'until', 'max-count', 'range', 'unlinked', 'json', 'no-cache'],
+  report: ['repo', 'since', 'until', 'format', 'out', 'bucket', 'no-cache'],
 };
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -99,6 +106,25 @@ function checkDate(name: string, s: string | undefined): string | undefined {
   return s;
 }
 
+/** Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read. */
+async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void): Promise<CommitLink[]> {
+  const t0 = performance.now();
+  let links: CommitLink[];
+  let fromGit: number;
+  if (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE) {
+    links = await linkHistory(repo, linker, q);
+    fromGit = links.length;
+  } else {
+    const { commits, stats } = await readHistoryCached(repo, q, linker.trailerKey, defaultCacheDir());
+    links = commits.map(c => linker.commit(c));
+    fromGit = stats.readFromGit;
+  }
+  if (process.env.OUTCOME_LENS_STATS) {
+    err(`stats: ${links.length} commits, ${fromGit} read from git, ${(performance.now() - t0).toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+  }
+  return links;
+}
+
 async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const repo = await openRepo(v);
   if (cmd === 'check') {
@@ -109,7 +135,7 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
     if (loaded.result.map) {
       diags.push(...patternDiagnostics(loaded.result.map, await repo.trackedFiles()));
       const linker = new Linker(loaded.result.map);
-      for (const c of await linkHistory(repo, linker, {})) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
+      for (const c of await history(repo, linker, {}, v, err)) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
     }
     diags.sort((a, b) => a.line - b.line || a.column - b.column);
     const errors = diags.filter(d => d.severity === 'error').length;
@@ -133,7 +159,7 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   }
   if (cmd === 'commits') {
     const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
-    const commits = await linkHistory(repo, linker, q);
+    const commits = await history(repo, linker, q, v, err);
     const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
     if (v.json) {
       out(JSON.stringify(shown.map(c => ({
@@ -154,7 +180,7 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   const bucket = (v.bucket ?? 'week') as Bucket;
   if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
   const window = { since: checkDate('since', v.since), until: checkDate('until', v.until) };
-  const commits = await linkHistory(repo, linker, window);
+  const commits = await history(repo, linker, window, v, err);
   const alloc = allocate(commits, map.outcomes.map(o => o.id), bucket, window);
   const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
   if (v.out) {

@@ -10,12 +10,14 @@ export function run(): Promise<void> {
   const files = (process.env.OUTCOME_LENS_SUITE || 'extension').split(',');
   for (const f of files) mocha.addFile(path.join(__dirname, `${f}.test.js`));
   const results: { title: string; state: string; err?: string }[] = [];
-  return new Promise((resolve, reject) => {
+  return new Promise(resolve => {
     const runner = mocha.run(failures => {
       fs.mkdirSync(path.dirname(resultFile), { recursive: true });
       fs.writeFileSync(resultFile, JSON.stringify({ failures, passed: results.filter(r => r.state === 'passed').length, results }, null, 2));
-      if (failures > 0) reject(new Error(`${failures} tests failed`));
-      else resolve();
+      // Always resolve: when run() rejects, the web workbench never reports back and the runner would wait for
+      // its timeout. Failures travel in the result file, which the runner turns into its exit code.
+      void failures;
+      resolve();
     });
     runner.on('pass', t => results.push({ title: t.fullTitle(), state: 'passed' }));
     runner.on('fail', (t, err) => results.push({ title: t.fullTitle(), state: 'failed', err: String((err && err.stack) || err) }));

@@ -1,0 +1,83 @@
+// npm run bench: Outcome Lens against git itself, in the same run (this machine is noisy: compare ratios, not
+// absolute times). Builds the synthetic repositories once (../shared/tools/synth-repo.mjs, cached in .bench/),
+// runs each scenario and its git baseline alternately RUNS times, and prints medians and ratios.
+// usage: node scripts/bench.mjs [--runs 3] [--only 20000]
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, synthRepo } from './synth.mjs';
+
+const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
+const RUNS = Number(arg('--runs', 3));
+const only = arg('--only');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const FACTS = '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%s%x00%(trailers:key=Outcome,valueonly,unfold)%x00%B';
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-cache-'));
+
+/** Wall time of one command, output discarded (to a file, as a user's redirect would), with our stats line. */
+function time(cmd, args, env = {}) {
+  const out = fs.openSync('/dev/null', 'w');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', out, 'pipe'], env: { ...process.env, OUTCOME_LENS_CACHE_DIR: cacheDir, ...env }, maxBuffer: 1 << 26 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  fs.closeSync(out);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  const stats = /stats: .*?(\d+) read from git.*peak RSS (\d+) MB/.exec(String(r.stderr));
+  return { ms, fromGit: stats ? Number(stats[1]) : undefined, rssMb: stats ? Number(stats[2]) : undefined };
+}
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rows = [];
+const row = (repo, scenario, ours, base, baseName, target, extra = '') => {
+  const ratio = ours / base;
+  rows.push({ repo, scenario, ours, base, baseName, ratio, target, ok: ratio <= target, extra });
+  console.error(`  ${scenario}: ${ours.toFixed(0)} ms vs ${baseName} ${base.toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= ${target}x) ${extra}`);
+};
+
+const sizes = [[20000, 5000], [100000, 50000]].filter(([c]) => !only || String(c) === only);
+for (const [commits, files] of sizes) {
+  const repo = synthRepo(commits, files);
+  const name = `${commits / 1000}k commits, ${files / 1000}k files`;
+  console.error(`${name}: ${repo}`);
+  // 1. full history, read and linked, vs git log --name-only printing the same facts
+  const ours = [], git = [], rss = [];
+  for (let i = 0; i < RUNS; i++) {
+    const o = time('node', [CLI, 'commits', '--json', '--no-cache', '--repo', repo], { OUTCOME_LENS_STATS: '1' });
+    ours.push(o.ms); rss.push(o.rssMb);
+    git.push(time('git', ['-C', repo, 'log', '--name-only', FACTS]).ms);
+  }
+  row(name, 'commits --json (full history)', median(ours), median(git), 'git log --name-only', 1.5, `peak RSS ${Math.max(...rss)} MB`);
+  // 2. every tracked file matched, vs git ls-files -z plus a process start
+  const f = [], l = [];
+  for (let i = 0; i < RUNS; i++) {
+    f.push(time('node', [CLI, 'files', '--json', '--repo', repo]).ms);
+    l.push(time('git', ['-C', repo, 'ls-files', '-z']).ms + time('node', ['-e', '0']).ms);
+  }
+  row(name, 'files --json', median(f), median(l), 'git ls-files -z + node start', 2);
+  // 3. warm cache vs the first (cold) run
+  const cold = [], warm = [];
+  for (let i = 0; i < RUNS; i++) {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    cold.push(time('node', [CLI, 'commits', '--json', '--repo', repo]).ms);
+    warm.push(time('node', [CLI, 'commits', '--json', '--repo', repo]).ms);
+  }
+  row(name, 'commits --json, warm cache', median(warm), median(cold), 'the cold run', 0.2);
+  // 4. one new commit on top: only it is read from git
+  const tip = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+  const tree = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' }).trim();
+  const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', 'bench: one new commit\n\nOutcome: infra-cost'], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();
+  const inc = time('node', [CLI, 'commits', '--json', '--range', next, '--repo', repo], { OUTCOME_LENS_STATS: '1' });
+  rows.push({ repo: name, scenario: 'one new commit on a warm cache', ours: inc.ms, base: NaN, baseName: '', ratio: NaN, target: NaN, ok: inc.fromGit === 1, extra: `${inc.fromGit} commit(s) read from git` });
+  console.error(`  one new commit: ${inc.fromGit} read from git, ${inc.ms.toFixed(0)} ms`);
+}
+fs.rmSync(cacheDir, { recursive: true, force: true });
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+console.log(`\nOutcome Lens benchmark, ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} x ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${execFileSync('git', ['--version'], { encoding: 'utf8' }).trim()}; medians of ${RUNS} runs\n`);
+console.log('| repository | scenario | Outcome Lens | baseline | ratio | target | |');
+console.log('| --- | --- | ---: | --- | ---: | ---: | --- |');
+for (const r of rows) {
+  const base = Number.isNaN(r.base) ? '' : `${r.baseName}: ${r.base.toFixed(0)} ms`;
+  console.log(`| ${r.repo} | ${r.scenario} | ${r.ours.toFixed(0)} ms | ${base} | ${Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(2) + 'x'} | ${Number.isNaN(r.target) ? '' : '<= ' + r.target + 'x'} | ${r.ok ? 'ok' : 'MISSED'} ${r.extra} |`);
+}
+process.exit(rows.every(r => r.ok) ? 0 : 1);

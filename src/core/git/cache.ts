@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GitRepo, HistoryQuery, RawCommit } from './repo';
+
+/** Bumped whenever the cached shape or what git is asked changes. */
+const FORMAT = 2;
+
+interface CacheFile {
+  format: number;
+  trailer: string;
+  notesTip: string | null;
+  /** Paths interned once: the same few thousand paths recur in most of the commits. */
+  paths: string[];
+  /** [sha, parents, author, email, date, subject, message, trailerValues, note, file indices] */
+  commits: [string, string, string, string, string, string, string, string[], string, number[]][];
+}
+
+export interface HistoryStats {
+  /** Commits the query selected. */
+  selected: number;
+  /** Of those, how many were read from git (the rest came from the cache). */
+  readFromGit: number;
+  cacheFile?: string;
+}
+
+/** Where the CLI keeps its cache: $OUTCOME_LENS_CACHE_DIR, else $XDG_CACHE_HOME/outcome-lens, else ~/.cache/outcome-lens. */
+export function defaultCacheDir(): string {
+  return process.env.OUTCOME_LENS_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'outcome-lens');
+}
+
+/**
+ * Commits by id, remembered between runs. A commit's facts never change (its id is a hash of them); only the
+ * trailer key we ask git for and the notes ref can change what we read, so those key the whole file.
+ */
+export class CommitCache {
+  private commits = new Map<string, RawCommit>();
+  private dirty = false;
+
+  private constructor(readonly file: string, private readonly trailer: string, private readonly notesTip: string | null) {}
+
+  static async open(cacheDir: string, repoRoot: string, trailer: string, notesTip: string | undefined): Promise<CommitCache> {
+    const id = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 16);
+    const c = new CommitCache(path.join(cacheDir, `${path.basename(repoRoot).replace(/[^\w.-]/g, '_')}-${id}.json`), trailer, notesTip ?? null);
+    try {
+      const data = JSON.parse(await fs.readFile(c.file, 'utf8')) as CacheFile;
+      if (data.format === FORMAT && data.trailer === trailer && data.notesTip === c.notesTip) {
+        for (const r of data.commits) {
+          c.commits.set(r[0], {
+            sha: r[0], parents: r[1] ? r[1].split(' ') : [], author: r[2], email: r[3], date: r[4], subject: r[5], message: r[6],
+            trailerValues: r[7], note: r[8], files: r[9].map(i => data.paths[i]),
+          });
+        }
+      }
+    } catch {
+      // no cache yet, or an unreadable one: start empty (it is only a cache)
+    }
+    return c;
+  }
+
+  get size(): number {
+    return this.commits.size;
+  }
+
+  get(sha: string): RawCommit | undefined {
+    return this.commits.get(sha);
+  }
+
+  add(c: RawCommit): void {
+    this.commits.set(c.sha, c);
+    this.dirty = true;
+  }
+
+  /** Writes atomically (temporary file, then rename), so a crash never leaves half a cache. */
+  async save(): Promise<void> {
+    if (!this.dirty) return;
+    const paths: string[] = [];
+    const index = new Map<string, number>();
+    const intern = (p: string) => {
+      let i = index.get(p);
+      if (i === undefined) { i = paths.length; paths.push(p); index.set(p, i); }
+      return i;
+    };
+    const commits: CacheFile['commits'] = [];
+    for (const c of this.commits.values()) {
+      commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
+    }
+    const data: CacheFile = { format: FORMAT, trailer: this.trailer, notesTip: this.notesTip, paths, commits };
+    await fs.mkdir(path.dirname(this.file), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    await fs.writeFile(tmp, JSON.stringify(data));
+    await fs.rename(tmp, this.file);
+    this.dirty = false;
+  }
+}
+
+/**
+ * The commits a query selects, newest first: cached ones from the cache, only the others from git
+ * (after one new commit, git reads that one commit). The cache is updated and saved.
+ */
+export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
+  const [shas, notesTip] = await Promise.all([repo.revList(q), repo.notesTip()]);
+  const cache = await CommitCache.open(cacheDir, repo.root, trailer, notesTip);
+  const missing = shas.filter(s => !cache.get(s));
+  if (missing.length) {
+    for (const c of await repo.readCommits(missing, trailer, undefined, signal)) cache.add(c);
+    try {
+      await cache.save();
+    } catch {
+      // a read-only or full cache folder must not fail the command
+    }
+  }
+  return { commits: shas.map(s => cache.get(s)!), stats: { selected: shas.length, readFromGit: missing.length, cacheFile: cache.file } };
+}
