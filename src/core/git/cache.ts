@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface CacheFile {
   format: number;
@@ -15,6 +15,8 @@ interface CacheFile {
   paths: string[];
   /** [sha, parents, author, email, date, subject, message, trailerValues, note, file indices] */
   commits: [string, string, string, string, string, string, string, string[], string, number[]][];
+  /** The full history's order at one HEAD (indices into commits): an unchanged HEAD needs no rev-list. */
+  order?: { head: string; indices: number[] };
 }
 
 export interface HistoryStats {
@@ -37,6 +39,8 @@ export function defaultCacheDir(): string {
 export class CommitCache {
   private commits = new Map<string, RawCommit>();
   private dirty = false;
+  /** HEAD and its full history, newest first, when known. */
+  order?: { head: string; shas: string[] };
 
   private constructor(readonly file: string, private readonly trailer: string, private readonly notesTip: string | null) {}
 
@@ -52,6 +56,7 @@ export class CommitCache {
             trailerValues: r[7], note: r[8], files: r[9].map(i => data.paths[i]),
           });
         }
+        if (data.order) c.order = { head: data.order.head, shas: data.order.indices.map(i => data.commits[i][0]) };
       }
     } catch {
       // no cache yet, or an unreadable one: start empty (it is only a cache)
@@ -65,6 +70,12 @@ export class CommitCache {
 
   get(sha: string): RawCommit | undefined {
     return this.commits.get(sha);
+  }
+
+  setOrder(head: string, shas: string[]): void {
+    if (this.order?.head === head) return;
+    this.order = { head, shas };
+    this.dirty = true;
   }
 
   add(c: RawCommit): void {
@@ -83,10 +94,13 @@ export class CommitCache {
       return i;
     };
     const commits: CacheFile['commits'] = [];
+    const at = new Map<string, number>();
     for (const c of this.commits.values()) {
+      at.set(c.sha, commits.length);
       commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
     }
-    const data: CacheFile = { format: FORMAT, trailer: this.trailer, notesTip: this.notesTip, paths, commits };
+    const order = this.order && this.order.shas.every(s => at.has(s)) ? { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } : undefined;
+    const data: CacheFile = { format: FORMAT, trailer: this.trailer, notesTip: this.notesTip, paths, commits, order };
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
     await fs.writeFile(tmp, JSON.stringify(data));
@@ -100,11 +114,15 @@ export class CommitCache {
  * (after one new commit, git reads that one commit). The cache is updated and saved.
  */
 export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
-  const [shas, notesTip] = await Promise.all([repo.revList(q), repo.notesTip()]);
+  const fullHistory = !q.range && !q.since && !q.until && q.maxCount === undefined;
+  const [head, notesTip] = await Promise.all([fullHistory ? repo.head() : Promise.resolve(undefined), repo.notesTip()]);
   const cache = await CommitCache.open(cacheDir, repo.root, trailer, notesTip);
+  // Same HEAD as last time: its history is the same list, and git need not walk it again.
+  const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q);
+  if (head) cache.setOrder(head, shas);
   const missing = shas.filter(s => !cache.get(s));
-  if (missing.length) {
-    for (const c of await repo.readCommits(missing, trailer, undefined, signal)) cache.add(c);
+  if (missing.length) for (const c of await repo.readCommits(missing, trailer, undefined, signal)) cache.add(c);
+  if (missing.length || head) {
     try {
       await cache.save();
     } catch {

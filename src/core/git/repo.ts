@@ -73,13 +73,28 @@ export class GitRepo {
     this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 2, abort: signal, trimmed: false }).env(gitEnv());
   }
 
-  /** The repository containing `dir`, or undefined when there is none. */
+  /**
+   * The repository containing `dir`, or undefined when there is none. The common case (a `.git` folder or
+   * file above `dir`) is found on disk without starting git; anything unusual (GIT_DIR, a bare repository)
+   * is left to `git rev-parse`.
+   */
   static async find(dir: string, signal?: AbortSignal): Promise<GitRepo | undefined> {
     try {
       const st = await fs.stat(dir);
       if (!st.isDirectory()) return undefined;
     } catch {
       return undefined;
+    }
+    if (!process.env.GIT_DIR && !process.env.GIT_WORK_TREE) {
+      for (let cur = path.resolve(dir); ; cur = path.dirname(cur)) {
+        try {
+          await fs.stat(path.join(cur, '.git'));
+          return new GitRepo(cur, signal);
+        } catch {
+          // not here: look one level up
+        }
+        if (path.dirname(cur) === cur) break;
+      }
     }
     gitProcesses.started++;
     try {
@@ -155,10 +170,15 @@ export class GitRepo {
     if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
     const range = q.range ?? 'HEAD';
     if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
-    if (range === 'HEAD' && !(await this.head())) return [];
     args.push(range, '--');
-    const out = await this.raw(args);
-    return out.split('\n').filter(Boolean);
+    try {
+      const out = await this.raw(args);
+      return out.split('\n').filter(Boolean);
+    } catch (e) {
+      // A repository without commits has no HEAD yet: its history is empty, not an error.
+      if (range === 'HEAD' && !(await this.head())) return [];
+      throw e;
+    }
   }
 
   /**
