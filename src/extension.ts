@@ -10,6 +10,10 @@ import { CurrentLine } from './views/currentLine';
 import { OutcomesYamlFeatures } from './views/outcomesYaml';
 import { COMMIT_SCHEME, CommitDocuments, registerCommands, TrailerCompletion } from './views/commands';
 import { gitProcesses } from './core/git/repo';
+import { Dashboard } from './views/dashboard';
+import { allocate } from './core/links/allocation';
+import { renderReport, ReportFormat } from './core/report/render';
+import { RepoIndex } from './vscode/repoIndex';
 import { OUTCOMES_FILE } from './core/outcomes/load';
 
 /**
@@ -36,6 +40,38 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCompletionItemProvider({ language: 'scminput' }, new TrailerCompletion(index), ':', ' ', ','),
   );
   registerCommands(context, index, log, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
+
+  // Dashboard: a click on an outcome reveals it in the Outcomes view; on "unlinked" it shows Unlinked Work.
+  const revealKey = (repo: RepoIndex, key: string) => {
+    const outcome = repo.map?.outcomes.find(o => o.id === key);
+    if (outcome) void outcomesView.reveal({ kind: 'outcome', repo, outcome }, { select: true, focus: true, expand: true });
+    else void vscode.commands.executeCommand('outcomeLens.unlinked.focus');
+  };
+  const dashboard = new Dashboard(context.extensionUri, index, log, revealKey);
+  context.subscriptions.push(dashboard,
+    vscode.commands.registerCommand('outcomeLens.openDashboard', () => dashboard.open()),
+    vscode.commands.registerCommand('outcomeLens.exportReport', async (arg?: { format?: ReportFormat; file?: string }) => {
+      await index.ready();
+      const repo = index.withOutcomes[0];
+      if (!repo?.map || !repo.linker || !vscode.workspace.isTrusted) { void vscode.window.showInformationMessage('Outcome Lens: needs a trusted repository with a valid outcomes.yaml'); return undefined; }
+      const format = arg?.format ?? (await vscode.window.showQuickPick(['html', 'md', 'csv', 'json'], { placeHolder: 'Report format' })) as ReportFormat | undefined;
+      if (!format) return undefined;
+      const target = arg?.file ? vscode.Uri.file(arg.file) : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(vscode.Uri.file(repo.root), `outcome-report.${format}`), filters: { Report: [format] } });
+      if (!target) return undefined;
+      return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Outcome Lens: exporting report', cancellable: true }, async (_p, token) => {
+        const ac = new AbortController();
+        token.onCancellationRequested(() => ac.abort());
+        await repo.refreshGit();
+        const commits = repo.commits ?? [];
+        const lines = await repo.repo().numstat(commits.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha), undefined, ac.signal);
+        const since = new Date(Date.now() - settings.windowDays(target) * 86400_000).toISOString();
+        const alloc = allocate(commits, repo.map!.outcomes.map(o => o.id), 'week', { since }, lines);
+        await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, { map: repo.map!, allocation: alloc, repoName: repo.name, generatedAt: new Date().toISOString() })));
+        void vscode.window.showInformationMessage(`Outcome Lens: report written to ${target.fsPath}`);
+        return target.fsPath;
+      });
+    }),
+  );
 
   // Context key for the views' welcome content (no folder / no repository / no outcomes.yaml).
   const setState = () => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state);
@@ -74,7 +110,7 @@ export function activate(context: vscode.ExtensionContext) {
   const loadAndActivateMs = (g.__outcomeLensLoadEnd ?? started) - (g.__outcomeLensLoadStart ?? started) + activationMs;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${loadAndActivateMs.toFixed(1)} ms with module load) (${index.all.length} repositories; trusted: ${vscode.workspace.isTrusted})`);
   // For the integration tests and for other extensions: read-only handles, no behaviour of their own.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, gitProcesses, activationMs, loadAndActivateMs };
+  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, gitProcesses, activationMs, loadAndActivateMs, dashboard };
 }
 
 export function deactivate(): void {}

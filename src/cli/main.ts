@@ -21,7 +21,8 @@ usage:
   outcome-lens commits [--repo DIR] [--since DATE] [--until DATE] [--max-count N] [--range A..B]
                        [--unlinked] [--json]                   commits with their links
   outcome-lens report  [--repo DIR] [--since DATE] [--until DATE] [--bucket week|month]
-                       [--format md|json|csv|html] [--out FILE]  effort per outcome over time
+                       [--format md|json|csv|html] [--out FILE] [--no-lines]
+                                                               effort per outcome over time
 
 History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
 reads only new commits from git. --no-cache reads everything from git. OUTCOME_LENS_STATS=1 prints timings.
@@ -39,14 +40,14 @@ const OPTIONS = {
   repo: { type: 'string' }, json: { type: 'boolean' }, unlinked: { type: 'boolean' },
   since: { type: 'string' }, until: { type: 'string' }, 'max-count': { type: 'string' }, range: { type: 'string' },
   format: { type: 'string' }, out: { type: 'string' }, bucket: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-  'no-cache': { type: 'boolean' },
+  'no-cache': { type: 'boolean' }, 'no-lines': { type: 'boolean' },
 } as const;
 
 const ALLOWED: Record<string, (keyof typeof OPTIONS)[]> = {
   check: ['repo', 'json', 'no-cache'],
   files: ['repo', 'unlinked', 'json'],
   commits: ['repo', 'since', 'until', 'max-count', 'range', 'unlinked', 'json', 'no-cache'],
-  report: ['repo', 'since', 'until', 'format', 'out', 'bucket', 'no-cache'],
+  report: ['repo', 'since', 'until', 'format', 'out', 'bucket', 'no-cache', 'no-lines'],
 };
 
 type Values = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
@@ -75,6 +76,18 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
     if (process.env.OUTCOME_LENS_DEBUG) err(String((e as Error).stack));
     err(`outcome-lens: ${String((e as Error).message ?? e).split('\n')[0]}`);
     return 2;
+  }
+}
+
+/**
+ * One JSON array, written a thousand items at a time: the same bytes as JSON.stringify(items.map(f)), without
+ * holding a 100k-commit document in memory at once.
+ */
+function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => unknown): void {
+  if (!items.length) { out('[]'); return; }
+  for (let i = 0; i < items.length; i += 1000) {
+    const part = items.slice(i, i + 1000).map(x => JSON.stringify(f(x))).join(',');
+    out(`${i === 0 ? '[' : ','}${part}${i + 1000 >= items.length ? ']\n' : ''}`);
   }
 }
 
@@ -112,7 +125,7 @@ async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values
   let links: CommitLink[];
   let fromGit: number;
   if (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE) {
-    links = await linkHistory(repo, linker, q);
+    links = await linkHistory(repo, linker, q, undefined, undefined, { keepMessages: false });
     fromGit = links.length;
   } else {
     const { commits, stats } = await readHistoryCached(repo, q, linker.trailerKey, defaultCacheDir());
@@ -151,9 +164,9 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   const linker = new Linker(map);
   if (cmd === 'files') {
     // git lists the index in byte order already, which is the order the contract asks for.
-    const files = (await repo.trackedFiles()).map(p => linker.file(p));
+    const files = (await repo.trackedFiles()).map(p => linker.classify(p));
     const shown = v.unlinked ? files.filter(f => f.status === 'unlinked') : files;
-    if (v.json) out(JSON.stringify(shown.map(f => ({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }))));
+    if (v.json) writeJsonArray(out, shown, f => ({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }));
     else out(shown.map(f => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`).join('\n'));
     return v.unlinked && shown.length ? 1 : 0;
   }
@@ -162,10 +175,10 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
     const commits = await history(repo, linker, q, v, err);
     const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
     if (v.json) {
-      out(JSON.stringify(shown.map(c => ({
+      writeJsonArray(out, shown, c => ({
         sha: c.commit.sha, author: c.commit.author, email: c.commit.email, date: c.commit.date, subject: c.commit.subject,
         links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, status: c.status,
-      }))));
+      }));
     } else {
       out(shown.map(c => {
         const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
@@ -181,7 +194,9 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
   const window = { since: checkDate('since', v.since), until: checkDate('until', v.until) };
   const commits = await history(repo, linker, window, v, err);
-  const alloc = allocate(commits, map.outcomes.map(o => o.id), bucket, window);
+  // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
+  const lines = v['no-lines'] ? undefined : await repo.numstat(commits.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
+  const alloc = allocate(commits, map.outcomes.map(o => o.id), bucket, window, lines);
   const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
   if (v.out) {
     await fs.writeFile(v.out, text);
@@ -193,7 +208,8 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
 if (require.main === module) {
   // A closed pipe (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); });
-  const write = (s: string) => { if (s) process.stdout.write(s.endsWith('\n') ? s : s + '\n'); };
+  // Pieces of a JSON array arrive without newlines; everything else is a whole line.
+  const write = (s: string) => { if (s) process.stdout.write(s.endsWith('\n') || /^[[,]/.test(s) ? s : s + '\n'); };
   const writeErr = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
   main(process.argv.slice(2), write, writeErr).then(code => { process.exitCode = code; });
 }

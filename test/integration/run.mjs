@@ -101,6 +101,24 @@ async function uiCheck() {
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     await page.screenshot({ path: shot });
     log(`screenshot: ${path.relative(ROOT, shot)}`);
+    // the dashboard, opened as a user would: from the command palette
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Outcome Lens: Open Dashboard');
+    await page.waitForTimeout(800);
+    await page.keyboard.press('Enter');
+    let found = false;
+    for (let i = 0; i < 100 && !found; i++) {
+      for (const f of page.frames()) {
+        if (await f.locator('#totals').count().catch(() => 0)) { found = true; break; }
+      }
+      if (!found) await page.waitForTimeout(300);
+    }
+    check('the dashboard opens from the command palette and shows its table', found, 'no #totals table in any frame');
+    await page.waitForTimeout(2500);
+    await page.mouse.move(1300, 800);
+    const dshot = shot.replace(/\.png$/, '') + '-dashboard.png';
+    await page.screenshot({ path: dshot.replace('screenshot-views-dashboard', 'screenshot-dashboard') });
+    log(`screenshot: ${path.relative(ROOT, dshot.replace('screenshot-views-dashboard', 'screenshot-dashboard'))}`);
   } catch (e) {
     check('Outcome Lens views render in the workbench', false, e.message);
     if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, 'ui-fail.png') }).catch(() => {});
@@ -130,9 +148,40 @@ async function vsixCheck() {
   }
 }
 
+/** The HTML report opens in headless Chromium with no console errors and no network requests. */
+async function htmlReportCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'report-'));
+  const folder = makeFixture(path.join(stateRoot, 'shop'));
+  const file = path.join(stateRoot, 'report.html');
+  const ok = (title, cond, err) => results.push({ title: `[report] ${title}`, state: cond ? 'passed' : 'failed', err: cond ? undefined : err });
+  let ctx;
+  try {
+    execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'html', '--out', file, '--repo', folder, '--no-cache'], { stdio: 'pipe' });
+    ctx = await launchBrowser(stateRoot);
+    const page = ctx.pages()[0] || await ctx.newPage();
+    const problems = [], requests = [];
+    page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+    page.on('pageerror', e => problems.push(String(e)));
+    page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
+    await page.goto(`file://${file}`);
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(500);
+    ok('opens with no console errors', problems.length === 0, problems.join('\n'));
+    ok('makes no network requests', requests.length === 0, requests.join('\n'));
+    const cells = await page.locator('#totals tbody tr').first().locator('td').allInnerTexts();
+    ok('shows the totals table (checkout: 2 commits, 5 lines)', cells[0] === '2' && cells[2] === '5', JSON.stringify(cells));
+    ok('draws the chart', (await page.locator('svg.chart rect').count()) > 0, 'no bars');
+  } catch (e) {
+    ok('report generation', false, String(e.stderr || e.message));
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+  }
+}
+
 checkInstalled();
 fs.mkdirSync(STATE, { recursive: true });
 await vsixCheck();
+await htmlReportCheck();
 await buildSuite();
 await runSuite('host', 'extension', { trusted: true });
 await runSuite('restricted', 'restricted', { trusted: false });

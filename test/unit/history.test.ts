@@ -4,7 +4,7 @@ import { GitRepo } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { Linker } from '../../src/core/links/link';
 import { linkHistory } from '../../src/core/links/history';
-import { allocate, bucketStart, IGNORED, UNLINKED } from '../../src/core/links/allocation';
+import { allocate, bucketStart, IGNORED, metricProgress, parseMetricValue, UNLINKED } from '../../src/core/links/allocation';
 
 const YAML = `version: 1
 ignore:
@@ -157,5 +157,76 @@ describe('Linker.file', () => {
     assert.deepEqual(linker.file('libs/x.ts'), { path: 'libs/x.ts', outcomes: [], ignored: false, status: 'unlinked' });
     assert.equal(linker.file('services/checkout/yarn.lock').status, 'linked', 'an outcome\'s explicit claim wins over ignore');
     assert.equal(linker.file('services/checkout/yarn.lock').ignored, true);
+  });
+});
+
+describe('allocation by changed lines (numstat), checked by hand', function () {
+  let repo: TempRepo;
+  const sha: Record<string, string> = {};
+  const yaml = 'version: 1\nignore: [vendor/]\noutcomes:\n  - {id: a, title: A, areas: [a/]}\n  - {id: b, title: B, areas: [b/]}\n';
+  before(() => {
+    repo = new TempRepo();
+    repo.write('outcomes.yaml', yaml);
+    sha.root = repo.commit('root\n');                                                          // unlinked: 5 lines
+    sha.a = repo.write('a/x.ts', '1\n2\n3\n').commit('a\n');                                  // a: 3 lines
+    sha.both = repo.write('a/y.ts', '1\n').write('b/y.ts', '1\n2\n3\n').commit('both\n');    // a 1/2, b 1/2 of 4 lines
+    repo.write('a/img.bin', Buffer.from([0, 1, 2, 3, 0, 255]) as unknown as string);
+    sha.bin = repo.commit('binary\n');                                                        // a: 0 lines, 1 binary file
+    sha.vendor = repo.write('vendor/v.js', '1\n2\n').commit('vendor\n');                     // ignored: 2 lines
+    repo.git('checkout', '-q', '-b', 'side');
+    sha.side = repo.write('c/z.ts', '1\n2\n3\n4\n').commit('side\n');                       // unlinked: 4 lines
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-ff', 'side', '-m', 'merge');                               // left out
+  });
+  after(() => repo.rm());
+
+  it('counts added + deleted lines, binary files as files, splits weights, leaves merges out', async () => {
+    const g = new GitRepo(repo.dir);
+    const linker = new Linker(parseOutcomes(yaml).map!);
+    const links = await linkHistory(g, linker, {});
+    const lines = await g.numstat(links.map(l => l.commit.sha));
+    assert.deepEqual(lines.get(sha.bin), { lines: 0, binaryFiles: 1 });
+    assert.deepEqual(lines.get(sha.both), { lines: 4, binaryFiles: 0 });
+    const a = allocate(links, ['a', 'b'], 'month', {}, lines);
+    const row = (k: string) => a.rows.find(r => r.key === k)!;
+    assert.equal(a.commits, 6);
+    assert.equal(row('a').lines, 3 + 2 + 0);
+    assert.equal(row('b').lines, 2);
+    assert.equal(row('a').binaryFiles, 1);
+    assert.equal(row(UNLINKED).lines, 5 + 4);
+    assert.equal(row(IGNORED).lines, 2);
+    assert.equal(a.lineAlignment, 7 / (7 + 9));
+    assert.equal(a.rows.reduce((s, r) => s + (r.lineShare ?? 0), 0).toFixed(10), (1).toFixed(10));
+    assert.equal(a.linesPending, 0);
+    assert.deepEqual(row('a').linesByVia, { trailer: 0, note: 0, ticket: 0, area: 5 });
+  });
+
+  it('shows commit counts before the lines arrive', async () => {
+    const links = await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(yaml).map!), {});
+    const a = allocate(links, ['a', 'b'], 'week');
+    assert.equal(a.rows.find(r => r.key === 'a')!.commits, 2.5);
+    assert.equal(a.rows.find(r => r.key === 'a')!.lines, null);
+    assert.equal(a.lineAlignment, null);
+    assert.equal(a.linesPending, 6);
+  });
+
+  it('an ignored-only window has no alignment share', async () => {
+    const links = await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(yaml).map!), { range: `${sha.bin}..${sha.vendor}` });
+    const a = allocate(links, ['a', 'b'], 'week');
+    assert.equal(a.commits, 1);
+    assert.equal(a.alignment, null);
+  });
+});
+
+describe('key-result progress', () => {
+  it('reads numbers with units and computes progress towards the target', () => {
+    assert.deepEqual(parseMetricValue('3.4%'), { value: 3.4, unit: '%' });
+    assert.deepEqual(parseMetricValue('1.2k'), { value: 1200, unit: '' });
+    assert.deepEqual(parseMetricValue('250 ms'), { value: 250, unit: 'ms' });
+    assert.equal(parseMetricValue('soon'), undefined);
+    assert.equal(metricProgress({ baseline: '3.1%', current: '3.4%', target: '4%' })!.toFixed(4), (0.3 / 0.9).toFixed(4));
+    assert.equal(metricProgress({ baseline: '400ms', current: '300ms', target: '200ms' }), 0.5, 'lower is better works too');
+    assert.equal(metricProgress({ baseline: '3%', current: '300ms', target: '4%' }), undefined, 'units differ');
+    assert.equal(metricProgress({ baseline: 'low', current: 'mid', target: 'high' }), undefined);
   });
 });

@@ -2,12 +2,20 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { compilePatterns } from '../../src/core/patterns/matcher';
+import { compilePatterns, PathMatcher } from '../../src/core/patterns/matcher';
 
 // git is the reference: for each generated pattern list, `git ls-files -c -i --exclude-from=FILE` lists the
 // tracked files the list matches; our compiled matcher must say exactly the same for every tracked file.
 const SEGMENTS = ['a', 'b', 'src', 'x y', 'ü', '#hash', '!bang', '[id]', '-dash', 'a.ts', 'b.js', 'c.md', '.hidden', 'foo bar.txt', 'é.ts', 'ab', 'A'];
 const PATTERN_SEGMENTS = ['a', 'b', 'src', '*', '**', '?', '*.ts', 'x y', 'ü', '\\#hash', '\\!bang', '[id]', '\\[id\\]', '-dash', '[ab]', '[!a]*', 'a*', '*.md', '.hidden', 'foo*', '?b', 'A', '[a-c]*', '*.[tj]s'];
+
+/** The answer Linker.classify computes: directories decided once, top-down, then the file. */
+function viaDirs(m: PathMatcher, f: string): boolean {
+  const parts = f.split('/');
+  let parent = false;
+  for (let i = 1; i < parts.length; i++) parent = m.matchesDir(parts.slice(0, i).join('/'), parent);
+  return parent || m.matches(f);
+}
 
 function rng(seed: number) {
   let s = seed >>> 0 || 1;
@@ -53,6 +61,7 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
         const ours = m.matches(f);
         if (ours) matched++;
         if (ours !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${ours}`);
+        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
       }
     }
     assert.deepEqual(disagreements.slice(0, 10), []);
@@ -79,6 +88,7 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
         cases++;
         if (m.matches(f)) matched++;
         if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
+        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
       }
     }
     assert.deepEqual(disagreements.slice(0, 10), []);

@@ -138,6 +138,25 @@ export class GitRepo {
     }
   }
 
+  /**
+   * Changed lines per commit (added + deleted against the first parent, from --numstat); binary files have no
+   * line counts and are counted as changed files instead. About ten times dearer than --name-only on real
+   * repositories, so callers ask for it lazily, for the commits they show, and cache it.
+   */
+  async numstat(shas: readonly string[], onChunk?: (m: Map<string, LineStat>) => void, signal?: AbortSignal): Promise<Map<string, LineStat>> {
+    for (const s of shas) if (!SHA_RE.test(s)) throw new GitError(`not a commit id: ${JSON.stringify(s)}`);
+    const all = new Map<string, LineStat>();
+    for (let i = 0; i < shas.length; i += CHUNK) {
+      if (signal?.aborted) throw new GitError('cancelled');
+      const out = await this.raw(['log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-renames',
+        '--diff-merges=first-parent', '--numstat', `--format=${RS}%H`, ...shas.slice(i, i + CHUNK), '--']);
+      const part = parseNumstat(out);
+      for (const [k, v] of part) all.set(k, v);
+      onChunk?.(part);
+    }
+    return all;
+  }
+
   /** `git show` of one commit, stat and patch, for a read-only diff document. */
   async show(sha: string): Promise<string> {
     if (!SHA_RE.test(sha)) throw new GitError(`not a commit id: ${JSON.stringify(sha)}`);
@@ -224,6 +243,36 @@ export class GitRepo {
     await Promise.all([worker(), worker()]);
     return results.flat();
   }
+}
+
+export interface LineStat {
+  /** Added + deleted lines over the text files. */
+  lines: number;
+  /** Files git reports as binary ("-\t-"). */
+  binaryFiles: number;
+}
+
+/** Parses `git log -z --numstat --format=<RS>%H`: per commit, NUL-terminated "added\tdeleted\tpath" records. */
+export function parseNumstat(out: string): Map<string, LineStat> {
+  const m = new Map<string, LineStat>();
+  for (const rec of out.split(RS)) {
+    if (!rec) continue;
+    const nl = rec.indexOf('\n');
+    const sha = (nl === -1 ? rec : rec.slice(0, nl)).replace(/\0/g, '').trim();
+    const st: LineStat = { lines: 0, binaryFiles: 0 };
+    if (nl !== -1) {
+      for (const entry of rec.slice(nl + 1).split('\0')) {
+        const t1 = entry.indexOf('\t');
+        if (t1 === -1) continue;
+        const t2 = entry.indexOf('\t', t1 + 1);
+        const a = entry.slice(0, t1), d = entry.slice(t1 + 1, t2 === -1 ? undefined : t2);
+        if (a === '-' && d === '-') st.binaryFiles++;
+        else st.lines += (Number(a) || 0) + (Number(d) || 0);
+      }
+    }
+    if (sha) m.set(sha, st);
+  }
+  return m;
 }
 
 /**

@@ -1,8 +1,11 @@
 import { CommitLink, Via, VIA_ORDER } from './link';
+import type { LineStat } from '../git/repo';
 
 export type Bucket = 'week' | 'month';
 export const UNLINKED = '(unlinked)';
 export const IGNORED = '(ignored)';
+
+type ByVia = Record<Via, number>;
 
 export interface AllocationRow {
   /** An outcome id, or UNLINKED / IGNORED. */
@@ -10,16 +13,24 @@ export interface AllocationRow {
   /** Commits, a commit linked to k outcomes counting 1/k towards each (so shares sum to 100%). */
   commits: number;
   /** The same weight split by the strongest link that tied the commit to this outcome. */
-  byVia: Record<Via, number>;
+  byVia: ByVia;
   /** Share of all counted commits, 0..1. */
   share: number;
+  /** Changed lines (added + deleted), split like commits; null until line counts are known. */
+  lines: number | null;
+  linesByVia: ByVia | null;
+  lineShare: number | null;
+  /** Binary files changed (no line counts), split like commits. */
+  binaryFiles: number | null;
 }
 
 export interface BucketRow {
   /** First day of the bucket, YYYY-MM-DD (weeks start on Monday, UTC). */
   start: string;
   values: Record<string, number>;
+  lineValues: Record<string, number> | null;
   alignment: number | null;
+  lineAlignment: number | null;
 }
 
 export interface Allocation {
@@ -32,6 +43,10 @@ export interface Allocation {
   buckets: BucketRow[];
   /** linked / (linked + unlinked) commits; null when there is neither. */
   alignment: number | null;
+  /** The same by changed lines; null until line counts are known. */
+  lineAlignment: number | null;
+  /** Counted commits whose line counts are not known yet. */
+  linesPending: number;
   topUnlinkedFolders: { folder: string; commits: number }[];
   topUnlinkedAuthors: { author: string; commits: number }[];
 }
@@ -46,58 +61,78 @@ export function bucketStart(iso: string, bucket: Bucket): string {
   return monday.toISOString().slice(0, 10);
 }
 
+const zeroVia = (): ByVia => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
+
 /**
  * Effort per outcome from linked commits (DESIGN.md: merges left out; a commit linked to several outcomes
- * splits its weight evenly). Pure: give it the commits of the window, newest first or in any order.
+ * splits its weight evenly). Pure: give it the commits of the window in any order, and the line counts
+ * known so far (commits counts never wait for them).
  */
-export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucket: Bucket, window: { since?: string; until?: string } = {}): Allocation {
-  const zeroVia = (): Record<Via, number> => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
-  const rows = new Map<string, AllocationRow>();
-  for (const k of [...outcomeIds, UNLINKED, IGNORED]) rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0 });
-  const buckets = new Map<string, BucketRow>();
+export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucket: Bucket,
+  window: { since?: string; until?: string } = {}, lineStats?: ReadonlyMap<string, LineStat>): Allocation {
+  const rows = new Map<string, AllocationRow & { lines: number; linesByVia: ByVia; binaryFiles: number }>();
+  for (const k of [...outcomeIds, UNLINKED, IGNORED]) rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0, lines: 0, linesByVia: zeroVia(), lineShare: 0, binaryFiles: 0 });
+  const buckets = new Map<string, BucketRow & { lineValues: Record<string, number> }>();
+  const perBucket = new Map<string, { linked: number; unlinked: number; linkedLines: number; unlinkedLines: number }>();
   const folders = new Map<string, number>();
   const authors = new Map<string, number>();
-  let counted = 0, linked = 0, unlinked = 0;
-  const perBucket = new Map<string, { linked: number; unlinked: number }>();
+  let counted = 0, linked = 0, unlinked = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
   for (const l of links) {
     if (l.commit.parents.length > 1) continue;
     counted++;
+    const ls = lineStats?.get(l.commit.sha);
+    if (!ls) pending++;
+    const lines = ls?.lines ?? 0;
+    const bin = ls?.binaryFiles ?? 0;
+    totalLines += lines;
     const b = bucketStart(l.commit.date, bucket);
     let br = buckets.get(b);
-    if (!br) { br = { start: b, values: {}, alignment: null }; buckets.set(b, br); perBucket.set(b, { linked: 0, unlinked: 0 }); }
+    if (!br) {
+      br = { start: b, values: {}, lineValues: {}, alignment: null, lineAlignment: null };
+      buckets.set(b, br);
+      perBucket.set(b, { linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
+    }
     const pb = perBucket.get(b)!;
+    const credit = (key: string, w: number, via?: Via) => {
+      const row = rows.get(key)!;
+      row.commits += w;
+      row.lines += w * lines;
+      row.binaryFiles += w * bin;
+      if (via) { row.byVia[via] += w; row.linesByVia[via] += w * lines; }
+      br!.values[key] = (br!.values[key] ?? 0) + w;
+      br!.lineValues[key] = (br!.lineValues[key] ?? 0) + w * lines;
+    };
     if (l.status === 'linked') {
-      linked++; pb.linked++;
+      linked++; pb.linked++; linkedLines += lines; pb.linkedLines += lines;
       const w = 1 / l.outcomes.length;
-      for (const id of l.outcomes) {
-        const row = rows.get(id)!;
-        row.commits += w;
-        const via = VIA_ORDER.find(v => l.links.some(x => x.outcome === id && x.via === v))!;
-        row.byVia[via] += w;
-        br.values[id] = (br.values[id] ?? 0) + w;
-      }
+      for (const id of l.outcomes) credit(id, w, VIA_ORDER.find(v => l.links.some(x => x.outcome === id && x.via === v)));
+    } else if (l.status === 'unlinked') {
+      unlinked++; pb.unlinked++; unlinkedLines += lines; pb.unlinkedLines += lines;
+      credit(UNLINKED, 1);
+      authors.set(l.commit.author, (authors.get(l.commit.author) ?? 0) + 1);
+      for (const folder of new Set(l.commit.files.map(folderOf))) folders.set(folder, (folders.get(folder) ?? 0) + 1);
     } else {
-      const key = l.status === 'unlinked' ? UNLINKED : IGNORED;
-      rows.get(key)!.commits += 1;
-      br.values[key] = (br.values[key] ?? 0) + 1;
-      if (l.status === 'unlinked') {
-        unlinked++; pb.unlinked++;
-        authors.set(l.commit.author, (authors.get(l.commit.author) ?? 0) + 1);
-        for (const folder of new Set(l.commit.files.map(folderOf))) folders.set(folder, (folders.get(folder) ?? 0) + 1);
-      }
+      credit(IGNORED, 1);
     }
   }
-  for (const r of rows.values()) r.share = counted ? r.commits / counted : 0;
-  for (const [k, br] of buckets) {
-    const pb = perBucket.get(k)!;
-    br.alignment = pb.linked + pb.unlinked ? pb.linked / (pb.linked + pb.unlinked) : null;
-  }
+  const haveLines = !!lineStats && pending === 0;
+  const ratio = (a: number, b: number) => (a + b ? a / (a + b) : null);
+  const outRows: AllocationRow[] = [...rows.values()].map(r => ({
+    ...r,
+    share: counted ? r.commits / counted : 0,
+    lines: haveLines ? r.lines : null,
+    linesByVia: haveLines ? r.linesByVia : null,
+    lineShare: haveLines ? (totalLines ? r.lines / totalLines : 0) : null,
+    binaryFiles: haveLines ? r.binaryFiles : null,
+  }));
+  const outBuckets: BucketRow[] = [...buckets.values()].sort((a, b) => (a.start < b.start ? -1 : 1)).map(br => {
+    const pb = perBucket.get(br.start)!;
+    return { ...br, alignment: ratio(pb.linked, pb.unlinked), lineAlignment: haveLines ? ratio(pb.linkedLines, pb.unlinkedLines) : null, lineValues: haveLines ? br.lineValues : null };
+  });
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
   return {
-    bucket, since: window.since, until: window.until, commits: counted,
-    rows: [...rows.values()],
-    buckets: [...buckets.values()].sort((a, b) => (a.start < b.start ? -1 : 1)),
-    alignment: linked + unlinked ? linked / (linked + unlinked) : null,
+    bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
+    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted,
     topUnlinkedFolders: top(folders).map(([folder, commits]) => ({ folder, commits })),
     topUnlinkedAuthors: top(authors).map(([author, commits]) => ({ author, commits })),
   };
@@ -107,4 +142,31 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
 export function folderOf(p: string): string {
   const i = p.lastIndexOf('/');
   return i === -1 ? '.' : p.slice(0, i);
+}
+
+export interface MetricValue {
+  value: number;
+  unit: string;
+}
+
+/** "3.4%" -> 3.4 %, "250ms" -> 250 ms, "1.2k" -> 1200, "4" -> 4; undefined when the text is not a number. */
+export function parseMetricValue(s: string | undefined): MetricValue | undefined {
+  if (s === undefined) return undefined;
+  const m = /^\s*([-+]?\d+(?:\.\d+)?)\s*(k|m|%|ms|s|min|h|d|x|€|\$|eur|usd)?\s*$/i.exec(s.replace(/,/g, ''));
+  if (!m) return undefined;
+  let value = Number(m[1]);
+  let unit = (m[2] ?? '').toLowerCase();
+  if (unit === 'k') { value *= 1000; unit = ''; }
+  if (unit === 'm') { value *= 1_000_000; unit = ''; }
+  return { value, unit };
+}
+
+/**
+ * How far a key result has moved from its baseline towards its target, 0..1 (clamped; it works for targets
+ * below the baseline too, like latency). Undefined when a value is not a number or the units differ.
+ */
+export function metricProgress(kr: { baseline?: string; current?: string; target?: string }): number | undefined {
+  const b = parseMetricValue(kr.baseline), c = parseMetricValue(kr.current), t = parseMetricValue(kr.target);
+  if (!b || !c || !t || b.unit !== c.unit || c.unit !== t.unit || t.value === b.value) return undefined;
+  return Math.max(0, Math.min(1, (c.value - b.value) / (t.value - b.value)));
 }

@@ -5,11 +5,14 @@ import { CommitLink, Linker } from './link';
  * Reads the commits a query selects and links them, newest first. `onChunk` gets linked commits as
  * each chunk arrives (views show first rows early); the signal cancels between chunks and kills git.
  */
-export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal): Promise<CommitLink[]> {
+export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal,
+  options: { keepMessages?: boolean } = {}): Promise<CommitLink[]> {
   const shas = await repo.revList(q);
   const out: CommitLink[] = [];
   await repo.readCommits(shas, linker.trailerKey, (c: RawCommit[]) => {
     const linked = c.map(x => linker.commit(x));
+    // Once linked, a one-shot caller (the CLI) needs no message bodies: dropping them keeps 100k commits small.
+    if (options.keepMessages === false) for (const x of c) { x.message = ''; x.note = ''; }
     for (const l of linked) out.push(l);
     onChunk?.(linked);
   }, signal);

@@ -45,6 +45,8 @@ export class Linker {
   private readonly ticketRe?: RegExp;
   private readonly ticketOwner = new Map<string, string[]>();
   private readonly memo = new Map<string, FileLink>();
+  /** Per directory: which area matchers (by index) and whether ignore match the directory itself. */
+  private readonly dirMemo = new Map<string, { areas: boolean[]; ignored: boolean }>();
 
   constructor(readonly map: OutcomeMap) {
     this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern)) }));
@@ -70,12 +72,39 @@ export class Linker {
   file(path: string): FileLink {
     let f = this.memo.get(path);
     if (!f) {
-      const outcomes = this.areaMatchers.filter(a => a.m.matches(path)).map(a => a.id);
-      const ignored = this.ignoreMatcher.matches(path);
-      f = { path, outcomes, ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+      f = this.classify(path);
       this.memo.set(path, f);
     }
     return f;
+  }
+
+  /**
+   * The same answer without remembering the file (one pass over 50k files needs no memo). Directories are
+   * decided once each: when one is matched, every file under it is, so only the rest are matched file by file.
+   */
+  classify(path: string): FileLink {
+    const slash = path.lastIndexOf('/');
+    const d = slash === -1 ? undefined : this.dir(path.slice(0, slash));
+    const outcomes: string[] = [];
+    for (let i = 0; i < this.areaMatchers.length; i++) {
+      if ((d && d.areas[i]) || this.areaMatchers[i].m.matches(path)) outcomes.push(this.areaMatchers[i].id);
+    }
+    const ignored = (d && d.ignored) || this.ignoreMatcher.matches(path);
+    return { path, outcomes, ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+  }
+
+  private dir(dir: string): { areas: boolean[]; ignored: boolean } {
+    let d = this.dirMemo.get(dir);
+    if (!d) {
+      const slash = dir.lastIndexOf('/');
+      const parent = slash === -1 ? undefined : this.dir(dir.slice(0, slash));
+      d = {
+        areas: this.areaMatchers.map((a, i) => a.m.matchesDir(dir, !!parent?.areas[i])),
+        ignored: this.ignoreMatcher.matchesDir(dir, !!parent?.ignored),
+      };
+      this.dirMemo.set(dir, d);
+    }
+    return d;
   }
 
   /** A commit's links with their evidence, strongest first, its invalid ids, and its status. */

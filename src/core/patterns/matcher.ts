@@ -7,6 +7,12 @@ import ignore, { Ignore } from 'ignore';
  */
 export interface PathMatcher {
   matches(path: string): boolean;
+  /**
+   * Whether the directory `dir` itself is matched, given whether its parent directory is. A matched directory
+   * matches everything under it (git cannot re-include a file whose parent directory is excluded), so a caller
+   * can decide whole directories once instead of file by file.
+   */
+  matchesDir(dir: string, parentMatched: boolean): boolean;
 }
 
 const GLOB_OR_SPECIAL = /[*?[\\]/;
@@ -18,7 +24,7 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
  */
 export function compilePatterns(patterns: readonly string[]): PathMatcher {
   const lines = patterns.map(firstLine);
-  if (lines.length === 0) return { matches: () => false };
+  if (lines.length === 0) return { matches: () => false, matchesDir: () => false };
   return compileLiteral(lines) ?? compileGeneral(lines);
 }
 
@@ -29,6 +35,9 @@ function compileGeneral(lines: string[]): PathMatcher {
     matches(path: string): boolean {
       if (!path || path.startsWith('/')) return false;
       return ig.ignores(asBytes(path));
+    },
+    matchesDir(dir: string, parentMatched: boolean): boolean {
+      return parentMatched || ig.ignores(asBytes(dir) + '/');
     },
   };
 }
@@ -52,7 +61,15 @@ function compileLiteral(lines: string[]): PathMatcher | undefined {
     if (isAnchored) anchored.push({ lit: p, dirOnly });
     else names.set(p, (names.get(p) ?? true) && dirOnly);
   }
+  const anchoredAny = new Set(anchored.map(a => a.lit));
   return {
+    matchesDir(dir: string, parentMatched: boolean): boolean {
+      if (parentMatched) return true;
+      // the parent is not matched, so only the directory's own path or name can match it
+      if (anchoredAny.has(dir)) return true;
+      const slash = dir.lastIndexOf('/');
+      return names.has(slash === -1 ? dir : dir.slice(slash + 1));
+    },
     matches(path: string): boolean {
       if (!path || path.startsWith('/')) return false;
       for (const a of anchored) {

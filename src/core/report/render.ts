@@ -1,5 +1,7 @@
 import { Allocation, IGNORED, UNLINKED } from '../links/allocation';
 import { OutcomeMap } from '../outcomes/model';
+import { randomBytes } from 'node:crypto';
+import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './dashboardHtml';
 
 export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv', 'html'];
@@ -32,8 +34,8 @@ function titleOf(map: OutcomeMap, key: string): string {
 export function reportJson({ map, allocation, repoName, generatedAt }: ReportInput) {
   return {
     repository: repoName, generatedAt, bucket: allocation.bucket, since: allocation.since ?? null, until: allocation.until ?? null,
-    commits: allocation.commits, alignment: allocation.alignment,
-    outcomes: allocation.rows.map(r => ({ id: r.key, title: titleOf(map, r.key), commits: r.commits, share: r.share, byVia: r.byVia })),
+    commits: allocation.commits, alignment: allocation.alignment, lineAlignment: allocation.lineAlignment,
+    outcomes: allocation.rows.map(r => ({ id: r.key, title: titleOf(map, r.key), commits: r.commits, share: r.share, byVia: r.byVia, lines: r.lines, lineShare: r.lineShare, linesByVia: r.linesByVia, binaryFiles: r.binaryFiles })),
     buckets: allocation.buckets,
     keyResults: map.outcomes.flatMap(o => o.metrics.map(m => ({ outcome: o.id, ...m }))),
     topUnlinkedFolders: allocation.topUnlinkedFolders, topUnlinkedAuthors: allocation.topUnlinkedAuthors,
@@ -52,13 +54,13 @@ function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInp
     '',
     `Window: ${a.since ?? 'start of history'} to ${a.until ?? 'now'} · ${a.commits} commits (merges left out) · generated ${generatedAt}`,
     '',
-    `**Alignment: ${pct(a.alignment)}** of the work that needs an outcome is linked to one.`,
+    `**Alignment: ${pct(a.alignment)}** of the commits${a.lineAlignment === null ? '' : ` and **${pct(a.lineAlignment)}** of the changed lines`} that need an outcome are linked to one.`,
     '',
-    '| Outcome | Commits | Share | trailer | note | ticket | area |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...a.rows.map(r => `| ${mdCell(titleOf(map, r.key))}${r.key.startsWith('(') ? '' : ` (\`${r.key}\`)`} | ${num(r.commits)} | ${pct(r.share)} | ${num(r.byVia.trailer)} | ${num(r.byVia.note)} | ${num(r.byVia.ticket)} | ${num(r.byVia.area)} |`),
+    '| Outcome | Commits | Share | Lines | Line share | trailer | note | ticket | area |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...a.rows.map(r => `| ${mdCell(titleOf(map, r.key))}${r.key.startsWith('(') ? '' : ` (\`${r.key}\`)`} | ${num(r.commits)} | ${pct(r.share)} | ${r.lines === null ? 'n/a' : num(r.lines)} | ${pct(r.lineShare)} | ${num(r.byVia.trailer)} | ${num(r.byVia.note)} | ${num(r.byVia.ticket)} | ${num(r.byVia.area)} |`),
     '',
-    'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%.',
+    'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%. Binary files are counted as changed files, not lines.',
   ];
   const krs = map.outcomes.flatMap(o => o.metrics.map(m => ({ o, m })));
   if (krs.length) {
@@ -80,26 +82,31 @@ function csvCell(s: string): string {
 
 function reportCsv({ map, allocation: a }: ReportInput): string {
   const keys = a.rows.map(r => r.key);
-  const head = ['bucket', ...keys, 'alignment'];
-  const rows = a.buckets.map(b => [b.start, ...keys.map(k => num(b.values[k] ?? 0)), b.alignment === null ? '' : b.alignment.toFixed(4)]);
-  const total = ['total', ...a.rows.map(r => num(r.commits)), a.alignment === null ? '' : a.alignment.toFixed(4)];
-  return [head.map(csvCell), ...rows.map(r => r.map(csvCell)), total.map(csvCell)].map(r => r.join(',')).join('\n') + '\n';
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  // One row per bucket and measure: easy to pivot in a spreadsheet.
+  const head = ['bucket', 'measure', ...keys.map(k => titleOf(map, k)), 'alignment'];
+  const out: string[][] = [head];
+  const fix = (x: number | null) => (x === null ? '' : x.toFixed(4));
+  for (const b of a.buckets) {
+    out.push([b.start, 'commits', ...keys.map(k => num(b.values[k] ?? 0)), fix(b.alignment)]);
+    if (b.lineValues) out.push([b.start, 'lines', ...keys.map(k => num(b.lineValues![k] ?? 0)), fix(b.lineAlignment)]);
+  }
+  out.push(['total', 'commits', ...a.rows.map(r => num(r.commits)), fix(a.alignment)]);
+  if (a.lineAlignment !== null) out.push(['total', 'lines', ...a.rows.map(r => num(r.lines ?? 0)), fix(a.lineAlignment)]);
+  return out.map(r => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
 function reportHtml(input: ReportInput): string {
-  const { map, allocation: a, repoName } = input;
-  const rows = a.rows.map(r => `<tr><th scope="row">${escapeHtml(titleOf(map, r.key))}</th><td>${num(r.commits)}</td><td>${pct(r.share)}</td></tr>`).join('');
+  // One self-contained file: the dashboard's own chart and tables, a strict CSP with a nonce, no script, no network.
+  const nonce = randomBytes(16).toString('base64');
+  const body = renderDashboardBody({ map: input.map, allocation: input.allocation, repoName: input.repoName, measure: input.allocation.lineAlignment === null ? 'commits' : 'lines' });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>Outcome allocation: ${escapeHtml(repoName)}</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th[scope=row]{text-align:left}</style></head>
-<body><h1>Outcome allocation: ${escapeHtml(repoName)}</h1>
-<p>${a.commits} commits (merges left out). Alignment: <strong>${pct(a.alignment)}</strong>.</p>
-<table><thead><tr><th>Outcome</th><th>Commits</th><th>Share</th></tr></thead><tbody>${rows}</tbody></table>
-<p>A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%.</p></body></html>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Outcome allocation: ${escapeHtml(input.repoName)}</title>
+<style nonce="${nonce}">${REPORT_VARS}${DASHBOARD_CSS}</style></head>
+<body>
+${body}
+<footer class="note">Generated by Outcome Lens on ${escapeHtml(input.generatedAt)}.</footer>
+</body></html>
 `;
 }

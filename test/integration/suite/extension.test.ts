@@ -165,6 +165,31 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(a.index.all[0].commits!.length, 7);
   });
 
+  it('dashboard: its table shows the hand-computed allocation (commits first, then lines)', async () => {
+    const a = await api();
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+    const shown = await until('lines rendered', () => (a.dashboard.rendered && a.dashboard.allocation?.linesPending === 0 && a.dashboard.rendered.lineAlignment !== 'n/a' ? a.dashboard.rendered : undefined), 30000);
+    // 7 commits: checkout 2 (trailer, ticket), search 1, unlinked 3 (initial, utilities, guide), ignored 1 (vendor).
+    // Lines: checkout 3+2, search 2, unlinked 23+1 (outcomes.yaml, README) + 5 + 2, ignored 2: 40 in all.
+    assert.deepEqual(shown.rows.map(r => r.cells), [
+      ['Raise checkout conversion to 4%', '2', '28.6%', '5', '12.5%', '0'],
+      ['Cut search p95 to 200 ms', '1', '14.3%', '2', '5.0%', '0'],
+      ['Unlinked', '3', '42.9%', '31', '77.5%', '0'],
+      ['Ignored (needs no outcome)', '1', '14.3%', '2', '5.0%', '0'],
+    ]);
+    assert.equal(shown.alignment, '50.0%', '3 linked of 6 that need an outcome');
+    assert.equal(shown.lineAlignment, '18.4%', '7 linked lines of 38');
+  });
+
+  it('Export Report… writes the same numbers', async () => {
+    const file = path.join(root(), '..', 'report.json');
+    const written = await vscode.commands.executeCommand<string>('outcomeLens.exportReport', { format: 'json', file });
+    assert.equal(written, file);
+    const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.deepEqual(r.outcomes.map((o: { id: string; commits: number; lines: number }) => [o.id, o.commits, o.lines]),
+      [['checkout-conversion', 2, 5], ['search-latency', 1, 2], ['(unlinked)', 3, 31], ['(ignored)', 1, 2]]);
+  });
+
   it('deliberate failure when OUTCOME_LENS_FAIL=1 (proves the runner reports failures)', () => {
     if (process.env.OUTCOME_LENS_FAIL === '1') assert.fail('deliberate failure requested');
   });
