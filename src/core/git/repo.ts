@@ -68,6 +68,8 @@ function gitEnv(): Record<string, string> {
  */
 export class GitRepo {
   private readonly git: SimpleGit;
+  /** Paths, names and e-mails recur in thousands of commits: one copy each. */
+  private readonly interned = new Map<string, string>();
 
   constructor(readonly root: string, signal?: AbortSignal) {
     this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 2, abort: signal, trimmed: false }).env(gitEnv());
@@ -236,13 +238,21 @@ export class GitRepo {
           ...(withNotes ? ['--no-notes', `--notes=${NOTES_REF}`] : ['--no-notes']),
           `--format=${format}`, ...chunks[idx], '--',
         ]);
-        results[idx] = parseLog(out);
+        results[idx] = parseLog(out, this.interned);
         deliver();
       }
     };
     await Promise.all([worker(), worker()]);
     return results.flat();
   }
+}
+
+/**
+ * A copy of a substring that does not keep the string it was cut from alive. V8 represents substrings of 13
+ * characters or more as slices of their parent: a commit's fields would pin megabytes of git output each.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
 }
 
 export interface LineStat {
@@ -279,8 +289,13 @@ export function parseNumstat(out: string): Map<string, LineStat> {
  * Parses the output of `git log -z --format=<RS>%H%x00...%B%x00 --name-only`.
  * Fields cannot contain NUL; file names follow after a newline, each NUL-terminated, until the next record.
  */
-export function parseLog(out: string): RawCommit[] {
+export function parseLog(out: string, interned = new Map<string, string>()): RawCommit[] {
   const commits: RawCommit[] = [];
+  const intern = (x: string) => {
+    let v = interned.get(x);
+    if (v === undefined) { v = own(x); interned.set(v, v); }
+    return v;
+  };
   let i = 0;
   const n = out.length;
   const field = (): string => {
@@ -311,9 +326,10 @@ export function parseLog(out: string): RawCommit[] {
       if (f) files.push(f);
     }
     commits.push({
-      sha, parents: parents ? parents.split(' ') : [], author, email, date, subject, message, note, files,
+      sha: own(sha), parents: parents ? parents.split(' ').map(own) : [], author: intern(author), email: intern(email), date: own(date),
+      subject: own(subject), message: own(message), note: own(note), files: files.map(intern),
       // git prints one value per line, an empty trailer as an empty line.
-      trailerValues: trailers === '' ? [] : trailers.replace(/\n$/, '').split('\n'),
+      trailerValues: trailers === '' ? [] : trailers.replace(/\n$/, '').split('\n').map(own),
     });
   }
   return commits;

@@ -90,7 +90,7 @@ export class Linker {
       if ((d && d.areas[i]) || this.areaMatchers[i].m.matches(path)) outcomes.push(this.areaMatchers[i].id);
     }
     const ignored = (d && d.ignored) || this.ignoreMatcher.matches(path);
-    return { path, outcomes, ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+    return { path, outcomes: exact(outcomes), ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
   }
 
   private dir(dir: string): { areas: boolean[]; ignored: boolean } {
@@ -109,10 +109,13 @@ export class Linker {
 
   /** A commit's links with their evidence, strongest first, its invalid ids, and its status. */
   commit(c: RawCommit): CommitLink {
-    // Hot path (100k commits): links are pushed in via order (trailer, note, ticket, area), so no sort is needed,
-    // and duplicates are rare enough that a linear check beats allocating a Set per commit.
-    const links: Link[] = [];
-    const invalid: string[] = [];
+    // Hot path (100k commits): links are pushed in via order (trailer, note, ticket, area), so no sort is needed;
+    // they are collected in scratch arrays and copied at their exact size, since V8 gives an array grown by
+    // push room for 17 items: 100k commits would carry tens of megabytes of empty slots.
+    const links = this.scratchLinks;
+    const invalid = this.scratchInvalid;
+    links.length = 0;
+    invalid.length = 0;
     const add = (outcome: string, via: Via, evidence: string) => {
       for (const l of links) if (l.outcome === outcome && l.via === via) return;
       links.push({ outcome, via, evidence });
@@ -141,11 +144,22 @@ export class Linker {
       for (const id of f.outcomes) add(id, 'area', p);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }
-    const outcomes: string[] = [];
+    const outcomes = this.scratchOutcomes;
+    outcomes.length = 0;
     for (const l of links) if (!outcomes.includes(l.outcome)) outcomes.push(l.outcome);
     const status: CommitStatus = links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored';
-    return { commit: c, links, invalid, status, outcomes };
+    return { commit: c, links: exact(links), invalid: exact(invalid), status, outcomes: exact(outcomes) };
   }
+
+  private readonly scratchLinks: Link[] = [];
+  private readonly scratchInvalid: string[] = [];
+  private readonly scratchOutcomes: string[] = [];
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+/** An exact-size copy (or the shared empty array): see Linker.commit. */
+function exact<T>(xs: T[]): T[] {
+  return xs.length ? xs.slice() : (EMPTY as unknown as T[]);
 }
 
 function escapeRe(s: string): string {
