@@ -62,7 +62,16 @@ for (const [commits, files] of sizes) {
     warm.push(time('node', [CLI, 'commits', '--json', '--repo', repo]).ms);
   }
   row(name, 'commits --json, warm cache', median(warm), median(cold), 'the cold run', 0.2);
-  // 4. one new commit on top: only it is read from git
+  // 4. the dashboard's first paint: commit counts per outcome for a 90-day window, before any line counts,
+  //    vs git log --name-only for the same window (the synthetic history ends on 2025-12-31)
+  const since = '2025-10-02T00:00:00Z';
+  const d = [], dg = [];
+  for (let i = 0; i < RUNS; i++) {
+    d.push(time('node', [CLI, 'report', '--format', 'json', '--no-lines', '--no-cache', '--since', since, '--repo', repo]).ms);
+    dg.push(time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, FACTS]).ms);
+  }
+  row(name, 'dashboard counts, 90-day window (report --no-lines)', median(d), median(dg), 'git log --name-only --since', 2);
+  // 5. one new commit on top: only it is read from git
   const tip = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const tree = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' }).trim();
   const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', 'bench: one new commit\n\nOutcome: infra-cost'], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();

@@ -84,9 +84,14 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * holding a 100k-commit document in memory at once.
  */
 function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => unknown): void {
+  writeJsonLines(out, items, x => JSON.stringify(f(x)));
+}
+
+/** The same, with each item already serialized by `f`. */
+function writeJsonLines<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => string): void {
   if (!items.length) { out('[]'); return; }
   for (let i = 0; i < items.length; i += 1000) {
-    const part = items.slice(i, i + 1000).map(x => JSON.stringify(f(x))).join(',');
+    const part = items.slice(i, i + 1000).map(f).join(',');
     out(`${i === 0 ? '[' : ','}${part}${i + 1000 >= items.length ? ']\n' : ''}`);
   }
 }
@@ -166,7 +171,12 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
     // git lists the index in byte order already, which is the order the contract asks for.
     const files = (await repo.trackedFiles()).map(p => linker.classify(p));
     const shown = v.unlinked ? files.filter(f => f.status === 'unlinked') : files;
-    if (v.json) writeJsonArray(out, shown, f => ({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }));
+    if (v.json) {
+      // Files of a directory share one outcomes array: serialize it once (same bytes as JSON.stringify of the object).
+      const seen = new Map<readonly string[], string>();
+      const json = (ids: readonly string[]) => { let j = seen.get(ids); if (j === undefined) { j = JSON.stringify(ids); seen.set(ids, j); } return j; };
+      writeJsonLines(out, shown, f => `{"path":${JSON.stringify(f.path)},"outcomes":${json(f.outcomes)},"ignored":${f.ignored}}`);
+    }
     else out(shown.map(f => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`).join('\n'));
     return v.unlinked && shown.length ? 1 : 0;
   }

@@ -186,6 +186,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   });
 
   reg('outcomeLens.showLog', () => log.show());
+  reg('outcomeLens.cancel', () => { for (const r of index.all) r.cancel(); });
 }
 
 function rank(preferred: string[], id: string): number {

@@ -47,3 +47,16 @@ export function commitMarkdown(link: CommitLink, outcomeTitles?: Map<string, str
   if (link.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${link.invalid.join(', ')} not in outcomes.yaml`);
   return md;
 }
+
+/**
+ * Calls `fn` at most once per `ms` while `event` keeps firing: history arrives in chunks and each one fires a
+ * change, but a tree needs redrawing only a few times a second.
+ */
+export function throttled(event: vscode.Event<void>, fn: () => void, ms = 150): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const sub = event(() => {
+    if (timer) return;
+    timer = setTimeout(() => { timer = undefined; fn(); }, ms);
+  });
+  return { dispose: () => { if (timer) clearTimeout(timer); sub.dispose(); } };
+}

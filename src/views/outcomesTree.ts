@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import { compilePatterns } from '../core/patterns/matcher';
 import { CommitLink } from '../core/links/link';
-import { commitItem, relativeTime } from './common';
+import { commitItem, relativeTime, throttled } from './common';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -22,14 +22,9 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   private readonly emitter = new vscode.EventEmitter<OutcomeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
-  private timer?: NodeJS.Timeout;
 
   constructor(private readonly index: WorkspaceIndex) {
-    // Throttled: history arrives in chunks and each fires a change.
-    this.sub = index.onDidChange(() => {
-      if (this.timer) return;
-      this.timer = setTimeout(() => { this.timer = undefined; this.emitter.fire(undefined); }, 150);
-    });
+    this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
   }
 
   refresh(): void {
@@ -154,7 +149,6 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     this.sub.dispose();
     this.emitter.dispose();
   }

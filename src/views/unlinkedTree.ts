@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { CommitLink } from '../core/links/link';
 import { bucketStart } from '../core/links/allocation';
 import { Settings } from '../vscode/settings';
-import { commitItem, relativeTime } from './common';
+import { commitItem, relativeTime, throttled } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -24,14 +24,10 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly emitter = new vscode.EventEmitter<UnlinkedNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
-  private timer?: NodeJS.Timeout;
   private cache = new Map<RepoIndex, { files: string[]; counts: Map<string, number> }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
-    this.sub = index.onDidChange(() => {
-      if (this.timer) return;
-      this.timer = setTimeout(() => { this.timer = undefined; this.cache.clear(); this.emitter.fire(undefined); }, 150);
-    });
+    this.sub = throttled(index.onDidChange, () => { this.cache.clear(); this.emitter.fire(undefined); });
   }
 
   refresh(): void {
@@ -69,7 +65,6 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
       if (repos.length === 1) return this.sections(repos[0]);
       return repos.map(repo => ({ kind: 'repo', repo }));
     }
-    const repo = 'repo' in node ? node.repo : undefined;
     switch (node.kind) {
       case 'repo': return this.sections(node.repo);
       case 'section':
@@ -81,7 +76,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const by = this.settings.groupCommitsBy(vscode.Uri.file(node.repo.root));
         return this.unlinkedCommits(node.repo).filter(c => groupOf(c, by) === node.group).map(link => ({ kind: 'commit', repo: node.repo, link }));
       }
-      default: return repo ? [] : [];
+      default: return [];
     }
   }
 
@@ -190,7 +185,6 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   }
 
   dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
     this.sub.dispose();
     this.emitter.dispose();
   }

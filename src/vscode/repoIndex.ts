@@ -9,6 +9,18 @@ import { CommitLink, Linker } from '../core/links/link';
 import { LatestWins } from '../core/util/throttle';
 import { Log } from './log';
 
+/** A progress bar on both Outcome Lens views while git is read; the views' title has a Cancel button meanwhile. */
+async function progress(title: string, work: (report: (fraction: number) => void) => Promise<void>): Promise<void> {
+  void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', true);
+  try {
+    await vscode.window.withProgress({ location: { viewId: 'outcomeLens.unlinked' }, title }, p =>
+      vscode.window.withProgress({ location: { viewId: 'outcomeLens.outcomes' }, title }, () =>
+        work(f => p.report({ increment: f * 100 }))));
+  } finally {
+    void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', false);
+  }
+}
+
 /**
  * One repository's state: its outcomes.yaml (the last good map is kept, marked stale, while the file has
  * errors), and, only once a view or command asks, its tracked files and recent history from git.
@@ -98,23 +110,37 @@ export class RepoIndex implements vscode.Disposable {
         const shas = await repo.revList({ since });
         const raw: RawCommit[] = [];
         const trailer = this.map?.trailer ?? 'Outcome';
-        await repo.readCommits(shas, trailer, chunk => {
-          raw.push(...chunk);
-          if (this.linker) this.commits = raw.map(c => this.linker!.commit(c));
-          this.emitter.fire(); // first rows early
-        }, signal);
+        const linked: CommitLink[] = [];
+        const linker = this.linker; // if outcomes.yaml changes meanwhile, relink once at the end
+        await progress(`Reading ${shas.length} commits`, async report => {
+          await repo.readCommits(shas, trailer, chunk => {
+            // Each chunk is linked once, as it arrives: the views show first rows early, and the host is never
+            // busy for long (a chunk is 2,000 commits).
+            raw.push(...chunk);
+            if (linker) for (const c of chunk) linked.push(linker.commit(c));
+            if (linker === this.linker) this.commits = linker ? linked.slice() : undefined;
+            report(chunk.length / Math.max(1, shas.length));
+            this.emitter.fire();
+          }, signal);
+        });
         if (signal.aborted) return;
         this.raw = raw;
         this.loadedKey = key;
+        this.commits = !this.linker ? undefined : this.linker === linker ? linked : raw.map(c => this.linker!.commit(c));
       } else if (!head) {
         this.raw = [];
+        this.commits = [];
       }
-      this.commits = this.linker && this.raw ? this.raw.map(c => this.linker!.commit(c)) : undefined;
       this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days read in ${Date.now() - t0} ms`);
     } finally {
       this.loading = false;
       this.emitter.fire();
     }
+  }
+
+  /** Stops a running read (the views' Cancel button). What was read so far stays shown. */
+  cancel(): void {
+    this.gitRefresh.cancel();
   }
 
   /** Forgets the history so that the next refresh reads it again (HEAD or refs moved, trailer key changed). */

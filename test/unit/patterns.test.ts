@@ -14,7 +14,7 @@ function viaDirs(m: PathMatcher, f: string): boolean {
   const parts = f.split('/');
   let parent = false;
   for (let i = 1; i < parts.length; i++) parent = m.matchesDir(parts.slice(0, i).join('/'), parent);
-  return parent || m.matches(f);
+  return m.matchesFile(f, parent);
 }
 
 function rng(seed: number) {

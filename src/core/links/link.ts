@@ -46,11 +46,30 @@ export class Linker {
   private readonly ticketOwner = new Map<string, string[]>();
   private readonly memo = new Map<string, FileLink>();
   /** Per directory: which area matchers (by index) and whether ignore match the directory itself. */
-  private readonly dirMemo = new Map<string, { areas: boolean[]; ignored: boolean }>();
+  private readonly dirMemo = new Map<string, DirAnswer>();
+  /**
+   * When every list is plain paths: all file-level rules merged, path or name -> outcome indices (ignore is -1),
+   * so a file costs two lookups and, usually, no allocation beyond its answer.
+   */
+  private readonly merged?: { byPath: Map<string, number[]>; byName: Map<string, number[]>; dirByPath: Map<string, number[]>; dirByName: Map<string, number[]> };
 
   constructor(readonly map: OutcomeMap) {
     this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern)) }));
     this.ignoreMatcher = compilePatterns(map.ignore.map(p => p.pattern));
+    this.rootDir = { areas: this.areaMatchers.map(() => false), outcomes: EMPTY as unknown as string[], ignored: false };
+    const all = [...this.areaMatchers.map((a, i) => [a.m, i] as const), [this.ignoreMatcher, -1] as const];
+    if (all.every(([m]) => m.literal)) {
+      const byPath = new Map<string, number[]>(), byName = new Map<string, number[]>();
+      const dirByPath = new Map<string, number[]>(), dirByName = new Map<string, number[]>();
+      const put = (m: Map<string, number[]>, k: string, i: number) => { const l = m.get(k) ?? []; if (!l.includes(i)) l.push(i); m.set(k, l); };
+      for (const [m, i] of all) {
+        for (const p of m.literal!.anchoredFiles) put(byPath, p, i);
+        for (const n of m.literal!.fileNames) put(byName, n, i);
+        for (const p of m.literal!.anchoredDirs) put(dirByPath, p, i);
+        for (const n of m.literal!.dirNames) put(dirByName, n, i);
+      }
+      this.merged = { byPath, byName, dirByPath, dirByName };
+    }
     this.ids = new Set(map.outcomes.map(o => o.id));
     for (const o of map.outcomes) for (const t of o.tickets) {
       const list = this.ticketOwner.get(t) ?? [];
@@ -85,27 +104,57 @@ export class Linker {
   classify(path: string): FileLink {
     const slash = path.lastIndexOf('/');
     const d = slash === -1 ? undefined : this.dir(path.slice(0, slash));
+    if (this.merged) {
+      const hits = this.merged.byPath.get(path) ?? this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
+      const base = d ?? this.rootDir;
+      if (!hits) return { path, outcomes: base.outcomes, ignored: base.ignored, status: base.outcomes.length ? 'linked' : base.ignored ? 'ignored' : 'unlinked' };
+      const extra = this.merged.byPath.get(path) && this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
+      const idx = new Set([...hits, ...(extra ?? [])]);
+      const outcomes = this.areaMatchers.filter((a, i) => base.areas[i] || idx.has(i)).map(a => a.id);
+      const ignored = base.ignored || idx.has(-1);
+      return { path, outcomes: exact(outcomes), ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+    }
     const outcomes: string[] = [];
     for (let i = 0; i < this.areaMatchers.length; i++) {
-      if ((d && d.areas[i]) || this.areaMatchers[i].m.matches(path)) outcomes.push(this.areaMatchers[i].id);
+      if (this.areaMatchers[i].m.matchesFile(path, !!d?.areas[i])) outcomes.push(this.areaMatchers[i].id);
     }
-    const ignored = (d && d.ignored) || this.ignoreMatcher.matches(path);
+    const ignored = this.ignoreMatcher.matchesFile(path, !!d?.ignored);
     return { path, outcomes: exact(outcomes), ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
   }
 
-  private dir(dir: string): { areas: boolean[]; ignored: boolean } {
+  private dir(dir: string): DirAnswer {
     let d = this.dirMemo.get(dir);
-    if (!d) {
-      const slash = dir.lastIndexOf('/');
-      const parent = slash === -1 ? undefined : this.dir(dir.slice(0, slash));
-      d = {
-        areas: this.areaMatchers.map((a, i) => a.m.matchesDir(dir, !!parent?.areas[i])),
-        ignored: this.ignoreMatcher.matchesDir(dir, !!parent?.ignored),
-      };
-      this.dirMemo.set(dir, d);
+    if (d) return d;
+    const slash = dir.lastIndexOf('/');
+    const parent = slash === -1 ? this.rootDir : this.dir(dir.slice(0, slash));
+    // Most directories add nothing to what their parent says: they share the parent's answer, no allocation.
+    let areas: boolean[] | undefined;
+    let ignored = parent.ignored;
+    if (this.merged) {
+      const a = this.merged.dirByPath.get(dir), b = this.merged.dirByName.get(slash === -1 ? dir : dir.slice(slash + 1));
+      for (const list of [a, b]) {
+        if (!list) continue;
+        for (const i of list) {
+          if (i === -1) ignored = true;
+          else if (!parent.areas[i]) (areas ??= parent.areas.slice())[i] = true;
+        }
+      }
+    } else {
+      for (let i = 0; i < this.areaMatchers.length; i++) {
+        if (!parent.areas[i] && this.areaMatchers[i].m.matchesDir(dir, false)) (areas ??= parent.areas.slice())[i] = true;
+      }
+      ignored = parent.ignored || this.ignoreMatcher.matchesDir(dir, false);
     }
+    d = !areas && ignored === parent.ignored ? parent : {
+      areas: areas ?? parent.areas,
+      outcomes: areas ? exact(this.areaMatchers.filter((_, i) => areas![i]).map(a => a.id)) : parent.outcomes,
+      ignored,
+    };
+    this.dirMemo.set(dir, d);
     return d;
   }
+
+  private readonly rootDir: DirAnswer;
 
   /** A commit's links with their evidence, strongest first, its invalid ids, and its status. */
   commit(c: RawCommit): CommitLink {
@@ -154,6 +203,13 @@ export class Linker {
   private readonly scratchLinks: Link[] = [];
   private readonly scratchInvalid: string[] = [];
   private readonly scratchOutcomes: string[] = [];
+}
+
+interface DirAnswer {
+  areas: boolean[];
+  /** The ids of the outcomes whose areas match the directory (shared by every file under it that adds none). */
+  outcomes: string[];
+  ignored: boolean;
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);

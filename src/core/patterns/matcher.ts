@@ -13,6 +13,10 @@ export interface PathMatcher {
    * can decide whole directories once instead of file by file.
    */
   matchesDir(dir: string, parentMatched: boolean): boolean;
+  /** Whether the file `path` is matched, given whether its directory is (decided by matchesDir). */
+  matchesFile(path: string, dirMatched: boolean): boolean;
+  /** For plain-path lists: the file-level rules, so that a caller can merge many lists into one lookup. */
+  readonly literal?: { anchoredFiles: ReadonlySet<string>; fileNames: ReadonlySet<string>; anchoredDirs: ReadonlySet<string>; dirNames: ReadonlySet<string> };
 }
 
 const GLOB_OR_SPECIAL = /[*?[\\]/;
@@ -24,7 +28,7 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
  */
 export function compilePatterns(patterns: readonly string[]): PathMatcher {
   const lines = patterns.map(firstLine);
-  if (lines.length === 0) return { matches: () => false, matchesDir: () => false };
+  if (lines.length === 0) return { matches: () => false, matchesDir: () => false, matchesFile: () => false, literal: { anchoredFiles: new Set(), fileNames: new Set(), anchoredDirs: new Set(), dirNames: new Set() } };
   return compileLiteral(lines) ?? compileGeneral(lines);
 }
 
@@ -38,6 +42,9 @@ function compileGeneral(lines: string[]): PathMatcher {
     },
     matchesDir(dir: string, parentMatched: boolean): boolean {
       return parentMatched || ig.ignores(asBytes(dir) + '/');
+    },
+    matchesFile(path: string, dirMatched: boolean): boolean {
+      return dirMatched || ig.ignores(asBytes(path));
     },
   };
 }
@@ -62,7 +69,17 @@ function compileLiteral(lines: string[]): PathMatcher | undefined {
     else names.set(p, (names.get(p) ?? true) && dirOnly);
   }
   const anchoredAny = new Set(anchored.map(a => a.lit));
+  const anchoredFiles = new Set(anchored.filter(a => !a.dirOnly).map(a => a.lit));
+  const fileNames = new Set([...names].filter(([, dirOnly]) => !dirOnly).map(([n]) => n));
   return {
+    literal: { anchoredFiles, fileNames, anchoredDirs: anchoredAny, dirNames: new Set(names.keys()) },
+    matchesFile(path: string, dirMatched: boolean): boolean {
+      if (dirMatched) return true;
+      // its directories are not matched, so only the file's own path or name can match it
+      if (anchoredFiles.has(path)) return true;
+      const slash = path.lastIndexOf('/');
+      return names.get(slash === -1 ? path : path.slice(slash + 1)) === false;
+    },
     matchesDir(dir: string, parentMatched: boolean): boolean {
       if (parentMatched) return true;
       // the parent is not matched, so only the directory's own path or name can match it

@@ -41,8 +41,15 @@ export class LatestWins {
     return done;
   }
 
+  /** Stops the running work and drops the queued one (a user's "Cancel"). */
+  cancel(): void {
+    this.queued?.resolve();
+    this.queued = undefined;
+    this.running?.ac.abort();
+  }
+
   dispose(): void {
     this.disposed = true;
-    this.running?.ac.abort();
+    this.cancel();
   }
 }
