@@ -11,6 +11,7 @@ import { ROOT, synthRepo } from './synth.mjs';
 const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
 const RUNS = Number(arg('--runs', 3));
 const only = arg('--only');
+const scenarios = arg('--scenarios'); // e.g. "dashboard": only the dashboard rows
 const CLI = path.join(ROOT, 'dist/cli.js');
 const FACTS = '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%s%x00%(trailers:key=Outcome,valueonly,unfold)%x00%B';
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-cache-'));
@@ -70,7 +71,12 @@ for (const [commits, files] of sizes) {
     d.push(time('node', [CLI, 'report', '--format', 'json', '--no-lines', '--no-cache', '--since', since, '--repo', repo]).ms);
     dg.push(time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, FACTS]).ms);
   }
-  row(name, 'dashboard counts, 90-day window (report --no-lines)', median(d), median(dg), 'git log --name-only --since', 2);
+  row(name, 'report --no-lines, 90-day window (new process)', median(d), median(dg), 'git log --name-only --since', 2);
+  const h = [];
+  for (let i = 0; i < RUNS; i++) {
+    h.push(JSON.parse(execFileSync('node', [path.join(ROOT, 'scripts/dashboard-counts.mjs'), repo, since], { encoding: 'utf8' })).ms);
+  }
+  row(name, 'dashboard commit counts, 90-day window (in a running host)', median(h), median(dg), 'git log --name-only --since', 2);
   // 5. one new commit on top: only it is read from git
   const tip = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const tree = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' }).trim();

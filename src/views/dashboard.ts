@@ -78,9 +78,10 @@ export class Dashboard implements vscode.Disposable {
     if (!repo?.linker || !this.panel) return;
     const git = repo.repo();
     const since = new Date(Date.now() - this.windowDays * 86400_000).toISOString();
-    const shas = await git.revList({ since });
+    const [shas, tips] = await Promise.all([git.revList({ since }), git.tips()]);
+    if (tips.notes !== this.notesTip) { this.rawCache.clear(); this.notesTip = tips.notes; } // notes changed: re-read
     const missing = shas.filter(s => !this.rawCache.has(s));
-    if (missing.length) for (const c of await git.readCommits(missing, repo.linker.trailerKey, undefined, signal)) this.rawCache.set(c.sha, c);
+    if (missing.length) for (const c of await git.readCommits(missing, repo.linker.trailerKey, undefined, signal, tips.notes ?? null)) this.rawCache.set(c.sha, c);
     if (signal.aborted) return;
     this.links = shas.map(s => repo.linker!.commit(this.rawCache.get(s)!));
     this.since = since;
@@ -93,6 +94,7 @@ export class Dashboard implements vscode.Disposable {
   }
 
   private since?: string;
+  private notesTip?: string;
 
   private render(): void {
     const repo = this.repo;

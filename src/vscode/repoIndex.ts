@@ -102,10 +102,10 @@ export class RepoIndex implements vscode.Disposable {
     const t0 = Date.now();
     try {
       const repo = new GitRepo(this.root, signal);
-      const head = await repo.head();
+      const { head, notes } = await repo.tips();
       this.files = await repo.trackedFiles();
       const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
-      const key = `${head}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
+      const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
       if (key !== this.loadedKey && head) {
         const shas = await repo.revList({ since });
         const raw: RawCommit[] = [];
@@ -121,7 +121,7 @@ export class RepoIndex implements vscode.Disposable {
             if (linker === this.linker) this.commits = linker ? linked.slice() : undefined;
             report(chunk.length / Math.max(1, shas.length));
             this.emitter.fire();
-          }, signal);
+          }, signal, notes ?? null);
         });
         if (signal.aborted) return;
         this.raw = raw;

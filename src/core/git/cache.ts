@@ -115,13 +115,15 @@ export class CommitCache {
  */
 export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
   const fullHistory = !q.range && !q.since && !q.until && q.maxCount === undefined;
-  const [head, notesTip] = await Promise.all([fullHistory ? repo.head() : Promise.resolve(undefined), repo.notesTip()]);
+  const tips = await repo.tips();
+  const head = fullHistory ? tips.head : undefined;
+  const notesTip = tips.notes;
   const cache = await CommitCache.open(cacheDir, repo.root, trailer, notesTip);
   // Same HEAD as last time: its history is the same list, and git need not walk it again.
   const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q);
   if (head) cache.setOrder(head, shas);
   const missing = shas.filter(s => !cache.get(s));
-  if (missing.length) for (const c of await repo.readCommits(missing, trailer, undefined, signal)) cache.add(c);
+  if (missing.length) for (const c of await repo.readCommits(missing, trailer, undefined, signal, notesTip ?? null)) cache.add(c);
   if (missing.length || head) {
     try {
       await cache.save();

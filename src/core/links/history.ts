@@ -7,7 +7,7 @@ import { CommitLink, Linker } from './link';
  */
 export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal,
   options: { keepMessages?: boolean } = {}): Promise<CommitLink[]> {
-  const shas = await repo.revList(q);
+  const [shas, tips] = await Promise.all([repo.revList(q), repo.tips()]);
   const out: CommitLink[] = [];
   await repo.readCommits(shas, linker.trailerKey, (c: RawCommit[]) => {
     const linked = c.map(x => linker.commit(x));
@@ -15,6 +15,6 @@ export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery
     if (options.keepMessages === false) for (const x of c) { x.message = ''; x.note = ''; }
     for (const l of linked) out.push(l);
     onChunk?.(linked);
-  }, signal);
+  }, signal, tips.notes ?? null);
   return out;
 }
