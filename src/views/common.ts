@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommitLink } from '../core/links/link';
 import { RepoIndex } from '../vscode/repoIndex';
+import type { WorkspaceIndex } from '../vscode/workspaceIndex';
 
 /** "3 days ago": enough precision for a tree row; the tooltip has the exact date. */
 export function relativeTime(iso: string, now = Date.now()): string {
@@ -59,4 +60,14 @@ export function throttled(event: vscode.Event<void>, fn: () => void, ms = 150): 
     timer = setTimeout(() => { timer = undefined; fn(); }, ms);
   });
   return { dispose: () => { if (timer) clearTimeout(timer); sub.dispose(); } };
+}
+
+/**
+ * A tree's top level: the single repository's own rows, or a row per repository in a multi-root workspace.
+ * Showing a tree is what starts reading git (never before, never in Restricted Mode).
+ */
+export function topLevel<N>(index: WorkspaceIndex, rowsOf: (repo: RepoIndex) => N[]): (N | { kind: 'repo'; repo: RepoIndex })[] {
+  const repos = index.withOutcomes;
+  for (const r of repos) void r.ensureGit();
+  return repos.length === 1 ? rowsOf(repos[0]) : repos.map(repo => ({ kind: 'repo' as const, repo }));
 }

@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import { compilePatterns } from '../core/patterns/matcher';
 import { CommitLink } from '../core/links/link';
-import { commitItem, relativeTime, throttled } from './common';
+import { commitItem, relativeTime, throttled, topLevel } from './common';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -32,12 +32,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   }
 
   getChildren(node?: OutcomeNode): OutcomeNode[] {
-    if (!node) {
-      const repos = this.index.withOutcomes;
-      for (const r of repos) void r.ensureGit();
-      if (repos.length === 1) return this.outcomes(repos[0]);
-      return repos.map(repo => ({ kind: 'repo', repo }));
-    }
+    if (!node) return topLevel(this.index, r => this.outcomes(r));
     switch (node.kind) {
       case 'repo': return this.outcomes(node.repo);
       case 'outcome': {

@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { CommitLink } from '../core/links/link';
 import { bucketStart } from '../core/links/allocation';
 import { Settings } from '../vscode/settings';
-import { commitItem, relativeTime, throttled } from './common';
+import { commitItem, relativeTime, throttled, topLevel } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -59,12 +59,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   }
 
   getChildren(node?: UnlinkedNode): UnlinkedNode[] {
-    if (!node) {
-      const repos = this.index.withOutcomes;
-      for (const r of repos) void r.ensureGit();
-      if (repos.length === 1) return this.sections(repos[0]);
-      return repos.map(repo => ({ kind: 'repo', repo }));
-    }
+    if (!node) return topLevel(this.index, r => this.sections(r));
     switch (node.kind) {
       case 'repo': return this.sections(node.repo);
       case 'section':

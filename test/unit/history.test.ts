@@ -230,3 +230,20 @@ describe('key-result progress', () => {
     assert.equal(metricProgress({ baseline: 'low', current: 'mid', target: 'high' }), undefined);
   });
 });
+
+describe('GitRepo.tips', () => {
+  it('tells HEAD and the notes tip apart, with and without notes, and in a repository with no commit', async () => {
+    const r = new TempRepo();
+    try {
+      assert.deepEqual(await new GitRepo(r.dir).tips(), {});
+      const head = r.write('a').commit('a\n');
+      assert.deepEqual(await new GitRepo(r.dir).tips(), { head });
+      r.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: x', head);
+      const notes = r.git('rev-parse', 'refs/notes/outcomes').trim();
+      assert.deepEqual(await new GitRepo(r.dir).tips(), { head, notes });
+      assert.notEqual(head, notes);
+    } finally {
+      r.rm();
+    }
+  });
+});

@@ -176,20 +176,26 @@ export class GitRepo {
   }
 
   /**
-   * HEAD and the notes ref in one git call that always prints something when HEAD exists: simple-git waits
-   * an extra 50 ms after a command that prints nothing, which a missing notes ref would otherwise cost each time.
+   * HEAD and the notes ref in one git call that prints something whenever HEAD exists: simple-git waits an
+   * extra 50 ms after a command that prints nothing, which probing a missing notes ref alone would cost.
    */
   async tips(): Promise<{ head?: string; notes?: string }> {
     gitProcesses.started++;
     try {
-      // HEAD is named twice: with it first and last, a missing HEAD cannot be mistaken for the notes tip.
-      const lines = (await this.git.raw(['rev-parse', '--revs-only', 'HEAD', NOTES_REF, 'HEAD'])).split('\n').filter(Boolean);
-      if (lines.length >= 2 && lines[0] === lines[lines.length - 1]) return { head: lines[0], notes: lines.length === 3 ? lines[1] : undefined };
-      return { notes: lines[0] };
+      // `show-ref --head` labels each line ("<sha> HEAD", "<sha> refs/notes/outcomes"), so nothing is guessed.
+      const out = await this.git.raw(['show-ref', '--head', NOTES_REF]);
+      const tips: { head?: string; notes?: string } = {};
+      for (const line of out.split('\n')) {
+        const [sha, ref] = line.split(' ');
+        if (ref === 'HEAD') tips.head = sha;
+        else if (ref === NOTES_REF) tips.notes = sha;
+      }
+      return tips;
     } catch {
-      return {};
+      return {}; // no commit yet: show-ref finds nothing and exits 1
     }
   }
+
 
 
   /**
