@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';
@@ -101,7 +100,7 @@ export class Dashboard implements vscode.Disposable {
     if (!this.panel || !repo?.map) return;
     this.allocation = allocate(this.links, repo.map.outcomes.map(o => o.id), this.bucket, { since: this.since }, this.lineCache);
     const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = (require('node:crypto') as typeof import('node:crypto')).randomBytes(16).toString('base64') /* loaded on first render, not at activation */;
     const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard.js'));
     const body = renderDashboardBody({ map: repo.map, allocation: this.allocation, repoName: repo.name, measure: this.measure, interactive: { windowDays: this.windowDays, windows: WINDOWS } });
     webview.html = `<!doctype html><html lang="en"><head><meta charset="utf-8">

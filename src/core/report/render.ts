@@ -1,6 +1,5 @@
 import { Allocation, IGNORED, UNLINKED } from '../links/allocation';
 import { OutcomeMap } from '../outcomes/model';
-import { randomBytes } from 'node:crypto';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './dashboardHtml';
 
 export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
@@ -97,7 +96,7 @@ function reportCsv({ map, allocation: a }: ReportInput): string {
 
 function reportHtml(input: ReportInput): string {
   // One self-contained file: the dashboard's own chart and tables, a strict CSP with a nonce, no script, no network.
-  const nonce = randomBytes(16).toString('base64');
+  const nonce = (require('node:crypto') as typeof import('node:crypto')).randomBytes(16).toString('base64') /* loaded on first render, not at activation */;
   const body = renderDashboardBody({ map: input.map, allocation: input.allocation, repoName: input.repoName, measure: input.allocation.lineAlignment === null ? 'commits' : 'lines' });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; img-src data:">
