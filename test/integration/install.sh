@@ -33,5 +33,6 @@ fi
 # (no `| head` here: under pipefail a closed pipe would fail the install)
 version=$(XDG_CONFIG_HOME="$TOOLS/xdg" XDG_DATA_HOME="$TOOLS/xdg" \
   "$NODE_DIR/bin/node" "$TOOLS/code-server/node_modules/code-server/out/node/entry.js" --version 2>/dev/null)
+version=${version##*$'\n'}   # on first run code-server logs a line before its version: keep the last line
 echo "integration host ready: code-server ${version%% *}, $(chromium --version 2>/dev/null | head -c 40)"
 
