@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
-import { compilePatterns } from '../core/patterns/matcher';
 import { CommitLink } from '../core/links/link';
 import { commitItem, relativeTime, throttled, topLevel } from './common';
 
@@ -47,10 +46,8 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         if (node.group === 'areas') return node.outcome.areas.map((_, index) => ({ kind: 'area', repo: node.repo, outcome: node.outcome, index }));
         return this.commitsOf(node.repo, node.outcome.id).slice(0, 200).map(link => ({ kind: 'commit', repo: node.repo, link, outcome: node.outcome.id }));
       case 'area': {
-        const files = node.repo.files;
-        if (!files) return [{ kind: 'message', text: 'Loading…' }];
-        const m = compilePatterns([node.outcome.areas[node.index].pattern]);
-        return files.filter(f => m.matches(f)).slice(0, 500).map(p => ({ kind: 'file', repo: node.repo, path: p }));
+        if (!node.repo.files) return [{ kind: 'message', text: 'Loading…' }];
+        return node.repo.filesMatching([node.outcome.areas[node.index].pattern]).slice(0, 500).map(p => ({ kind: 'file', repo: node.repo, path: p }));
       }
       default: return [];
     }
@@ -109,8 +106,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       }
       case 'area': {
         const p = node.outcome.areas[node.index];
-        const files = node.repo.files;
-        const count = files ? files.filter(f => compilePatterns([p.pattern]).matches(f)).length : undefined;
+        const count = node.repo.files ? node.repo.filesMatching([p.pattern]).length : undefined;
         const t = new vscode.TreeItem(p.pattern, count ? C.Collapsed : C.None);
         t.description = count === undefined ? '…' : `${count} file${count === 1 ? '' : 's'}`;
         t.iconPath = new vscode.ThemeIcon(p.pattern.startsWith('!') ? 'exclude' : 'folder');

@@ -5,7 +5,6 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { Diagnostic } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
-import { compilePatterns } from '../core/patterns/matcher';
 import { Settings } from '../vscode/settings';
 
 const isOutcomesFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === OUTCOMES_FILE;
@@ -84,8 +83,7 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
       let title: string;
       if (!repo.files || !repo.commits) title = 'Outcome Lens: counting…';
       else {
-        const m = compilePatterns(o.areas.map(a => a.pattern));
-        const files = o.areas.length ? repo.files.filter(f => m.matches(f)).length : 0;
+        const files = o.areas.length ? repo.filesMatching(o.areas.map(a => a.pattern)).length : 0;
         const commits = repo.commits.filter(c => c.outcomes.includes(o.id)).length;
         title = `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === 1 ? '' : 's'} in ${days} days`;
       }
@@ -99,8 +97,7 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
     const entries = [...repo.map.ignore, ...repo.map.outcomes.flatMap(o => o.areas)];
     const e = entries.find(p => toRange(p.range).contains(pos));
     if (!e) return undefined;
-    const m = compilePatterns([e.pattern]);
-    const matched = repo.files.filter(f => m.matches(f));
+    const matched = repo.filesMatching([e.pattern]);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendText(`${e.pattern} matches ${matched.length} tracked file${matched.length === 1 ? '' : 's'}`);
     if (matched.length) md.appendMarkdown('\n\n').appendText(matched.slice(0, 10).join('\n') + (matched.length > 10 ? `\n… and ${matched.length - 10} more` : ''));

@@ -7,6 +7,7 @@ import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { CommitLink, Linker } from '../core/links/link';
 import { LatestWins } from '../core/util/throttle';
+import { compilePatterns } from '../core/patterns/matcher';
 import { Log } from './log';
 
 /** A progress bar on both Outcome Lens views while git is read; the views' title has a Cancel button meanwhile. */
@@ -136,6 +137,25 @@ export class RepoIndex implements vscode.Disposable {
       this.loading = false;
       this.emitter.fire();
     }
+  }
+
+  private matchCache?: { files: readonly string[]; byPatterns: Map<string, string[]> };
+
+  /**
+   * The tracked files a pattern list matches, computed once per list until the file list changes: the tree's
+   * area rows and their children, the CodeLens and the pattern hover all ask for the same answers.
+   */
+  filesMatching(patterns: readonly string[]): string[] {
+    const files = this.files ?? [];
+    if (this.matchCache?.files !== files) this.matchCache = { files, byPatterns: new Map() };
+    const key = patterns.join('\n'); // a pattern is one line, so this key is unambiguous
+    let hit = this.matchCache.byPatterns.get(key);
+    if (!hit) {
+      const m = compilePatterns(patterns);
+      hit = files.filter(f => m.matches(f));
+      this.matchCache.byPatterns.set(key, hit);
+    }
+    return hit;
   }
 
   /** Stops a running read (the views' Cancel button). What was read so far stays shown. */

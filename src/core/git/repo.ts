@@ -196,8 +196,6 @@ export class GitRepo {
     }
   }
 
-
-
   /**
    * The commits a history query selects, newest first, as `git log` lists them.
    * User-supplied values are passed as `--opt=value` or after an end-of-options check, never as bare options.

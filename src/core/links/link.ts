@@ -105,21 +105,17 @@ export class Linker {
     const slash = path.lastIndexOf('/');
     const d = slash === -1 ? undefined : this.dir(path.slice(0, slash));
     if (this.merged) {
-      const hits = this.merged.byPath.get(path) ?? this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
       const base = d ?? this.rootDir;
-      if (!hits) return { path, outcomes: base.outcomes, ignored: base.ignored, status: base.outcomes.length ? 'linked' : base.ignored ? 'ignored' : 'unlinked' };
-      const extra = this.merged.byPath.get(path) && this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
-      const idx = new Set([...hits, ...(extra ?? [])]);
-      const outcomes = this.areaMatchers.filter((a, i) => base.areas[i] || idx.has(i)).map(a => a.id);
-      const ignored = base.ignored || idx.has(-1);
-      return { path, outcomes: exact(outcomes), ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+      const byPath = this.merged.byPath.get(path), byName = this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
+      if (!byPath && !byName) return fileLink(path, base.outcomes, base.ignored); // the directory's answer, shared
+      const idx = new Set([...(byPath ?? []), ...(byName ?? [])]);
+      return fileLink(path, exact(this.areaMatchers.filter((a, i) => base.areas[i] || idx.has(i)).map(a => a.id)), base.ignored || idx.has(-1));
     }
     const outcomes: string[] = [];
     for (let i = 0; i < this.areaMatchers.length; i++) {
       if (this.areaMatchers[i].m.matchesFile(path, !!d?.areas[i])) outcomes.push(this.areaMatchers[i].id);
     }
-    const ignored = this.ignoreMatcher.matchesFile(path, !!d?.ignored);
-    return { path, outcomes: exact(outcomes), ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
+    return fileLink(path, exact(outcomes), this.ignoreMatcher.matchesFile(path, !!d?.ignored));
   }
 
   private dir(dir: string): DirAnswer {
@@ -203,6 +199,10 @@ export class Linker {
   private readonly scratchLinks: Link[] = [];
   private readonly scratchInvalid: string[] = [];
   private readonly scratchOutcomes: string[] = [];
+}
+
+function fileLink(path: string, outcomes: string[], ignored: boolean): FileLink {
+  return { path, outcomes, ignored, status: outcomes.length ? 'linked' : ignored ? 'ignored' : 'unlinked' };
 }
 
 interface DirAnswer {
