@@ -1,15 +1,16 @@
 import { parseArgs } from 'node:util';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo } from '../core/git/repo';
-import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
+import { loadOutcomes, OUTCOMES_FILE, ParseCache } from '../core/outcomes/load';
 import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Linker } from '../core/links/link';
 import { linkHistory } from '../core/links/history';
-import { defaultCacheDir, readHistoryCached } from '../core/git/cache';
+import { readHistoryCached } from '../core/git/cache';
+import { defaultCacheDir } from '../core/util/cacheDir';
 import { HistoryQuery } from '../core/git/repo';
-import { CommitLink } from '../core/links/link';
+import { CommitLink, FileLink } from '../core/links/link';
 import { allocate, Bucket } from '../core/links/allocation';
 import { renderReport, ReportFormat, REPORT_FORMATS } from '../core/report/render';
 
@@ -84,16 +85,18 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * holding a 100k-commit document in memory at once.
  */
 function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => unknown): void {
-  writeJsonLines(out, items, x => JSON.stringify(f(x)));
-}
-
-/** The same, with each item already serialized by `f`. */
-function writeJsonLines<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => string): void {
   if (!items.length) { out('[]'); return; }
   for (let i = 0; i < items.length; i += 1000) {
-    const part = items.slice(i, i + 1000).map(f).join(',');
+    const part = items.slice(i, i + 1000).map(x => JSON.stringify(f(x))).join(',');
     out(`${i === 0 ? '[' : ','}${part}${i + 1000 >= items.length ? ']\n' : ''}`);
   }
+}
+
+/** Characters JSON.stringify would escape (quotes, backslash, controls, lone surrogates). */
+const JSON_ESCAPED = /["\\\x00-\x1f\ud800-\udfff]/;
+/** JSON.stringify(s), faster for the common path that needs no escape (50k of them in `files --json`). */
+function jsonString(s: string): string {
+  return JSON_ESCAPED.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
 async function openRepo(v: Values): Promise<GitRepo> {
@@ -103,9 +106,20 @@ async function openRepo(v: Values): Promise<GitRepo> {
   return repo;
 }
 
+/** The CLI remembers parses of outcomes.yaml (see ParseCache), unless caches are turned off. */
+function parseCache(): ParseCache | undefined {
+  if (process.env.OUTCOME_LENS_NO_CACHE) return undefined;
+  try {
+    const st = statSync(__filename); // the bundle: a new build never reads an old parse
+    return { dir: defaultCacheDir(), build: `${st.size}-${st.mtimeMs}` };
+  } catch {
+    return undefined;
+  }
+}
+
 /** outcomes.yaml for commands that need a usable map: errors are printed and end the command. */
 async function usableMap(repo: GitRepo, err: (s: string) => void): Promise<OutcomeMap> {
-  const loaded = await loadOutcomes(repo.root);
+  const loaded = await loadOutcomes(repo.root, parseCache());
   if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root} (create one: see the README, or run the extension's "Create outcomes.yaml")`, 2);
   for (const d of loaded.result.diagnostics) if (d.severity === 'error') err(formatDiagnostic(OUTCOMES_FILE, d));
   if (!loaded.result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
@@ -143,15 +157,54 @@ async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values
   return links;
 }
 
+/**
+ * `files`: every tracked file with its outcomes, in git's order (byte order, as the contract asks). The list is
+ * linked and written a part at a time while git is still listing: for 50k files, holding every answer until
+ * the end cost more in garbage collection than the matching, and waiting for git cost as much again.
+ */
+async function files(repo: GitRepo, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  let write: ((paths: string[]) => void) | undefined;
+  const early: string[][] = []; // parts git printed before outcomes.yaml was parsed
+  const listing = repo.streamTrackedFiles(paths => (write ? write(paths) : early.push(paths)));
+  listing.catch(() => undefined); // awaited below, where a failure is reported
+  const linker = new Linker(await usableMap(repo, err));
+  // Files of a directory share one outcomes array: what follows the path is built once per array.
+  const tails = [new Map<readonly string[], string>(), new Map<readonly string[], string>()];
+  const fileJson = (f: FileLink) => {
+    const byArray = tails[f.ignored ? 1 : 0];
+    let tail = byArray.get(f.outcomes);
+    if (tail === undefined) { tail = `,"outcomes":${JSON.stringify(f.outcomes)},"ignored":${f.ignored}}`; byArray.set(f.outcomes, tail); }
+    return `{"path":${jsonString(f.path)}${tail}`;
+  };
+  const fileLine = (f: FileLink) => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`;
+  let shown = 0;
+  write = paths => {
+    let part = linker.classifyAll(paths);
+    if (v.unlinked) part = part.filter(f => f.status === 'unlinked');
+    if (!part.length) return;
+    // The same bytes as one JSON.stringify of the whole array (or one line per file without --json).
+    out(v.json ? `${shown ? ',' : '['}${part.map(fileJson).join(',')}` : part.map(fileLine).join('\n'));
+    shown += part.length;
+  };
+  for (const paths of early.splice(0)) write(paths);
+  await listing;
+  if (v.json) out(shown ? ']\n' : '[]');
+  return v.unlinked && shown ? 1 : 0;
+}
+
 async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const repo = await openRepo(v);
+  // git lists the files while outcomes.yaml is read and parsed (a quick command waits for both).
+  const tracked = cmd === 'check' ? repo.trackedFiles() : undefined;
+  tracked?.catch(() => undefined); // awaited below, where a failure is reported
+  if (cmd === 'files') return files(repo, v, out, err);
   if (cmd === 'check') {
-    const loaded = await loadOutcomes(repo.root);
+    const loaded = await loadOutcomes(repo.root, v['no-cache'] ? undefined : parseCache());
     if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root}`, 2);
     const diags = [...loaded.result.diagnostics];
     const invalid: { sha: string; ids: string[] }[] = [];
     if (loaded.result.map) {
-      diags.push(...patternDiagnostics(loaded.result.map, await repo.trackedFiles()));
+      diags.push(...patternDiagnostics(loaded.result.map, await tracked!));
       const linker = new Linker(loaded.result.map);
       for (const c of await history(repo, linker, {}, v, err)) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
     }
@@ -167,19 +220,6 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   }
   const map = await usableMap(repo, err);
   const linker = new Linker(map);
-  if (cmd === 'files') {
-    // git lists the index in byte order already, which is the order the contract asks for.
-    const files = (await repo.trackedFiles()).map(p => linker.classify(p));
-    const shown = v.unlinked ? files.filter(f => f.status === 'unlinked') : files;
-    if (v.json) {
-      // Files of a directory share one outcomes array: serialize it once (same bytes as JSON.stringify of the object).
-      const seen = new Map<readonly string[], string>();
-      const json = (ids: readonly string[]) => { let j = seen.get(ids); if (j === undefined) { j = JSON.stringify(ids); seen.set(ids, j); } return j; };
-      writeJsonLines(out, shown, f => `{"path":${JSON.stringify(f.path)},"outcomes":${json(f.outcomes)},"ignored":${f.ignored}}`);
-    }
-    else out(shown.map(f => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`).join('\n'));
-    return v.unlinked && shown.length ? 1 : 0;
-  }
   if (cmd === 'commits') {
     const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
     const commits = await history(repo, linker, q, v, err);
@@ -215,11 +255,12 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   return 0;
 }
 
-if (require.main === module) {
+/** Runs the command line of this process; dist/cli.js (src/cli/bin.ts) calls it. */
+export function runCli(): void {
   // A closed pipe (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); });
   // Pieces of a JSON array arrive without newlines; everything else is a whole line.
   const write = (s: string) => { if (s) process.stdout.write(s.endsWith('\n') || /^[[,]/.test(s) ? s : s + '\n'); };
   const writeErr = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
-  main(process.argv.slice(2), write, writeErr).then(code => { process.exitCode = code; });
+  void main(process.argv.slice(2), write, writeErr).then(code => { process.exitCode = code; });
 }

@@ -15,5 +15,8 @@ require.extensions['.ts'] = (module, filename) => {
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-home-'));
 process.env.HOME = home;
 process.env.XDG_CONFIG_HOME = path.join(home, '.config');
+// The CLI's caches (history, parses, compiled code) go to the throw-away home too.
+process.env.XDG_CACHE_HOME = path.join(home, '.cache');
+delete process.env.OUTCOME_LENS_CACHE_DIR;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
 process.env.TZ = 'UTC';

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 
@@ -27,11 +25,6 @@ export interface HistoryStats {
   cacheFile?: string;
 }
 
-/** Where the CLI keeps its cache: $OUTCOME_LENS_CACHE_DIR, else $XDG_CACHE_HOME/outcome-lens, else ~/.cache/outcome-lens. */
-export function defaultCacheDir(): string {
-  return process.env.OUTCOME_LENS_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'outcome-lens');
-}
-
 /**
  * Commits by id, remembered between runs. A commit's facts never change (its id is a hash of them); only the
  * trailer key we ask git for and the notes ref can change what we read, so those key the whole file.
@@ -45,6 +38,8 @@ export class CommitCache {
   private constructor(readonly file: string, private readonly trailer: string, private readonly notesTip: string | null) {}
 
   static async open(cacheDir: string, repoRoot: string, trailer: string, notesTip: string | undefined): Promise<CommitCache> {
+    // node:crypto loads here, not with the CLI: `files` never needs it, and it costs ~10 ms to load.
+    const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const id = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 16);
     const c = new CommitCache(path.join(cacheDir, `${path.basename(repoRoot).replace(/[^\w.-]/g, '_')}-${id}.json`), trailer, notesTip ?? null);
     try {

@@ -51,7 +51,13 @@ export class Linker {
    * When every list is plain paths: all file-level rules merged, path or name -> outcome indices (ignore is -1),
    * so a file costs two lookups and, usually, no allocation beyond its answer.
    */
-  private readonly merged?: { byPath: Map<string, number[]>; byName: Map<string, number[]>; dirByPath: Map<string, number[]>; dirByName: Map<string, number[]> };
+  private readonly merged?: {
+    byPath: Map<string, number[]>; byName: Map<string, number[]>; dirByPath: Map<string, number[]>; dirByName: Map<string, number[]>;
+    /** The longest anchored paths: a longer path cannot be one of them, and needs no lookup. */
+    longestPath: number; longestDir: number;
+    /** dirNameLengths[n] is 1 when some directory rule's name has n characters: any other name needs no lookup. */
+    dirNameLengths: Uint8Array;
+  };
 
   constructor(readonly map: OutcomeMap) {
     this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern)) }));
@@ -68,7 +74,10 @@ export class Linker {
         for (const p of m.literal!.anchoredDirs) put(dirByPath, p, i);
         for (const n of m.literal!.dirNames) put(dirByName, n, i);
       }
-      this.merged = { byPath, byName, dirByPath, dirByName };
+      const longest = (m: Map<string, unknown>) => { let n = 0; for (const k of m.keys()) n = Math.max(n, k.length); return n; };
+      const dirNameLengths = new Uint8Array(longest(dirByName) + 1);
+      for (const n of dirByName.keys()) dirNameLengths[n.length] = 1;
+      this.merged = { byPath, byName, dirByPath, dirByName, longestPath: longest(byPath), longestDir: longest(dirByPath), dirNameLengths };
     }
     this.ids = new Set(map.outcomes.map(o => o.id));
     for (const o of map.outcomes) for (const t of o.tickets) {
@@ -97,40 +106,81 @@ export class Linker {
     return f;
   }
 
-  /**
-   * The same answer without remembering the file (one pass over 50k files needs no memo). Directories are
-   * decided once each: when one is matched, every file under it is, so only the rest are matched file by file.
-   */
+  /** The same answer without remembering the file. */
   classify(path: string): FileLink {
     const slash = path.lastIndexOf('/');
-    const d = slash === -1 ? undefined : this.dir(path.slice(0, slash));
+    return this.fileIn(slash === -1 ? this.rootDir : this.dir(path.slice(0, slash)), path, slash + 1);
+  }
+
+  /**
+   * The answers for paths[start..end), as classify gives them, for whole file lists (50k files need no memo).
+   * Directories are decided once each, walked as a stack: `git ls-files` lists a directory's files together,
+   * so a file usually finds its directory on top, with no lookup; any order still gives the right answers.
+   * A caller streaming 50k files asks for a slice at a time, so that few answers are alive at once.
+   */
+  classifyAll(paths: readonly string[], start = 0, end = paths.length): FileLink[] {
+    const out = new Array<FileLink>(Math.max(0, end - start));
+    const dirs: string[] = [''];
+    const answers: DirAnswer[] = [this.rootDir];
+    for (let i = start; i < end; i++) {
+      const p = paths[i];
+      const slash = p.lastIndexOf('/');
+      const dir = slash === -1 ? '' : p.slice(0, slash);
+      let top = dirs.length - 1;
+      if (dir !== dirs[top]) {
+        // keep the directories that hold p (the root always does), then push the ones below them
+        while (top > 0 && !(dir.length > dirs[top].length && dir.charCodeAt(dirs[top].length) === 47 && dir.slice(0, dirs[top].length) === dirs[top])) top--;
+        if (top + 1 < dirs.length) dirs.length = answers.length = top + 1;
+        for (let from = top === 0 ? 0 : dirs[top].length + 1; from <= slash;) {
+          let next = dir.indexOf('/', from);
+          if (next === -1) next = slash;
+          answers.push(this.dirIn(answers[answers.length - 1], next === slash ? dir : dir.slice(0, next), from));
+          dirs.push(next === slash ? dir : dir.slice(0, next));
+          from = next + 1;
+        }
+        top = dirs.length - 1;
+      }
+      out[i - start] = this.fileIn(answers[top], p, slash + 1);
+    }
+    return out;
+  }
+
+  /** A file's answer given its directory's; its name starts at `nameStart`. */
+  private fileIn(d: DirAnswer, path: string, nameStart: number): FileLink {
     if (this.merged) {
-      const base = d ?? this.rootDir;
-      const byPath = this.merged.byPath.get(path), byName = this.merged.byName.get(slash === -1 ? path : path.slice(slash + 1));
-      if (!byPath && !byName) return fileLink(path, base.outcomes, base.ignored); // the directory's answer, shared
+      const byPath = path.length <= this.merged.longestPath ? this.merged.byPath.get(path) : undefined;
+      const byName = this.merged.byName.size ? this.merged.byName.get(nameStart === 0 ? path : path.slice(nameStart)) : undefined;
+      if (!byPath && !byName) return fileLink(path, d.outcomes, d.ignored); // the directory's answer, shared
       const idx = new Set([...(byPath ?? []), ...(byName ?? [])]);
-      return fileLink(path, exact(this.areaMatchers.filter((a, i) => base.areas[i] || idx.has(i)).map(a => a.id)), base.ignored || idx.has(-1));
+      return fileLink(path, exact(this.areaMatchers.filter((a, i) => d.areas[i] || idx.has(i)).map(a => a.id)), d.ignored || idx.has(-1));
     }
     const outcomes: string[] = [];
     for (let i = 0; i < this.areaMatchers.length; i++) {
-      if (this.areaMatchers[i].m.matchesFile(path, !!d?.areas[i])) outcomes.push(this.areaMatchers[i].id);
+      if (this.areaMatchers[i].m.matchesFile(path, d.areas[i])) outcomes.push(this.areaMatchers[i].id);
     }
-    return fileLink(path, exact(outcomes), this.ignoreMatcher.matchesFile(path, !!d?.ignored));
+    return fileLink(path, exact(outcomes), this.ignoreMatcher.matchesFile(path, d.ignored));
   }
 
   private dir(dir: string): DirAnswer {
     let d = this.dirMemo.get(dir);
     if (d) return d;
     const slash = dir.lastIndexOf('/');
-    const parent = slash === -1 ? this.rootDir : this.dir(dir.slice(0, slash));
+    d = this.dirIn(slash === -1 ? this.rootDir : this.dir(dir.slice(0, slash)), dir, slash + 1);
+    this.dirMemo.set(dir, d);
+    return d;
+  }
+
+  /** A directory's answer given its parent's; its name starts at `nameStart`. */
+  private dirIn(parent: DirAnswer, dir: string, nameStart: number): DirAnswer {
     // Most directories add nothing to what their parent says: they share the parent's answer, no allocation.
     let areas: boolean[] | undefined;
     let ignored = parent.ignored;
     if (this.merged) {
-      const a = this.merged.dirByPath.get(dir), b = this.merged.dirByName.get(slash === -1 ? dir : dir.slice(slash + 1));
-      for (const list of [a, b]) {
-        if (!list) continue;
-        for (const i of list) {
+      const m = this.merged;
+      const a = dir.length <= m.longestDir ? m.dirByPath.get(dir) : undefined;
+      const b = m.dirNameLengths[dir.length - nameStart] ? m.dirByName.get(nameStart === 0 ? dir : dir.slice(nameStart)) : undefined;
+      if (a || b) {
+        for (const i of [...(a ?? []), ...(b ?? [])]) {
           if (i === -1) ignored = true;
           else if (!parent.areas[i]) (areas ??= parent.areas.slice())[i] = true;
         }
@@ -141,13 +191,11 @@ export class Linker {
       }
       ignored = parent.ignored || this.ignoreMatcher.matchesDir(dir, false);
     }
-    d = !areas && ignored === parent.ignored ? parent : {
+    return !areas && ignored === parent.ignored ? parent : {
       areas: areas ?? parent.areas,
       outcomes: areas ? exact(this.areaMatchers.filter((_, i) => areas![i]).map(a => a.id)) : parent.outcomes,
       ignored,
     };
-    this.dirMemo.set(dir, d);
-    return d;
   }
 
   private readonly rootDir: DirAnswer;

@@ -1,0 +1,145 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { GitRepo } from '../../src/core/git/repo';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { loadOutcomes } from '../../src/core/outcomes/load';
+import { compilePatterns } from '../../src/core/patterns/matcher';
+import { Linker } from '../../src/core/links/link';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+
+/** A tracked-file list made with real git, fast: one blob, many index entries (no files written). */
+function indexOnly(repo: TempRepo, paths: string[]): void {
+  const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: repo.dir, input: 'x\n', encoding: 'utf8' }).trim();
+  execFileSync('git', ['update-index', '--add', '-z', '--index-info'], { cwd: repo.dir, input: paths.map(p => `100644 ${blob}\t${p}\0`).join('') });
+}
+
+describe('streaming the tracked files (files --json on large repositories)', function () {
+  let repo: TempRepo;
+  let expected: string[];
+
+  before(() => {
+    repo = new TempRepo();
+    // Enough paths to fill the pipe many times, with multi-byte names so that a pipe-full ends inside a character.
+    const paths: string[] = [];
+    for (let i = 0; i < 6000; i++) paths.push(`dir${i % 37}/sub ${i % 5}/ünïcødé-日本-${i}.ts`);
+    paths.push('root.md', 'a "quoted" name.txt', 'back\\slash.txt', 'tab\there.txt', '-leading-dash.ts');
+    indexOnly(repo, paths);
+    expected = repo.git('-c', 'core.quotepath=off', 'ls-files', '-z').split('\0').filter(Boolean);
+  });
+  after(() => repo.rm());
+
+  it('hands over every path once, in git\'s order, across pipe-fulls', async () => {
+    const parts: string[][] = [];
+    const count = await new GitRepo(repo.dir).streamTrackedFiles(p => parts.push(p));
+    assert.ok(parts.length > 1, `several parts (${parts.length})`);
+    assert.equal(count, expected.length);
+    assert.deepEqual(parts.flat(), expected);
+    assert.deepEqual(await new GitRepo(repo.dir).trackedFiles(), expected);
+  });
+
+  it('files --json prints what JSON.stringify of the answers would, and files --unlinked the unlinked ones', () => {
+    fs.writeFileSync(path.join(repo.dir, 'outcomes.yaml'), 'version: 1\nignore: ["*.md"]\noutcomes:\n  - id: one\n    title: One\n    areas: [dir1/, "sub 3/"]\n');
+    const linker = new Linker(parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!);
+    const want = expected.map(p => { const f = linker.file(p); return { path: f.path, outcomes: f.outcomes, ignored: f.ignored }; });
+    const json = execFileSync('node', [CLI, 'files', '--json', '--repo', repo.dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(json, JSON.stringify(want) + '\n');
+    const r = spawnSync('node', [CLI, 'files', '--unlinked', '--repo', repo.dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    assert.equal(r.status, 1, 'unlinked files found: exit 1');
+    const unlinked = want.filter(f => !f.outcomes.length && !f.ignored).map(f => `${f.path}\t(unlinked)`);
+    assert.ok(unlinked.length > 100 && unlinked.length < want.length - 100, 'the map exercises both answers');
+    assert.equal(r.stdout, unlinked.join('\n') + '\n');
+  });
+});
+
+describe('Linker.classifyAll', () => {
+  const files = [
+    'a.ts', 'README.md', 'vendor/x.js', 'vendor/sub/y.js', 'src/vendor/z.js', 'src/a.ts', 'src/a/b.ts', 'src/a/b/c.ts', 'src/ab.ts',
+    'services/checkout/pay.ts', 'services/checkout/legacy/old.ts', 'services/checkoutx/a.ts', 'services/search/q.go',
+    'docs/checkout.md', 'x/y/z/w/v.ts', 'x/y/z.ts', 'x/yy/z.ts', 'gen/a.pb.go', 'lib/gen/b.go', 'Makefile', 'src/Makefile',
+  ];
+  const maps = {
+    'plain paths (one merged lookup)': 'version: 1\nignore: [vendor/, gen/, /docs/]\noutcomes:\n  - {id: a, title: A, areas: [services/checkout/, Makefile, src/a]}\n  - {id: b, title: B, areas: [services/, x/y/z/]}\n',
+    'globs and negations (the general matcher)': 'version: 1\nignore: ["*.md", "**/gen/**"]\noutcomes:\n  - {id: a, title: A, areas: ["services/checkout/**", "!services/checkout/legacy/**", "src/*.ts"]}\n  - {id: b, title: B, areas: ["x/**/z*", "**/Makefile"]}\n',
+  };
+  for (const [name, yaml] of Object.entries(maps)) {
+    it(`gives each file what its outcomes' patterns say, in any order and any slice: ${name}`, () => {
+      const map = parseOutcomes(yaml).map!;
+      assert.ok(map, 'the map parses');
+      const expect = (p: string) => {
+        const outcomes = map.outcomes.filter(o => compilePatterns(o.areas.map(a => a.pattern)).matches(p)).map(o => o.id);
+        return { path: p, outcomes, ignored: compilePatterns(map.ignore.map(i => i.pattern)).matches(p) };
+      };
+      const sorted = [...files].sort();
+      const shuffled = [...files].reverse();
+      for (const list of [sorted, shuffled]) {
+        const got = new Linker(map).classifyAll(list).map(f => ({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }));
+        assert.deepEqual(got, list.map(expect));
+        const part = new Linker(map).classifyAll(list, 3, 9).map(f => f.path);
+        assert.deepEqual(part, list.slice(3, 9));
+      }
+      const all = new Linker(map).classifyAll(sorted);
+      assert.ok(all.some(f => f.status === 'linked') && all.some(f => f.status === 'ignored') && all.some(f => f.status === 'unlinked'), 'all three answers occur');
+    });
+  }
+});
+
+describe('the CLI\'s caches of parses and compiled code', function () {
+  let repo: TempRepo;
+  let cacheDir: string;
+  before(() => {
+    repo = new TempRepo();
+    repo.write('src/a.ts').write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n').commit('a\n');
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cache-'));
+  });
+  after(() => { repo.rm(); fs.rmSync(cacheDir, { recursive: true, force: true }); });
+
+  it('reuses a parse only for the same bytes and the same parser build', async () => {
+    const cache = { dir: cacheDir, build: 'build-1' };
+    const first = await loadOutcomes(repo.dir, cache);
+    assert.equal(first.result.map?.outcomes[0].id, 'a');
+    const files = fs.readdirSync(path.join(cacheDir, 'parsed'));
+    assert.equal(files.length, 1);
+    // Plant a different answer in the cache file: a hit returns it, which shows the file is what is read.
+    const file = path.join(cacheDir, 'parsed', files[0]);
+    const planted = JSON.parse(fs.readFileSync(file, 'utf8'));
+    planted.result.map.outcomes[0].title = 'from the cache';
+    fs.writeFileSync(file, JSON.stringify(planted));
+    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'from the cache');
+    assert.equal((await loadOutcomes(repo.dir, { dir: cacheDir, build: 'build-2' })).result.map?.outcomes[0].title, 'A', 'another build parses again');
+    repo.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: Changed\n    areas: [src/]\n');
+    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'Changed', 'other bytes parse again');
+    fs.writeFileSync(file, '{ not json');
+    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'Changed', 'a broken cache file is only a miss');
+    repo.write('outcomes.yaml', 'version: 1\noutcomes: [\n');
+    const broken = await loadOutcomes(repo.dir, cache);
+    assert.equal(broken.result.map, undefined);
+    assert.match(broken.result.diagnostics[0].message, /./, 'errors come back too, located');
+  });
+
+  it('compiles the CLI once: later runs load V8\'s code cache, and a damaged one is replaced', () => {
+    repo.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n');
+    const env = { ...process.env, OUTCOME_LENS_CACHE_DIR: cacheDir };
+    const run = () => spawnSync('node', [CLI, 'files', '--json', '--repo', repo.dir], { encoding: 'utf8', env });
+    const first = run();
+    assert.equal(first.status, 0, first.stderr);
+    const v8dir = path.join(cacheDir, 'v8');
+    const bins = fs.readdirSync(v8dir).filter(f => f.endsWith('.bin'));
+    assert.equal(bins.length, 1, `one code cache: ${bins}`);
+    const bin = path.join(v8dir, bins[0]);
+    assert.ok(fs.statSync(bin).size > 10_000, 'it holds compiled code');
+    const stamp = fs.statSync(bin).mtimeMs;
+    const second = run();
+    assert.equal(second.stdout, first.stdout);
+    assert.equal(fs.statSync(bin).mtimeMs, stamp, 'a good cache is read, not rewritten');
+    fs.writeFileSync(bin, 'damaged');
+    const third = run();
+    assert.equal(third.status, 0, third.stderr);
+    assert.equal(third.stdout, first.stdout);
+    assert.ok(fs.statSync(bin).size > 10_000, 'V8 rejected the damaged cache and it was written again');
+  });
+});
