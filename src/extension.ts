@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { WorkspaceIndex } from './vscode/workspaceIndex';
@@ -24,7 +25,9 @@ export function activate(context: vscode.ExtensionContext) {
   const started = performance.now();
   const log = new Log();
   const settings = new Settings();
-  const index = new WorkspaceIndex(log, settings);
+  // Commits read from git are kept in the extension's global storage: reopening a repository reads only new ones.
+  const historyCacheDir = context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'history') : undefined;
+  const index = new WorkspaceIndex(log, settings, historyCacheDir);
   const outcomesTree = new OutcomesTree(index);
   const unlinkedTree = new UnlinkedTree(index, settings);
   const decorations = new OutcomeDecorations(index, settings);
@@ -110,7 +113,7 @@ export function activate(context: vscode.ExtensionContext) {
   const loadAndActivateMs = (g.__outcomeLensLoadEnd ?? started) - (g.__outcomeLensLoadStart ?? started) + activationMs;
   log.info(`activated in ${activationMs.toFixed(1)} ms (${loadAndActivateMs.toFixed(1)} ms with module load) (${index.all.length} repositories; trusted: ${vscode.workspace.isTrusted})`);
   // For the integration tests and for other extensions: read-only handles, no behaviour of their own.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, gitProcesses, activationMs, loadAndActivateMs, dashboard };
+  return { index, historyCacheDir: historyCacheDir!, globalStorage: context.globalStorageUri.fsPath, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, gitProcesses, activationMs, loadAndActivateMs, dashboard };
 }
 
 export function deactivate(): void {}

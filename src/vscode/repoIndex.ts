@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo, RawCommit } from '../core/git/repo';
+import { readHistoryCached } from '../core/git/cache';
 import { parseOutcomes } from '../core/outcomes/parse';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
@@ -44,7 +45,8 @@ export class RepoIndex implements vscode.Disposable {
   private readonly gitRefresh: LatestWins;
   private git?: GitRepo;
 
-  constructor(readonly root: string, private readonly trusted: () => boolean, private readonly log: Log, private readonly windowDays: () => number) {
+  constructor(readonly root: string, private readonly trusted: () => boolean, private readonly log: Log, private readonly windowDays: () => number,
+    private readonly cacheDir?: string) {
     this.outcomesUri = vscode.Uri.file(path.join(root, OUTCOMES_FILE));
     this.gitRefresh = new LatestWins(signal => this.loadGit(signal), e => this.log.error(`refresh of ${root} failed`, e));
   }
@@ -97,34 +99,57 @@ export class RepoIndex implements vscode.Disposable {
     return this.git;
   }
 
+  /** When the last read from git started, showed files, showed first commits and ended (performance.now()), and what it read. */
+  lastLoad?: { started: number; files?: number; firstCommits?: number; done?: number; fromGit: number; commits: number };
+
   private async loadGit(signal: AbortSignal): Promise<void> {
     this.loading = true;
     this.emitter.fire();
     const t0 = Date.now();
+    const load: NonNullable<RepoIndex['lastLoad']> = this.lastLoad = { started: performance.now(), fromGit: 0, commits: 0 };
+    let fromGit = 0;
     try {
       const repo = new GitRepo(this.root, signal);
       const { head, notes } = await repo.tips();
       this.files = await repo.trackedFiles();
+      load.files = performance.now();
+      this.emitter.fire(); // the unlinked files show while the history is read
       const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
       const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
       if (key !== this.loadedKey && head) {
-        const shas = await repo.revList({ since });
-        const raw: RawCommit[] = [];
+        let raw: RawCommit[] = [];
         const trailer = this.map?.trailer ?? 'Outcome';
-        const linked: CommitLink[] = [];
+        let linked: CommitLink[] = [];
         const linker = this.linker; // if outcomes.yaml changes meanwhile, relink once at the end
-        await progress(`Reading ${shas.length} commits`, async report => {
-          await repo.readCommits(shas, trailer, chunk => {
-            // Each chunk is linked once, as it arrives: the views show first rows early, and the host is never
-            // busy for long (a chunk is 2,000 commits).
+        let ordered: RawCommit[] | undefined;
+        await progress('Reading commits', async report => {
+          // Each part is linked once, as it arrives: the views show first rows early, and the host is never busy
+          // for long (a part is at most 2,000 commits). Cached commits arrive first, then what git reads.
+          const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
             raw.push(...chunk);
             if (linker) for (const c of chunk) linked.push(linker.commit(c));
             if (linker === this.linker) this.commits = linker ? linked.slice() : undefined;
-            report(chunk.length / Math.max(1, shas.length));
+            report(chunk.length / Math.max(1, total));
+            load.firstCommits ??= performance.now();
             this.emitter.fire();
-          }, signal, notes ?? null);
+          };
+          if (this.cacheDir) {
+            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk);
+            ordered = r.commits;
+            fromGit = r.stats.readFromGit;
+          } else {
+            const shas = await repo.revList({ since });
+            await repo.readCommits(shas, trailer, chunk => onChunk(chunk, 0, shas.length), signal, notes ?? null);
+            fromGit = shas.length;
+          }
         });
         if (signal.aborted) return;
+        // Cached and new commits arrive in two runs; the views want git's order (newest first).
+        if (ordered && ordered.some((c, i) => raw[i] !== c)) {
+          const bySha = new Map(linked.map(l => [l.commit.sha, l]));
+          raw = ordered;
+          if (linker) linked = ordered.map(c => bySha.get(c.sha)!);
+        }
         this.raw = raw;
         this.loadedKey = key;
         this.commits = !this.linker ? undefined : this.linker === linker ? linked : raw.map(c => this.linker!.commit(c));
@@ -132,7 +157,8 @@ export class RepoIndex implements vscode.Disposable {
         this.raw = [];
         this.commits = [];
       }
-      this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days read in ${Date.now() - t0} ms`);
+      Object.assign(load, { done: performance.now(), fromGit, commits: this.raw?.length ?? 0 });
+      this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days (${fromGit} read from git) in ${Date.now() - t0} ms`);
     } finally {
       this.loading = false;
       this.emitter.fire();

@@ -19,7 +19,8 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   private readonly firstScan: NodeJS.Timeout;
 
-  constructor(private readonly log: Log, private readonly settings: Settings) {
+  /** `historyCache`: where commits read from git are kept between sessions (the extension's global storage). */
+  constructor(private readonly log: Log, private readonly settings: Settings, private readonly historyCache?: string) {
     // Parsing outcomes.yaml loads the yaml library: do it right after activation, not during it.
     this.firstScan = setTimeout(() => this.scan(), 0);
     this.disposables.push(
@@ -66,7 +67,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); }
     for (const root of roots) {
       if (this.repos.has(root)) continue;
-      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)));
+      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)), this.historyCache);
       r.readOutcomes();
       r.onDidChange(() => this.emitter.fire());
       this.repos.set(root, r);

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { GitRepo } from '../../src/core/git/repo';
+import { CommitCache, readHistoryCached } from '../../src/core/git/cache';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { loadOutcomes } from '../../src/core/outcomes/load';
 import { compilePatterns } from '../../src/core/patterns/matcher';
@@ -141,5 +142,70 @@ describe('the CLI\'s caches of parses and compiled code', function () {
     assert.equal(third.status, 0, third.stderr);
     assert.equal(third.stdout, first.stdout);
     assert.ok(fs.statSync(bin).size > 10_000, 'V8 rejected the damaged cache and it was written again');
+  });
+});
+
+describe('the history cache (CLI cache folder, extension storage)', function () {
+  let repo: TempRepo;
+  let cacheDir: string;
+  const N = 2600; // more than two lines of the cache file (1,000 commits each)
+
+  before(() => {
+    repo = new TempRepo();
+    // git fast-import makes thousands of real commits in well under a second, with fixed dates.
+    let stream = '';
+    for (let i = 0; i < N; i++) {
+      const msg = i % 3 === 0 ? `change ${i}\n\nOutcome: a\n` : `change ${i}\n`;
+      stream += `commit refs/heads/main\nmark :${i + 1}\nauthor Dev ${i % 7} <d${i % 7}@example.com> ${1704067200 + i * 3600} +0000\ncommitter Dev <d@example.com> ${1704067200 + i * 3600} +0000\n`;
+      stream += `data ${Buffer.byteLength(msg)}\n${msg}${i ? `from :${i}\n` : ''}M 644 inline ${i % 2 ? 'src' : 'docs'}/f${i % 50}.ts\ndata ${String(i).length + 1}\n${i}\n\n`;
+    }
+    execFileSync('git', ['fast-import', '--quiet'], { cwd: repo.dir, input: stream });
+    repo.git('reset', '-q', '--hard', 'main');
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-hist-'));
+  });
+  after(() => { repo?.rm(); if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true }); });
+
+  it('reads from git once, then only new commits; cached commits come back equal, in git\'s order', async () => {
+    const git = new GitRepo(repo.dir);
+    const seen: number[] = [];
+    const first = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => seen.push(c.length));
+    assert.equal(first.stats.readFromGit, N);
+    assert.equal(seen.reduce((a, b) => a + b, 0), N, 'every commit went through onChunk');
+    const lines = fs.readFileSync(first.stats.cacheFile!, 'utf8').trim().split('\n');
+    assert.ok(lines.length >= 4, `header, parts and order: ${lines.length} lines`);
+
+    const parts: string[][] = [];
+    const second = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => parts.push(c.map(x => x.sha)));
+    assert.equal(second.stats.readFromGit, 0);
+    assert.deepEqual(second.commits, first.commits, 'the same facts, in the same order');
+    assert.deepEqual(parts.flat(), repo.git('rev-list', 'HEAD').trim().split('\n'), 'cached commits arrive newest first, in parts');
+    assert.ok(parts.length > 1 && parts.every(p => p.length <= 2000));
+
+    const window = await readHistoryCached(git, { since: '2024-04-01T00:00:00Z' }, 'Outcome', cacheDir);
+    assert.equal(window.stats.readFromGit, 0, 'a window of cached commits needs no git log');
+    assert.deepEqual(window.commits.map(c => c.sha), repo.git('rev-list', '--since=2024-04-01T00:00:00Z', 'HEAD').trim().split('\n'));
+
+    const added = repo.write('src/new.ts').commit('new\n\nOutcome: a\n');
+    const order: string[] = [];
+    const third = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => order.push(...c.map(x => x.sha)));
+    assert.equal(third.stats.readFromGit, 1, 'only the new commit is read');
+    assert.equal(third.commits[0].sha, added);
+    assert.deepEqual(third.commits[0].trailerValues, ['a']);
+    assert.equal(order[order.length - 1], added, 'the new commit arrives after the cached ones');
+
+    assert.equal((await readHistoryCached(git, {}, 'Ticket', cacheDir)).stats.readFromGit, N + 1, 'another trailer key reads everything again');
+  });
+
+  it('treats a cut-short or foreign cache file as empty', async () => {
+    const git = new GitRepo(repo.dir);
+    const file = CommitCache.fileFor(cacheDir, repo.dir);
+    await readHistoryCached(git, {}, 'Outcome', cacheDir);
+    const text = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+    const r = await readHistoryCached(git, {}, 'Outcome', cacheDir);
+    assert.equal(r.stats.readFromGit, r.stats.selected, 'a damaged file is not trusted');
+    assert.equal(r.commits.length, N + 1);
+    fs.writeFileSync(file, '{"format":3}\n');
+    assert.equal((await readHistoryCached(git, {}, 'Outcome', cacheDir)).stats.readFromGit, N + 1, 'an older format is not read');
   });
 });

@@ -3,18 +3,31 @@ import * as path from 'node:path';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
-const FORMAT = 3;
+const FORMAT = 4;
+/** Commits per line of the cache file: each line is parsed or built in a few milliseconds. */
+const PER_LINE = 1000;
 
-interface CacheFile {
+/**
+ * The cache file is JSON lines, so that it is read and written a line at a time, yielding between lines: in
+ * the extension host no step may hold the thread for long, and a 100k-commit cache is tens of megabytes.
+ *   line 1: Header
+ *   then:   Part, Part, ... (paths are numbered across the file: each part adds the ones it uses first)
+ *   last:   { order } when the full history's order at one HEAD is known
+ */
+interface Header {
   format: number;
   trailer: string;
   notesTip: string | null;
-  /** Paths interned once: the same few thousand paths recur in most of the commits. */
+}
+interface Part {
+  /** Paths first used in this part: the same few thousand paths recur in most of the commits. */
   paths: string[];
-  /** [sha, parents, author, email, date, subject, message, trailerValues, note, file indices] */
+  /** [sha, parents, author, email, date, subject, message, trailerValues, note, file numbers] */
   commits: [string, string, string, string, string, string, string, string[], string, number[]][];
-  /** The full history's order at one HEAD (indices into commits): an unchanged HEAD needs no rev-list. */
-  order?: { head: string; indices: number[] };
+}
+interface Order {
+  /** The full history at one HEAD, newest first, by position in the file: an unchanged HEAD needs no rev-list. */
+  order: { head: string; indices: number[] };
 }
 
 export interface HistoryStats {
@@ -25,9 +38,14 @@ export interface HistoryStats {
   cacheFile?: string;
 }
 
+/** Lets other work run: between the lines of a large cache, the extension host stays responsive. */
+const breathe = () => new Promise<void>(resolve => setImmediate(resolve));
+
 /**
- * Commits by id, remembered between runs. A commit's facts never change (its id is a hash of them); only the
- * trailer key we ask git for and the notes ref can change what we read, so those key the whole file.
+ * Commits by id, remembered between runs (the CLI's cache folder, the extension's global storage). A commit's
+ * facts never change (its id is a hash of them); only the trailer key we ask git for and the notes ref can
+ * change what we read, so those key the whole file. Links are not stored: they depend on outcomes.yaml and
+ * are recomputed from these facts without git.
  */
 export class CommitCache {
   private commits = new Map<string, RawCommit>();
@@ -37,24 +55,50 @@ export class CommitCache {
 
   private constructor(readonly file: string, private readonly trailer: string, private readonly notesTip: string | null) {}
 
-  static async open(cacheDir: string, repoRoot: string, trailer: string, notesTip: string | undefined): Promise<CommitCache> {
+  static fileFor(cacheDir: string, repoRoot: string): string {
     // node:crypto loads here, not with the CLI: `files` never needs it, and it costs ~10 ms to load.
     const { createHash } = require('node:crypto') as typeof import('node:crypto');
     const id = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 16);
-    const c = new CommitCache(path.join(cacheDir, `${path.basename(repoRoot).replace(/[^\w.-]/g, '_')}-${id}.json`), trailer, notesTip ?? null);
+    return path.join(cacheDir, `${path.basename(repoRoot).replace(/[^\w.-]/g, '_')}-${id}.jsonl`);
+  }
+
+  static async open(cacheDir: string, repoRoot: string, trailer: string, notesTip: string | undefined | null): Promise<CommitCache> {
+    const c = new CommitCache(CommitCache.fileFor(cacheDir, repoRoot), trailer, notesTip ?? null);
+    let text: string;
     try {
-      const data = JSON.parse(await fs.readFile(c.file, 'utf8')) as CacheFile;
-      if (data.format === FORMAT && data.trailer === trailer && data.notesTip === c.notesTip) {
-        for (const r of data.commits) {
+      text = await fs.readFile(c.file, 'utf8');
+    } catch {
+      return c; // no cache yet
+    }
+    try {
+      let start = text.indexOf('\n');
+      const header = JSON.parse(text.slice(0, start === -1 ? undefined : start)) as Header;
+      if (header.format !== FORMAT || header.trailer !== trailer || header.notesTip !== c.notesTip) return c;
+      const paths: string[] = [];
+      const shas: string[] = [];
+      while (start !== -1 && start < text.length - 1) {
+        const end = text.indexOf('\n', start + 1);
+        const line = JSON.parse(text.slice(start + 1, end === -1 ? undefined : end)) as Part | Order;
+        start = end;
+        if ('order' in line) {
+          c.order = { head: line.order.head, shas: line.order.indices.map(i => shas[i]) };
+          continue;
+        }
+        for (const p of line.paths) paths.push(p);
+        for (const r of line.commits) {
+          shas.push(r[0]);
           c.commits.set(r[0], {
             sha: r[0], parents: r[1] ? r[1].split(' ') : [], author: r[2], email: r[3], date: r[4], subject: r[5], message: r[6],
-            trailerValues: r[7], note: r[8], files: r[9].map(i => data.paths[i]),
+            trailerValues: r[7], note: r[8], files: r[9].map(i => paths[i]),
           });
         }
-        if (data.order) c.order = { head: data.order.head, shas: data.order.indices.map(i => data.commits[i][0]) };
+        await breathe();
       }
+      if (c.order?.shas.some(s => s === undefined)) c.order = undefined;
     } catch {
-      // no cache yet, or an unreadable one: start empty (it is only a cache)
+      // an unreadable or cut-short cache: start empty (it is only a cache)
+      c.commits.clear();
+      c.order = undefined;
     }
     return c;
   }
@@ -81,24 +125,31 @@ export class CommitCache {
   /** Writes atomically (temporary file, then rename), so a crash never leaves half a cache. */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const paths: string[] = [];
+    const lines: string[] = [JSON.stringify({ format: FORMAT, trailer: this.trailer, notesTip: this.notesTip } satisfies Header)];
     const index = new Map<string, number>();
+    const at = new Map<string, number>();
+    let part: Part = { paths: [], commits: [] };
     const intern = (p: string) => {
       let i = index.get(p);
-      if (i === undefined) { i = paths.length; paths.push(p); index.set(p, i); }
+      if (i === undefined) { i = index.size; index.set(p, i); part.paths.push(p); }
       return i;
     };
-    const commits: CacheFile['commits'] = [];
-    const at = new Map<string, number>();
     for (const c of this.commits.values()) {
-      at.set(c.sha, commits.length);
-      commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
+      at.set(c.sha, at.size);
+      part.commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
+      if (part.commits.length === PER_LINE) {
+        lines.push(JSON.stringify(part));
+        part = { paths: [], commits: [] };
+        await breathe();
+      }
     }
-    const order = this.order && this.order.shas.every(s => at.has(s)) ? { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } : undefined;
-    const data: CacheFile = { format: FORMAT, trailer: this.trailer, notesTip: this.notesTip, paths, commits, order };
+    if (part.commits.length) lines.push(JSON.stringify(part));
+    if (this.order && this.order.shas.every(s => at.has(s))) {
+      lines.push(JSON.stringify({ order: { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } } satisfies Order));
+    }
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, JSON.stringify(data));
+    await fs.writeFile(tmp, lines.join('\n') + '\n');
     await fs.rename(tmp, this.file);
     this.dirty = false;
   }
@@ -107,8 +158,10 @@ export class CommitCache {
 /**
  * The commits a query selects, newest first: cached ones from the cache, only the others from git
  * (after one new commit, git reads that one commit). The cache is updated and saved.
+ * `onChunk` sees the commits as they become known: all cached ones first, then each part git reads.
  */
-export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
+export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal,
+  onChunk?: (commits: RawCommit[], done: number, total: number) => void): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
   const fullHistory = !q.range && !q.since && !q.until && q.maxCount === undefined;
   const tips = await repo.tips();
   const head = fullHistory ? tips.head : undefined;
@@ -118,12 +171,31 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
   const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q);
   if (head) cache.setOrder(head, shas);
   const missing = shas.filter(s => !cache.get(s));
-  if (missing.length) for (const c of await repo.readCommits(missing, trailer, undefined, signal, notesTip ?? null)) cache.add(c);
-  if (missing.length || head) {
-    try {
-      await cache.save();
-    } catch {
-      // a read-only or full cache folder must not fail the command
+  let done = shas.length - missing.length;
+  if (onChunk && done) {
+    // The cached commits first, a part at a time: a caller links each part, and the host breathes in between.
+    const cached = shas.map(s => cache.get(s)).filter((c): c is RawCommit => !!c);
+    for (let i = 0; i < cached.length; i += 2000) {
+      onChunk(cached.slice(i, i + 2000), Math.min(i + 2000, cached.length), shas.length);
+      await breathe();
+    }
+  }
+  try {
+    if (missing.length) {
+      await repo.readCommits(missing, trailer, chunk => {
+        for (const c of chunk) cache.add(c);
+        done += chunk.length;
+        onChunk?.(chunk, done, shas.length);
+      }, signal, notesTip ?? null);
+    }
+  } finally {
+    // Also when cancelled: what was read is kept for next time.
+    if (missing.length || head) {
+      try {
+        await cache.save();
+      } catch {
+        // a read-only or full cache folder must not fail the command
+      }
     }
   }
   return { commits: shas.map(s => cache.get(s)!), stats: { selected: shas.length, readFromGit: missing.length, cacheFile: cache.file } };

@@ -165,6 +165,23 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(a.index.all[0].commits!.length, 7);
   });
 
+  it('keeps the history in the extension\'s global storage: a fresh read takes every commit from there, none from git', async () => {
+    const a = await api();
+    const r = a.index.all[0];
+    await until('history', () => r.commits && !r.loading);
+    const before = r.commits!.map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`);
+    const stored = path.join(a.historyCacheDir, fs.readdirSync(a.historyCacheDir).find(f => f.endsWith('.jsonl'))!);
+    assert.ok(a.historyCacheDir.startsWith(a.globalStorage), `${a.historyCacheDir} is under the extension's global storage`);
+    assert.match(fs.readFileSync(stored, 'utf8'), /Add payment step/, 'the commits are in the file');
+    r.invalidateHistory();
+    const started = a.gitProcesses.started;
+    await r.refreshGit();
+    assert.equal(r.lastLoad?.fromGit, 0, 'nothing read from git');
+    assert.equal(r.lastLoad?.commits, 7);
+    assert.deepEqual(r.commits!.map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`), before, 'the same commits, links and order');
+    assert.ok(a.gitProcesses.started - started <= 4, `only listing git processes (tips, ls-files, rev-list): ${a.gitProcesses.started - started}`);
+  });
+
   it('dashboard: its table shows the hand-computed allocation (commits first, then lines)', async () => {
     const a = await api();
     await vscode.commands.executeCommand('outcomeLens.openDashboard');

@@ -1,0 +1,74 @@
+// The extension in a real extension host (code-server + headless Chromium, as the integration tests run it),
+// on the 100k-commit synthetic repository: when the views first show rows, when the history is complete, and
+// the longest the host's thread was busy meanwhile. Run twice on the same user data: the first session reads
+// git (the extension's storage is empty), the second finds the history in its storage.
+// usage: node scripts/bench-host.mjs [--commits 100000] [--window-days 3650]   (npm run bench runs it)
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { checkInstalled, launchBrowser, remoteUri, startCodeServer, workbenchUrl } from '../test/integration/host.mjs';
+import { ROOT, synthRepo } from './synth.mjs';
+
+const arg = (n, d) => { const i = process.argv.indexOf(n); return i > 0 ? process.argv[i + 1] : d; };
+const COMMITS = Number(arg('--commits', 100000));
+const FILES = COMMITS >= 100000 ? 50000 : 5000;
+const WINDOW = Number(arg('--window-days', 3650));
+
+/** One session: opens the workbench on `folder`, runs the measuring test in the extension host, returns its numbers. */
+export async function hostSession(folder, stateRoot, outDir, windowDays) {
+  const resultFile = path.join(stateRoot, 'result.json');
+  const benchOut = path.join(stateRoot, `bench-${Date.now()}.json`);
+  const server = await startCodeServer({
+    folder, stateRoot, settings: { 'outcomeLens.history.windowDays': windowDays, 'git.enabled': false },
+    env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: 'firstRows', OUTCOME_LENS_BENCH_OUT: benchOut },
+  });
+  let ctx;
+  try {
+    const payload = [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['extensionTestsPath', remoteUri(server.authority, path.join(outDir, 'index'))],
+      ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
+    ctx = await launchBrowser(stateRoot);
+    const page = ctx.pages()[0] || await ctx.newPage();
+    let done; const finished = new Promise(r => { done = r; });
+    await page.exposeFunction('codeAutomationExit', code => done(code));
+    await page.goto(workbenchUrl(server.authority, folder, payload));
+    const code = await Promise.race([finished, new Promise(r => setTimeout(() => r('timeout'), 900_000))]);
+    if (code === 'timeout' || !fs.existsSync(benchOut)) {
+      const res = fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : 'no result file';
+      throw new Error(`the host measurement did not finish (${code}): ${res.slice(0, 2000)}`);
+    }
+    return JSON.parse(fs.readFileSync(benchOut, 'utf8'));
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    await server.stop();
+  }
+}
+
+export async function buildHostBench() {
+  const outDir = path.join(ROOT, 'out/bench-host');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: { index: path.join(ROOT, 'test/integration/suite/index.ts'), 'firstRows.test': path.join(ROOT, 'test/integration/bench/firstRows.test.ts') },
+    outdir: outDir, format: 'cjs', platform: 'node', target: 'node20', bundle: true, external: ['vscode', 'mocha'], logLevel: 'warning',
+  });
+  return outDir;
+}
+
+export async function measureHost(commits = COMMITS, files = FILES, windowDays = WINDOW) {
+  checkInstalled();
+  const outDir = await buildHostBench();
+  const folder = synthRepo(commits, files);
+  const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-host-'));
+  try {
+    const cold = await hostSession(folder, stateRoot, outDir, windowDays);
+    const warm = await hostSession(folder, stateRoot, outDir, windowDays); // same user data: the extension's storage is kept
+    return { cold, warm };
+  } finally {
+    fs.rmSync(stateRoot, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await measureHost();
+  console.log(JSON.stringify(r, null, 2));
+}

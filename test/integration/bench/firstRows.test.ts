@@ -1,0 +1,52 @@
+// Runs inside the extension host for `npm run bench` (scripts/bench-host.mjs), not in the test suite: timings
+// are reported, never asserted. Opens the Outcome Lens views on a large repository and records when each
+// view first has rows, when the history is complete, and the longest time the extension host's thread was
+// busy meanwhile (a 5 ms timer that runs late measures it).
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { api, until } from '../suite/helpers';
+import type { UnlinkedNode } from '../../../src/views/unlinkedTree';
+
+describe('first rows on a large repository', () => {
+  it('measures', async () => {
+    const a = await api();
+    await a.index.ready();
+    const repo = await until('the repository', () => a.index.withOutcomes[0]);
+    const gitBefore = a.gitProcesses.started;
+    let last = performance.now();
+    let maxBlock = 0;
+    let over50 = 0;
+    const monitor = setInterval(() => {
+      const now = performance.now();
+      const late = now - last - 5;
+      if (late > maxBlock) maxBlock = late;
+      if (late > 50) over50++;
+      last = now;
+    }, 5);
+    const t0 = performance.now();
+    const seen: Record<string, number> = {};
+    const mark = (k: string, cond: boolean) => { if (cond && seen[k] === undefined) seen[k] = performance.now() - t0; };
+    try {
+      await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
+      await until('the history', () => {
+        const outcomes = a.outcomesTree.getChildren();
+        mark('outcomeRows', outcomes.length > 0);
+        const sections = a.unlinkedTree.getChildren() as UnlinkedNode[];
+        const files = sections.find(s => s.kind === 'section' && s.section === 'files');
+        const commits = sections.find(s => s.kind === 'section' && s.section === 'commits');
+        mark('unlinkedFileRows', !!files && !!repo.files && a.unlinkedTree.getChildren(files).length > 0);
+        mark('unlinkedCommitRows', !!commits && !!repo.commits && a.unlinkedTree.getChildren(commits).length > 0);
+        return repo.lastLoad?.done !== undefined && !repo.loading;
+      }, 600_000);
+    } finally {
+      clearInterval(monitor);
+    }
+    const l = repo.lastLoad!;
+    const out = {
+      windowDays: vscode.workspace.getConfiguration('outcomeLens').get('history.windowDays'),
+      commits: l.commits, fromGit: l.fromGit, files: repo.files?.length, gitProcesses: a.gitProcesses.started - gitBefore,
+      ...seen, historyComplete: l.done! - t0, maxBlockMs: maxBlock, blocksOver50ms: over50,
+    };
+    fs.writeFileSync(process.env.OUTCOME_LENS_BENCH_OUT!, JSON.stringify(out, null, 2));
+  });
+});
