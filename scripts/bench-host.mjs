@@ -4,6 +4,7 @@
 // git (the extension's storage is empty), the second finds the history in its storage.
 // usage: node scripts/bench-host.mjs [--commits 100000] [--window-days 3650]   (npm run bench runs it)
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,7 +22,8 @@ export async function hostSession(folder, stateRoot, outDir, windowDays) {
   const benchOut = path.join(stateRoot, `bench-${Date.now()}.json`);
   const server = await startCodeServer({
     folder, stateRoot, settings: { 'outcomeLens.history.windowDays': windowDays, 'git.enabled': false },
-    env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: 'firstRows', OUTCOME_LENS_BENCH_OUT: benchOut },
+    env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: 'firstRows', OUTCOME_LENS_BENCH_OUT: benchOut,
+      ...(process.env.OUTCOME_LENS_BENCH_PROFILE ? { OUTCOME_LENS_BENCH_PROFILE: `${process.env.OUTCOME_LENS_BENCH_PROFILE}-${path.basename(benchOut, '.json')}.cpuprofile` } : {}) },
   });
   let ctx;
   try {
@@ -55,7 +57,12 @@ export async function buildHostBench() {
 }
 
 export async function measureHost(commits = COMMITS, files = FILES, windowDays = WINDOW) {
-  checkInstalled();
+  try {
+    checkInstalled();
+  } catch {
+    execFileSync('bash', [path.join(ROOT, 'test/integration/install.sh')], { stdio: 'inherit' }); // code-server and Chromium, as npm test installs them
+    checkInstalled();
+  }
   const outDir = await buildHostBench();
   const folder = synthRepo(commits, files);
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-host-'));

@@ -17,10 +17,17 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
   private readonly emitter = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
   readonly onDidChangeFileDecorations = this.emitter.event;
   private readonly subs: vscode.Disposable[];
+  private lastKey: unknown[] = [];
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.subs = [
-      index.onDidChange(() => this.emitter.fire(undefined)),
+      // Badges depend on outcomes.yaml and the file list, not on history: a new part of history changes none.
+      index.onDidChange(() => {
+        const key = index.all.map(r => [r.linker, r.files, r.map]).flat();
+        if (key.length === this.lastKey.length && key.every((k, i) => k === this.lastKey[i])) return;
+        this.lastKey = key;
+        this.emitter.fire(undefined);
+      }),
       vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.decorations')) this.emitter.fire(undefined); }),
     ];
   }
@@ -31,7 +38,7 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
     const rel = repo?.relative(uri);
     if (!repo?.linker || rel === undefined) return undefined;
     // Folders have no badge of their own: a file-level answer says more, and folders would need a walk.
-    if (repo.files && !repo.files.includes(rel) && repo.files.some(f => f.startsWith(rel + '/'))) return undefined;
+    if (repo.files && repo.tracked(rel) === 'folder') return undefined;
     const f = repo.linker.file(rel);
     if (f.status === 'linked') {
       const titles = f.outcomes.map(id => repo.map!.outcomes.find(o => o.id === id)?.title ?? id);

@@ -61,7 +61,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   }
 
   private commitsOf(repo: RepoIndex, id: string): CommitLink[] {
-    return (repo.commits ?? []).filter(c => c.outcomes.includes(id));
+    return repo.commitIndex().byOutcome.get(id) ?? [];
   }
 
   getTreeItem(node: OutcomeNode): vscode.TreeItem {

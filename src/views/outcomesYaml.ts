@@ -4,8 +4,8 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Diagnostic } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
-import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Settings } from '../vscode/settings';
+import { throttled } from './common';
 
 const isOutcomesFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === OUTCOMES_FILE;
 
@@ -33,7 +33,8 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
       vscode.workspace.onDidOpenTextDocument(d => this.onEdit(d, 0)),
       vscode.workspace.onDidChangeTextDocument(e => this.onEdit(e.document, 250)),
       vscode.workspace.onDidCloseTextDocument(d => { if (isOutcomesFile(d) && !d.isDirty) this.publishFromIndex(d.uri); }),
-      index.onDidChange(() => { this.lensEmitter.fire(); for (const r of index.all) this.publishFromIndex(r.outcomesUri); }),
+      // Throttled: while history streams in, the index changes every few milliseconds.
+      throttled(index.onDidChange, () => { this.lensEmitter.fire(); for (const r of index.all) this.publishFromIndex(r.outcomesUri); }),
     );
     for (const d of vscode.workspace.textDocuments) this.onEdit(d, 0);
     for (const r of index.all) this.publishFromIndex(r.outcomesUri);
@@ -61,12 +62,18 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
   private publishFromIndex(uri: vscode.Uri): void {
     const repo = this.index.all.find(r => r.outcomesUri.fsPath === uri.fsPath);
     if (!repo) return;
-    const diags: Diagnostic[] = [...repo.diagnostics];
-    if (repo.map && repo.files) diags.push(...patternDiagnostics(repo.map, repo.files));
-    this.publish(uri, repo.exists ? diags : []);
+    const patterns = repo.patternDiagnostics();
+    // Unchanged inputs (a new part of history changes neither): nothing to send again.
+    const last = this.published.get(uri.fsPath);
+    if (last && last.own === repo.diagnostics && last.patterns === patterns && last.exists === repo.exists) return;
+    this.publish(uri, repo.exists ? [...repo.diagnostics, ...patterns] : []);
+    this.published.set(uri.fsPath, { own: repo.diagnostics, patterns, exists: repo.exists });
   }
 
+  private readonly published = new Map<string, { own: readonly Diagnostic[]; patterns: readonly Diagnostic[]; exists: boolean }>();
+
   private publish(uri: vscode.Uri, diags: Diagnostic[]): void {
+    this.published.delete(uri.fsPath); // what is shown now may come from an unsaved buffer
     this.diagnostics.set(uri, diags.map(d => {
       const v = new vscode.Diagnostic(toRange(d), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       v.source = 'Outcome Lens';
@@ -84,7 +91,7 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
       if (!repo.files || !repo.commits) title = 'Outcome Lens: counting…';
       else {
         const files = o.areas.length ? repo.filesMatching(o.areas.map(a => a.pattern)).length : 0;
-        const commits = repo.commits.filter(c => c.outcomes.includes(o.id)).length;
+        const commits = repo.commitIndex().byOutcome.get(o.id)?.length ?? 0;
         title = `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === 1 ? '' : 's'} in ${days} days`;
       }
       return new vscode.CodeLens(toRange(o.idRange), { title, command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] });

@@ -24,38 +24,59 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly emitter = new vscode.EventEmitter<UnlinkedNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
-  private cache = new Map<RepoIndex, { files: string[]; counts: Map<string, number> }>();
+  /** Per repository, kept while its file list and outcomes.yaml stay the same (new history changes neither). */
+  private cache = new Map<RepoIndex, { files?: readonly string[]; linker: unknown; result: { files: string[]; counts: Map<string, number> }; folders: Map<string, UnlinkedNode[]> }>();
+  private groups = new Map<RepoIndex, { unlinked: readonly CommitLink[]; by: string; groups: Map<string, CommitLink[]> }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
-    this.sub = throttled(index.onDidChange, () => { this.cache.clear(); this.emitter.fire(undefined); });
+    this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
   }
 
   refresh(): void {
     this.cache.clear();
+    this.groups.clear();
     this.emitter.fire(undefined);
   }
 
   /** Unlinked files and, per folder, how many unlinked files are under it. */
   unlinkedFiles(repo: RepoIndex): { files: string[]; counts: Map<string, number> } {
     let c = this.cache.get(repo);
-    if (!c) {
-      const files = repo.files && repo.linker ? repo.files.filter(f => repo.linker!.file(f).status === 'unlinked') : [];
+    if (!c || c.files !== repo.files || c.linker !== repo.linker) {
+      const files = repo.files && repo.linker ? repo.linker.classifyAll(repo.files).filter(f => f.status === 'unlinked').map(f => f.path) : [];
       const counts = new Map<string, number>();
       for (const f of files) {
-        const parts = f.split('/');
-        for (let i = 1; i < parts.length; i++) {
-          const d = parts.slice(0, i).join('/');
+        for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) {
+          const d = f.slice(0, i);
           counts.set(d, (counts.get(d) ?? 0) + 1);
         }
       }
-      c = { files, counts };
+      c = { files: repo.files, linker: repo.linker, result: { files, counts }, folders: new Map() };
       this.cache.set(repo, c);
     }
-    return c;
+    return c.result;
   }
 
   unlinkedCommits(repo: RepoIndex): CommitLink[] {
-    return (repo.commits ?? []).filter(c => c.status === 'unlinked');
+    return repo.commitIndex().unlinked;
+  }
+
+  /** Unlinked commits by author or week, once per commit list. */
+  private grouped(repo: RepoIndex): Map<string, CommitLink[]> {
+    const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
+    const unlinked = this.unlinkedCommits(repo);
+    let g = this.groups.get(repo);
+    if (!g || g.unlinked !== unlinked || g.by !== by) {
+      const groups = new Map<string, CommitLink[]>();
+      for (const c of unlinked) {
+        const k = groupOf(c, by);
+        let list = groups.get(k);
+        if (!list) groups.set(k, list = []);
+        list.push(c);
+      }
+      g = { unlinked, by, groups };
+      this.groups.set(repo, g);
+    }
+    return g.groups;
   }
 
   getChildren(node?: UnlinkedNode): UnlinkedNode[] {
@@ -64,13 +85,11 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
       case 'repo': return this.sections(node.repo);
       case 'section':
         if (node.section === 'files') return this.folderChildren(node.repo, '');
-        if (node.section === 'invalid') return (node.repo.commits ?? []).filter(c => c.invalid.length).map(link => ({ kind: 'commit', repo: node.repo, link }));
+        if (node.section === 'invalid') return capped(node.repo, node.repo.commitIndex().invalid);
         return this.commitGroups(node.repo);
       case 'folder': return this.folderChildren(node.repo, node.folder);
-      case 'commitGroup': {
-        const by = this.settings.groupCommitsBy(vscode.Uri.file(node.repo.root));
-        return this.unlinkedCommits(node.repo).filter(c => groupOf(c, by) === node.group).map(link => ({ kind: 'commit', repo: node.repo, link }));
-      }
+      case 'commitGroup':
+        return capped(node.repo, this.grouped(node.repo).get(node.group) ?? []);
       default: return [];
     }
   }
@@ -78,12 +97,20 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private sections(repo: RepoIndex): UnlinkedNode[] {
     if (!repo.map) return [{ kind: 'message', text: 'outcomes.yaml has errors: see Problems' }];
     const out: UnlinkedNode[] = [{ kind: 'section', repo, section: 'files' }, { kind: 'section', repo, section: 'commits' }];
-    if ((repo.commits ?? []).some(c => c.invalid.length)) out.push({ kind: 'section', repo, section: 'invalid' });
+    if (repo.commitIndex().invalid.length) out.push({ kind: 'section', repo, section: 'invalid' });
     return out;
   }
 
   private folderChildren(repo: RepoIndex, folder: string): UnlinkedNode[] {
-    const { files, counts } = this.unlinkedFiles(repo);
+    const { files } = this.unlinkedFiles(repo);
+    const memo = this.cache.get(repo)!.folders;
+    let rows = memo.get(folder);
+    if (!rows) memo.set(folder, rows = this.computeFolderChildren(repo, folder, files));
+    return rows;
+  }
+
+  private computeFolderChildren(repo: RepoIndex, folder: string, files: string[]): UnlinkedNode[] {
+    const { counts } = this.unlinkedFiles(repo);
     const prefix = folder ? folder + '/' : '';
     const folders = new Set<string>();
     const direct: string[] = [];
@@ -103,10 +130,9 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
 
   private commitGroups(repo: RepoIndex): UnlinkedNode[] {
     const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
-    const groups = new Map<string, number>();
-    for (const c of this.unlinkedCommits(repo)) groups.set(groupOf(c, by), (groups.get(groupOf(c, by)) ?? 0) + 1);
+    const groups = this.grouped(repo);
     const keys = [...groups.keys()];
-    keys.sort(by === 'week' ? (a, b) => (a < b ? 1 : -1) : (a, b) => groups.get(b)! - groups.get(a)! || (a < b ? -1 : 1));
+    keys.sort(by === 'week' ? (a, b) => (a < b ? 1 : -1) : (a, b) => groups.get(b)!.length - groups.get(a)!.length || (a < b ? -1 : 1));
     return keys.map(group => ({ kind: 'commitGroup', repo, group }));
   }
 
@@ -130,7 +156,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         }
         if (node.section === 'invalid') {
           const t = new vscode.TreeItem('Invalid links', C.Collapsed);
-          t.description = String((r.commits ?? []).filter(c => c.invalid.length).length);
+          t.description = String(r.commitIndex().invalid.length);
           t.iconPath = new vscode.ThemeIcon('error');
           t.tooltip = 'Commits whose Outcome trailer or note names an id that outcomes.yaml does not define';
           return t;
@@ -162,7 +188,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
       case 'commitGroup': {
         const t = new vscode.TreeItem(node.group, C.Collapsed);
         const by = this.settings.groupCommitsBy(vscode.Uri.file(node.repo.root));
-        t.description = String(this.unlinkedCommits(node.repo).filter(c => groupOf(c, by) === node.group).length);
+        t.description = String(this.grouped(node.repo).get(node.group)?.length ?? 0);
         t.iconPath = new vscode.ThemeIcon(by === 'week' ? 'calendar' : 'person');
         return t;
       }
@@ -183,6 +209,13 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     this.sub.dispose();
     this.emitter.dispose();
   }
+}
+
+/** Rows for at most the newest 500 commits: a tree of 50k rows helps nobody and costs the host. */
+function capped(repo: RepoIndex, commits: readonly CommitLink[]): UnlinkedNode[] {
+  const rows: UnlinkedNode[] = commits.slice(0, 500).map(link => ({ kind: 'commit', repo, link }));
+  if (commits.length > 500) rows.push({ kind: 'message', text: `${commits.length - 500} older commits not shown (outcome-lens commits --unlinked lists all)` });
+  return rows;
 }
 
 function groupOf(c: CommitLink, by: 'author' | 'week'): string {

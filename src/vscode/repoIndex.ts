@@ -8,8 +8,12 @@ import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { CommitLink, Linker } from '../core/links/link';
 import { LatestWins } from '../core/util/throttle';
-import { compilePatterns } from '../core/patterns/matcher';
+import { compilePatterns, filesMatching } from '../core/patterns/matcher';
+import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Log } from './log';
+
+/** While history streams in, the views are told of new commits at most this often. */
+const PUBLISH_MS = 250;
 
 /** A progress bar on both Outcome Lens views while git is read; the views' title has a Cancel button meanwhile. */
 async function progress(title: string, work: (report: (fraction: number) => void) => Promise<void>): Promise<void> {
@@ -21,6 +25,12 @@ async function progress(title: string, work: (report: (fraction: number) => void
   } finally {
     void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', false);
   }
+}
+
+export interface CommitIndex {
+  byOutcome: Map<string, CommitLink[]>;
+  unlinked: CommitLink[];
+  invalid: CommitLink[];
 }
 
 /**
@@ -110,10 +120,16 @@ export class RepoIndex implements vscode.Disposable {
     let fromGit = 0;
     try {
       const repo = new GitRepo(this.root, signal);
-      const { head, notes } = await repo.tips();
-      this.files = await repo.trackedFiles();
-      load.files = performance.now();
-      this.emitter.fire(); // the unlinked files show while the history is read
+      const tips = await repo.tips();
+      const { head, notes } = tips;
+      // The file list and the history are read at once: each view shows its first rows as soon as it can.
+      const listing = repo.trackedFiles().then(files => {
+        if (signal.aborted) return;
+        this.files = files;
+        load.files = performance.now();
+        this.emitter.fire();
+      });
+      listing.catch(() => undefined); // awaited below
       const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
       const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
       if (key !== this.loadedKey && head) {
@@ -123,18 +139,26 @@ export class RepoIndex implements vscode.Disposable {
         const linker = this.linker; // if outcomes.yaml changes meanwhile, relink once at the end
         let ordered: RawCommit[] | undefined;
         await progress('Reading commits', async report => {
-          // Each part is linked once, as it arrives: the views show first rows early, and the host is never busy
-          // for long (a part is at most 2,000 commits). Cached commits arrive first, then what git reads.
+          // Each part is linked once, as it arrives (a few hundred commits: the host is never busy for long).
+          // The views see the first part at once, then what has arrived at most every PUBLISH_MS: every listener
+          // (trees, CodeLens, context keys) redoes its work per change, and 200 changes a second swamped the host.
+          let unreported = 0;
+          let published = 0;
           const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
-            raw.push(...chunk);
+            for (const c of chunk) raw.push(c);
             if (linker) for (const c of chunk) linked.push(linker.commit(c));
+            if (Number.isFinite(total)) unreported += chunk.length / Math.max(1, total);
+            const now = performance.now();
+            if (load.firstCommits !== undefined && now - published < PUBLISH_MS) return;
+            published = now;
             if (linker === this.linker) this.commits = linker ? linked.slice() : undefined;
-            report(chunk.length / Math.max(1, total));
-            load.firstCommits ??= performance.now();
+            report(unreported);
+            unreported = 0;
+            load.firstCommits ??= now;
             this.emitter.fire();
           };
           if (this.cacheDir) {
-            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk);
+            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk, tips);
             ordered = r.commits;
             fromGit = r.stats.readFromGit;
           } else {
@@ -157,12 +181,61 @@ export class RepoIndex implements vscode.Disposable {
         this.raw = [];
         this.commits = [];
       }
+      await listing;
+      if (!this.files) return; // cancelled
       Object.assign(load, { done: performance.now(), fromGit, commits: this.raw?.length ?? 0 });
       this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days (${fromGit} read from git) in ${Date.now() - t0} ms`);
     } finally {
       this.loading = false;
       this.emitter.fire();
     }
+  }
+
+  private patternCache?: { map?: OutcomeMap; files?: readonly string[]; diagnostics: Diagnostic[] };
+
+  /** Patterns that match nothing, are shadowed or do nothing: once per outcomes.yaml and file list (50k files). */
+  patternDiagnostics(): Diagnostic[] {
+    if (!this.patternCache || this.patternCache.map !== this.map || this.patternCache.files !== this.files) {
+      this.patternCache = { map: this.map, files: this.files, diagnostics: this.map && this.files ? patternDiagnostics(this.map, this.files) : [] };
+    }
+    return this.patternCache.diagnostics;
+  }
+
+  private commitIndexCache?: { commits: readonly CommitLink[]; index: CommitIndex };
+
+  /**
+   * The window's commits by outcome, and the unlinked and invalid ones, in one pass per commit list: the trees,
+   * the CodeLens and the status bar all ask, and with 100k commits a filter per question held the host.
+   */
+  commitIndex(): CommitIndex {
+    const commits = this.commits ?? [];
+    if (this.commitIndexCache?.commits !== commits) {
+      const index: CommitIndex = { byOutcome: new Map(), unlinked: [], invalid: [] };
+      for (const c of commits) {
+        for (const id of c.outcomes) {
+          let list = index.byOutcome.get(id);
+          if (!list) index.byOutcome.set(id, list = []);
+          list.push(c);
+        }
+        if (c.status === 'unlinked') index.unlinked.push(c);
+        if (c.invalid.length) index.invalid.push(c);
+      }
+      this.commitIndexCache = { commits, index };
+    }
+    return this.commitIndexCache.index;
+  }
+
+  private fileSets?: { files: readonly string[]; dirs: Set<string>; fileSet: Set<string> };
+
+  /** Whether `rel` is a tracked file, or a folder holding tracked files (sets per file list, not a scan per question). */
+  tracked(rel: string): 'file' | 'folder' | undefined {
+    const files = this.files ?? [];
+    if (this.fileSets?.files !== files) {
+      const dirs = new Set<string>();
+      for (const f of files) for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+      this.fileSets = { files, dirs, fileSet: new Set(files) };
+    }
+    return this.fileSets.fileSet.has(rel) ? 'file' : this.fileSets.dirs.has(rel) ? 'folder' : undefined;
   }
 
   private matchCache?: { files: readonly string[]; byPatterns: Map<string, string[]> };
@@ -177,8 +250,7 @@ export class RepoIndex implements vscode.Disposable {
     const key = patterns.join('\n'); // a pattern is one line, so this key is unambiguous
     let hit = this.matchCache.byPatterns.get(key);
     if (!hit) {
-      const m = compilePatterns(patterns);
-      hit = files.filter(f => m.matches(f));
+      hit = filesMatching(compilePatterns(patterns), files);
       this.matchCache.byPatterns.set(key, hit);
     }
     return hit;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { compilePatterns, PathMatcher } from '../../src/core/patterns/matcher';
+import { compilePatterns, matchMask, PathMatcher } from '../../src/core/patterns/matcher';
 
 // git is the reference: for each generated pattern list, `git ls-files -c -i --exclude-from=FILE` lists the
 // tracked files the list matches; our compiled matcher must say exactly the same for every tracked file.
@@ -56,9 +56,11 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
       fs.writeFileSync(listFile, patterns.join('\n') + '\n');
       const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
       const m = compilePatterns(patterns);
-      for (const f of files) {
+      const mask = matchMask(m, files);
+      for (const [i, f] of files.entries()) {
         cases++;
         const ours = m.matches(f);
+        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
         if (ours) matched++;
         if (ours !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${ours}`);
         if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
@@ -84,9 +86,11 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
       fs.writeFileSync(listFile, patterns.join('\n') + '\n');
       const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
       const m = compilePatterns(patterns);
-      for (const f of files) {
+      const mask = matchMask(m, [...files].reverse()).reverse(); // any order gives the same answers
+      for (const [i, f] of files.entries()) {
         cases++;
         if (m.matches(f)) matched++;
+        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
         if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
         if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
       }

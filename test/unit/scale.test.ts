@@ -191,7 +191,8 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
     assert.equal(third.stats.readFromGit, 1, 'only the new commit is read');
     assert.equal(third.commits[0].sha, added);
     assert.deepEqual(third.commits[0].trailerValues, ['a']);
-    assert.equal(order[order.length - 1], added, 'the new commit arrives after the cached ones');
+    assert.equal(order[0], added, 'the newest commits come first, straight from git (a view\'s first rows)');
+    assert.equal(new Set(order).size, N + 1, 'each commit is handed over once');
 
     assert.equal((await readHistoryCached(git, {}, 'Ticket', cacheDir)).stats.readFromGit, N + 1, 'another trailer key reads everything again');
   });

@@ -6,6 +6,8 @@ import { GitRepo, HistoryQuery, RawCommit } from './repo';
 const FORMAT = 4;
 /** Commits per line of the cache file: each line is parsed or built in a few milliseconds. */
 const PER_LINE = 1000;
+/** Commits handed to a caller at once: linking them takes a few milliseconds. */
+const PART = 500;
 
 /**
  * The cache file is JSON lines, so that it is read and written a line at a time, yielding between lines: in
@@ -64,22 +66,24 @@ export class CommitCache {
 
   static async open(cacheDir: string, repoRoot: string, trailer: string, notesTip: string | undefined | null): Promise<CommitCache> {
     const c = new CommitCache(CommitCache.fileFor(cacheDir, repoRoot), trailer, notesTip ?? null);
-    let text: string;
+    let buf: Buffer;
     try {
-      text = await fs.readFile(c.file, 'utf8');
+      buf = await fs.readFile(c.file);
     } catch {
       return c; // no cache yet
     }
     try {
-      let start = text.indexOf('\n');
-      const header = JSON.parse(text.slice(0, start === -1 ? undefined : start)) as Header;
+      // Bytes are decoded a line at a time: decoding tens of megabytes at once would hold the thread.
+      const lineAt = (start: number) => { const end = buf.indexOf(10, start); return { text: buf.toString('utf8', start, end === -1 ? buf.length : end), next: end === -1 ? buf.length : end + 1 }; };
+      let { text, next } = lineAt(0);
+      const header = JSON.parse(text) as Header;
       if (header.format !== FORMAT || header.trailer !== trailer || header.notesTip !== c.notesTip) return c;
       const paths: string[] = [];
       const shas: string[] = [];
-      while (start !== -1 && start < text.length - 1) {
-        const end = text.indexOf('\n', start + 1);
-        const line = JSON.parse(text.slice(start + 1, end === -1 ? undefined : end)) as Part | Order;
-        start = end;
+      while (next < buf.length) {
+        ({ text, next } = lineAt(next));
+        if (!text) continue;
+        const line = JSON.parse(text) as Part | Order;
         if ('order' in line) {
           c.order = { head: line.order.head, shas: line.order.indices.map(i => shas[i]) };
           continue;
@@ -122,75 +126,103 @@ export class CommitCache {
     this.dirty = true;
   }
 
-  /** Writes atomically (temporary file, then rename), so a crash never leaves half a cache. */
+  /** Writes atomically (temporary file, then rename), so a crash never leaves half a cache; a line at a time. */
   async save(): Promise<void> {
     if (!this.dirty) return;
-    const lines: string[] = [JSON.stringify({ format: FORMAT, trailer: this.trailer, notesTip: this.notesTip } satisfies Header)];
-    const index = new Map<string, number>();
-    const at = new Map<string, number>();
-    let part: Part = { paths: [], commits: [] };
-    const intern = (p: string) => {
-      let i = index.get(p);
-      if (i === undefined) { i = index.size; index.set(p, i); part.paths.push(p); }
-      return i;
-    };
-    for (const c of this.commits.values()) {
-      at.set(c.sha, at.size);
-      part.commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
-      if (part.commits.length === PER_LINE) {
-        lines.push(JSON.stringify(part));
-        part = { paths: [], commits: [] };
-        await breathe();
-      }
-    }
-    if (part.commits.length) lines.push(JSON.stringify(part));
-    if (this.order && this.order.shas.every(s => at.has(s))) {
-      lines.push(JSON.stringify({ order: { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } } satisfies Order));
-    }
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const tmp = `${this.file}.${process.pid}.tmp`;
-    await fs.writeFile(tmp, lines.join('\n') + '\n');
+    const out = await fs.open(tmp, 'w');
+    try {
+      await out.write(JSON.stringify({ format: FORMAT, trailer: this.trailer, notesTip: this.notesTip } satisfies Header) + '\n');
+      const index = new Map<string, number>();
+      const at = new Map<string, number>();
+      let part: Part = { paths: [], commits: [] };
+      const intern = (p: string) => {
+        let i = index.get(p);
+        if (i === undefined) { i = index.size; index.set(p, i); part.paths.push(p); }
+        return i;
+      };
+      const flush = async () => {
+        if (part.commits.length) await out.write(JSON.stringify(part) + '\n');
+        part = { paths: [], commits: [] };
+      };
+      for (const c of this.commits.values()) {
+        at.set(c.sha, at.size);
+        part.commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.subject, c.message, c.trailerValues, c.note, c.files.map(intern)]);
+        if (part.commits.length === PER_LINE) await flush();
+      }
+      await flush();
+      if (this.order && this.order.shas.every(s => at.has(s))) {
+        await out.write(JSON.stringify({ order: { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } } satisfies Order) + '\n');
+      }
+    } finally {
+      await out.close();
+    }
     await fs.rename(tmp, this.file);
     this.dirty = false;
   }
 }
 
+/** How many of the newest commits a view gets straight from git before the cache and rev-list answer. */
+const FIRST_ROWS = 200;
+
 /**
  * The commits a query selects, newest first: cached ones from the cache, only the others from git
  * (after one new commit, git reads that one commit). The cache is updated and saved.
- * `onChunk` sees the commits as they become known: all cached ones first, then each part git reads.
+ * `onChunk` sees the commits as they become known, each once: the newest few hundred straight from `git log`
+ * (100k commits take seconds to list and to load), then the cached ones, a part at a time, then each part
+ * git reads. `knownTips`: HEAD and the notes tip, when the caller has just read them.
  */
 export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal,
-  onChunk?: (commits: RawCommit[], done: number, total: number) => void): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
+  onChunk?: (commits: RawCommit[], done: number, total: number) => void, knownTips?: { head?: string; notes?: string }): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
   const fullHistory = !q.range && !q.since && !q.until && q.maxCount === undefined;
-  const tips = await repo.tips();
+  const tips = knownTips ?? await repo.tips();
   const head = fullHistory ? tips.head : undefined;
   const notesTip = tips.notes;
+  const delivered = new Set<string>();
+  let total = Infinity; // unknown until rev-list answers
+  const hand = (commits: RawCommit[]) => {
+    const fresh = commits.filter(c => !delivered.has(c.sha));
+    for (const c of fresh) delivered.add(c.sha);
+    if (fresh.length) onChunk!(fresh, delivered.size, total);
+  };
+  // A view's first rows: the newest commits straight from `git log -n`, a fraction of a second, while the
+  // whole window is listed and the cache file read (each takes seconds with 100k commits).
+  const early = onChunk && tips.head
+    ? repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null).then(cs => { if (!delivered.size) hand(cs); return cs; }, () => [])
+    : undefined;
+  // rev-list runs while the cache file is read (git's time and ours overlap), except for the full history,
+  // whose order the cache may already know for this HEAD.
+  const listing = head ? undefined : repo.revList(q);
+  listing?.catch(() => undefined);
   const cache = await CommitCache.open(cacheDir, repo.root, trailer, notesTip);
-  // Same HEAD as last time: its history is the same list, and git need not walk it again.
-  const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q);
+  const shas = head && cache.order?.head === head ? cache.order.shas : await (listing ?? repo.revList(q));
+  let earlyFromGit = 0;
+  for (const c of early ? await early : []) if (!cache.get(c.sha)) { cache.add(c); earlyFromGit++; }
+  total = shas.length;
   if (head) cache.setOrder(head, shas);
-  const missing = shas.filter(s => !cache.get(s));
-  let done = shas.length - missing.length;
-  if (onChunk && done) {
-    // The cached commits first, a part at a time: a caller links each part, and the host breathes in between.
-    const cached = shas.map(s => cache.get(s)).filter((c): c is RawCommit => !!c);
-    for (let i = 0; i < cached.length; i += 2000) {
-      onChunk(cached.slice(i, i + 2000), Math.min(i + 2000, cached.length), shas.length);
-      await breathe();
+  // The cached commits, a part at a time: a caller links each part, and the host breathes in between.
+  const missing: string[] = [];
+  for (let i = 0; i < shas.length; i += PART) {
+    const part: RawCommit[] = [];
+    for (let j = i; j < Math.min(shas.length, i + PART); j++) {
+      const c = cache.get(shas[j]);
+      if (c) part.push(c);
+      else missing.push(shas[j]);
     }
+    if (onChunk) hand(part);
+    await breathe();
   }
   try {
     if (missing.length) {
       await repo.readCommits(missing, trailer, chunk => {
         for (const c of chunk) cache.add(c);
-        done += chunk.length;
-        onChunk?.(chunk, done, shas.length);
+        if (onChunk) hand(chunk);
       }, signal, notesTip ?? null);
     }
   } finally {
     // Also when cancelled: what was read is kept for next time.
-    if (missing.length || head) {
+    if (missing.length || head || early) {
       try {
         await cache.save();
       } catch {
@@ -198,5 +230,5 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
       }
     }
   }
-  return { commits: shas.map(s => cache.get(s)!), stats: { selected: shas.length, readFromGit: missing.length, cacheFile: cache.file } };
+  return { commits: shas.map(s => cache.get(s)!), stats: { selected: shas.length, readFromGit: missing.length + earlyFromGit, cacheFile: cache.file } };
 }

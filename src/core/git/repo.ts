@@ -53,6 +53,8 @@ const SHA_RE = /^[0-9a-f]{7,64}$/;
 /** Commits per `git log --no-walk` call: bounds memory per call and lets two calls run at once on two cores. */
 const CHUNK = 2000;
 const RS = '\x1e';
+/** Commits parsed between two pauses (see readCommits). */
+const PARSE_STEP = 400;
 const LS_FILES = ['-c', 'core.quotepath=off', 'ls-files', '-z', '--full-name'];
 
 /**
@@ -246,7 +248,18 @@ export class GitRepo {
     args.push(range, '--');
     try {
       const out = await this.raw(args);
-      return out.split('\n').filter(Boolean);
+      // 100k ids are split a part at a time, with pauses: all at once held the thread for ~100 ms.
+      const shas: string[] = [];
+      for (let i = 0; i < out.length;) {
+        for (let k = 0; k < 20000 && i < out.length; k++) {
+          const nl = out.indexOf('\n', i);
+          const end = nl === -1 ? out.length : nl;
+          if (end > i) shas.push(out.slice(i, end));
+          i = end + 1;
+        }
+        if (i < out.length) await new Promise<void>(resolve => setImmediate(resolve));
+      }
+      return shas;
     } catch (e) {
       // A repository without commits has no HEAD yet: its history is empty, not an error.
       if (range === 'HEAD' && !(await this.head())) return [];
@@ -261,8 +274,64 @@ export class GitRepo {
   async readCommits(shas: readonly string[], trailerKey: string, onChunk?: (c: RawCommit[]) => void, signal?: AbortSignal,
     notesTip?: string | null): Promise<RawCommit[]> {
     for (const s of shas) if (!SHA_RE.test(s)) throw new GitError(`not a commit id: ${JSON.stringify(s)}`);
-    if (!/^[A-Za-z0-9-]+$/.test(trailerKey)) throw new GitError(`invalid trailer key ${JSON.stringify(trailerKey)}`);
     if (!shas.length) return [];
+    const log = await this.logCommand(trailerKey, notesTip);
+    const chunks: string[][] = [];
+    for (let i = 0; i < shas.length; i += CHUNK) chunks.push(shas.slice(i, i + CHUNK));
+    // Each chunk's output is parsed a few hundred commits at a time, with a pause between (2,000 at once held the
+    // thread for ~100 ms); parts are handed over in the order asked for, although two chunks run at once.
+    const parts: RawCommit[][][] = chunks.map(() => []);
+    const complete: boolean[] = chunks.map(() => false);
+    let chunkAt = 0;
+    let partAt = 0;
+    const deliver = () => {
+      while (chunkAt < chunks.length) {
+        const ready = parts[chunkAt];
+        // (not `onChunk?.(ready[partAt++])`: with no onChunk, `?.` would skip the increment too)
+        for (; partAt < ready.length; partAt++) if (onChunk) onChunk(ready[partAt]);
+        if (!complete[chunkAt]) break;
+        chunkAt++;
+        partAt = 0;
+      }
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        if (signal?.aborted) throw new GitError('cancelled');
+        const idx = next++;
+        const out = await this.raw([...log, '--no-walk=unsorted', ...chunks[idx], '--']);
+        for (let at = 0; at < out.length;) {
+          const part = parseLogFrom(out, this.interned, at, PARSE_STEP);
+          at = part.next;
+          parts[idx].push(part.commits);
+          deliver();
+          if (at < out.length) await new Promise<void>(resolve => setImmediate(resolve));
+        }
+        complete[idx] = true;
+        deliver();
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    return parts.flat(2);
+  }
+
+  /**
+   * The newest `count` commits of a query, read directly (no rev-list first): the first rows of a view while
+   * the whole window is still being listed.
+   */
+  async readNewest(q: HistoryQuery, count: number, trailerKey: string, notesTip?: string | null): Promise<RawCommit[]> {
+    const log = await this.logCommand(trailerKey, notesTip);
+    const range = q.range ?? 'HEAD';
+    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
+    const args = [...log, `--max-count=${Math.max(0, Math.floor(count))}`];
+    if (q.since) args.push(`--since=${q.since}`);
+    if (q.until) args.push(`--until=${q.until}`);
+    return parseLog(await this.raw([...args, range, '--']), this.interned);
+  }
+
+  /** `git log` with the fields RawCommit holds, in a form no user configuration changes. */
+  private async logCommand(trailerKey: string, notesTip?: string | null): Promise<string[]> {
+    if (!/^[A-Za-z0-9-]+$/.test(trailerKey)) throw new GitError(`invalid trailer key ${JSON.stringify(trailerKey)}`);
     // null: the caller looked and there is no notes ref; undefined: look now
     const withNotes = notesTip === undefined ? !!(await this.notesTip()) : notesTip !== null;
     const format = [
@@ -270,35 +339,13 @@ export class GitRepo {
       `%(trailers:key=${trailerKey},valueonly,unfold)`,
       withNotes ? '%N' : '', '%B',
     ].join('%x00') + '%x00';
-    const chunks: string[][] = [];
-    for (let i = 0; i < shas.length; i += CHUNK) chunks.push(shas.slice(i, i + CHUNK));
-    const results: RawCommit[][] = new Array(chunks.length);
-    let next = 0;
-    // Results are delivered in order even though two chunks run at once.
-    let delivered = 0;
-    const deliver = () => {
-      while (delivered < chunks.length && results[delivered]) {
-        const ready = results[delivered++];
-        onChunk?.(ready);
-      }
-    };
-    const worker = async () => {
-      while (next < chunks.length) {
-        if (signal?.aborted) throw new GitError('cancelled');
-        const idx = next++;
-        const out = await this.raw([
-          '-c', 'log.showSignature=false', '-c', 'core.quotepath=off',
-          'log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8',
-          '--root', '--no-renames', '--diff-merges=first-parent', '--name-only', '--no-relative',
-          ...(withNotes ? ['--no-notes', `--notes=${NOTES_REF}`] : ['--no-notes']),
-          `--format=${format}`, ...chunks[idx], '--',
-        ]);
-        results[idx] = parseLog(out, this.interned);
-        deliver();
-      }
-    };
-    await Promise.all([worker(), worker()]);
-    return results.flat();
+    return [
+      '-c', 'log.showSignature=false', '-c', 'core.quotepath=off',
+      'log', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8',
+      '--root', '--no-renames', '--diff-merges=first-parent', '--name-only', '--no-relative',
+      ...(withNotes ? ['--no-notes', `--notes=${NOTES_REF}`] : ['--no-notes']),
+      `--format=${format}`,
+    ];
   }
 }
 
@@ -345,13 +392,18 @@ export function parseNumstat(out: string): Map<string, LineStat> {
  * Fields cannot contain NUL; file names follow after a newline, each NUL-terminated, until the next record.
  */
 export function parseLog(out: string, interned = new Map<string, string>()): RawCommit[] {
+  return parseLogFrom(out, interned, 0, Infinity).commits;
+}
+
+/** The same, from offset `from`, for at most `max` commits; `next` is where the next record starts. */
+export function parseLogFrom(out: string, interned: Map<string, string>, from: number, max: number): { commits: RawCommit[]; next: number } {
   const commits: RawCommit[] = [];
   const intern = (x: string) => {
     let v = interned.get(x);
     if (v === undefined) { v = own(x); interned.set(v, v); }
     return v;
   };
-  let i = 0;
+  let i = from;
   const n = out.length;
   const field = (): string => {
     const z = out.indexOf('\0', i);
@@ -360,7 +412,7 @@ export function parseLog(out: string, interned = new Map<string, string>()): Raw
     i = end + 1;
     return s;
   };
-  while (i < n) {
+  while (i < n && commits.length < max) {
     if (out[i] !== RS) { i++; continue; }
     i++;
     const sha = field();
@@ -387,5 +439,5 @@ export function parseLog(out: string, interned = new Map<string, string>()): Raw
       trailerValues: trailers === '' ? [] : trailers.replace(/\n$/, '').split('\n').map(own),
     });
   }
-  return commits;
+  return { commits, next: i };
 }

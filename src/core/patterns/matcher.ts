@@ -126,3 +126,42 @@ function firstLine(p: string): string {
   const nl = p.search(/[\r\n]/);
   return nl === -1 ? p : p.slice(0, nl);
 }
+
+/**
+ * Which of `files` a list matches (1) or not (0), deciding each directory once: a file list from git holds a
+ * directory's files together, so the directories are walked as a stack. The same answers as `matches` (the
+ * fuzz tests check the directory-first route against git), for a fraction of the work on 50k files.
+ */
+export function matchMask(m: PathMatcher, files: readonly string[]): Uint8Array {
+  const out = new Uint8Array(files.length);
+  const dirs: string[] = [''];
+  const answers: boolean[] = [false];
+  for (let i = 0; i < files.length; i++) {
+    const p = files[i];
+    if (!p || p.startsWith('/')) continue;
+    const slash = p.lastIndexOf('/');
+    const dir = slash === -1 ? '' : p.slice(0, slash);
+    let top = dirs.length - 1;
+    if (dir !== dirs[top]) {
+      while (top > 0 && !(dir.length > dirs[top].length && dir.charCodeAt(dirs[top].length) === 47 && dir.slice(0, dirs[top].length) === dirs[top])) top--;
+      if (top + 1 < dirs.length) dirs.length = answers.length = top + 1;
+      for (let from = top === 0 ? 0 : dirs[top].length + 1; from <= slash;) {
+        let next = dir.indexOf('/', from);
+        if (next === -1) next = slash;
+        const d = next === slash ? dir : dir.slice(0, next);
+        answers.push(m.matchesDir(d, answers[answers.length - 1]));
+        dirs.push(d);
+        from = next + 1;
+      }
+      top = dirs.length - 1;
+    }
+    if (m.matchesFile(p, answers[top])) out[i] = 1;
+  }
+  return out;
+}
+
+/** The files a list matches, in their order (see matchMask). */
+export function filesMatching(m: PathMatcher, files: readonly string[]): string[] {
+  const mask = matchMask(m, files);
+  return files.filter((_, i) => mask[i] === 1);
+}

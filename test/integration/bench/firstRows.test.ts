@@ -3,11 +3,13 @@
 // view first has rows, when the history is complete, and the longest time the extension host's thread was
 // busy meanwhile (a 5 ms timer that runs late measures it).
 import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import * as vscode from 'vscode';
 import { api, until } from '../suite/helpers';
 import type { UnlinkedNode } from '../../../src/views/unlinkedTree';
 
-describe('first rows on a large repository', () => {
+describe('first rows on a large repository', function () {
+  this.timeout(900_000); // 100k commits are read from git in the first session
   it('measures', async () => {
     const a = await api();
     await a.index.ready();
@@ -23,6 +25,11 @@ describe('first rows on a large repository', () => {
       if (late > 50) over50++;
       last = now;
     }, 5);
+    // OUTCOME_LENS_BENCH_PROFILE=file: a CPU profile of the extension host during the measurement (to find what holds it).
+    const profileTo = process.env.OUTCOME_LENS_BENCH_PROFILE;
+    const session = profileTo ? new inspector.Session() : undefined;
+    const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+    if (session) { session.connect(); await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 1000 }); await post('Profiler.start'); }
     const t0 = performance.now();
     const seen: Record<string, number> = {};
     const mark = (k: string, cond: boolean) => { if (cond && seen[k] === undefined) seen[k] = performance.now() - t0; };
@@ -40,6 +47,7 @@ describe('first rows on a large repository', () => {
       }, 600_000);
     } finally {
       clearInterval(monitor);
+      if (session) { fs.writeFileSync(profileTo!, JSON.stringify((await post('Profiler.stop')).profile)); session.disconnect(); }
     }
     const l = repo.lastLoad!;
     const out = {
