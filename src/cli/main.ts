@@ -204,7 +204,7 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
     const diags = [...loaded.result.diagnostics];
     const invalid: { sha: string; ids: string[] }[] = [];
     if (loaded.result.map) {
-      diags.push(...patternDiagnostics(loaded.result.map, await tracked!));
+      diags.push(...await patternDiagnostics(loaded.result.map, await tracked!));
       const linker = new Linker(loaded.result.map);
       for (const c of await history(repo, linker, {}, v, err)) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
     }

@@ -62,7 +62,7 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
   private publishFromIndex(uri: vscode.Uri): void {
     const repo = this.index.all.find(r => r.outcomesUri.fsPath === uri.fsPath);
     if (!repo) return;
-    const patterns = repo.patternDiagnostics();
+    const patterns = repo.patternDiagnostics() ?? this.published.get(uri.fsPath)?.patterns ?? []; // the last ones until counted
     // Unchanged inputs (a new part of history changes neither): nothing to send again.
     const last = this.published.get(uri.fsPath);
     if (last && last.own === repo.diagnostics && last.patterns === patterns && last.exists === repo.exists) return;

@@ -75,6 +75,10 @@ export class RepoIndex implements vscode.Disposable {
         content = undefined;
       }
     }
+    // The same text again (a save, a watcher event, a document opened): nothing to parse, relink or redraw.
+    const key = content === undefined ? undefined : typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
+    if (key === this.lastContent && this.exists === (content !== undefined) && (key !== undefined || !this.map)) return;
+    this.lastContent = key;
     this.exists = content !== undefined;
     if (content === undefined) {
       this.map = undefined; this.linker = undefined; this.diagnostics = []; this.stale = false;
@@ -83,11 +87,29 @@ export class RepoIndex implements vscode.Disposable {
       this.diagnostics = r.diagnostics;
       if (r.map) {
         this.map = r.map; this.linker = new Linker(r.map); this.stale = false;
-        if (this.raw) this.commits = this.raw.map(c => this.linker!.commit(c));
+        if (this.raw) void this.relink(this.linker, this.raw);
       } else {
         this.stale = !!this.map;
       }
     }
+    this.emitter.fire();
+  }
+
+  private lastContent?: string;
+
+  /**
+   * Links the window's commits again for a new outcomes.yaml, without git, a few thousand at a time so that the
+   * host stays responsive (100k commits take most of a second); a newer outcomes.yaml stops an older relink.
+   */
+  private async relink(linker: Linker, raw: RawCommit[]): Promise<void> {
+    const out: CommitLink[] = [];
+    for (let i = 0; i < raw.length; i += 2000) {
+      if (linker !== this.linker || raw !== this.raw) return;
+      for (let j = i; j < Math.min(raw.length, i + 2000); j++) out.push(linker.commit(raw[j]));
+      if (i + 2000 < raw.length) await new Promise<void>(resolve => setImmediate(resolve));
+    }
+    if (linker !== this.linker || raw !== this.raw) return;
+    this.commits = out;
     this.emitter.fire();
   }
 
@@ -191,12 +213,22 @@ export class RepoIndex implements vscode.Disposable {
     }
   }
 
-  private patternCache?: { map?: OutcomeMap; files?: readonly string[]; diagnostics: Diagnostic[] };
+  private patternCache?: { map?: OutcomeMap; files?: readonly string[]; diagnostics?: Diagnostic[] };
 
-  /** Patterns that match nothing, are shadowed or do nothing: once per outcomes.yaml and file list (50k files). */
-  patternDiagnostics(): Diagnostic[] {
-    if (!this.patternCache || this.patternCache.map !== this.map || this.patternCache.files !== this.files) {
-      this.patternCache = { map: this.map, files: this.files, diagnostics: this.map && this.files ? patternDiagnostics(this.map, this.files) : [] };
+  /**
+   * Patterns that match nothing, are shadowed or do nothing, once per outcomes.yaml and file list. Counting on
+   * 50k files takes most of a second, so it runs in steps: undefined until ready, then the index fires.
+   */
+  patternDiagnostics(): Diagnostic[] | undefined {
+    const { map, files } = this;
+    if (!map || !files) return [];
+    if (this.patternCache?.map !== map || this.patternCache.files !== files) {
+      const entry: NonNullable<RepoIndex['patternCache']> = this.patternCache = { map, files };
+      void patternDiagnostics(map, files, () => new Promise<void>(resolve => setImmediate(resolve))).then(d => {
+        if (this.patternCache !== entry) return;
+        entry.diagnostics = d;
+        this.emitter.fire();
+      }, e => this.log.error('pattern check failed', e));
     }
     return this.patternCache.diagnostics;
   }

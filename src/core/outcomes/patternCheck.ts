@@ -7,9 +7,11 @@ import { compilePatterns, matchMask } from '../patterns/matcher';
  * the end of a list can only add files (a negation only take them away), so comparing how many files each
  * prefix of the list matches is enough.
  */
-export function patternDiagnostics(map: OutcomeMap, files: readonly string[]): Diagnostic[] {
+export async function patternDiagnostics(map: OutcomeMap, files: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  const check = (list: PatternEntry[], where: string) => {
+  // Each count is one pass over the files (tens of milliseconds for 50k): `pause` lets an extension host breathe.
+  const matched = async (list: PatternEntry[]) => { await pause(); return countMatches(list, files); };
+  const check = async (list: PatternEntry[], where: string) => {
     let before = 0;
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
@@ -18,7 +20,7 @@ export function patternDiagnostics(map: OutcomeMap, files: readonly string[]): D
         continue;
       }
       if (p.pattern.startsWith('!')) {
-        const after = matched(list.slice(0, i + 1), files);
+        const after = await matched(list.slice(0, i + 1));
         if (after === before && before > 0) {
           const hint = p.pattern.endsWith('/') ? `; in .gitignore syntax \`${p.pattern}\` does not un-match files that a file pattern above matched: write \`${p.pattern}**\`` : '';
           warn(p, `${JSON.stringify(p.pattern)} in ${where} has no effect${hint}`);
@@ -26,23 +28,23 @@ export function patternDiagnostics(map: OutcomeMap, files: readonly string[]): D
         before = after;
         continue;
       }
-      if (!matched([p], files)) {
+      if (!(await matched([p]))) {
         warn(p, `${JSON.stringify(p.pattern)} in ${where} matches no tracked file`);
         continue;
       }
-      const after = matched(list.slice(0, i + 1), files);
+      const after = await matched(list.slice(0, i + 1));
       if (after === before) warn(p, `${JSON.stringify(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`);
       before = after;
     }
   };
   const warn = (p: PatternEntry, message: string) => out.push({ severity: 'warning', message, ...p.range });
-  check(map.ignore, 'ignore');
-  for (const o of map.outcomes) check(o.areas, `the areas of "${o.id}"`);
+  await check(map.ignore, 'ignore');
+  for (const o of map.outcomes) await check(o.areas, `the areas of "${o.id}"`);
   return out;
 }
 
 /** How many of the files the list matches. */
-function matched(list: PatternEntry[], files: readonly string[]): number {
+function countMatches(list: PatternEntry[], files: readonly string[]): number {
   const mask = matchMask(compilePatterns(list.map(p => p.pattern)), files);
   let n = 0;
   for (let i = 0; i < mask.length; i++) n += mask[i];
