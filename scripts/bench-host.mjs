@@ -75,7 +75,32 @@ export async function measureHost(commits = COMMITS, files = FILES, windowDays =
   }
 }
 
+/** The bench table's rows for one measurement (absolute times: the views have no git command to compare with). */
+export function hostRows(host, name = '100k commits, 50k files') {
+  const rows = [];
+  const abs = (scenario, ms, target, extra = '') =>
+    rows.push({ repo: name, scenario, ours: ms, base: NaN, baseName: '', ratio: NaN, target: NaN, targetText: `<= ${target} ms`, ok: ms <= target, extra });
+  for (const [label, r] of [['first session', host.cold], ['second session', host.warm]]) {
+    const what = `extension, ${label}`;
+    abs(`${what}: first Outcomes rows`, r.outcomeRows, 1000);
+    abs(`${what}: first Unlinked files rows`, r.unlinkedFileRows, 1000, `${r.files} files`);
+    abs(`${what}: first Unlinked commits rows`, r.unlinkedCommitRows, 1000);
+    rows.push({ repo: name, scenario: `${what}: whole window read and linked`, ours: r.historyComplete, base: NaN, baseName: '', ratio: NaN, target: NaN, ok: true,
+      extra: `${r.commits} commits, ${r.fromGit} read from git` });
+    abs(`${what}: longest busy stretch of the host's thread`, r.maxBlockMs, 50, `${r.blocksOver50ms} over 50 ms`);
+  }
+  return rows;
+}
+
+export function printRow(r) {
+  const base = Number.isNaN(r.base) ? '' : `${r.baseName}: ${r.base.toFixed(0)} ms`;
+  const target = r.targetText ?? (Number.isNaN(r.target) ? '' : '<= ' + r.target + 'x');
+  console.log(`| ${r.repo} | ${r.scenario} | ${r.ours.toFixed(0)} ms | ${base} | ${Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(2) + 'x'} | ${target} | ${r.ok ? 'ok' : 'MISSED'} ${r.extra} |`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await measureHost();
   console.log(JSON.stringify(r, null, 2));
+  console.log('\n| repository | scenario | Outcome Lens | baseline | ratio | target | |\n| --- | --- | ---: | --- | ---: | ---: | --- |');
+  for (const row of hostRows(r, `${COMMITS / 1000}k commits, ${FILES / 1000}k files`)) printRow(row);
 }

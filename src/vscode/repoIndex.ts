@@ -217,11 +217,14 @@ export class RepoIndex implements vscode.Disposable {
 
   /**
    * Patterns that match nothing, are shadowed or do nothing, once per outcomes.yaml and file list. Counting on
-   * 50k files takes most of a second, so it runs in steps: undefined until ready, then the index fires.
+   * 50k files takes a second or two, so it runs in steps, after a read from git: undefined until ready, then the
+   * index fires.
    */
   patternDiagnostics(): Diagnostic[] | undefined {
     const { map, files } = this;
     if (!map || !files) return [];
+    // Not while git is being read: the views' first rows come first (the index fires again when the read ends).
+    if (this.loading && this.patternCache?.files !== files) return undefined;
     if (this.patternCache?.map !== map || this.patternCache.files !== files) {
       const entry: NonNullable<RepoIndex['patternCache']> = this.patternCache = { map, files };
       void patternDiagnostics(map, files, () => new Promise<void>(resolve => setImmediate(resolve))).then(d => {
