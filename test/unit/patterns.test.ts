@@ -100,6 +100,46 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.ok(matched > cases / 50, `the generator exercises matches (${matched} of ${cases})`);
   });
 
+  it('agrees with git on simple-glob lists (one regular expression) in at least 2,000 more cases', () => {
+    const GLOB = ['a', 'b', 'src', '*', '**', '***', '?', '*.ts', 'x y', 'ü', 'a*', '*.md', '.hidden', 'foo*', '?b', 'A', '-dash', '**.ts', 'a**', '#hash', '*.j?', 'é.ts'];
+    let cases = 0, matched = 0, lists = 0;
+    const disagreements: string[] = [];
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    for (let i = 0; i < 80; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => {
+        let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(GLOB)).join('/');
+        if (rnd() < 0.3) p = '/' + p;
+        if (rnd() < 0.3) p += '/';
+        return p;
+      });
+      const m = compilePatterns(patterns);
+      if (m.kind !== 'glob') continue; // a list of plain paths, or a first segment `#hash` (a comment): other routes
+      lists++;
+      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const mask = matchMask(m, files);
+      for (const [i, f] of files.entries()) {
+        cases++;
+        if (m.matches(f)) matched++;
+        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
+        if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
+        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
+      }
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(lists >= 40 && cases >= 2000, `${lists} lists, ${cases} cases`);
+    assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
+  });
+
+  it('compiles each kind of list with the right matcher', () => {
+    assert.equal(compilePatterns(['services/', 'README.md']).kind, 'literal');
+    assert.equal(compilePatterns(['docs/*.md', '**/*.rbi', 'services/']).kind, 'glob');
+    assert.equal(compilePatterns(['src/**', '!src/legacy/**']).kind, 'general', 'negation');
+    assert.equal(compilePatterns(['*.[tj]s']).kind, 'general', 'character class');
+    assert.equal(compilePatterns(['\\#x*']).kind, 'general', 'escape');
+    assert.equal(compilePatterns(['a* ']).kind, 'general', 'trailing space');
+  });
+
   it('handles the rules DESIGN.md names', () => {
     const m = (ps: string[], p: string) => compilePatterns(ps).matches(p);
     assert.equal(m(['services/checkout/'], 'services/checkout/a/b.ts'), true, 'trailing / matches everything under');

@@ -15,6 +15,8 @@ export interface PathMatcher {
   matchesDir(dir: string, parentMatched: boolean): boolean;
   /** Whether the file `path` is matched, given whether its directory is (decided by matchesDir). */
   matchesFile(path: string, dirMatched: boolean): boolean;
+  /** Which compiler took the list: plain paths, simple globs (one regular expression), or `ignore`. */
+  readonly kind: 'literal' | 'glob' | 'general';
   /** For plain-path lists: the file-level rules, so that a caller can merge many lists into one lookup. */
   readonly literal?: { anchoredFiles: ReadonlySet<string>; fileNames: ReadonlySet<string>; anchoredDirs: ReadonlySet<string>; dirNames: ReadonlySet<string> };
 }
@@ -28,14 +30,104 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
  */
 export function compilePatterns(patterns: readonly string[]): PathMatcher {
   const lines = patterns.map(firstLine);
-  if (lines.length === 0) return { matches: () => false, matchesDir: () => false, matchesFile: () => false, literal: { anchoredFiles: new Set(), fileNames: new Set(), anchoredDirs: new Set(), dirNames: new Set() } };
-  return compileLiteral(lines) ?? compileGeneral(lines);
+  if (lines.length === 0) return { kind: 'literal', matches: () => false, matchesDir: () => false, matchesFile: () => false, literal: { anchoredFiles: new Set(), fileNames: new Set(), anchoredDirs: new Set(), dirNames: new Set() } };
+  return compileLiteral(lines) ?? compileGlob(lines) ?? compileGeneral(lines);
+}
+
+/** `matches` from matchesDir and matchesFile: each directory of the path, then the path itself. */
+function matchesByDirs(m: Pick<PathMatcher, 'matchesDir' | 'matchesFile'>, path: string): boolean {
+  if (!path || path.startsWith('/')) return false;
+  let matched = false;
+  for (let slash = path.indexOf('/'); slash !== -1 && !matched; slash = path.indexOf('/', slash + 1)) matched = m.matchesDir(path.slice(0, slash), false);
+  return m.matchesFile(path, matched);
+}
+
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
+
+/**
+ * Lists of simple globs (`*`, `?`, `**`; no negation, escape, character class or comment), the usual way
+ * people write areas (`docs/*.md`, `**\/*.rbi`, `src/install*.ts`), compiled into one regular expression
+ * each for files and for directories. `ignore` tests every parent of a path again on each call: on the 60k
+ * paths of a real history that was most of the linking time. Without negation a list matches when any line
+ * does, so the lines are simply alternatives. The patterns' fuzz tests check this route against git too.
+ */
+function compileGlob(lines: string[]): PathMatcher | undefined {
+  const rules: { p: string; anchored: boolean; dirOnly: boolean }[] = [];
+  for (const raw of lines) {
+    if (raw === '' || raw.startsWith('#') || raw.startsWith('!') || /[\\[\]]/.test(raw) || /\s$/.test(raw)) return undefined;
+    const dirOnly = raw.endsWith('/');
+    let p = dirOnly ? raw.slice(0, -1) : raw;
+    if (p === '' || p.endsWith('/') || p.includes('//')) return undefined;
+    const anchored = p.includes('/');
+    if (p.startsWith('/')) p = p.slice(1);
+    if (p.split('/').some(s => s === '' || s === '.' || s === '..')) return undefined;
+    rules.push({ p, anchored, dirOnly });
+  }
+  if (!rules.length) return undefined;
+  // Only `?` counts bytes (it does not match a two-byte `ü`); `*` and literal text match the same either way, so
+  // without a `?` paths are tested as they are (the byte form costs a scan of every path, for every list).
+  const form = rules.some(r => r.p.includes('?')) ? asBytes : (s: string) => s;
+  const fileAlts: string[] = [], dirAlts: string[] = [];
+  for (const { p, anchored, dirOnly } of rules) {
+    // anchored: the whole path; otherwise the last segment at any depth (git matches the name alone, so every
+    // run of `*` is one `*`, and a name pattern never matches `/`)
+    const alt = anchored ? `^${globPath(form(p))}$` : `(?:^|/)${form(p).replace(/\*+|\?|[^*?]+/g, globPart)}$`;
+    dirAlts.push(alt);
+    if (!dirOnly) fileAlts.push(alt);
+  }
+  const fileRe = fileAlts.length ? new RegExp(fileAlts.join('|')) : undefined;
+  const dirRe = new RegExp(dirAlts.join('|'));
+  const m = {
+    kind: 'glob' as const,
+    matchesFile: (path: string, dirMatched: boolean) => dirMatched || (!!fileRe && fileRe.test(form(path))),
+    matchesDir: (dir: string, parentMatched: boolean) => parentMatched || dirRe.test(form(dir)),
+    matches: (path: string) => matchesByDirs(m, path),
+  };
+  return m;
+}
+
+const globPart = (t: string) => t[0] === '*' ? '[^/]*' : t === '?' ? '[^/]' : t.replace(REGEX_SPECIAL, '\\$&');
+
+/**
+ * An anchored glob as git's wildmatch reads it: `**` between slashes (or at either end) is any number of
+ * directories; elsewhere a run of `*` is one `*`. And git's quirk, measured: it compares the literal prefix
+ * first and runs wildmatch on the rest, so when the first wildcard is `**` followed by `/` or the end, it is
+ * special even after a letter (`a**\/*.ts` matches `a.ts` and `ab/c/x.ts`).
+ */
+function globPath(p: string): string {
+  let re = '';
+  let first = true;
+  for (let i = 0; i < p.length;) {
+    if (p[i] === '*') {
+      let j = i;
+      while (p[j] === '*') j++;
+      if (j - i >= 2 && (i === 0 || p[i - 1] === '/' || first) && (j === p.length || p[j] === '/')) {
+        if (j === p.length) re += '[\\s\\S]*';
+        else { re += '(?:[\\s\\S]*/)?'; j++; } // `**/`: zero directories, or anything up to a slash
+      } else {
+        re += '[^/]*';
+      }
+      i = j;
+      first = false;
+    } else if (p[i] === '?') {
+      re += '[^/]';
+      i++;
+      first = false;
+    } else {
+      let j = i;
+      while (j < p.length && p[j] !== '*' && p[j] !== '?') j++;
+      re += p.slice(i, j).replace(REGEX_SPECIAL, '\\$&');
+      i = j;
+    }
+  }
+  return re;
 }
 
 function compileGeneral(lines: string[]): PathMatcher {
   // git on Linux is case-sensitive (core.ignoreCase=false); `ignore` defaults to case-insensitive.
   const ig: Ignore = ignore({ ignorecase: false, allowRelativePaths: true }).add(lines.map(asBytes));
   return {
+    kind: 'general',
     matches(path: string): boolean {
       if (!path || path.startsWith('/')) return false;
       return ig.ignores(asBytes(path));
@@ -72,6 +164,7 @@ function compileLiteral(lines: string[]): PathMatcher | undefined {
   const anchoredFiles = new Set(anchored.filter(a => !a.dirOnly).map(a => a.lit));
   const fileNames = new Set([...names].filter(([, dirOnly]) => !dirOnly).map(([n]) => n));
   return {
+    kind: 'literal',
     literal: { anchoredFiles, fileNames, anchoredDirs: anchoredAny, dirNames: new Set(names.keys()) },
     matchesFile(path: string, dirMatched: boolean): boolean {
       if (dirMatched) return true;
