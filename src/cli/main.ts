@@ -84,12 +84,24 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
  * One JSON array, written a thousand items at a time: the same bytes as JSON.stringify(items.map(f)), without
  * holding a 100k-commit document in memory at once.
  */
-function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => unknown): void {
+function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => string): void {
   if (!items.length) { out('[]'); return; }
   for (let i = 0; i < items.length; i += 1000) {
-    const part = items.slice(i, i + 1000).map(x => JSON.stringify(f(x))).join(',');
+    const part = items.slice(i, i + 1000).map(f).join(',');
     out(`${i === 0 ? '[' : ','}${part}${i + 1000 >= items.length ? ']\n' : ''}`);
   }
+}
+
+/**
+ * One commit of `commits --json`, the same bytes as JSON.stringify of { sha, author, email, date, subject,
+ * links: [{ outcome, via }], invalid, status }, written directly: no object per commit and per link.
+ */
+function commitJson(c: CommitLink): string {
+  const m = c.commit;
+  let links = '';
+  for (const l of c.links) links += `${links ? ',' : ''}{"outcome":${jsonString(l.outcome)},"via":"${l.via}"}`;
+  return `{"sha":"${m.sha}","author":${jsonString(m.author)},"email":${jsonString(m.email)},"date":${jsonString(m.date)},"subject":${jsonString(m.subject)},` +
+    `"links":[${links}],"invalid":[${c.invalid.map(jsonString).join(',')}],"status":"${c.status}"}`;
 }
 
 /** Characters JSON.stringify would escape (quotes, backslash, controls, lone surrogates). */
@@ -152,7 +164,9 @@ async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values
     fromGit = stats.readFromGit;
   }
   if (process.env.OUTCOME_LENS_STATS) {
-    err(`stats: ${links.length} commits, ${fromGit} read from git, ${(performance.now() - t0).toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+    // The peak is taken at exit, so that writing the output counts too (this process only: git's are its own).
+    const ms = performance.now() - t0;
+    process.once('exit', () => err(`stats: ${links.length} commits, ${fromGit} read from git, ${ms.toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`));
   }
   return links;
 }
@@ -225,10 +239,7 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
     const commits = await history(repo, linker, q, v, err);
     const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
     if (v.json) {
-      writeJsonArray(out, shown, c => ({
-        sha: c.commit.sha, author: c.commit.author, email: c.commit.email, date: c.commit.date, subject: c.commit.subject,
-        links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, status: c.status,
-      }));
+      writeJsonArray(out, shown, commitJson);
     } else {
       out(shown.map(c => {
         const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
