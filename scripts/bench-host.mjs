@@ -2,7 +2,7 @@
 // on the 100k-commit synthetic repository: when the views first show rows, when the history is complete, and
 // the longest the host's thread was busy meanwhile. Run twice on the same user data: the first session reads
 // git (the extension's storage is empty), the second finds the history in its storage.
-// usage: node scripts/bench-host.mjs [--commits 100000] [--window-days 3650]   (npm run bench runs it)
+// usage: node scripts/bench-host.mjs [--commits 100000] [--window-days 3650] [--repo DIR]   (npm run bench runs it)
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -56,7 +56,8 @@ export async function buildHostBench() {
   return outDir;
 }
 
-export async function measureHost(commits = COMMITS, files = FILES, windowDays = WINDOW) {
+/** Both sessions on `folder` (default: the synthetic repository of COMMITS commits). */
+export async function measureHost({ folder = synthRepo(COMMITS, FILES), windowDays = WINDOW } = {}) {
   try {
     checkInstalled();
   } catch {
@@ -64,7 +65,6 @@ export async function measureHost(commits = COMMITS, files = FILES, windowDays =
     checkInstalled();
   }
   const outDir = await buildHostBench();
-  const folder = synthRepo(commits, files);
   const stateRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-host-'));
   try {
     const cold = await hostSession(folder, stateRoot, outDir, windowDays);
@@ -99,8 +99,10 @@ export function printRow(r) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await measureHost();
+  const repo = arg('--repo');
+  const r = await measureHost(repo ? { folder: path.resolve(repo) } : {});
   console.log(JSON.stringify(r, null, 2));
   console.log('\n| repository | scenario | Outcome Lens | baseline | ratio | target | |\n| --- | --- | ---: | --- | ---: | ---: | --- |');
-  for (const row of hostRows(r, `${COMMITS / 1000}k commits, ${FILES / 1000}k files`)) printRow(row);
+  for (const row of hostRows(r, repo ? path.basename(repo) : `${COMMITS / 1000}k commits, ${FILES / 1000}k files`)) printRow(row);
+  process.exit(0); // esbuild's service would keep the process alive
 }

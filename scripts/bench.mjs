@@ -3,7 +3,9 @@
 // runs each scenario and its git baseline alternately RUNS times, and prints medians and ratios.
 // The last rows come from the extension itself in a real extension host (scripts/bench-host.mjs): absolute
 // times there, since the views have no git command to compare with.
-// usage: node scripts/bench.mjs [--runs 3] [--only 20000] [--no-host]
+// A real repository is measured the same way with --repo DIR: its outcomes.yaml is used, or --outcomes FILE is
+// copied into its work tree first (scripts/bench-real/ has one for github.com/Homebrew/brew).
+// usage: node scripts/bench.mjs [--runs 3] [--only 20000] [--no-host] [--repo DIR [--outcomes FILE] [--host]]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +18,9 @@ const RUNS = Number(arg('--runs', 3));
 const only = arg('--only');
 const scenarios = arg('--scenarios'); // e.g. "dashboard": only the dashboard rows
 const CLI = path.join(ROOT, 'dist/cli.js');
-const FACTS = '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%s%x00%(trailers:key=Outcome,valueonly,unfold)%x00%B';
+// The same facts we read: a merge commit is judged by its first-parent diff (DESIGN.md), so git lists its files too
+// (a plain `git log --name-only` lists none for merges), and without rename detection, as we ask git.
+const FACTS = ['--diff-merges=first-parent', '--no-renames', '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%s%x00%(trailers:key=Outcome,valueonly,unfold)%x00%B'];
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-cache-'));
 
 /** Wall time of one command, output discarded (to a file, as a user's redirect would), with our stats line. */
@@ -38,17 +42,31 @@ const row = (repo, scenario, ours, base, baseName, target, extra = '') => {
   console.error(`  ${scenario}: ${ours.toFixed(0)} ms vs ${baseName} ${base.toFixed(0)} ms = ${ratio.toFixed(2)}x (target <= ${target}x) ${extra}`);
 };
 
-const sizes = [[20000, 5000], [100000, 50000]].filter(([c]) => !only || String(c) === only);
-for (const [commits, files] of sizes) {
-  const repo = synthRepo(commits, files);
-  const name = `${commits / 1000}k commits, ${files / 1000}k files`;
+const realRepo = arg('--repo');
+const targets = realRepo ? [realTarget(path.resolve(realRepo), arg('--outcomes'))]
+  : [[20000, 5000], [100000, 50000]].filter(([c]) => !only || String(c) === only)
+    .map(([commits, files]) => ({ repo: synthRepo(commits, files), name: `${commits / 1000}k commits, ${files / 1000}k files`, commits }));
+
+/** A real repository: its name and size for the table, and its outcomes.yaml (copied in from --outcomes). */
+function realTarget(repo, outcomes) {
+  if (outcomes) fs.copyFileSync(outcomes, path.join(repo, 'outcomes.yaml'));
+  if (!fs.existsSync(path.join(repo, 'outcomes.yaml'))) throw new Error(`${repo} has no outcomes.yaml: pass --outcomes FILE`);
+  const git = (...a) => execFileSync('git', ['-C', repo, ...a], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const commits = Number(git('rev-list', '--count', 'HEAD').trim());
+  const files = git('ls-files', '-z').split('\0').filter(Boolean).length;
+  const origin = git('config', '--default', '', '--get', 'remote.origin.url').trim();
+  const label = /github\.com[:/](.+?)(\.git)?$/.exec(origin)?.[1] ?? path.basename(repo);
+  return { repo, name: `${label} (real): ${(commits / 1000).toFixed(0)}k commits, ${files} files`, commits, real: true };
+}
+
+for (const { repo, name, commits } of targets) {
   console.error(`${name}: ${repo}`);
   // 1. full history, read and linked, vs git log --name-only printing the same facts
   const ours = [], git = [], rss = [];
   for (let i = 0; i < RUNS; i++) {
     const o = time('node', [CLI, 'commits', '--json', '--no-cache', '--repo', repo], { OUTCOME_LENS_STATS: '1' });
     ours.push(o.ms); rss.push(o.rssMb);
-    git.push(time('git', ['-C', repo, 'log', '--name-only', FACTS]).ms);
+    git.push(time('git', ['-C', repo, 'log', '--name-only', ...FACTS]).ms);
   }
   row(name, 'commits --json (full history)', median(ours), median(git), 'git log --name-only', 1.5, `peak RSS ${Math.max(...rss)} MB`);
   // 2. every tracked file matched, vs git ls-files -z plus a process start
@@ -67,12 +85,13 @@ for (const [commits, files] of sizes) {
   }
   row(name, 'commits --json, warm cache', median(warm), median(cold), 'the cold run', 0.2);
   // 4. the dashboard's first paint: commit counts per outcome for a 90-day window, before any line counts,
-  //    vs git log --name-only for the same window (the synthetic history ends on 2025-12-31)
-  const since = '2025-10-02T00:00:00Z';
+  //    vs git log --name-only for the same window (the 90 days before the last commit)
+  const lastDate = new Date(execFileSync('git', ['-C', repo, 'log', '-1', '--format=%cI', 'HEAD'], { encoding: 'utf8' }).trim());
+  const since = new Date(lastDate.getTime() - 90 * 86400_000).toISOString().slice(0, 19) + 'Z';
   const d = [], dg = [];
   for (let i = 0; i < RUNS; i++) {
     d.push(time('node', [CLI, 'report', '--format', 'json', '--no-lines', '--no-cache', '--since', since, '--repo', repo]).ms);
-    dg.push(time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, FACTS]).ms);
+    dg.push(time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, ...FACTS]).ms);
   }
   row(name, 'report --no-lines, 90-day window (new process)', median(d), median(dg), 'git log --name-only --since', 2);
   const h = [];
@@ -83,7 +102,9 @@ for (const [commits, files] of sizes) {
   // 5. one new commit on top: only it is read from git
   const tip = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const tree = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' }).trim();
-  const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', 'bench: one new commit\n\nOutcome: infra-cost'], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();
+  const outcomeId = /^\s*-\s*id:\s*["']?([\w.-]+)/m.exec(fs.readFileSync(path.join(repo, 'outcomes.yaml'), 'utf8'))?.[1] ?? 'none';
+  // a commit object only (no ref moves): the repository is left as it was
+  const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', `bench: one new commit\n\nOutcome: ${outcomeId}`], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();
   const inc = time('node', [CLI, 'commits', '--json', '--range', next, '--repo', repo], { OUTCOME_LENS_STATS: '1' });
   rows.push({ repo: name, scenario: 'one new commit on a warm cache', ours: inc.ms, base: NaN, baseName: '', ratio: NaN, target: NaN, ok: inc.fromGit === 1, extra: `${inc.fromGit} commit(s) read from git` });
   console.error(`  one new commit: ${inc.fromGit} read from git, ${inc.ms.toFixed(0)} ms`);
@@ -93,10 +114,12 @@ fs.rmSync(cacheDir, { recursive: true, force: true });
 // 6. the extension on the 100k repository, the whole history in its window (the worst case): first rows of each
 //    view, the whole window, and the longest the extension host's thread was busy; first session (git) and
 //    second session (the history kept in the extension's storage)
-if (!process.argv.includes('--no-host') && sizes.some(([c]) => c === 100000)) {
-  console.error('extension host (code-server), 100k commits, window 3650 days ...');
-  const host = await measureHost(100000, 50000, 3650);
-  for (const r of hostRows(host)) {
+const hostTarget = realRepo ? (process.argv.includes('--host') ? targets[0] : undefined)
+  : process.argv.includes('--no-host') ? undefined : targets.find(t => t.commits === 100000);
+if (hostTarget) {
+  console.error(`extension host (code-server), ${hostTarget.name}, window 3650 days ...`);
+  const host = await measureHost({ folder: hostTarget.repo, windowDays: 3650 });
+  for (const r of hostRows(host, hostTarget.name)) {
     rows.push(r);
     console.error(`  ${r.scenario}: ${r.ours.toFixed(0)} ms ${r.targetText ?? ''} ${r.extra}`);
   }
