@@ -16,16 +16,25 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
-/** A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them. */
+/**
+ * A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them.
+ * The tooltip comes later, from resolveTreeItem (see commitTooltip): VS Code's host lexes every markdown tooltip
+ * of the rows it is sent, and 500 commit messages held it ~200 ms before the first rows showed.
+ */
 export function commitItem(repo: RepoIndex, link: CommitLink, description: string): vscode.TreeItem {
   const c = link.commit;
   const t = new vscode.TreeItem(c.subject || '(no message)', vscode.TreeItemCollapsibleState.None);
   t.description = description;
   t.iconPath = new vscode.ThemeIcon(link.status === 'linked' ? 'git-commit' : link.status === 'ignored' ? 'circle-outline' : 'question');
-  t.tooltip = commitMarkdown(link);
   t.contextValue = 'commit';
   t.command = { command: 'outcomeLens.showCommit', title: 'Show Commit', arguments: [repo.root, c.sha] };
   return t;
+}
+
+/** resolveTreeItem for a tree's commit rows: the tooltip, once the row is hovered. */
+export function commitTooltip(item: vscode.TreeItem, node: { kind: string; link?: CommitLink }): vscode.TreeItem {
+  if (node.kind === 'commit' && node.link && !item.tooltip) item.tooltip = commitMarkdown(node.link);
+  return item;
 }
 
 /** Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped), no command links. */

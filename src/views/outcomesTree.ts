@@ -4,7 +4,7 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import { CommitLink } from '../core/links/link';
-import { commitItem, relativeTime, throttled, topLevel } from './common';
+import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -64,6 +64,19 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
     return repo.commitIndex().byOutcome.get(id) ?? [];
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: OutcomeNode): vscode.TreeItem {
+    if (node.kind === 'outcome' && !item.tooltip) {
+      const o = node.outcome;
+      const md = new vscode.MarkdownString();
+      md.appendMarkdown('**').appendText(o.title).appendMarkdown('**\n\n');
+      md.appendText(`id: ${o.id} · status: ${o.status}${o.owner ? ` · owner: ${o.owner}` : ''}`);
+      if (o.description) md.appendMarkdown('\n\n').appendText(o.description);
+      if (o.link) md.appendMarkdown('\n\n').appendText(o.link);
+      item.tooltip = md;
+    }
+    return commitTooltip(item, node);
+  }
+
   getTreeItem(node: OutcomeNode): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
@@ -78,12 +91,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         const t = new vscode.TreeItem(o.title, C.Collapsed);
         t.id = `outcome:${node.repo.root}:${o.id}`;
         t.description = [o.id, o.status !== 'active' ? o.status : '', o.owner ?? ''].filter(Boolean).join(' · ');
-        const md = new vscode.MarkdownString();
-        md.appendMarkdown('**').appendText(o.title).appendMarkdown('**\n\n');
-        md.appendText(`id: ${o.id} · status: ${o.status}${o.owner ? ` · owner: ${o.owner}` : ''}`);
-        if (o.description) md.appendMarkdown('\n\n').appendText(o.description);
-        if (o.link) md.appendMarkdown('\n\n').appendText(o.link);
-        t.tooltip = md;
+        // the tooltip comes from resolveTreeItem, on hover (see commitItem)
         t.iconPath = new vscode.ThemeIcon(o.status === 'achieved' ? 'pass' : o.status === 'dropped' ? 'circle-slash' : o.status === 'proposed' ? 'lightbulb' : 'target');
         t.contextValue = o.link ? 'outcome.withLink' : 'outcome';
         return t;

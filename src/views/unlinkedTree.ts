@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
-import { RepoIndex } from '../vscode/repoIndex';
+import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
 import { CommitLink } from '../core/links/link';
 import { bucketStart } from '../core/links/allocation';
 import { Settings } from '../vscode/settings';
-import { commitItem, relativeTime, throttled, topLevel } from './common';
+import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -24,8 +24,8 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly emitter = new vscode.EventEmitter<UnlinkedNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
-  /** Per repository, kept while its file list and outcomes.yaml stay the same (new history changes neither). */
-  private cache = new Map<RepoIndex, { files?: readonly string[]; linker: unknown; result: { files: string[]; counts: Map<string, number> }; folders: Map<string, UnlinkedNode[]> }>();
+  /** Folder rows per repository, kept while its unlinked files stay the same (new history does not change them). */
+  private cache = new Map<RepoIndex, { result: UnlinkedFiles; folders: Map<string, UnlinkedNode[]> }>();
   private groups = new Map<RepoIndex, { unlinked: readonly CommitLink[]; by: string; groups: Map<string, CommitLink[]> }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
@@ -38,22 +38,9 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     this.emitter.fire(undefined);
   }
 
-  /** Unlinked files and, per folder, how many unlinked files are under it. */
-  unlinkedFiles(repo: RepoIndex): { files: string[]; counts: Map<string, number> } {
-    let c = this.cache.get(repo);
-    if (!c || c.files !== repo.files || c.linker !== repo.linker) {
-      const files = repo.files && repo.linker ? repo.linker.classifyAll(repo.files).filter(f => f.status === 'unlinked').map(f => f.path) : [];
-      const counts = new Map<string, number>();
-      for (const f of files) {
-        for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) {
-          const d = f.slice(0, i);
-          counts.set(d, (counts.get(d) ?? 0) + 1);
-        }
-      }
-      c = { files: repo.files, linker: repo.linker, result: { files, counts }, folders: new Map() };
-      this.cache.set(repo, c);
-    }
-    return c.result;
+  /** Unlinked files and, per folder, how many unlinked files are under it; undefined while they are being found. */
+  unlinkedFiles(repo: RepoIndex): UnlinkedFiles | undefined {
+    return repo.unlinkedFiles();
   }
 
   unlinkedCommits(repo: RepoIndex): CommitLink[] {
@@ -102,15 +89,16 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   }
 
   private folderChildren(repo: RepoIndex, folder: string): UnlinkedNode[] {
-    const { files } = this.unlinkedFiles(repo);
-    const memo = this.cache.get(repo)!.folders;
-    let rows = memo.get(folder);
-    if (!rows) memo.set(folder, rows = this.computeFolderChildren(repo, folder, files));
+    const result = this.unlinkedFiles(repo);
+    if (!result) return []; // the index fires when they are ready
+    let c = this.cache.get(repo);
+    if (c?.result !== result) this.cache.set(repo, c = { result, folders: new Map() });
+    let rows = c.folders.get(folder);
+    if (!rows) c.folders.set(folder, rows = this.computeFolderChildren(repo, folder, result));
     return rows;
   }
 
-  private computeFolderChildren(repo: RepoIndex, folder: string, files: string[]): UnlinkedNode[] {
-    const { counts } = this.unlinkedFiles(repo);
+  private computeFolderChildren(repo: RepoIndex, folder: string, { files, counts }: UnlinkedFiles): UnlinkedNode[] {
     const prefix = folder ? folder + '/' : '';
     const folders = new Set<string>();
     const direct: string[] = [];
@@ -136,6 +124,10 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     return keys.map(group => ({ kind: 'commitGroup', repo, group }));
   }
 
+  resolveTreeItem(item: vscode.TreeItem, node: UnlinkedNode): vscode.TreeItem {
+    return commitTooltip(item, node);
+  }
+
   getTreeItem(node: UnlinkedNode): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
@@ -149,7 +141,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const days = this.settings.windowDays(vscode.Uri.file(r.root));
         if (node.section === 'files') {
           const t = new vscode.TreeItem('Unlinked files', C.Expanded);
-          t.description = r.files ? String(this.unlinkedFiles(r).files.length) : 'loading…';
+          t.description = r.files ? String(this.unlinkedFiles(r)?.files.length ?? 'finding…') : 'loading…';
           t.iconPath = new vscode.ThemeIcon('files');
           t.tooltip = 'Tracked files that no outcome\'s areas match and that ignore does not list';
           return t;
@@ -170,7 +162,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const uri = vscode.Uri.file(path.join(node.repo.root, node.folder));
         const t = new vscode.TreeItem(uri, C.Collapsed);
         t.label = path.posix.basename(node.folder);
-        t.description = String(this.unlinkedFiles(node.repo).counts.get(node.folder) ?? 0);
+        t.description = String(this.unlinkedFiles(node.repo)?.counts.get(node.folder) ?? 0);
         t.iconPath = vscode.ThemeIcon.Folder;
         t.contextValue = 'unlinkedFolder';
         t.tooltip = node.folder;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo, RawCommit } from '../core/git/repo';
-import { readHistoryCached } from '../core/git/cache';
+import { FIRST_ROWS, readHistoryCached } from '../core/git/cache';
 import { parseOutcomes } from '../core/outcomes/parse';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
@@ -11,6 +11,7 @@ import { LatestWins } from '../core/util/throttle';
 import { compilePatterns, filesMatching } from '../core/patterns/matcher';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Log } from './log';
+import { lowerBound } from '../core/util/sortedPaths';
 
 /** While history streams in, the views are told of new commits at most this often. */
 const PUBLISH_MS = 250;
@@ -27,10 +28,36 @@ async function progress(title: string, work: (report: (fraction: number) => void
   }
 }
 
+/** Unlinked tracked files, in git's order, and per folder how many of them are under it. */
+export interface UnlinkedFiles {
+  files: string[];
+  counts: Map<string, number>;
+}
+const NO_UNLINKED: UnlinkedFiles = { files: [], counts: new Map() };
+/** Files classified between two yields: a few milliseconds of work. */
+const UNLINKED_STEP = 1000;
+
 export interface CommitIndex {
   byOutcome: Map<string, CommitLink[]>;
   unlinked: CommitLink[];
   invalid: CommitLink[];
+}
+
+const emptyIndex = (): CommitIndex => ({ byOutcome: new Map(), unlinked: [], invalid: [] });
+
+function addToIndex(index: CommitIndex, c: CommitLink): void {
+  for (const id of c.outcomes) {
+    let list = index.byOutcome.get(id);
+    if (!list) index.byOutcome.set(id, list = []);
+    list.push(c);
+  }
+  if (c.status === 'unlinked') index.unlinked.push(c);
+  if (c.invalid.length) index.invalid.push(c);
+}
+
+/** A copy that later additions do not change: views keep answers per list, by identity. */
+function snapshot(index: CommitIndex): CommitIndex {
+  return { byOutcome: new Map([...index.byOutcome].map(([id, list]) => [id, list.slice()])), unlinked: index.unlinked.slice(), invalid: index.invalid.slice() };
 }
 
 /**
@@ -103,13 +130,19 @@ export class RepoIndex implements vscode.Disposable {
    */
   private async relink(linker: Linker, raw: RawCommit[]): Promise<void> {
     const out: CommitLink[] = [];
+    const index = emptyIndex();
     for (let i = 0; i < raw.length; i += 2000) {
       if (linker !== this.linker || raw !== this.raw) return;
-      for (let j = i; j < Math.min(raw.length, i + 2000); j++) out.push(linker.commit(raw[j]));
+      for (let j = i; j < Math.min(raw.length, i + 2000); j++) {
+        const c = linker.commit(raw[j]);
+        out.push(c);
+        addToIndex(index, c);
+      }
       if (i + 2000 < raw.length) await new Promise<void>(resolve => setImmediate(resolve));
     }
     if (linker !== this.linker || raw !== this.raw) return;
     this.commits = out;
+    this.commitIndexCache = { commits: out, index };
     this.emitter.fire();
   }
 
@@ -132,7 +165,7 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   /** When the last read from git started, showed files, showed first commits and ended (performance.now()), and what it read. */
-  lastLoad?: { started: number; files?: number; firstCommits?: number; done?: number; fromGit: number; commits: number };
+  lastLoad?: { started: number; tips?: number; files?: number; firstCommits?: number; done?: number; fromGit: number; commits: number };
 
   private async loadGit(signal: AbortSignal): Promise<void> {
     this.loading = true;
@@ -142,7 +175,14 @@ export class RepoIndex implements vscode.Disposable {
     let fromGit = 0;
     try {
       const repo = new GitRepo(this.root, signal);
+      const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
+      const trailer = this.map?.trailer ?? 'Outcome';
+      // The first read of a session asks for the newest commits before anything else: they are a view's first
+      // rows, and each git process the host starts costs it tens of milliseconds, so the order of starts counts.
+      const newest = this.loadedKey === undefined && this.cacheDir ? repo.readNewest({ since }, FIRST_ROWS, trailer, 'if-any') : undefined;
+      newest?.catch(() => undefined); // handed to readHistoryCached below, or not needed
       const tips = await repo.tips();
+      load.tips = performance.now();
       const { head, notes } = tips;
       // The file list and the history are read at once: each view shows its first rows as soon as it can.
       const listing = repo.trackedFiles().then(files => {
@@ -152,12 +192,12 @@ export class RepoIndex implements vscode.Disposable {
         this.emitter.fire();
       });
       listing.catch(() => undefined); // awaited below
-      const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
-      const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${this.map?.trailer ?? 'Outcome'}`;
+      const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${trailer}`;
       if (key !== this.loadedKey && head) {
         let raw: RawCommit[] = [];
-        const trailer = this.map?.trailer ?? 'Outcome';
         let linked: CommitLink[] = [];
+        // The commit index grows with each part: rebuilding it from 100k commits at each publish held the host.
+        const index = emptyIndex();
         const linker = this.linker; // if outcomes.yaml changes meanwhile, relink once at the end
         let ordered: RawCommit[] | undefined;
         await progress('Reading commits', async report => {
@@ -168,19 +208,28 @@ export class RepoIndex implements vscode.Disposable {
           let published = 0;
           const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
             for (const c of chunk) raw.push(c);
-            if (linker) for (const c of chunk) linked.push(linker.commit(c));
+            if (linker) {
+              for (const c of chunk) {
+                const l = linker.commit(c);
+                linked.push(l);
+                addToIndex(index, l);
+              }
+            }
             if (Number.isFinite(total)) unreported += chunk.length / Math.max(1, total);
             const now = performance.now();
             if (load.firstCommits !== undefined && now - published < PUBLISH_MS) return;
             published = now;
-            if (linker === this.linker) this.commits = linker ? linked.slice() : undefined;
+            if (linker === this.linker) {
+              this.commits = linker ? linked.slice() : undefined;
+              if (this.commits) this.commitIndexCache = { commits: this.commits, index: snapshot(index) };
+            }
             report(unreported);
             unreported = 0;
             load.firstCommits ??= now;
             this.emitter.fire();
           };
           if (this.cacheDir) {
-            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk, tips);
+            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk, tips, newest);
             ordered = r.commits;
             fromGit = r.stats.readFromGit;
           } else {
@@ -191,14 +240,20 @@ export class RepoIndex implements vscode.Disposable {
         });
         if (signal.aborted) return;
         // Cached and new commits arrive in two runs; the views want git's order (newest first).
+        let reordered = false;
         if (ordered && ordered.some((c, i) => raw[i] !== c)) {
+          reordered = true; // the index built on the way has the arrival order: commitIndex() rebuilds it
           const bySha = new Map(linked.map(l => [l.commit.sha, l]));
           raw = ordered;
           if (linker) linked = ordered.map(c => bySha.get(c.sha)!);
         }
         this.raw = raw;
         this.loadedKey = key;
-        this.commits = !this.linker ? undefined : this.linker === linker ? linked : raw.map(c => this.linker!.commit(c));
+        if (!this.linker) this.commits = undefined;
+        else if (this.linker === linker) {
+          this.commits = linked;
+          if (!reordered) this.commitIndexCache = { commits: linked, index };
+        } else void this.relink(this.linker, raw); // outcomes.yaml changed meanwhile: relinked in steps
       } else if (!head) {
         this.raw = [];
         this.commits = [];
@@ -236,6 +291,57 @@ export class RepoIndex implements vscode.Disposable {
     return this.patternCache.diagnostics;
   }
 
+  private unlinkedCache?: { files: readonly string[]; linker: Linker; result?: UnlinkedFiles };
+
+  /**
+   * Tracked files that no outcome's areas match and that ignore does not list, with how many are under each
+   * folder: once per file list and outcomes.yaml, in steps (classifying 50k files held the host for a few
+   * hundred ms in one go). undefined until ready, then the index fires.
+   */
+  unlinkedFiles(): UnlinkedFiles | undefined {
+    const { files, linker } = this;
+    if (!files || !linker) return NO_UNLINKED;
+    if (this.unlinkedCache?.files !== files || this.unlinkedCache.linker !== linker) {
+      const entry: NonNullable<RepoIndex['unlinkedCache']> = this.unlinkedCache = { files, linker };
+      void (async () => {
+        const unlinked: string[] = [];
+        // Counted per directory as the files come (git lists a directory's files together), then added up to
+        // the ancestors once per directory: a slice and a map update per file and per level cost far more.
+        const direct = new Map<string, number>();
+        let dir = '';
+        let n = 0;
+        for (let i = 0; i < files.length; i += UNLINKED_STEP) {
+          if (i) await new Promise<void>(resolve => setImmediate(resolve));
+          if (this.unlinkedCache !== entry) return; // a newer file list or outcomes.yaml
+          for (const f of linker.classifyAll(files, i, Math.min(files.length, i + UNLINKED_STEP))) {
+            if (f.status !== 'unlinked') continue;
+            unlinked.push(f.path);
+            const slash = f.path.lastIndexOf('/');
+            if (slash === -1) continue;
+            if (slash !== dir.length || !f.path.startsWith(dir)) {
+              if (n) direct.set(dir, (direct.get(dir) ?? 0) + n);
+              dir = f.path.slice(0, slash);
+              n = 0;
+            }
+            n++;
+          }
+        }
+        if (n) direct.set(dir, (direct.get(dir) ?? 0) + n);
+        const counts = new Map<string, number>();
+        for (const [d, k] of direct) {
+          counts.set(d, (counts.get(d) ?? 0) + k);
+          for (let at = d.lastIndexOf('/'); at !== -1; at = d.lastIndexOf('/', at - 1)) {
+            const up = d.slice(0, at);
+            counts.set(up, (counts.get(up) ?? 0) + k);
+          }
+        }
+        entry.result = { files: unlinked, counts };
+        this.emitter.fire();
+      })().catch(e => this.log.error('unlinked files failed', e));
+    }
+    return this.unlinkedCache.result;
+  }
+
   private commitIndexCache?: { commits: readonly CommitLink[]; index: CommitIndex };
 
   /**
@@ -245,32 +351,25 @@ export class RepoIndex implements vscode.Disposable {
   commitIndex(): CommitIndex {
     const commits = this.commits ?? [];
     if (this.commitIndexCache?.commits !== commits) {
-      const index: CommitIndex = { byOutcome: new Map(), unlinked: [], invalid: [] };
-      for (const c of commits) {
-        for (const id of c.outcomes) {
-          let list = index.byOutcome.get(id);
-          if (!list) index.byOutcome.set(id, list = []);
-          list.push(c);
-        }
-        if (c.status === 'unlinked') index.unlinked.push(c);
-        if (c.invalid.length) index.invalid.push(c);
-      }
+      const index = emptyIndex();
+      for (const c of commits) addToIndex(index, c);
       this.commitIndexCache = { commits, index };
     }
     return this.commitIndexCache.index;
   }
 
-  private fileSets?: { files: readonly string[]; dirs: Set<string>; fileSet: Set<string> };
-
-  /** Whether `rel` is a tracked file, or a folder holding tracked files (sets per file list, not a scan per question). */
+  /**
+   * Whether `rel` is a tracked file, or a folder holding tracked files. git lists files sorted by their bytes, so
+   * a binary search answers without building anything: sets of 50k paths and their folders held the host for
+   * ~150 ms the moment the file list arrived, when the explorer asks for every visible row's decoration.
+   */
   tracked(rel: string): 'file' | 'folder' | undefined {
     const files = this.files ?? [];
-    if (this.fileSets?.files !== files) {
-      const dirs = new Set<string>();
-      for (const f of files) for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
-      this.fileSets = { files, dirs, fileSet: new Set(files) };
-    }
-    return this.fileSets.fileSet.has(rel) ? 'file' : this.fileSets.dirs.has(rel) ? 'folder' : undefined;
+    const at = lowerBound(files, rel);
+    if (files[at] === rel) return 'file';
+    const under = rel + '/';
+    const first = files[at] === undefined || files[at].startsWith(under) ? at : lowerBound(files, under);
+    return files[first]?.startsWith(under) ? 'folder' : undefined;
   }
 
   private matchCache?: { files: readonly string[]; byPatterns: Map<string, string[]> };
@@ -314,3 +413,4 @@ export class RepoIndex implements vscode.Disposable {
     this.emitter.dispose();
   }
 }
+

@@ -4,8 +4,8 @@ import { GitRepo, HistoryQuery, RawCommit } from './repo';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
 const FORMAT = 4;
-/** Commits per line of the cache file: each line is parsed or built in a few milliseconds. */
-const PER_LINE = 1000;
+/** Commits per line of the cache file: each line is parsed or built in a few milliseconds, also in a busy extension host (1,000 took 40-100 ms there). */
+const PER_LINE = 250;
 /** Commits handed to a caller at once: linking them takes a few milliseconds. */
 const PART = 500;
 
@@ -182,17 +182,19 @@ export class CommitCache {
 }
 
 /** How many of the newest commits a view gets straight from git before the cache and rev-list answer. */
-const FIRST_ROWS = 200;
+export const FIRST_ROWS = 200;
 
 /**
  * The commits a query selects, newest first: cached ones from the cache, only the others from git
  * (after one new commit, git reads that one commit). The cache is updated and saved.
  * `onChunk` sees the commits as they become known, each once: the newest few hundred straight from `git log`
  * (100k commits take seconds to list and to load), then the cached ones, a part at a time, then each part
- * git reads. `knownTips`: HEAD and the notes tip, when the caller has just read them.
+ * git reads. `knownTips`: HEAD and the notes tip, when the caller has just read them. `newest`: the caller's own
+ * `readNewest(q, FIRST_ROWS, ...)` for the same query, already under way.
  */
 export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer: string, cacheDir: string, signal?: AbortSignal,
-  onChunk?: (commits: RawCommit[], done: number, total: number) => void, knownTips?: { head?: string; notes?: string }): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
+  onChunk?: (commits: RawCommit[], done: number, total: number) => void, knownTips?: { head?: string; notes?: string },
+  newest?: Promise<RawCommit[]>): Promise<{ commits: RawCommit[]; stats: HistoryStats }> {
   const fullHistory = !q.range && !q.since && !q.until && q.maxCount === undefined;
   const tips = knownTips ?? await repo.tips();
   const head = fullHistory ? tips.head : undefined;
@@ -206,8 +208,9 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
   };
   // A view's first rows: the newest commits straight from `git log -n`, a fraction of a second, while the
   // whole window is listed and the cache file read (each takes seconds with 100k commits).
+  // `newest`: the caller started that read itself, before it asked git for the tips.
   const early = onChunk && tips.head
-    ? repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null).then(cs => { if (!delivered.size) hand(cs); return cs; }, () => [])
+    ? (newest ?? repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null)).then(cs => { if (!delivered.size) hand(cs); return cs; }, () => [])
     : undefined;
   // rev-list runs while the cache file is read (git's time and ours overlap), except for the full history,
   // whose order the cache may already know for this HEAD. Reading 100k cached commits is seconds of work: it
@@ -222,13 +225,16 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
   total = shas.length;
   if (head) cache.setOrder(head, shas);
   // The cached commits, a part at a time: a caller links each part, and the host breathes in between.
+  // The answer is filled in on the way (a last pass of 100k lookups held the extension host ~100 ms).
+  const result = new Array<RawCommit>(shas.length);
   const missing: string[] = [];
+  const missingAt = new Map<string, number>();
   for (let i = 0; i < shas.length; i += PART) {
     const part: RawCommit[] = [];
     for (let j = i; j < Math.min(shas.length, i + PART); j++) {
       const c = cache.get(shas[j]);
-      if (c) part.push(c);
-      else missing.push(shas[j]);
+      if (c) part.push(result[j] = c);
+      else { missing.push(shas[j]); missingAt.set(shas[j], j); }
     }
     if (onChunk) hand(part);
     await breathe();
@@ -236,7 +242,7 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
   try {
     if (missing.length) {
       await repo.readCommits(missing, trailer, chunk => {
-        for (const c of chunk) cache.add(c);
+        for (const c of chunk) { cache.add(c); result[missingAt.get(c.sha)!] = c; }
         if (onChunk) hand(chunk);
       }, signal, notesTip ?? null);
     }
@@ -250,5 +256,5 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
       }
     }
   }
-  return { commits: shas.map(s => cache.get(s)!), stats: { selected: shas.length, readFromGit: missing.length + earlyFromGit, cacheFile: cache.file } };
+  return { commits: result, stats: { selected: shas.length, readFromGit: missing.length + earlyFromGit, cacheFile: cache.file } };
 }

@@ -47,6 +47,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
     const t = a.unlinkedTree;
     await until('history', () => a.index.all[0].commits && !a.index.all[0].loading);
+    await until('unlinked files', () => a.index.all[0].unlinkedFiles()); // found in steps, after the file list
     const sections = t.getChildren();
     assert.deepEqual(sections.map(s => t.getTreeItem(s).label), ['Unlinked files', 'Unlinked commits', 'Invalid links']);
     assert.equal(t.getTreeItem(sections[0]).description, '6');
@@ -62,7 +63,8 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     const mallory = t.getChildren(t.getChildren(sections[1])[1])[0];
     const item = t.getTreeItem(mallory);
     assert.equal(item.label, 'Add utilities <script>alert(1)</script>');
-    const tip = item.tooltip as vscode.MarkdownString;
+    assert.equal(item.tooltip, undefined, 'no tooltip until the row is hovered (VS Code lexes every markdown tooltip it is sent)');
+    const tip = t.resolveTreeItem(item, mallory).tooltip as vscode.MarkdownString;
     assert.equal(tip.isTrusted, false);
     assert.equal(tip.supportHtml, false, 'raw HTML is not rendered');
     const text = tip.value.replace(/&nbsp;/g, ' ');

@@ -11,7 +11,7 @@ export async function api(): Promise<Api> {
 }
 
 /** Polls until `fn` returns a truthy value (the extension host is asynchronous everywhere). */
-export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 20000): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
+export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 20000, every = 100): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -22,7 +22,7 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 2000
       last = e;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
-    await new Promise(r => setTimeout(r, 100));
+    await new Promise(r => setTimeout(r, every));
   }
 }
 
