@@ -152,6 +152,10 @@ function checkDate(name: string, s: string | undefined): string | undefined {
 
 /** Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read. */
 async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void): Promise<CommitLink[]> {
+  // A whole history is tens of megabytes of short-lived strings from git: V8's memory-saving heap growth keeps
+  // the peak at ~230 MB instead of ~290 MB for 100k commits (184 vs 290 MB on Homebrew/brew), for ~10% more time.
+  // Set here, before the read, and only for the commands that read history (`files` stays as fast as it was).
+  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
   const t0 = performance.now();
   let links: CommitLink[];
   let fromGit: number;

@@ -189,6 +189,7 @@ export class RepoIndex implements vscode.Disposable {
         if (signal.aborted) return;
         this.files = files;
         load.files = performance.now();
+        this.unlinkedFiles(); // starts finding them now, not when a view next asks
         this.emitter.fire();
       });
       listing.catch(() => undefined); // awaited below
