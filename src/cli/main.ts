@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo } from '../core/git/repo';
 import { loadOutcomes, OUTCOMES_FILE, ParseCache } from '../core/outcomes/load';
@@ -7,7 +7,7 @@ import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Linker } from '../core/links/link';
 import { linkHistory } from '../core/links/history';
-import { readHistoryCached } from '../core/git/cache';
+import { CommitCache, readHistoryCached } from '../core/git/cache';
 import { defaultCacheDir } from '../core/util/cacheDir';
 import { HistoryQuery } from '../core/git/repo';
 import { CommitLink, FileLink } from '../core/links/link';
@@ -152,10 +152,12 @@ function checkDate(name: string, s: string | undefined): string | undefined {
 
 /** Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read. */
 async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void): Promise<CommitLink[]> {
-  // A whole history is tens of megabytes of short-lived strings from git: V8's memory-saving heap growth keeps
-  // the peak at ~230 MB instead of ~290 MB for 100k commits (184 vs 290 MB on Homebrew/brew), for ~10% more time.
-  // Set here, before the read, and only for the commands that read history (`files` stays as fast as it was).
-  (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
+  // Reading a whole history from git makes tens of megabytes of short-lived strings: V8's memory-saving heap
+  // growth keeps the peak at ~230 MB instead of ~290 MB for 100k commits (185 vs 290 MB on Homebrew/brew), for
+  // ~10% more time. Only when git will be read (no cache file yet, or --no-cache): a warm run stays fast.
+  if (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE || !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root))) {
+    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
+  }
   const t0 = performance.now();
   let links: CommitLink[];
   let fromGit: number;
