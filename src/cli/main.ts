@@ -154,8 +154,10 @@ function checkDate(name: string, s: string | undefined): string | undefined {
 async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void): Promise<CommitLink[]> {
   // Reading a whole history from git makes tens of megabytes of short-lived strings: V8's memory-saving heap
   // growth keeps the peak at ~230 MB instead of ~290 MB for 100k commits (185 vs 290 MB on Homebrew/brew), for
-  // ~10% more time. Only when git will be read (no cache file yet, or --no-cache): a warm run stays fast.
-  if (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE || !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root))) {
+  // ~10% more time. Only when the whole history will be read from git (no cache file yet, or --no-cache): a warm
+  // run, or a window of a few thousand commits, stays fast.
+  const whole = !q.since && !q.until && q.maxCount === undefined && !q.range;
+  if (whole && (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE || !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root)))) {
     (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
   }
   const t0 = performance.now();

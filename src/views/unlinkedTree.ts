@@ -141,7 +141,8 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const days = this.settings.windowDays(vscode.Uri.file(r.root));
         if (node.section === 'files') {
           const t = new vscode.TreeItem('Unlinked files', C.Expanded);
-          t.description = r.files ? String(this.unlinkedFiles(r)?.files.length ?? 'finding…') : 'loading…';
+          const u = r.files ? this.unlinkedFiles(r) : undefined;
+          t.description = !r.files ? 'loading…' : !u ? 'finding…' : u.partial ? `${u.files.length}…` : String(u.files.length);
           t.iconPath = new vscode.ThemeIcon('files');
           t.tooltip = 'Tracked files that no outcome\'s areas match and that ignore does not list';
           return t;

@@ -12,6 +12,7 @@ import { compilePatterns, filesMatching } from '../core/patterns/matcher';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Log } from './log';
 import { lowerBound } from '../core/util/sortedPaths';
+import { FolderCounts } from '../core/links/folderCounts';
 
 /** While history streams in, the views are told of new commits at most this often. */
 const PUBLISH_MS = 250;
@@ -32,6 +33,8 @@ async function progress(title: string, work: (report: (fraction: number) => void
 export interface UnlinkedFiles {
   files: string[];
   counts: Map<string, number>;
+  /** Still being found: what is known so far. */
+  partial?: boolean;
 }
 const NO_UNLINKED: UnlinkedFiles = { files: [], counts: new Map() };
 /** Files classified between two yields: a few milliseconds of work. */
@@ -297,7 +300,7 @@ export class RepoIndex implements vscode.Disposable {
   /**
    * Tracked files that no outcome's areas match and that ignore does not list, with how many are under each
    * folder: once per file list and outcomes.yaml, in steps (classifying 50k files held the host for a few
-   * hundred ms in one go). undefined until ready, then the index fires.
+   * hundred ms in one go). undefined until the first step is done, then the index fires with each update.
    */
   unlinkedFiles(): UnlinkedFiles | undefined {
     const { files, linker } = this;
@@ -306,37 +309,25 @@ export class RepoIndex implements vscode.Disposable {
       const entry: NonNullable<RepoIndex['unlinkedCache']> = this.unlinkedCache = { files, linker };
       void (async () => {
         const unlinked: string[] = [];
-        // Counted per directory as the files come (git lists a directory's files together), then added up to
-        // the ancestors once per directory: a slice and a map update per file and per level cost far more.
-        const direct = new Map<string, number>();
-        let dir = '';
-        let n = 0;
+        const folders = new FolderCounts();
+        // The view shows what is known after the first step, then at most every PUBLISH_MS, as history does.
+        let published = -Infinity;
         for (let i = 0; i < files.length; i += UNLINKED_STEP) {
           if (i) await new Promise<void>(resolve => setImmediate(resolve));
           if (this.unlinkedCache !== entry) return; // a newer file list or outcomes.yaml
           for (const f of linker.classifyAll(files, i, Math.min(files.length, i + UNLINKED_STEP))) {
             if (f.status !== 'unlinked') continue;
             unlinked.push(f.path);
-            const slash = f.path.lastIndexOf('/');
-            if (slash === -1) continue;
-            if (slash !== dir.length || !f.path.startsWith(dir)) {
-              if (n) direct.set(dir, (direct.get(dir) ?? 0) + n);
-              dir = f.path.slice(0, slash);
-              n = 0;
-            }
-            n++;
+            folders.add(f.path);
+          }
+          const done = i + UNLINKED_STEP >= files.length;
+          if (!done && performance.now() - published >= PUBLISH_MS) {
+            published = performance.now();
+            entry.result = { files: unlinked.slice(), counts: folders.counts(), partial: true };
+            this.emitter.fire();
           }
         }
-        if (n) direct.set(dir, (direct.get(dir) ?? 0) + n);
-        const counts = new Map<string, number>();
-        for (const [d, k] of direct) {
-          counts.set(d, (counts.get(d) ?? 0) + k);
-          for (let at = d.lastIndexOf('/'); at !== -1; at = d.lastIndexOf('/', at - 1)) {
-            const up = d.slice(0, at);
-            counts.set(up, (counts.get(up) ?? 0) + k);
-          }
-        }
-        entry.result = { files: unlinked, counts };
+        entry.result = { files: unlinked, counts: folders.counts() };
         this.emitter.fire();
       })().catch(e => this.log.error('unlinked files failed', e));
     }

@@ -47,7 +47,8 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
     const t = a.unlinkedTree;
     await until('history', () => a.index.all[0].commits && !a.index.all[0].loading);
-    await until('unlinked files', () => a.index.all[0].unlinkedFiles()); // found in steps, after the file list
+    // found in steps after the file list arrives: wait for the whole answer, not a partial one
+    await until('unlinked files', () => { const u = a.index.all[0].unlinkedFiles(); return u && !u.partial; });
     const sections = t.getChildren();
     assert.deepEqual(sections.map(s => t.getTreeItem(s).label), ['Unlinked files', 'Unlinked commits', 'Invalid links']);
     assert.equal(t.getTreeItem(sections[0]).description, '6');

@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import { FolderCounts } from '../../src/core/links/folderCounts';
+
+/** Every folder of every file, counted one by one: the plain definition. */
+function naive(files: string[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of files) for (let i = f.indexOf('/'); i !== -1; i = f.indexOf('/', i + 1)) m.set(f.slice(0, i), (m.get(f.slice(0, i)) ?? 0) + 1);
+  return m;
+}
+
+const sorted = (m: Map<string, number>) => [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+
+describe('folder counts for the Unlinked Work view', () => {
+  // a deterministic tree: folders that share prefixes (`a`, `a-b`, `ab`), deep ones, root files
+  const files: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const depth = i % 5;
+    const parts = Array.from({ length: depth }, (_, d) => ['a', 'a-b', 'ab', 'src', 'x y'][(i >> d) % 5]);
+    files.push([...parts, `f${i}.ts`].join('/'));
+  }
+  const gitOrder = [...new Set(files)].sort();
+
+  it('equals counting every folder of every file, in git order and in any order', () => {
+    const expected = sorted(naive(gitOrder));
+    for (const order of [gitOrder, [...gitOrder].reverse(), gitOrder.filter((_, i) => i % 2).concat(gitOrder.filter((_, i) => !(i % 2)))]) {
+      const c = new FolderCounts();
+      for (const f of order) c.add(f);
+      assert.deepEqual(sorted(c.counts()), expected);
+    }
+    assert.ok(expected.length > 20 && expected.some(([d]) => d.split('/').length === 4), 'the fixture has many and deep folders');
+  });
+
+  it('gives the counts so far at any point, and more files add to them', () => {
+    const c = new FolderCounts();
+    gitOrder.slice(0, 1000).forEach(f => c.add(f));
+    assert.deepEqual(sorted(c.counts()), sorted(naive(gitOrder.slice(0, 1000))));
+    gitOrder.slice(1000).forEach(f => c.add(f));
+    assert.deepEqual(sorted(c.counts()), sorted(naive(gitOrder)));
+  });
+});
