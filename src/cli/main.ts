@@ -81,18 +81,6 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 }
 
 /**
- * One JSON array, written a thousand items at a time: the same bytes as JSON.stringify(items.map(f)), without
- * holding a 100k-commit document in memory at once.
- */
-function writeJsonArray<T>(out: (s: string) => void, items: readonly T[], f: (x: T) => string): void {
-  if (!items.length) { out('[]'); return; }
-  for (let i = 0; i < items.length; i += 1000) {
-    const part = items.slice(i, i + 1000).map(f).join(',');
-    out(`${i === 0 ? '[' : ','}${part}${i + 1000 >= items.length ? ']\n' : ''}`);
-  }
-}
-
-/**
  * One commit of `commits --json`, the same bytes as JSON.stringify of { sha, author, email, date, subject,
  * links: [{ outcome, via }], invalid, status }, written directly: no object per commit and per link.
  */
@@ -150,31 +138,41 @@ function checkDate(name: string, s: string | undefined): string | undefined {
   return s;
 }
 
-/** Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read. */
-async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void): Promise<CommitLink[]> {
+/**
+ * Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read.
+ * `stream`: with --no-cache, each part goes to it as it is linked, in order, and nothing is kept (returns []):
+ * `commits --json` on 100k commits then holds a part at a time, not the whole history.
+ */
+async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void,
+  stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
+  const noCache = !!(v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE);
   // Reading a whole history from git makes tens of megabytes of short-lived strings: V8's memory-saving heap
-  // growth keeps the peak at ~230 MB instead of ~290 MB for 100k commits (185 vs 290 MB on Homebrew/brew), for
-  // ~10% more time. Only when the whole history will be read from git (no cache file yet, or --no-cache): a warm
-  // run, or a window of a few thousand commits, stays fast.
+  // growth keeps the peak low (Homebrew/brew, streamed: 161 MB instead of 283 MB) for ~10% more time. Only when
+  // the whole history comes from git (--no-cache, or no cache file yet): a warm run or a window stays fast.
   const whole = !q.since && !q.until && q.maxCount === undefined && !q.range;
-  if (whole && (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE || !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root)))) {
+  if (whole && (noCache || !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root)))) {
     (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
   }
   const t0 = performance.now();
-  let links: CommitLink[];
+  let links: CommitLink[] = [];
+  let count = 0;
   let fromGit: number;
-  if (v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE) {
-    links = await linkHistory(repo, linker, q, undefined, undefined, { keepMessages: false });
-    fromGit = links.length;
+  if (noCache) {
+    const onPart = stream ? (part: CommitLink[]) => { count += part.length; stream(part); } : undefined;
+    links = await linkHistory(repo, linker, q, onPart, undefined, { keepMessages: false, keep: !stream });
+    if (!stream) count = links.length;
+    fromGit = count;
   } else {
     const { commits, stats } = await readHistoryCached(repo, q, linker.trailerKey, defaultCacheDir());
     links = commits.map(c => linker.commit(c));
+    count = links.length;
     fromGit = stats.readFromGit;
+    if (stream) { for (let i = 0; i < links.length; i += 1000) stream(links.slice(i, i + 1000)); links = []; }
   }
   if (process.env.OUTCOME_LENS_STATS) {
     // The peak is taken at exit, so that writing the output counts too (this process only: git's are its own).
     const ms = performance.now() - t0;
-    process.once('exit', () => err(`stats: ${links.length} commits, ${fromGit} read from git, ${ms.toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`));
+    process.once('exit', () => err(`stats: ${count} commits, ${fromGit} read from git, ${ms.toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`));
   }
   return links;
 }
@@ -244,11 +242,20 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   const linker = new Linker(map);
   if (cmd === 'commits') {
     const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
+    if (v.json) {
+      // Written a part at a time as the history is linked: the same bytes as one JSON array.
+      let shown = 0;
+      await history(repo, linker, q, v, err, part => {
+        const rows = v.unlinked ? part.filter(c => c.status === 'unlinked') : part;
+        if (rows.length) out(`${shown ? ',' : '['}${rows.map(commitJson).join(',')}`);
+        shown += rows.length;
+      });
+      out(shown ? ']\n' : '[]');
+      return v.unlinked && shown ? 1 : 0;
+    }
     const commits = await history(repo, linker, q, v, err);
     const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
-    if (v.json) {
-      writeJsonArray(out, shown, commitJson);
-    } else {
+    {
       out(shown.map(c => {
         const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
         return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${c.commit.subject}${links ? '  -> ' + links : ''}${c.invalid.length ? '  invalid: ' + c.invalid.join(',') : ''}`;

@@ -6,14 +6,14 @@ import { CommitLink, Linker } from './link';
  * each chunk arrives (views show first rows early); the signal cancels between chunks and kills git.
  */
 export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal,
-  options: { keepMessages?: boolean } = {}): Promise<CommitLink[]> {
+  options: { keepMessages?: boolean; keep?: boolean } = {}): Promise<CommitLink[]> {
   const [shas, tips] = await Promise.all([repo.revList(q), repo.tips()]);
   const out: CommitLink[] = [];
   await repo.readCommits(shas, linker.trailerKey, (c: RawCommit[]) => {
     const linked = c.map(x => linker.commit(x));
     // Once linked, a one-shot caller (the CLI) needs no message bodies: dropping them keeps 100k commits small.
     if (options.keepMessages === false) for (const x of c) { x.message = ''; x.note = ''; }
-    for (const l of linked) out.push(l);
+    if (options.keep !== false) for (const l of linked) out.push(l); // keep: false, a caller that streams (returns [])
     onChunk?.(linked);
   }, signal, tips.notes ?? null);
   return out;
