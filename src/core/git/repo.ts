@@ -319,6 +319,51 @@ export class GitRepo {
   }
 
   /**
+   * Every commit a query selects, newest first, from one `git log` whose output is parsed while git writes it
+   * (`onChunk` gets the commits of each pipe-full, in order); returns how many. For a whole history without a
+   * cache this is git's own speed: rev-list and then commits by id cost one process per 2,000 commits, and git
+   * reads ids given to it more slowly than it walks (Homebrew/brew: 7.5 s against git's 3.4 s).
+   * A child process of our own, not simple-git: simple-git keeps the whole output (tens of megabytes) until the end.
+   */
+  async streamLog(q: HistoryQuery, trailerKey: string, notesTip: string | null | undefined | 'if-any', onChunk: (c: RawCommit[]) => void,
+    signal?: AbortSignal): Promise<number> {
+    const args = [...await this.logCommand(trailerKey, notesTip)];
+    if (q.since) args.push(`--since=${q.since}`);
+    if (q.until) args.push(`--until=${q.until}`);
+    if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
+    const range = q.range ?? 'HEAD';
+    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
+    args.push(range, '--');
+    gitProcesses.started++;
+    const { spawn } = require('node:child_process') as typeof import('node:child_process');
+    const child = spawn('git', args, { cwd: this.root, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], signal: signal ?? this.signal, windowsHide: true });
+    const decoder = new StringDecoder('utf8'); // a pipe-full can end inside a multi-byte character
+    let rest = '';
+    let count = 0;
+    let stderr = '';
+    // A record is complete once the next one starts (each starts with RS); the last one, when git is done.
+    const take = (text: string, last: boolean) => {
+      const buf = rest + text;
+      const cut = last ? buf.length : buf.lastIndexOf(RS);
+      if (cut <= 0) { rest = buf; return; }
+      rest = buf.slice(cut);
+      const { commits } = parseLogFrom(buf.slice(0, cut), this.interned, 0, Infinity);
+      count += commits.length;
+      if (commits.length) onChunk(commits);
+    };
+    child.stdout.on('data', (b: Buffer) => take(decoder.write(b), false));
+    child.stderr.on('data', (b: Buffer) => { if (stderr.length < 4000) stderr += b.toString(); });
+    const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('close', resolve); })
+      .catch(e => { throw new GitError((signal ?? this.signal)?.aborted ? 'cancelled' : `git log failed: ${(e as Error).message}`); });
+    if (code !== 0) {
+      if (range === 'HEAD' && !(await this.head())) return 0; // no commits yet: an empty history
+      throw new GitError(`git log failed: ${stderr.trim().split('\n')[0]}`);
+    }
+    take(decoder.end(), true);
+    return count;
+  }
+
+  /**
    * The newest `count` commits of a query, read directly (no rev-list first): the first rows of a view while
    * the whole window is still being listed.
    */

@@ -7,14 +7,14 @@ import { CommitLink, Linker } from './link';
  */
 export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal,
   options: { keepMessages?: boolean; keep?: boolean } = {}): Promise<CommitLink[]> {
-  const [shas, tips] = await Promise.all([repo.revList(q), repo.tips()]);
   const out: CommitLink[] = [];
-  await repo.readCommits(shas, linker.trailerKey, (c: RawCommit[]) => {
+  // One `git log`, parsed as git writes it (the notes ref is asked for whether or not it exists: one process less).
+  await repo.streamLog(q, linker.trailerKey, 'if-any', (c: RawCommit[]) => {
     const linked = c.map(x => linker.commit(x));
     // Once linked, a one-shot caller (the CLI) needs no message bodies: dropping them keeps 100k commits small.
     if (options.keepMessages === false) for (const x of c) { x.message = ''; x.note = ''; }
     if (options.keep !== false) for (const l of linked) out.push(l); // keep: false, a caller that streams (returns [])
     onChunk?.(linked);
-  }, signal, tips.notes ?? null);
+  }, signal);
   return out;
 }
