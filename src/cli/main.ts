@@ -165,10 +165,11 @@ async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values
     fromGit = count;
   } else {
     const { commits, stats } = await readHistoryCached(repo, q, linker.trailerKey, defaultCacheDir());
-    links = commits.map(c => linker.commit(c));
-    count = links.length;
+    count = commits.length;
     fromGit = stats.readFromGit;
-    if (stream) { for (let i = 0; i < links.length; i += 1000) stream(links.slice(i, i + 1000)); links = []; }
+    // Streamed: linked and written a thousand at a time, so that the links are garbage at once.
+    if (stream) for (let i = 0; i < commits.length; i += 1000) stream(commits.slice(i, i + 1000).map(c => linker.commit(c)));
+    else links = commits.map(c => linker.commit(c));
   }
   if (process.env.OUTCOME_LENS_STATS) {
     // The peak is taken at exit, so that writing the output counts too (this process only: git's are its own).
