@@ -113,6 +113,10 @@ describe('history and links on a real repository', function () {
     await assert.rejects(linkHistory(new GitRepo(repo.dir), linker, {}, undefined, ac.signal));
   });
 
+  it('fails with the error of a caller that throws, and stops git', async () => {
+    await assert.rejects(linkHistory(new GitRepo(repo.dir), linker, {}, () => { throw new Error('the view failed'); }), /the view failed/);
+  });
+
   it('allocation: merges left out, split weights, unlinked and ignored, alignment share (by hand)', async () => {
     const links = await linkHistory(new GitRepo(repo.dir), linker, {});
     const a = allocate(links, ['checkout', 'search', 'growth'], 'month');

@@ -351,10 +351,16 @@ export class GitRepo {
       count += commits.length;
       if (commits.length) onChunk(commits);
     };
-    child.stdout.on('data', (b: Buffer) => take(decoder.write(b), false));
+    // A caller that throws stops git, and the read fails with its error, not as an uncaught exception.
+    let failure: unknown;
+    child.stdout.on('data', (b: Buffer) => {
+      if (failure !== undefined) return;
+      try { take(decoder.write(b), false); } catch (e) { failure = e; child.kill(); }
+    });
     child.stderr.on('data', (b: Buffer) => { if (stderr.length < 4000) stderr += b.toString(); });
     const code = await new Promise<number | null>((resolve, reject) => { child.on('error', reject); child.on('close', resolve); })
       .catch(e => { throw new GitError((signal ?? this.signal)?.aborted ? 'cancelled' : `git log failed: ${(e as Error).message}`); });
+    if (failure !== undefined) throw failure;
     if (code !== 0) {
       if (range === 'HEAD' && !(await this.head())) return 0; // no commits yet: an empty history
       throw new GitError(`git log failed: ${stderr.trim().split('\n')[0]}`);
