@@ -7,6 +7,21 @@ import { StringDecoder } from 'node:string_decoder';
 
 const sg = lazy(() => require('simple-git') as typeof SimpleGitModule);
 /**
+ * A history query as rev-list and log read it: values as `--opt=value`, then the range (HEAD by default) after an
+ * end-of-options check, so that no user-supplied string is ever read as an option.
+ */
+function queryArgs(q: HistoryQuery): string[] {
+  const args: string[] = [];
+  if (q.since) args.push(`--since=${q.since}`);
+  if (q.until) args.push(`--until=${q.until}`);
+  if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
+  const range = q.range ?? 'HEAD';
+  if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
+  args.push(range, '--');
+  return args;
+}
+
+/**
  * A command is done when git has exited and closed its output. simple-git's default also arms a 50 ms timer at
  * exit, as a fallback for a process whose output stays open; the timer outlives the command and kept every CLI
  * run alive 50 ms longer. None of our commands leaves a child holding the pipe, so 'close' alone decides.
@@ -239,13 +254,8 @@ export class GitRepo {
    * User-supplied values are passed as `--opt=value` or after an end-of-options check, never as bare options.
    */
   async revList(q: HistoryQuery = {}): Promise<string[]> {
-    const args = ['rev-list'];
-    if (q.since) args.push(`--since=${q.since}`);
-    if (q.until) args.push(`--until=${q.until}`);
-    if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
     const range = q.range ?? 'HEAD';
-    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
-    args.push(range, '--');
+    const args = ['rev-list', ...queryArgs(q)];
     try {
       const out = await this.raw(args);
       // 100k ids are split a part at a time, with pauses: all at once held the thread for ~100 ms.
@@ -327,13 +337,8 @@ export class GitRepo {
    */
   async streamLog(q: HistoryQuery, trailerKey: string, notesTip: string | null | undefined | 'if-any', onChunk: (c: RawCommit[]) => void,
     signal?: AbortSignal): Promise<number> {
-    const args = [...await this.logCommand(trailerKey, notesTip)];
-    if (q.since) args.push(`--since=${q.since}`);
-    if (q.until) args.push(`--until=${q.until}`);
-    if (q.maxCount !== undefined) args.push(`--max-count=${Math.max(0, Math.floor(q.maxCount))}`);
     const range = q.range ?? 'HEAD';
-    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
-    args.push(range, '--');
+    const args = [...await this.logCommand(trailerKey, notesTip), ...queryArgs(q)];
     gitProcesses.started++;
     const { spawn } = require('node:child_process') as typeof import('node:child_process');
     const child = spawn('git', args, { cwd: this.root, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'], signal: signal ?? this.signal, windowsHide: true });
@@ -375,12 +380,7 @@ export class GitRepo {
    */
   async readNewest(q: HistoryQuery, count: number, trailerKey: string, notesTip?: string | null | 'if-any'): Promise<RawCommit[]> {
     const log = await this.logCommand(trailerKey, notesTip);
-    const range = q.range ?? 'HEAD';
-    if (range.startsWith('-')) throw new GitError(`invalid range ${JSON.stringify(range)}: it must not start with '-'`);
-    const args = [...log, `--max-count=${Math.max(0, Math.floor(count))}`];
-    if (q.since) args.push(`--since=${q.since}`);
-    if (q.until) args.push(`--until=${q.until}`);
-    return parseLog(await this.raw([...args, range, '--']), this.interned);
+    return parseLog(await this.raw([...log, ...queryArgs({ ...q, maxCount: count })]), this.interned);
   }
 
   /** `git log` with the fields RawCommit holds, in a form no user configuration changes. */
