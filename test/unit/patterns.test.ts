@@ -39,6 +39,29 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
   });
   after(() => repo.rm());
 
+  /** The tracked files git itself says a list matches (`git ls-files -i --exclude-from`). */
+  const matchedByGit = (patterns: string[]) => {
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+    return new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+  };
+
+  /**
+   * Every file through the three routes (matches, matchMask, directory first) against git's answer; a
+   * disagreement is recorded per route. Returns how many files `matches` matched.
+   */
+  const compare = (patterns: string[], m: PathMatcher, mask: Uint8Array, byGit: Set<string>, disagreements: string[]) => {
+    let matched = 0;
+    for (const [i, f] of files.entries()) {
+      const ours = m.matches(f);
+      if (ours) matched++;
+      if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
+      if (ours !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${ours}`);
+      if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
+    }
+    return matched;
+  };
+
   const makePattern = () => {
     let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(PATTERN_SEGMENTS)).join('/');
     if (rnd() < 0.3) p = '/' + p;
@@ -50,21 +73,13 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
   it('agrees with git on at least 2,000 (pattern list, path) cases', () => {
     let cases = 0, matched = 0;
     const disagreements: string[] = [];
-    const listFile = path.join(repo.dir, '.git', 'patterns');
     for (let i = 0; i < 60; i++) {
       const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, makePattern);
-      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
-      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const byGit = matchedByGit(patterns);
       const m = compilePatterns(patterns);
       const mask = matchMask(m, files);
-      for (const [i, f] of files.entries()) {
-        cases++;
-        const ours = m.matches(f);
-        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
-        if (ours) matched++;
-        if (ours !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${ours}`);
-        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
-      }
+      cases += files.length;
+      matched += compare(patterns, m, mask, byGit, disagreements);
     }
     assert.deepEqual(disagreements.slice(0, 10), []);
     assert.ok(cases >= 2000, `${cases} cases`);
@@ -75,7 +90,6 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     const LITERAL = ['a', 'b', 'src', 'x y', 'ü', 'a.ts', 'c.md', '.hidden', 'ab', 'A', '-dash', 'foo bar.txt'];
     let cases = 0, matched = 0;
     const disagreements: string[] = [];
-    const listFile = path.join(repo.dir, '.git', 'patterns');
     for (let i = 0; i < 60; i++) {
       const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => {
         let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(LITERAL)).join('/');
@@ -83,17 +97,11 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
         if (rnd() < 0.4) p += '/';
         return p;
       });
-      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
-      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const byGit = matchedByGit(patterns);
       const m = compilePatterns(patterns);
       const mask = matchMask(m, [...files].reverse()).reverse(); // any order gives the same answers
-      for (const [i, f] of files.entries()) {
-        cases++;
-        if (m.matches(f)) matched++;
-        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
-        if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
-        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
-      }
+      cases += files.length;
+      matched += compare(patterns, m, mask, byGit, disagreements);
     }
     assert.deepEqual(disagreements.slice(0, 10), []);
     assert.ok(cases >= 2000, `${cases} cases`);
@@ -104,7 +112,6 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     const GLOB = ['a', 'b', 'src', '*', '**', '***', '?', '*.ts', 'x y', 'ü', 'a*', '*.md', '.hidden', 'foo*', '?b', 'A', '-dash', '**.ts', 'a**', '#hash', '*.j?', 'é.ts'];
     let cases = 0, matched = 0, lists = 0;
     const disagreements: string[] = [];
-    const listFile = path.join(repo.dir, '.git', 'patterns');
     for (let i = 0; i < 80; i++) {
       const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => {
         let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(GLOB)).join('/');
@@ -115,16 +122,10 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
       const m = compilePatterns(patterns);
       if (m.kind !== 'glob') continue; // a list of plain paths, or a first segment `#hash` (a comment): other routes
       lists++;
-      fs.writeFileSync(listFile, patterns.join('\n') + '\n');
-      const byGit = new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+      const byGit = matchedByGit(patterns);
       const mask = matchMask(m, files);
-      for (const [i, f] of files.entries()) {
-        cases++;
-        if (m.matches(f)) matched++;
-        if ((mask[i] === 1) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, matchMask ${!byGit.has(f)}`);
-        if (m.matches(f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, ours ${m.matches(f)}`);
-        if (viaDirs(m, f) !== byGit.has(f)) disagreements.push(`${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${byGit.has(f)}, by directory ${!byGit.has(f)}`);
-      }
+      cases += files.length;
+      matched += compare(patterns, m, mask, byGit, disagreements);
     }
     assert.deepEqual(disagreements.slice(0, 10), []);
     assert.ok(lists >= 40 && cases >= 2000, `${lists} lists, ${cases} cases`);
