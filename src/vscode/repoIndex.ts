@@ -13,6 +13,7 @@ import { patternDiagnostics } from '../core/outcomes/patternCheck';
 import { Log } from './log';
 import { lowerBound } from '../core/util/sortedPaths';
 import { FolderCounts } from '../core/links/folderCounts';
+import { breathe } from '../core/util/breathe';
 
 /** While history streams in, the views are told of new commits at most this often. */
 const PUBLISH_MS = 250;
@@ -141,7 +142,7 @@ export class RepoIndex implements vscode.Disposable {
         out.push(c);
         addToIndex(index, c);
       }
-      if (i + 2000 < raw.length) await new Promise<void>(resolve => setImmediate(resolve));
+      if (i + 2000 < raw.length) await breathe();
     }
     if (linker !== this.linker || raw !== this.raw) return;
     this.commits = out;
@@ -286,7 +287,7 @@ export class RepoIndex implements vscode.Disposable {
     if (this.loading && this.patternCache?.files !== files) return undefined;
     if (this.patternCache?.map !== map || this.patternCache.files !== files) {
       const entry: NonNullable<RepoIndex['patternCache']> = this.patternCache = { map, files };
-      void patternDiagnostics(map, files, () => new Promise<void>(resolve => setImmediate(resolve))).then(d => {
+      void patternDiagnostics(map, files, breathe).then(d => {
         if (this.patternCache !== entry) return;
         entry.diagnostics = d;
         this.emitter.fire();
@@ -313,7 +314,7 @@ export class RepoIndex implements vscode.Disposable {
         // The view shows what is known after the first step, then at most every PUBLISH_MS, as history does.
         let published = -Infinity;
         for (let i = 0; i < files.length; i += UNLINKED_STEP) {
-          if (i) await new Promise<void>(resolve => setImmediate(resolve));
+          if (i) await breathe();
           if (this.unlinkedCache !== entry) return; // a newer file list or outcomes.yaml
           for (const f of linker.classifyAll(files, i, Math.min(files.length, i + UNLINKED_STEP))) {
             if (f.status !== 'unlinked') continue;

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
+import { breathe } from '../util/breathe';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
 const FORMAT = 4;
@@ -57,9 +58,6 @@ async function readInParts(file: string): Promise<Buffer> {
     await fh.close();
   }
 }
-
-/** Lets other work run: between the lines of a large cache, the extension host stays responsive. */
-const breathe = () => new Promise<void>(resolve => setImmediate(resolve));
 
 /**
  * Commits by id, remembered between runs (the CLI's cache folder, the extension's global storage). A commit's

@@ -4,6 +4,7 @@ import { lazy } from '../util/lazy';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { breathe } from '../util/breathe';
 
 const sg = lazy(() => require('simple-git') as typeof SimpleGitModule);
 /**
@@ -267,7 +268,7 @@ export class GitRepo {
           if (end > i) shas.push(out.slice(i, end));
           i = end + 1;
         }
-        if (i < out.length) await new Promise<void>(resolve => setImmediate(resolve));
+        if (i < out.length) await breathe();
       }
       return shas;
     } catch (e) {
@@ -318,7 +319,7 @@ export class GitRepo {
           at = part.next;
           parts[idx].push(part.commits);
           deliver();
-          if (at < out.length) await new Promise<void>(resolve => setImmediate(resolve));
+          if (at < out.length) await breathe();
         }
         complete[idx] = true;
         deliver();
