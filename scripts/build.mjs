@@ -7,6 +7,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const builds = [
   // The banner stamps when the bundle starts loading, so activation cost includes module evaluation.
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], banner: { js: 'globalThis.__outcomeLensLoadStart = performance.now();' }, footer: { js: 'globalThis.__outcomeLensLoadEnd = performance.now();' } },
+  // The history worker's thread, started by the extension on its first read of git (src/core/worker).
+  { ...common, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
   // The CLI: a small entry that loads the bundle with V8's code cache (src/cli/bin.ts says why).
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli-main.js' },
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },

@@ -27,7 +27,7 @@ export function activate(context: vscode.ExtensionContext) {
   const settings = new Settings();
   // Commits read from git are kept in the extension's global storage: reopening a repository reads only new ones.
   const historyCacheDir = context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'history') : undefined;
-  const index = new WorkspaceIndex(log, settings, historyCacheDir);
+  const index = new WorkspaceIndex(log, settings, historyCacheDir, path.join(context.extensionPath, 'dist', 'worker.js'));
   const outcomesTree = new OutcomesTree(index);
   const unlinkedTree = new UnlinkedTree(index, settings);
   const decorations = new OutcomeDecorations(index, settings);
@@ -65,7 +65,7 @@ export function activate(context: vscode.ExtensionContext) {
         const ac = new AbortController();
         token.onCancellationRequested(() => ac.abort());
         await repo.refreshGit();
-        const commits = repo.commits ?? [];
+        const commits = await repo.fullCommits();
         const lines = await repo.repo().numstat(commits.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha), undefined, ac.signal);
         const since = new Date(Date.now() - settings.windowDays(target) * 86400_000).toISOString();
         const alloc = allocate(commits, repo.map!.outcomes.map(o => o.id), 'week', { since }, lines);

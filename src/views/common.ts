@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { CommitLink } from '../core/links/link';
+import { LinkedCommit } from '../core/links/link';
 import { RepoIndex } from '../vscode/repoIndex';
 import type { WorkspaceIndex } from '../vscode/workspaceIndex';
 
@@ -21,7 +21,7 @@ export function relativeTime(iso: string, now = Date.now()): string {
  * The tooltip comes later, from resolveTreeItem (see commitTooltip): VS Code's host lexes every markdown tooltip
  * of the rows it is sent, and 500 commit messages held it ~200 ms before the first rows showed.
  */
-export function commitItem(repo: RepoIndex, link: CommitLink, description: string): vscode.TreeItem {
+export function commitItem(repo: RepoIndex, link: LinkedCommit, description: string): vscode.TreeItem {
   const c = link.commit;
   const t = new vscode.TreeItem(c.subject || '(no message)', vscode.TreeItemCollapsibleState.None);
   t.description = description;
@@ -32,13 +32,13 @@ export function commitItem(repo: RepoIndex, link: CommitLink, description: strin
 }
 
 /** resolveTreeItem for a tree's commit rows: the tooltip, once the row is hovered. */
-export function commitTooltip(item: vscode.TreeItem, node: { kind: string; link?: CommitLink }): vscode.TreeItem {
+export function commitTooltip(item: vscode.TreeItem, node: { kind: string; link?: LinkedCommit }): vscode.TreeItem {
   if (node.kind === 'commit' && node.link && !item.tooltip) item.tooltip = commitMarkdown(node.link);
   return item;
 }
 
 /** Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped), no command links. */
-export function commitMarkdown(link: CommitLink, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
+export function commitMarkdown(link: LinkedCommit, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
   const c = link.commit;
   // Theme icons on from the start, so appendText also escapes `$(...)` in untrusted text.
   const md = new vscode.MarkdownString(undefined, true);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Settings } from '../vscode/settings';
-import { CommitLink } from '../core/links/link';
+import { LinkedCommit } from '../core/links/link';
 import { LatestWins } from '../core/util/throttle';
 import { Log } from '../vscode/log';
 import { commitMarkdown, relativeTime } from './common';
@@ -20,8 +20,8 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
   private readonly runner: LatestWins;
   private timer?: NodeJS.Timeout;
   /** What is shown now, for the hover and the tests. */
-  current?: { uri: string; line: number; text: string; link?: CommitLink; repo: RepoIndex };
-  private readonly byCommit = new Map<string, CommitLink>();
+  current?: { uri: string; line: number; text: string; link?: LinkedCommit; repo: RepoIndex };
+  private readonly byCommit = new Map<string, LinkedCommit>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings, private readonly log: Log) {
     this.runner = new LatestWins(signal => this.annotate(signal), e => this.log.error('current-line annotation failed', e));
@@ -57,7 +57,7 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
     }
     const line = editor.selection.active.line;
     let text: string;
-    let link: CommitLink | undefined;
+    let link: LinkedCommit | undefined;
     // An unsaved buffer is blamed as saved: lines may be off until the save (GitLens feeds the buffer instead).
     const blame = await repo.repo().blameLine(rel, line + 1);
     if (signal.aborted) return;
@@ -106,7 +106,7 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
 }
 
 /** "◎ checkout-conversion (trailer) · Jane, 3 days ago" */
-export function annotationText(link: CommitLink): string {
+export function annotationText(link: LinkedCommit): string {
   const who = `${link.commit.author}, ${relativeTime(link.commit.date)}`;
   if (!link.links.length) return `${link.status === 'ignored' ? 'No outcome needed' : 'Unlinked commit'} · ${who}`;
   const parts = link.outcomes.map(id => `${id} (${link.links.find(l => l.outcome === id)!.via})`);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
-import { CommitLink } from '../core/links/link';
+import { LinkedCommit } from '../core/links/link';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
 export type OutcomeNode =
@@ -13,7 +13,7 @@ export type OutcomeNode =
   | { kind: 'metric'; repo: RepoIndex; outcome: Outcome; index: number }
   | { kind: 'area'; repo: RepoIndex; outcome: Outcome; index: number }
   | { kind: 'file'; repo: RepoIndex; path: string }
-  | { kind: 'commit'; repo: RepoIndex; link: CommitLink; outcome: string }
+  | { kind: 'commit'; repo: RepoIndex; link: LinkedCommit; outcome: string }
   | { kind: 'message'; text: string };
 
 /** The Outcomes view: outcome -> key results, areas (-> matched files), recent commits with how each is linked. */
@@ -60,7 +60,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
     return list;
   }
 
-  private commitsOf(repo: RepoIndex, id: string): CommitLink[] {
+  private commitsOf(repo: RepoIndex, id: string): LinkedCommit[] {
     return repo.commitIndex().byOutcome.get(id) ?? [];
   }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
-import { CommitLink } from '../core/links/link';
+import { LinkedCommit } from '../core/links/link';
 import { bucketStart } from '../core/links/allocation';
 import { Settings } from '../vscode/settings';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
@@ -13,7 +13,7 @@ export type UnlinkedNode =
   | { kind: 'folder'; repo: RepoIndex; folder: string }
   | { kind: 'file'; repo: RepoIndex; path: string }
   | { kind: 'commitGroup'; repo: RepoIndex; group: string }
-  | { kind: 'commit'; repo: RepoIndex; link: CommitLink }
+  | { kind: 'commit'; repo: RepoIndex; link: LinkedCommit }
   | { kind: 'message'; text: string };
 
 /**
@@ -26,7 +26,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly sub: vscode.Disposable;
   /** Folder rows per repository, kept while its unlinked files stay the same (new history does not change them). */
   private cache = new Map<RepoIndex, { result: UnlinkedFiles; folders: Map<string, UnlinkedNode[]> }>();
-  private groups = new Map<RepoIndex, { unlinked: readonly CommitLink[]; by: string; groups: Map<string, CommitLink[]> }>();
+  private groups = new Map<RepoIndex, { unlinked: readonly LinkedCommit[]; by: string; groups: Map<string, LinkedCommit[]> }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
@@ -43,17 +43,17 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     return repo.unlinkedFiles();
   }
 
-  unlinkedCommits(repo: RepoIndex): CommitLink[] {
+  unlinkedCommits(repo: RepoIndex): LinkedCommit[] {
     return repo.commitIndex().unlinked;
   }
 
   /** Unlinked commits by author or week, once per commit list. */
-  private grouped(repo: RepoIndex): Map<string, CommitLink[]> {
+  private grouped(repo: RepoIndex): Map<string, LinkedCommit[]> {
     const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
     const unlinked = this.unlinkedCommits(repo);
     let g = this.groups.get(repo);
     if (!g || g.unlinked !== unlinked || g.by !== by) {
-      const groups = new Map<string, CommitLink[]>();
+      const groups = new Map<string, LinkedCommit[]>();
       for (const c of unlinked) {
         const k = groupOf(c, by);
         let list = groups.get(k);
@@ -205,12 +205,12 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
 }
 
 /** Rows for at most the newest 500 commits: a tree of 50k rows helps nobody and costs the host. */
-function capped(repo: RepoIndex, commits: readonly CommitLink[]): UnlinkedNode[] {
+function capped(repo: RepoIndex, commits: readonly LinkedCommit[]): UnlinkedNode[] {
   const rows: UnlinkedNode[] = commits.slice(0, 500).map(link => ({ kind: 'commit', repo, link }));
   if (commits.length > 500) rows.push({ kind: 'message', text: `${commits.length - 500} older commits not shown (outcome-lens commits --unlinked lists all)` });
   return rows;
 }
 
-function groupOf(c: CommitLink, by: 'author' | 'week'): string {
+function groupOf(c: LinkedCommit, by: 'author' | 'week'): string {
   return by === 'week' ? `Week of ${bucketStart(c.commit.date, 'week')}` : c.commit.author || '(unknown author)';
 }

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GitRepo, RawCommit } from '../core/git/repo';
-import { FIRST_ROWS, readHistoryCached } from '../core/git/cache';
+import { GitRepo } from '../core/git/repo';
 import { parseOutcomes } from '../core/outcomes/parse';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
-import { CommitLink, Linker } from '../core/links/link';
+import { CommitLink, LinkedCommit, Linker } from '../core/links/link';
 import { LatestWins } from '../core/util/throttle';
 import { compilePatterns, filesMatching } from '../core/patterns/matcher';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
@@ -14,15 +13,17 @@ import { Log } from './log';
 import { lowerBound } from '../core/util/sortedPaths';
 import { FolderCounts } from '../core/links/folderCounts';
 import { breathe } from '../core/util/breathe';
+import { HistoryWorker, ListListener } from '../core/worker/client';
+import type { StreamKind } from '../core/worker/protocol';
 
 /** While history streams in, the views are told of new commits at most this often. */
 const PUBLISH_MS = 250;
 
 /** A progress bar on both Outcome Lens views while git is read; the views' title has a Cancel button meanwhile. */
-async function progress(title: string, work: (report: (fraction: number) => void) => Promise<void>): Promise<void> {
+async function progress<T>(title: string, work: (report: (fraction: number) => void) => Promise<T>): Promise<T> {
   void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', true);
   try {
-    await vscode.window.withProgress({ location: { viewId: 'outcomeLens.unlinked' }, title }, p =>
+    return await vscode.window.withProgress({ location: { viewId: 'outcomeLens.unlinked' }, title }, p =>
       vscode.window.withProgress({ location: { viewId: 'outcomeLens.outcomes' }, title }, () =>
         work(f => p.report({ increment: f * 100 }))));
   } finally {
@@ -42,14 +43,14 @@ const NO_UNLINKED: UnlinkedFiles = { files: [], counts: new Map() };
 const UNLINKED_STEP = 1000;
 
 export interface CommitIndex {
-  byOutcome: Map<string, CommitLink[]>;
-  unlinked: CommitLink[];
-  invalid: CommitLink[];
+  byOutcome: Map<string, LinkedCommit[]>;
+  unlinked: LinkedCommit[];
+  invalid: LinkedCommit[];
 }
 
 const emptyIndex = (): CommitIndex => ({ byOutcome: new Map(), unlinked: [], invalid: [] });
 
-function addToIndex(index: CommitIndex, c: CommitLink): void {
+function addToIndex(index: CommitIndex, c: LinkedCommit): void {
   for (const id of c.outcomes) {
     let list = index.byOutcome.get(id);
     if (!list) index.byOutcome.set(id, list = []);
@@ -76,18 +77,21 @@ export class RepoIndex implements vscode.Disposable {
   exists = false;
   diagnostics: Diagnostic[] = [];
   files?: string[];
-  commits?: CommitLink[];
-  /** The raw commits of the window: editing outcomes.yaml relinks them without asking git again. */
-  private raw?: RawCommit[];
-  private loadedKey?: string;
+  /** The window's commits with their links, newest first (what the views show of each: LinkedCommit). */
+  commits?: LinkedCommit[];
+  /** The text behind `map`, for the history worker, which links with its own copy. */
+  private outcomesSource?: string | Uint8Array;
+  /** The next read lists the history again even if HEAD and notes did not move (invalidateHistory). */
+  private forceHistory = false;
   loading = false;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly gitRefresh: LatestWins;
   private git?: GitRepo;
+  private listening?: { dispose(): void };
 
   constructor(readonly root: string, private readonly trusted: () => boolean, private readonly log: Log, private readonly windowDays: () => number,
-    private readonly cacheDir?: string) {
+    private readonly worker: HistoryWorker, private readonly cacheDir?: string) {
     this.outcomesUri = vscode.Uri.file(path.join(root, OUTCOMES_FILE));
     this.gitRefresh = new LatestWins(signal => this.loadGit(signal), e => this.log.error(`refresh of ${root} failed`, e));
   }
@@ -118,7 +122,9 @@ export class RepoIndex implements vscode.Disposable {
       this.diagnostics = r.diagnostics;
       if (r.map) {
         this.map = r.map; this.linker = new Linker(r.map); this.stale = false;
-        if (this.raw) void this.relink(this.linker, this.raw);
+        this.outcomesSource = content;
+        // The worker links the history it holds again, without git; the views get the new list when it is complete.
+        if (this.listening) this.worker.setOutcomes(this.root, content);
       } else {
         this.stale = !!this.map;
       }
@@ -127,28 +133,6 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   private lastContent?: string;
-
-  /**
-   * Links the window's commits again for a new outcomes.yaml, without git, a few thousand at a time so that the
-   * host stays responsive (100k commits take most of a second); a newer outcomes.yaml stops an older relink.
-   */
-  private async relink(linker: Linker, raw: RawCommit[]): Promise<void> {
-    const out: CommitLink[] = [];
-    const index = emptyIndex();
-    for (let i = 0; i < raw.length; i += 2000) {
-      if (linker !== this.linker || raw !== this.raw) return;
-      for (let j = i; j < Math.min(raw.length, i + 2000); j++) {
-        const c = linker.commit(raw[j]);
-        out.push(c);
-        addToIndex(index, c);
-      }
-      if (i + 2000 < raw.length) await breathe();
-    }
-    if (linker !== this.linker || raw !== this.raw) return;
-    this.commits = out;
-    this.commitIndexCache = { commits: out, index };
-    this.emitter.fire();
-  }
 
   /** Starts (or restarts, latest wins) reading files and history from git. Never in Restricted Mode. */
   refreshGit(): Promise<void> {
@@ -170,107 +154,101 @@ export class RepoIndex implements vscode.Disposable {
 
   /** When the last read from git started, showed files, showed first commits and ended (performance.now()), and what it read. */
   lastLoad?: { started: number; tips?: number; files?: number; firstCommits?: number; done?: number; fromGit: number; commits: number };
+  /** The running read's progress bar. */
+  private report?: (fraction: number) => void;
 
+  /**
+   * Reads the tracked files and the history window, through the history worker: git, the cache and linking run
+   * in its thread, and this one only adds the parts it is sent to the views' lists (the list listener below).
+   */
   private async loadGit(signal: AbortSignal): Promise<void> {
     this.loading = true;
     this.emitter.fire();
     const t0 = Date.now();
     const load: NonNullable<RepoIndex['lastLoad']> = this.lastLoad = { started: performance.now(), fromGit: 0, commits: 0 };
-    let fromGit = 0;
     try {
-      const repo = new GitRepo(this.root, signal);
-      const since = new Date(Date.now() - this.windowDays() * 86400_000).toISOString();
-      const trailer = this.map?.trailer ?? 'Outcome';
-      // The first read of a session asks for the newest commits before anything else: they are a view's first
-      // rows, and each git process the host starts costs it tens of milliseconds, so the order of starts counts.
-      const newest = this.loadedKey === undefined && this.cacheDir ? repo.readNewest({ since }, FIRST_ROWS, trailer, 'if-any') : undefined;
-      newest?.catch(() => undefined); // handed to readHistoryCached below, or not needed
-      const tips = await repo.tips();
-      load.tips = performance.now();
-      const { head, notes } = tips;
-      // The file list and the history are read at once: each view shows its first rows as soon as it can.
-      const listing = repo.trackedFiles().then(files => {
-        if (signal.aborted) return;
-        this.files = files;
-        load.files = performance.now();
-        this.unlinkedFiles(); // starts finding them now, not when a view next asks
-        this.emitter.fire();
-      });
-      listing.catch(() => undefined); // awaited below
-      const key = `${head}\0${notes}\0${since.slice(0, 10)}\0${trailer}`;
-      if (key !== this.loadedKey && head) {
-        let raw: RawCommit[] = [];
-        let linked: CommitLink[] = [];
-        // The commit index grows with each part: rebuilding it from 100k commits at each publish held the host.
-        const index = emptyIndex();
-        const linker = this.linker; // if outcomes.yaml changes meanwhile, relink once at the end
-        let ordered: RawCommit[] | undefined;
-        await progress('Reading commits', async report => {
-          // Each part is linked once, as it arrives (a few hundred commits: the host is never busy for long).
-          // The views see the first part at once, then what has arrived at most every PUBLISH_MS: every listener
-          // (trees, CodeLens, context keys) redoes its work per change, and 200 changes a second swamped the host.
-          let unreported = 0;
-          let published = 0;
-          const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
-            for (const c of chunk) raw.push(c);
-            if (linker) {
-              for (const c of chunk) {
-                const l = linker.commit(c);
-                linked.push(l);
-                addToIndex(index, l);
-              }
-            }
-            if (Number.isFinite(total)) unreported += chunk.length / Math.max(1, total);
-            const now = performance.now();
-            if (load.firstCommits !== undefined && now - published < PUBLISH_MS) return;
-            published = now;
-            if (linker === this.linker) {
-              this.commits = linker ? linked.slice() : undefined;
-              if (this.commits) this.commitIndexCache = { commits: this.commits, index: snapshot(index) };
-            }
-            report(unreported);
-            unreported = 0;
-            load.firstCommits ??= now;
+      // A new index for a repository the worker already read (a folder removed and added again) asks for the list.
+      const first = !this.listening;
+      this.listening ??= this.worker.listen(this.root, this.lists);
+      const force = this.forceHistory;
+      this.forceHistory = false;
+      const request = {
+        root: this.root, since: new Date(Date.now() - this.windowDays() * 86400_000).toISOString(), trailer: this.map?.trailer ?? 'Outcome',
+        cacheDir: this.cacheDir, outcomes: this.outcomesSource, force: force || first,
+      };
+      const r = await progress('Reading commits', report => {
+        this.report = report;
+        return this.worker.load(request, {
+          tips: () => { load.tips = performance.now(); },
+          files: files => {
+            if (signal.aborted) return;
+            this.files = files;
+            load.files = performance.now();
+            this.unlinkedFiles(); // starts finding them now, not when a view next asks
             this.emitter.fire();
-          };
-          if (this.cacheDir) {
-            const r = await readHistoryCached(repo, { since }, trailer, this.cacheDir, signal, onChunk, tips, newest);
-            ordered = r.commits;
-            fromGit = r.stats.readFromGit;
-          } else {
-            const shas = await repo.revList({ since });
-            await repo.readCommits(shas, trailer, chunk => onChunk(chunk, 0, shas.length), signal, notes ?? null);
-            fromGit = shas.length;
-          }
-        });
-        if (signal.aborted) return;
-        // Cached and new commits arrive in two runs; the views want git's order (newest first).
-        let reordered = false;
-        if (ordered && ordered.some((c, i) => raw[i] !== c)) {
-          reordered = true; // the index built on the way has the arrival order: commitIndex() rebuilds it
-          const bySha = new Map(linked.map(l => [l.commit.sha, l]));
-          raw = ordered;
-          if (linker) linked = ordered.map(c => bySha.get(c.sha)!);
+          },
+        }, signal);
+      }).finally(() => { this.report = undefined; });
+      if (signal.aborted) return;
+      if (!r.unchanged) {
+        const list = this.incoming?.gen === r.gen ? this.incoming : undefined;
+        if (!r.linked) this.commits = undefined; // outcomes.yaml came (or changed) during the read: a relink follows
+        else if (r.order) {
+          // Cached and new commits arrived in two runs: git's order (newest first) for the views; commitIndex()
+          // rebuilds the index in that order.
+          const arrived = list?.links ?? [];
+          this.commits = Array.from(r.order, i => arrived[i]);
+        } else {
+          this.commits = list?.links ?? [];
+          this.commitIndexCache = { commits: this.commits, index: list?.index ?? emptyIndex() };
         }
-        this.raw = raw;
-        this.loadedKey = key;
-        if (!this.linker) this.commits = undefined;
-        else if (this.linker === linker) {
-          this.commits = linked;
-          if (!reordered) this.commitIndexCache = { commits: linked, index };
-        } else void this.relink(this.linker, raw); // outcomes.yaml changed meanwhile: relinked in steps
-      } else if (!head) {
-        this.raw = [];
-        this.commits = [];
+        if (list) this.incoming = undefined;
       }
-      await listing;
-      if (!this.files) return; // cancelled
-      Object.assign(load, { done: performance.now(), fromGit, commits: this.raw?.length ?? 0 });
-      this.log.info(`${this.name}: ${this.files.length} files, ${this.raw?.length ?? 0} commits in ${this.windowDays()} days (${fromGit} read from git) in ${Date.now() - t0} ms`);
+      Object.assign(load, { done: performance.now(), fromGit: r.fromGit, commits: r.commits });
+      this.log.info(`${this.name}: ${this.files?.length ?? 0} files, ${r.commits} commits in ${this.windowDays()} days (${r.fromGit} read from git) in ${Date.now() - t0} ms`);
     } finally {
       this.loading = false;
       this.emitter.fire();
     }
+  }
+
+  /** The list of links being received: a read's is shown as it grows (every PUBLISH_MS), a relink's once complete. */
+  private incoming?: { gen: number; kind: StreamKind; links: LinkedCommit[]; index: CommitIndex; published: number };
+
+  private readonly lists: ListListener = {
+    links: (gen, kind, links, fraction) => {
+      let list = this.incoming;
+      if (list && gen < list.gen) return; // a stopped relink's last part
+      if (!list || list.gen !== gen) list = this.incoming = { gen, kind, links: [], index: emptyIndex(), published: -Infinity };
+      // The commit index grows with each part: rebuilding it from 100k commits at each publish held the host.
+      for (const l of links) { list.links.push(l); addToIndex(list.index, l); }
+      if (kind !== 'load') return;
+      this.report?.(fraction);
+      // Every listener (trees, CodeLens, context keys) redoes its work per change: a few changes a second at most.
+      const now = performance.now();
+      if (now - list.published < PUBLISH_MS) return;
+      list.published = now;
+      this.commits = list.links.slice();
+      this.commitIndexCache = { commits: this.commits, index: snapshot(list.index) };
+      if (this.lastLoad) this.lastLoad.firstCommits ??= now;
+      this.emitter.fire();
+    },
+    listEnd: (gen, kind) => {
+      const list = this.incoming;
+      if (kind !== 'relink' || list?.gen !== gen) return;
+      this.incoming = undefined;
+      this.commits = list.links;
+      this.commitIndexCache = { commits: list.links, index: list.index };
+      this.emitter.fire();
+    },
+  };
+
+  /** The window's commits with all their facts, linked (a report counts changed paths): from the worker's copy. */
+  async fullCommits(): Promise<CommitLink[]> {
+    const linker = this.linker;
+    if (!linker || !this.listening) return [];
+    const raw = await this.worker.full(this.root);
+    return raw.map(c => linker.commit(c));
   }
 
   private patternCache?: { map?: OutcomeMap; files?: readonly string[]; diagnostics?: Diagnostic[] };
@@ -335,7 +313,7 @@ export class RepoIndex implements vscode.Disposable {
     return this.unlinkedCache.result;
   }
 
-  private commitIndexCache?: { commits: readonly CommitLink[]; index: CommitIndex };
+  private commitIndexCache?: { commits: readonly LinkedCommit[]; index: CommitIndex };
 
   /**
    * The window's commits by outcome, and the unlinked and invalid ones, in one pass per commit list: the trees,
@@ -390,7 +368,7 @@ export class RepoIndex implements vscode.Disposable {
 
   /** Forgets the history so that the next refresh reads it again (HEAD or refs moved, trailer key changed). */
   invalidateHistory(): void {
-    this.loadedKey = undefined;
+    this.forceHistory = true;
   }
 
   relative(uri: vscode.Uri): string | undefined {
@@ -403,6 +381,7 @@ export class RepoIndex implements vscode.Disposable {
 
   dispose(): void {
     this.gitRefresh.dispose();
+    this.listening?.dispose();
     this.emitter.dispose();
   }
 }

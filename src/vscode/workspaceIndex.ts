@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { RepoIndex } from './repoIndex';
 import { Log } from './log';
 import { Settings } from './settings';
+import { HistoryWorker } from '../core/worker/client';
+import { gitProcesses } from '../core/git/repo';
 
 export type WorkspaceState = 'loading' | 'noFolder' | 'noRepo' | 'noOutcomes' | 'ready';
 
@@ -19,8 +21,15 @@ export class WorkspaceIndex implements vscode.Disposable {
 
   private readonly firstScan: NodeJS.Timeout;
 
-  /** `historyCache`: where commits read from git are kept between sessions (the extension's global storage). */
-  constructor(private readonly log: Log, private readonly settings: Settings, private readonly historyCache?: string) {
+  /** Reads and links every repository's history off the host's thread; its thread starts with the first read. */
+  private readonly worker: HistoryWorker;
+
+  /**
+   * `historyCache`: where commits read from git are kept between sessions (the extension's global storage).
+   * `workerFile`: the history worker's bundle (dist/worker.js).
+   */
+  constructor(private readonly log: Log, private readonly settings: Settings, private readonly historyCache: string | undefined, workerFile: string) {
+    this.worker = new HistoryWorker(workerFile, gitProcesses, e => this.log.error('the history worker failed', e));
     // Parsing outcomes.yaml loads the yaml library: do it right after activation, not during it.
     this.firstScan = setTimeout(() => this.scan(), 0);
     this.disposables.push(
@@ -67,7 +76,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); }
     for (const root of roots) {
       if (this.repos.has(root)) continue;
-      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)), this.historyCache);
+      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)), this.worker, this.historyCache);
       r.readOutcomes();
       r.onDidChange(() => this.emitter.fire());
       this.repos.set(root, r);
@@ -87,6 +96,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     clearTimeout(this.firstScan);
     for (const r of this.repos.values()) r.dispose();
     for (const d of this.disposables) d.dispose();
+    this.worker.dispose();
     this.emitter.dispose();
   }
 }

@@ -24,14 +24,34 @@ export interface FileLink {
   status: FileStatus;
 }
 
-export interface CommitLink {
-  commit: RawCommit;
+/**
+ * What the extension's views keep of a commit: its facts without the changed paths, the trailer values and the
+ * note (those stay with the history worker, src/core/worker, which linked it). 100k commits with their paths
+ * made the extension host's heap, and its garbage collector's pauses, several times larger.
+ */
+export type CommitFacts = Pick<RawCommit, 'sha' | 'parents' | 'author' | 'email' | 'date' | 'subject' | 'message'>;
+
+/** A commit and its links: what the views show. */
+export interface LinkedCommit {
+  commit: CommitFacts;
   links: Link[];
   /** Ids named by a trailer or a note that outcomes.yaml does not define. */
   invalid: string[];
   status: CommitStatus;
   /** Outcome ids, each once, strongest link first. */
   outcomes: string[];
+}
+
+/** A commit with all its facts and its links (the CLI, reports). */
+export interface CommitLink extends LinkedCommit {
+  commit: RawCommit;
+}
+
+/** The part of a linked commit the views keep (see CommitFacts). */
+export function linkedFacts(l: CommitLink): LinkedCommit {
+  const c = l.commit;
+  return { commit: { sha: c.sha, parents: c.parents, author: c.author, email: c.email, date: c.date, subject: c.subject, message: c.message },
+    links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes };
 }
 
 /**

@@ -1,0 +1,167 @@
+import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
+import { FIRST_ROWS, readHistoryCached } from '../git/cache';
+import { parseOutcomes } from '../outcomes/parse';
+import { Linker, linkedFacts, LinkedCommit } from '../links/link';
+import { breathe } from '../util/breathe';
+import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
+
+/** Commits relinked between two looks at the message queue: a newer outcomes.yaml stops an older relink. */
+const RELINK_STEP = 2000;
+
+interface RepoState {
+  /** The last read's window, in git's order. */
+  raw?: RawCommit[];
+  /** HEAD, notes tip, window and trailer key of that read. */
+  key?: string;
+  linker?: Linker;
+  /** The newest list of links (a read or a relink): an older relink stops when it is bumped. */
+  gen: number;
+  /** Reads of one repository run one after another (a cancelled one finishes first). */
+  queue: Promise<unknown>;
+  loading: boolean;
+  /** A relink is owed once the running read ends (outcomes.yaml changed during it). */
+  relinkAfterLoad: boolean;
+}
+
+/**
+ * The history worker's work, free of the thread around it (src/worker.ts wires it to `parentPort`, the unit tests
+ * call it directly): for each repository it reads git and the cache, links with the outcomes.yaml the host sent,
+ * and posts the views' share of each commit (`linkedFacts`) as it goes. The raw history stays here, so that an
+ * outcomes.yaml edit relinks without git and the host's heap holds only what the views show.
+ */
+export class HistoryService {
+  private readonly repos = new Map<string, RepoState>();
+  private readonly loads = new Map<number, AbortController>();
+
+  constructor(private readonly post: (m: FromWorker, transfer?: ArrayBuffer[]) => void) {}
+
+  handle(m: ToWorker): void {
+    switch (m.t) {
+      case 'load': {
+        const ac = new AbortController();
+        this.loads.set(m.id, ac);
+        const st = this.state(m.root);
+        const run = st.queue.then(() => this.load(m, st, ac.signal));
+        st.queue = run.then(r => {
+          this.post({ t: 'end', id: m.id, result: r, git: gitProcesses.started }, r.order ? [r.order.buffer as ArrayBuffer] : undefined);
+          if (st.relinkAfterLoad && st.raw) void this.relink(m.root, st);
+        }, e => this.post({ t: 'error', id: m.id, message: e instanceof Error ? e.message : String(e), git: gitProcesses.started }))
+          .finally(() => this.loads.delete(m.id));
+        break;
+      }
+      case 'cancel':
+        this.loads.get(m.id)?.abort();
+        break;
+      case 'outcomes': {
+        const st = this.state(m.root);
+        if (!this.setOutcomes(st, m.outcomes)) break;
+        if (st.loading) st.relinkAfterLoad = true;
+        else if (st.raw) void this.relink(m.root, st);
+        break;
+      }
+      case 'full':
+        this.post({ t: 'full', id: m.id, commits: this.repos.get(m.root)?.raw ?? [], git: gitProcesses.started });
+        break;
+    }
+  }
+
+  private state(root: string): RepoState {
+    let st = this.repos.get(root);
+    if (!st) this.repos.set(root, st = { gen: 0, queue: Promise.resolve(), loading: false, relinkAfterLoad: false });
+    return st;
+  }
+
+  /** The host sends only texts it parsed with a valid map; one that fails here too changes nothing. */
+  private setOutcomes(st: RepoState, text: string | Uint8Array): boolean {
+    const map = parseOutcomes(text).map;
+    if (!map) return false;
+    st.linker = new Linker(map);
+    return true;
+  }
+
+  private links(root: string, gen: number, kind: StreamKind, links: LinkedCommit[], fraction: number): void {
+    this.post({ t: 'links', root, gen, kind, links, fraction, git: gitProcesses.started });
+  }
+
+  /** Links the last read again with the current outcomes.yaml, posting it as a new list; a newer list stops it. */
+  private async relink(root: string, st: RepoState): Promise<void> {
+    st.relinkAfterLoad = false;
+    const linker = st.linker;
+    const raw = st.raw;
+    if (!linker || !raw) return;
+    const gen = ++st.gen;
+    for (let i = 0; i < raw.length; i += RELINK_STEP) {
+      if (i) await breathe();
+      if (st.gen !== gen) return;
+      const part: LinkedCommit[] = [];
+      for (let j = i; j < Math.min(raw.length, i + RELINK_STEP); j++) part.push(linkedFacts(linker.commit(raw[j])));
+      this.links(root, gen, 'relink', part, part.length / raw.length);
+    }
+    this.post({ t: 'listEnd', root, gen, kind: 'relink', git: gitProcesses.started });
+  }
+
+  private async load(m: LoadRequest, st: RepoState, signal: AbortSignal): Promise<LoadResult> {
+    if (signal.aborted) throw new Error('cancelled');
+    if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
+    st.loading = true;
+    try {
+      const repo = new GitRepo(m.root, signal);
+      const q = { since: m.since };
+      // The first read asks for the newest commits before anything else: they are a view's first rows.
+      const newest = st.key === undefined && m.cacheDir ? repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any') : undefined;
+      newest?.catch(() => undefined); // handed to readHistoryCached below, or not needed
+      const tips = await repo.tips();
+      this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
+      // The file list and the history are read at once: each view shows its first rows as soon as it can.
+      const listing = repo.trackedFiles().then(files => {
+        if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
+      });
+      listing.catch(() => undefined); // awaited below
+      const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
+      let result: LoadResult;
+      if (key === st.key && !m.force) {
+        result = { unchanged: true, linked: !!st.linker, commits: st.raw?.length ?? 0, fromGit: 0 };
+      } else {
+        const gen = ++st.gen;
+        let raw: RawCommit[] = [];
+        const used = new Set<Linker | undefined>();
+        const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
+          for (const c of chunk) raw.push(c);
+          const linker = st.linker; // an outcomes.yaml that arrives meanwhile links the later parts
+          used.add(linker);
+          this.links(m.root, gen, 'load', linker ? chunk.map(c => linkedFacts(linker.commit(c))) : [], Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
+        };
+        let fromGit = 0;
+        let ordered: RawCommit[] | undefined;
+        if (!tips.head) {
+          // an empty repository: no history to read
+        } else if (m.cacheDir) {
+          const r = await readHistoryCached(repo, q, m.trailer, m.cacheDir, signal, onChunk, tips, newest);
+          ordered = r.commits;
+          fromGit = r.stats.readFromGit;
+        } else {
+          const shas = await repo.revList(q);
+          await repo.readCommits(shas, m.trailer, chunk => onChunk(chunk, 0, shas.length), signal, tips.notes ?? null);
+          fromGit = shas.length;
+        }
+        if (signal.aborted) throw new Error('cancelled');
+        // Cached and new commits arrive in two runs; the views want git's order (newest first).
+        let order: Int32Array | undefined;
+        if (ordered && ordered.some((c, i) => raw[i] !== c)) {
+          const at = new Map(raw.map((c, i) => [c, i]));
+          order = Int32Array.from(ordered, c => at.get(c)!);
+          raw = ordered;
+        }
+        st.raw = raw;
+        st.key = key;
+        if ([...used].some(l => l !== st.linker)) st.relinkAfterLoad = true;
+        result = { unchanged: false, gen, order, linked: !!st.linker && !used.has(undefined), commits: raw.length, fromGit };
+      }
+      await listing;
+      if (signal.aborted) throw new Error('cancelled');
+      return result;
+    } finally {
+      st.loading = false;
+    }
+  }
+}
