@@ -65,7 +65,7 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
     if (/^0+$/.test(blame)) {
       text = 'Not committed yet';
     } else {
-      link = this.byCommit.get(blame) ?? repo.commits?.find(c => c.commit.sha === blame);
+      link = this.byCommit.get(blame) ?? repo.commit(blame);
       if (!link) {
         const [raw] = await repo.repo().readCommits([blame], repo.linker.trailerKey, undefined, signal);
         if (signal.aborted || !raw) return;

@@ -4,6 +4,7 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import { LinkedCommit } from '../core/links/link';
+import { CommitRows, NO_COMMITS } from '../core/worker/store';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
 export type OutcomeNode =
@@ -60,8 +61,8 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
     return list;
   }
 
-  private commitsOf(repo: RepoIndex, id: string): LinkedCommit[] {
-    return repo.commitIndex().byOutcome.get(id) ?? [];
+  private commitsOf(repo: RepoIndex, id: string): CommitRows {
+    return repo.commitIndex().byOutcome.get(id) ?? NO_COMMITS;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: OutcomeNode): vscode.TreeItem {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
 import { LinkedCommit } from '../core/links/link';
-import { bucketStart } from '../core/links/allocation';
+import { CommitRows, NO_COMMITS, RowList } from '../core/worker/store';
 import { Settings } from '../vscode/settings';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
@@ -26,7 +26,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly sub: vscode.Disposable;
   /** Folder rows per repository, kept while its unlinked files stay the same (new history does not change them). */
   private cache = new Map<RepoIndex, { result: UnlinkedFiles; folders: Map<string, UnlinkedNode[]> }>();
-  private groups = new Map<RepoIndex, { unlinked: readonly LinkedCommit[]; by: string; groups: Map<string, LinkedCommit[]> }>();
+  private groups = new Map<RepoIndex, { unlinked: CommitRows; by: string; groups: Map<string, CommitRows> }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
@@ -43,24 +43,25 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     return repo.unlinkedFiles();
   }
 
-  unlinkedCommits(repo: RepoIndex): LinkedCommit[] {
+  unlinkedCommits(repo: RepoIndex): CommitRows {
     return repo.commitIndex().unlinked;
   }
 
-  /** Unlinked commits by author or week, once per commit list. */
-  private grouped(repo: RepoIndex): Map<string, LinkedCommit[]> {
+  /** Unlinked commits by author or week, once per commit list (from the store's columns: no commit is decoded). */
+  private grouped(repo: RepoIndex): Map<string, CommitRows> {
     const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
     const unlinked = this.unlinkedCommits(repo);
     let g = this.groups.get(repo);
     if (!g || g.unlinked !== unlinked || g.by !== by) {
-      const groups = new Map<string, LinkedCommit[]>();
-      for (const c of unlinked) {
-        const k = groupOf(c, by);
-        let list = groups.get(k);
-        if (!list) groups.set(k, list = []);
-        list.push(c);
+      const rows = new Map<string, RowList>();
+      for (let k = 0; k < unlinked.length; k++) {
+        const row = unlinked.row(k);
+        const key = groupLabel(unlinked.store.groupKey(row, by), by);
+        let list = rows.get(key);
+        if (!list) rows.set(key, list = new RowList());
+        list.push(row);
       }
-      g = { unlinked, by, groups };
+      g = { unlinked, by, groups: new Map([...rows].map(([key, list]) => [key, list.snapshot(unlinked.store)])) };
       this.groups.set(repo, g);
     }
     return g.groups;
@@ -76,7 +77,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         return this.commitGroups(node.repo);
       case 'folder': return this.folderChildren(node.repo, node.folder);
       case 'commitGroup':
-        return capped(node.repo, this.grouped(node.repo).get(node.group) ?? []);
+        return capped(node.repo, this.grouped(node.repo).get(node.group) ?? NO_COMMITS);
       default: return [];
     }
   }
@@ -205,12 +206,12 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
 }
 
 /** Rows for at most the newest 500 commits: a tree of 50k rows helps nobody and costs the host. */
-function capped(repo: RepoIndex, commits: readonly LinkedCommit[]): UnlinkedNode[] {
+function capped(repo: RepoIndex, commits: CommitRows): UnlinkedNode[] {
   const rows: UnlinkedNode[] = commits.slice(0, 500).map(link => ({ kind: 'commit', repo, link }));
   if (commits.length > 500) rows.push({ kind: 'message', text: `${commits.length - 500} older commits not shown (outcome-lens commits --unlinked lists all)` });
   return rows;
 }
 
-function groupOf(c: LinkedCommit, by: 'author' | 'week'): string {
-  return by === 'week' ? `Week of ${bucketStart(c.commit.date, 'week')}` : c.commit.author || '(unknown author)';
+function groupLabel(key: string, by: 'author' | 'week'): string {
+  return by === 'week' ? `Week of ${key}` : key || '(unknown author)';
 }

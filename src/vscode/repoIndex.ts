@@ -15,6 +15,7 @@ import { FolderCounts } from '../core/links/folderCounts';
 import { breathe } from '../core/util/breathe';
 import { HistoryWorker, ListListener } from '../core/worker/client';
 import type { StreamKind } from '../core/worker/protocol';
+import { CommitRows, CommitStore, NO_COMMITS, range, RowList } from '../core/worker/store';
 
 /** While history streams in, the views are told of new commits at most this often. */
 const PUBLISH_MS = 250;
@@ -42,27 +43,44 @@ const NO_UNLINKED: UnlinkedFiles = { files: [], counts: new Map() };
 /** Files classified between two yields: a few milliseconds of work. */
 const UNLINKED_STEP = 1000;
 
+/** The window's commits (newest first), by outcome, and the unlinked and invalid ones: lists of the same store. */
 export interface CommitIndex {
-  byOutcome: Map<string, LinkedCommit[]>;
-  unlinked: LinkedCommit[];
-  invalid: LinkedCommit[];
+  all: CommitRows;
+  byOutcome: Map<string, CommitRows>;
+  unlinked: CommitRows;
+  invalid: CommitRows;
 }
 
-const emptyIndex = (): CommitIndex => ({ byOutcome: new Map(), unlinked: [], invalid: [] });
+const EMPTY_INDEX: CommitIndex = { all: NO_COMMITS, byOutcome: new Map(), unlinked: NO_COMMITS, invalid: NO_COMMITS };
 
-function addToIndex(index: CommitIndex, c: LinkedCommit): void {
-  for (const id of c.outcomes) {
-    let list = index.byOutcome.get(id);
-    if (!list) index.byOutcome.set(id, list = []);
-    list.push(c);
+/**
+ * Builds a CommitIndex as a list arrives, from the store's columns (no commit is decoded). The lists only grow, so
+ * a snapshot for the views costs nothing: an index rebuilt or copied from 100k commits at each publish held the host.
+ */
+class IndexBuilder {
+  private readonly all = new RowList();
+  private readonly byOutcome = new Map<string, RowList>();
+  private readonly unlinked = new RowList();
+  private readonly invalid = new RowList();
+  constructor(readonly store: CommitStore) {}
+
+  add(rows: Iterable<number>): void {
+    this.store.scan(rows, (row, status, invalid, outcomes) => {
+      this.all.push(row);
+      for (const id of outcomes) {
+        let list = this.byOutcome.get(id);
+        if (!list) this.byOutcome.set(id, list = new RowList());
+        list.push(row);
+      }
+      if (status === 'unlinked') this.unlinked.push(row);
+      if (invalid) this.invalid.push(row);
+    });
   }
-  if (c.status === 'unlinked') index.unlinked.push(c);
-  if (c.invalid.length) index.invalid.push(c);
-}
 
-/** A copy that later additions do not change: views keep answers per list, by identity. */
-function snapshot(index: CommitIndex): CommitIndex {
-  return { byOutcome: new Map([...index.byOutcome].map(([id, list]) => [id, list.slice()])), unlinked: index.unlinked.slice(), invalid: index.invalid.slice() };
+  snapshot(): CommitIndex {
+    const s = this.store;
+    return { all: this.all.snapshot(s), byOutcome: new Map([...this.byOutcome].map(([id, l]) => [id, l.snapshot(s)])), unlinked: this.unlinked.snapshot(s), invalid: this.invalid.snapshot(s) };
+  }
 }
 
 /**
@@ -77,8 +95,8 @@ export class RepoIndex implements vscode.Disposable {
   exists = false;
   diagnostics: Diagnostic[] = [];
   files?: string[];
-  /** The window's commits with their links, newest first (what the views show of each: LinkedCommit). */
-  commits?: LinkedCommit[];
+  /** The window's commits with their links, newest first, decoded as the views ask (undefined: not read or not linked yet). */
+  commits?: CommitRows;
   /** The text behind `map`, for the history worker, which links with its own copy. */
   private outcomesSource?: string | Uint8Array;
   /** The next read lists the history again even if HEAD and notes did not move (invalidateHistory). */
@@ -192,17 +210,15 @@ export class RepoIndex implements vscode.Disposable {
       if (signal.aborted) return;
       if (!r.unchanged) {
         const list = this.incoming?.gen === r.gen ? this.incoming : undefined;
-        if (!r.linked) this.commits = undefined; // outcomes.yaml came (or changed) during the read: a relink follows
-        else if (r.order) {
-          // Cached and new commits arrived in two runs: git's order (newest first) for the views; commitIndex()
-          // rebuilds the index in that order.
-          const arrived = list?.links ?? [];
-          this.commits = Array.from(r.order, i => arrived[i]);
-        } else {
-          this.commits = list?.links ?? [];
-          this.commitIndexCache = { commits: this.commits, index: list?.index ?? emptyIndex() };
-        }
         if (list) this.incoming = undefined;
+        if (!r.linked) this.show(undefined); // outcomes.yaml came (or changed) during the read: a relink follows
+        else if (!list) this.show(EMPTY_INDEX);
+        else if (r.order) {
+          // Cached and new commits arrived in two runs: the index again, in git's order (newest first).
+          const index = new IndexBuilder(list.index.store);
+          index.add(r.order);
+          this.show(index.snapshot());
+        } else this.show(list.index.snapshot());
       }
       Object.assign(load, { done: performance.now(), fromGit: r.fromGit, commits: r.commits });
       this.log.info(`${this.name}: ${this.files?.length ?? 0} files, ${r.commits} commits in ${this.windowDays()} days (${r.fromGit} read from git) in ${Date.now() - t0} ms`);
@@ -213,35 +229,50 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   /** The list of links being received: a read's is shown as it grows (every PUBLISH_MS), a relink's once complete. */
-  private incoming?: { gen: number; kind: StreamKind; links: LinkedCommit[]; index: CommitIndex; published: number };
+  private incoming?: { gen: number; kind: StreamKind; index: IndexBuilder; published: number; unreported: number };
 
   private readonly lists: ListListener = {
-    links: (gen, kind, links, fraction) => {
+    links: (gen, kind, block, fraction) => {
       let list = this.incoming;
       if (list && gen < list.gen) return; // a stopped relink's last part
-      if (!list || list.gen !== gen) list = this.incoming = { gen, kind, links: [], index: emptyIndex(), published: -Infinity };
-      // The commit index grows with each part: rebuilding it from 100k commits at each publish held the host.
-      for (const l of links) { list.links.push(l); addToIndex(list.index, l); }
+      if (!list || list.gen !== gen) list = this.incoming = { gen, kind, index: new IndexBuilder(new CommitStore()), published: -Infinity, unreported: 0 };
+      const store = list.index.store;
+      const first = store.length;
+      store.add(block);
+      list.index.add(range(first, store.length));
       if (kind !== 'load') return;
-      this.report?.(fraction);
-      // Every listener (trees, CodeLens, context keys) redoes its work per change: a few changes a second at most.
+      list.unreported += fraction;
+      // Every listener (trees, CodeLens, context keys, the progress bar) redoes its work per change: a few a second.
       const now = performance.now();
       if (now - list.published < PUBLISH_MS) return;
       list.published = now;
-      this.commits = list.links.slice();
-      this.commitIndexCache = { commits: this.commits, index: snapshot(list.index) };
+      this.report?.(list.unreported);
+      list.unreported = 0;
+      this.show(list.index.snapshot());
       if (this.lastLoad) this.lastLoad.firstCommits ??= now;
-      this.emitter.fire();
     },
     listEnd: (gen, kind) => {
       const list = this.incoming;
       if (kind !== 'relink' || list?.gen !== gen) return;
       this.incoming = undefined;
-      this.commits = list.links;
-      this.commitIndexCache = { commits: list.links, index: list.index };
-      this.emitter.fire();
+      this.show(list.index.snapshot());
     },
   };
+
+  private shown?: CommitIndex;
+
+  private show(index: CommitIndex | undefined): void {
+    this.shown = index;
+    this.commits = index?.all;
+    this.emitter.fire();
+  }
+
+  /** The commit `sha` of the window, if read. */
+  commit(sha: string): LinkedCommit | undefined {
+    const c = this.commits;
+    const row = c ? c.store.rowOf(sha) : -1;
+    return row >= 0 ? c!.store.at(row) : undefined;
+  }
 
   /** The window's commits with all their facts, linked (a report counts changed paths): from the worker's copy. */
   async fullCommits(): Promise<CommitLink[]> {
@@ -313,20 +344,9 @@ export class RepoIndex implements vscode.Disposable {
     return this.unlinkedCache.result;
   }
 
-  private commitIndexCache?: { commits: readonly LinkedCommit[]; index: CommitIndex };
-
-  /**
-   * The window's commits by outcome, and the unlinked and invalid ones, in one pass per commit list: the trees,
-   * the CodeLens and the status bar all ask, and with 100k commits a filter per question held the host.
-   */
+  /** The window's commits by outcome, and the unlinked and invalid ones: the trees, the CodeLens and the status bar all ask. */
   commitIndex(): CommitIndex {
-    const commits = this.commits ?? [];
-    if (this.commitIndexCache?.commits !== commits) {
-      const index = emptyIndex();
-      for (const c of commits) addToIndex(index, c);
-      this.commitIndexCache = { commits, index };
-    }
-    return this.commitIndexCache.index;
+    return this.shown ?? EMPTY_INDEX;
   }
 
   /**

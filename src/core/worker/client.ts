@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import type { RawCommit } from '../git/repo';
-import type { LinkedCommit } from '../links/link';
+import type { CommitBlock } from './block';
 import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
 
 /** What a repository's views are told of the lists the worker sends (see FromWorker 'links' and 'listEnd'). */
 export interface ListListener {
-  links(gen: number, kind: StreamKind, links: LinkedCommit[], fraction: number): void;
+  links(gen: number, kind: StreamKind, block: CommitBlock, fraction: number): void;
   listEnd(gen: number, kind: StreamKind): void;
 }
 
@@ -55,7 +55,7 @@ export class HistoryWorker {
     this.gitCount.started += m.git - this.workerGit;
     this.workerGit = m.git;
     switch (m.t) {
-      case 'links': this.lists.get(m.root)?.links(m.gen, m.kind, m.links, m.fraction); return;
+      case 'links': this.lists.get(m.root)?.links(m.gen, m.kind, m.block, m.fraction); return;
       case 'listEnd': this.lists.get(m.root)?.listEnd(m.gen, m.kind); return;
       case 'tips': this.pending.get(m.id)?.tips?.(); return;
       case 'files': this.pending.get(m.id)?.files?.(m.files); return;

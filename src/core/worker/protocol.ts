@@ -1,5 +1,5 @@
 import type { RawCommit } from '../git/repo';
-import type { LinkedCommit } from '../links/link';
+import type { CommitBlock } from './block';
 
 /**
  * The messages between the extension host and the history worker (a worker thread that owns each repository's
@@ -39,7 +39,7 @@ export type FromWorker =
   | { t: 'tips'; id: number; git: number }
   | { t: 'files'; id: number; files: string[]; git: number }
   /** The next commits of list `gen` of `root`, newest first within a part; `fraction` of the window they make up. */
-  | { t: 'links'; root: string; gen: number; kind: StreamKind; links: LinkedCommit[]; fraction: number; git: number }
+  | { t: 'links'; root: string; gen: number; kind: StreamKind; block: CommitBlock; fraction: number; git: number }
   /** List `gen` is complete (a relink's end; a read's end comes with `end`). */
   | { t: 'listEnd'; root: string; gen: number; kind: StreamKind; git: number }
   | { t: 'end'; id: number; result: LoadResult; git: number }

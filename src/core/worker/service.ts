@@ -3,6 +3,7 @@ import { FIRST_ROWS, readHistoryCached } from '../git/cache';
 import { parseOutcomes } from '../outcomes/parse';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
+import { blockBuffers, encodeBlock } from './block';
 import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
 
 /** Commits relinked between two looks at the message queue: a newer outcomes.yaml stops an older relink. */
@@ -80,7 +81,8 @@ export class HistoryService {
   }
 
   private links(root: string, gen: number, kind: StreamKind, links: LinkedCommit[], fraction: number): void {
-    this.post({ t: 'links', root, gen, kind, links, fraction, git: gitProcesses.started });
+    const block = encodeBlock(links);
+    this.post({ t: 'links', root, gen, kind, block, fraction, git: gitProcesses.started }, blockBuffers(block));
   }
 
   /** Links the last read again with the current outcomes.yaml, posting it as a new list; a newer list stops it. */
@@ -145,13 +147,14 @@ export class HistoryService {
           fromGit = shas.length;
         }
         if (signal.aborted) throw new Error('cancelled');
-        // Cached and new commits arrive in two runs; the views want git's order (newest first).
+        // Cached and new commits arrive in two runs, and the newest from git may be other objects for the same ids
+        // than the cache's: the views want git's order (newest first), by id.
         let order: Int32Array | undefined;
-        if (ordered && ordered.some((c, i) => raw[i] !== c)) {
-          const at = new Map(raw.map((c, i) => [c, i]));
-          order = Int32Array.from(ordered, c => at.get(c)!);
-          raw = ordered;
+        if (ordered && ordered.some((c, i) => raw[i]?.sha !== c.sha)) {
+          const at = new Map(raw.map((c, i) => [c.sha, i]));
+          order = Int32Array.from(ordered, c => at.get(c.sha)!);
         }
+        if (ordered) raw = ordered;
         st.raw = raw;
         st.key = key;
         if ([...used].some(l => l !== st.linker)) st.relinkAfterLoad = true;

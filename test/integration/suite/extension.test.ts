@@ -159,7 +159,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
 
   it('Show Commit opens the diff; Refresh re-reads', async () => {
     const a = await api();
-    const c = a.index.all[0].commits!.find(x => x.commit.subject === 'Add payment step')!;
+    const c = [...a.index.all[0].commits!].find(x => x.commit.subject === 'Add payment step')!;
     await vscode.commands.executeCommand('outcomeLens.showCommit', a.index.all[0].root, c.commit.sha);
     const doc = await until('diff', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'outcome-lens-commit' ? vscode.window.activeTextEditor.document : undefined));
     assert.match(doc.getText(), /services\/checkout\/pay\.ts/);
@@ -172,7 +172,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     const a = await api();
     const r = a.index.all[0];
     await until('history', () => r.commits && !r.loading);
-    const before = r.commits!.map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`);
+    const before = [...r.commits!].map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`);
     const stored = path.join(a.historyCacheDir, fs.readdirSync(a.historyCacheDir).find(f => f.endsWith('.jsonl'))!);
     assert.ok(a.historyCacheDir.startsWith(a.globalStorage), `${a.historyCacheDir} is under the extension's global storage`);
     assert.match(fs.readFileSync(stored, 'utf8'), /Add payment step/, 'the commits are in the file');
@@ -181,7 +181,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     await r.refreshGit();
     assert.equal(r.lastLoad?.fromGit, 0, 'nothing read from git');
     assert.equal(r.lastLoad?.commits, 7);
-    assert.deepEqual(r.commits!.map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`), before, 'the same commits, links and order');
+    assert.deepEqual([...r.commits!].map(c => `${c.commit.sha} ${c.status} ${c.outcomes.join(',')}`), before, 'the same commits, links and order');
     assert.ok(a.gitProcesses.started - started <= 4, `only listing git processes (tips, ls-files, rev-list): ${a.gitProcesses.started - started}`);
   });
 

@@ -1,0 +1,216 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { GitRepo } from '../../src/core/git/repo';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { LinkedCommit, linkedFacts, Linker } from '../../src/core/links/link';
+import { linkHistory } from '../../src/core/links/history';
+import { bucketStart } from '../../src/core/links/allocation';
+import { decodeRow, encodeBlock } from '../../src/core/worker/block';
+import { CommitRows, CommitStore, range, RowList } from '../../src/core/worker/store';
+import { HistoryService } from '../../src/core/worker/service';
+import { HistoryWorker } from '../../src/core/worker/client';
+import type { FromWorker, LoadRequest } from '../../src/core/worker/protocol';
+
+const YAML = `version: 1
+ignore: [vendor/]
+outcomes:
+  - id: checkout
+    title: Checkout
+    areas: [services/checkout/]
+  - id: search
+    title: Search
+    areas: [services/search/]
+`;
+/** The same map with search's area moved: a relink changes links without git. */
+const YAML2 = YAML.replace('areas: [services/search/]', 'areas: [web/]');
+const SINCE = '2023-01-01T00:00:00.000Z';
+const key = (l: LinkedCommit) => `${l.commit.sha} ${l.status} ${l.outcomes.join(',')} ${l.invalid.join(',')}`;
+
+describe('history worker', function () {
+  let repo: TempRepo;
+  let expected: LinkedCommit[];
+
+  before(async () => {
+    repo = new TempRepo();
+    repo.write('outcomes.yaml', YAML).write('README.md').commit('Initial commit\n');
+    repo.write('services/checkout/pay.ts').commit('Add pay\n\nWith a body: "quotes", \\ and ünïcödé ✓\n', { author: 'Zoë <zoe@example.com>' });
+    repo.write('web/a.ts').commit('Web\n\nOutcome: search, nope\n');
+    repo.write('vendor/lib.js').commit('Bump vendor\n');
+    repo.write('services/search/s.ts').commit('Search\n', { date: '2024-02-15T10:00:00Z' });
+    expected = (await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(YAML).map!), { since: SINCE })).map(linkedFacts);
+    assert.equal(expected.length, 5);
+  });
+  after(() => repo.rm());
+
+  describe('blocks and the store', () => {
+    it('decode each commit as it was linked, and answer columns without decoding', () => {
+      const store = new CommitStore();
+      store.add(encodeBlock(expected.slice(0, 2)));
+      store.add(encodeBlock([]));
+      store.add(encodeBlock(expected.slice(2)));
+      assert.equal(store.length, 5);
+      for (let i = 0; i < 5; i++) assert.deepEqual(store.at(i), expected[i]);
+      const b = encodeBlock(expected);
+      assert.deepEqual(decodeRow(b, 1), expected[1], 'UTF-8, quotes and backslashes survive');
+      for (let i = 0; i < 5; i++) assert.equal(store.rowOf(expected[i].commit.sha), i);
+      assert.equal(store.rowOf('0'.repeat(40)), -1);
+      assert.equal(store.rowOf(expected[0].commit.sha.slice(0, 39)), -1, 'a prefix is not an id');
+      const cols: string[] = [];
+      store.scan(range(0, 5), (row, status, invalid, outcomes) => cols.push(`${row} ${status} ${invalid} ${outcomes.join(',')}`));
+      assert.deepEqual(cols, expected.map((l, i) => `${i} ${l.status} ${l.invalid.length > 0} ${l.outcomes.join(',')}`));
+      assert.deepEqual([0, 1, 2, 3, 4].map(i => store.groupKey(i, 'author')), expected.map(l => l.commit.author));
+      assert.deepEqual([0, 1, 2, 3, 4].map(i => store.groupKey(i, 'week')), expected.map(l => bucketStart(l.commit.date, 'week')));
+    });
+
+    it('a snapshot keeps its length while the list grows; lists iterate and slice', () => {
+      const store = new CommitStore();
+      store.add(encodeBlock(expected));
+      const list = new RowList();
+      for (let i = 0; i < 300; i++) list.push(i % 5); // past the first capacity: the array is replaced
+      const before = list.snapshot(store);
+      for (let i = 0; i < 300; i++) list.push(4 - (i % 5));
+      const after = list.snapshot(store);
+      assert.equal(before.length, 300);
+      assert.equal(after.length, 600);
+      assert.equal(before.at(299).commit.sha, expected[299 % 5].commit.sha);
+      assert.equal(after.at(300).commit.sha, expected[4].commit.sha);
+      assert.deepEqual([...CommitRows.of(store, [3, 1])].map(key), [key(expected[3]), key(expected[1])]);
+      assert.deepEqual(after.slice(598).map(key), [key(expected[1]), key(expected[0])]);
+    });
+  });
+
+  describe('the service (the worker\'s work, called directly)', () => {
+    let cacheDir: string;
+    let posted: FromWorker[];
+    let service: HistoryService;
+    let nextId = 1;
+    const load = (extra: Partial<LoadRequest> = {}) => {
+      const id = nextId++;
+      posted = [];
+      service.handle({ t: 'load', id, root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: YAML, force: false, ...extra });
+      return until(() => posted.find(m => (m.t === 'end' || m.t === 'error') && m.id === id));
+    };
+    /** The list a stream of blocks makes, in git's order when the end gives one. */
+    const listOf = (msgs: FromWorker[], order?: Int32Array) => {
+      const store = new CommitStore();
+      for (const m of msgs) if (m.t === 'links') store.add(m.block);
+      const rows = order ? [...order] : [...range(0, store.length)];
+      return rows.map(r => key(store.at(r)));
+    };
+
+    before(() => {
+      cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-worker-cache-'));
+      service = new HistoryService(m => posted.push(m));
+    });
+    after(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+    it('reads tips, files and the window, and posts the linked commits in git\'s order', async () => {
+      const end = await load();
+      assert.equal(end.t, 'end');
+      if (end.t !== 'end') return;
+      assert.deepEqual({ ...end.result, order: undefined, gen: undefined }, { unchanged: false, linked: true, commits: 5, fromGit: 5, order: undefined, gen: undefined });
+      assert.ok(posted.some(m => m.t === 'tips'));
+      const files = posted.find(m => m.t === 'files');
+      assert.deepEqual(files?.t === 'files' && files.files, ['README.md', 'outcomes.yaml', 'services/checkout/pay.ts', 'services/search/s.ts', 'vendor/lib.js', 'web/a.ts']);
+      assert.ok(posted.every(m => m.t !== 'links' || (m.gen === end.result.gen && m.kind === 'load')));
+      assert.deepEqual(listOf(posted, end.result.order), expected.map(key));
+      assert.ok(end.git >= 3, `git processes are counted (${end.git})`);
+    });
+
+    it('the same HEAD again: nothing listed; forced: listed again from the cache, none from git', async () => {
+      const same = await load();
+      assert.ok(same.t === 'end' && same.result.unchanged);
+      assert.ok(!posted.some(m => m.t === 'links'));
+      const forced = await load({ force: true });
+      assert.ok(forced.t === 'end' && !forced.result.unchanged);
+      if (forced.t !== 'end') return;
+      assert.equal(forced.result.fromGit, 0);
+      assert.deepEqual(listOf(posted, forced.result.order), expected.map(key));
+    });
+
+    it('a new outcomes.yaml relinks without git, as one new list', async () => {
+      posted = [];
+      service.handle({ t: 'outcomes', root: repo.dir, outcomes: YAML2 });
+      const end = await until(() => posted.find(m => m.t === 'listEnd'));
+      assert.ok(end.t === 'listEnd' && end.kind === 'relink');
+      const want = (await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(YAML2).map!), { since: SINCE })).map(l => key(linkedFacts(l)));
+      assert.notDeepEqual(want, expected.map(key), 'the new map links differently');
+      assert.deepEqual(listOf(posted), want);
+      assert.ok(posted.every(m => m.git === posted[0].git), 'no git process');
+      service.handle({ t: 'outcomes', root: repo.dir, outcomes: YAML }); // back, for the next tests
+      await until(() => posted.filter(m => m.t === 'listEnd').length === 2 || undefined);
+    });
+
+    it('without outcomes.yaml the window is read but not linked; a cancelled read fails and lists nothing more', async () => {
+      const unlinked = await new Promise<FromWorker>(resolve => {
+        const s = new HistoryService(m => { if (m.t === 'end' || m.t === 'error') resolve(m); });
+        s.handle({ t: 'load', id: 1, root: repo.dir, since: SINCE, trailer: 'Outcome', force: false });
+      });
+      assert.ok(unlinked.t === 'end' && !unlinked.result.linked && unlinked.result.commits === 5);
+      const s = new HistoryService(m => posted.push(m));
+      posted = [];
+      s.handle({ t: 'load', id: 7, root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false });
+      s.handle({ t: 'cancel', id: 7 });
+      const end = await until(() => posted.find(m => m.t === 'end' || m.t === 'error'));
+      assert.equal(end.t, 'error');
+      assert.ok(end.t === 'error' && /cancel|abort/i.test(end.message), end.t === 'error' ? end.message : '');
+    });
+  });
+
+  describe('the client, with a real worker thread', () => {
+    let worker: HistoryWorker;
+    const git = { started: 0 };
+    let bootstrap: string;
+
+    before(() => {
+      // The thread runs the TypeScript entry through the same on-the-fly transpiler as these tests.
+      bootstrap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-worker-')), 'boot.js');
+      fs.writeFileSync(bootstrap, `require(${JSON.stringify(path.resolve(__dirname, 'register.js'))});\nrequire(${JSON.stringify(path.resolve(__dirname, '../../src/worker.ts'))});\n`);
+      worker = new HistoryWorker(bootstrap, git);
+    });
+    after(() => { worker.dispose(); fs.rmSync(path.dirname(bootstrap), { recursive: true, force: true }); });
+
+    it('loads through the thread: tips, files, the list, the result, and the git processes counted here', async () => {
+      const store = new CommitStore();
+      let ended = false;
+      const sub = worker.listen(repo.dir, { links: (_g, _k, block) => store.add(block), listEnd: () => { ended = true; } });
+      const seen: string[] = [];
+      const r = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false }, { tips: () => seen.push('tips'), files: f => seen.push(`files ${f.length}`) });
+      sub.dispose();
+      assert.deepEqual(seen, ['tips', 'files 6']);
+      assert.ok(!r.unchanged && r.linked && r.commits === 5);
+      assert.deepEqual((r.order ? [...r.order] : [...range(0, store.length)]).map(i => key(store.at(i))), expected.map(key));
+      assert.ok(!ended, 'a read ends with its result, not a listEnd');
+      assert.ok(git.started >= 3, `git processes of the thread are added to the host's count (${git.started})`);
+      const full = await worker.full(repo.dir);
+      assert.deepEqual(full.map(c => c.sha), expected.map(l => l.commit.sha));
+      assert.deepEqual(full[3].files, ['services/checkout/pay.ts'], 'the full commits keep their changed paths');
+    });
+
+    it('a cancelled read rejects; a stopped worker rejects what is pending and starts again on the next request', async () => {
+      const ac = new AbortController();
+      const p = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: true }, {}, ac.signal);
+      ac.abort();
+      await assert.rejects(p, /cancel|abort/i);
+      const pending = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: true }, {});
+      worker.dispose();
+      await assert.rejects(pending, /stopped/);
+      const again = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false }, {});
+      assert.equal(again.commits, 5);
+    });
+  });
+});
+
+/** Polls `fn` until it returns something (the service posts from promises). */
+async function until<T>(fn: () => T | undefined, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise(r => setTimeout(r, 5));
+  }
+}
