@@ -99,7 +99,11 @@ export function hostRows(host, name = '100k commits, 50k files') {
     abs(`${what}: first Unlinked commits rows`, all('unlinkedCommitRows'), 1000);
     rows.push({ repo: name, scenario: `${what}: whole window read and linked`, ours: median(all('historyComplete')), base: NaN, baseName: '', ratio: NaN, target: NaN, ok: true,
       extra: [range(all('historyComplete')), `${rs[0].commits} commits, ${median(all('fromGit'))} read from git`].filter(Boolean).join('; ') });
-    abs(`${what}: longest busy stretch of the host's thread (its CPU time)`, all('maxBusyMs'), 50, `${all('busyOver50ms').join(', ')} over 50 ms`);
+    // Per run, the stretch with the most CPU and whose code filled it (profile samples: ours / GC / VS Code and others / idle).
+    const worst = rs.map(r => (r.blocks ?? []).reduce((w, b) => (!w || b[2] > w[2] ? b : w), undefined)).filter(Boolean)
+      .map(([at, , c, w]) => `${c} ms at ${(at / 1000).toFixed(1)} s: ours ${w?.ours}, GC ${w?.gc}, others ${w?.other}`);
+    abs(`${what}: longest busy stretch of the host's thread (its CPU time)`, all('maxBusyMs'), 50, `${all('busyOver50ms').join(', ')} over 50 ms; worst per run: ${worst.join(' / ')}`);
+    abs(`${what}: our code's longest part of a late stretch (profile samples)`, all('maxOursMs'), 50, `${all('oursOver50ms').join(', ')} over 50 ms`);
     abs(`${what}: longest late timer in the host (busy, or waiting for a CPU)`, all('maxBlockMs'), 50, `${all('blocksOver50ms').join(', ')} over 50 ms`);
   }
   return rows;

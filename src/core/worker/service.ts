@@ -112,13 +112,14 @@ export class HistoryService {
       // The first read asks for the newest commits before anything else: they are a view's first rows.
       const newest = st.key === undefined && m.cacheDir ? repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any') : undefined;
       newest?.catch(() => undefined); // handed to readHistoryCached below, or not needed
-      const tips = await repo.tips();
-      this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
-      // The file list and the history are read at once: each view shows its first rows as soon as it can.
+      // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
+      // view shows its first rows as soon as it can.
       const listing = repo.trackedFiles().then(files => {
         if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
       });
       listing.catch(() => undefined); // awaited below
+      const tips = await repo.tips();
+      this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
       const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
       let result: LoadResult;
       if (key === st.key && !m.force) {

@@ -40,12 +40,14 @@ describe('first rows on a large repository', function () {
       last = now;
       lastCpu = nowCpu;
     }, 5);
-    // OUTCOME_LENS_BENCH_PROFILE=file: a CPU profile of the extension host during the measurement (to find what holds it).
+    // A CPU profile of the host's thread (1 ms samples) says whose code filled each late stretch: ours, the garbage
+    // collector's, or VS Code's and its other extensions'. OUTCOME_LENS_BENCH_PROFILE=file also keeps it.
     const profileTo = process.env.OUTCOME_LENS_BENCH_PROFILE;
-    const session = profileTo ? new inspector.Session() : undefined;
-    const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
-    if (session) { session.connect(); await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 1000 }); await post('Profiler.start'); }
+    const session = new inspector.Session();
+    const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r))));
+    session.connect(); await post('Profiler.enable'); await post('Profiler.setSamplingInterval', { interval: 1000 }); await post('Profiler.start');
     t0 = last = performance.now();
+    const hr0 = Number(process.hrtime.bigint() / 1000n); // the profile's clock (µs, monotonic) at t0
     maxBlock = over50 = maxBusy = busyOver50 = blocks.length = 0; // starting the profiler held the thread: not ours to count
     lastCpu = cpu ? cpuMs() : 0;
     const seen: Record<string, number> = {};
@@ -65,15 +67,57 @@ describe('first rows on a large repository', function () {
       }, 600_000, 20); // looked at every 20 ms: a first row is seen within 20 ms of being there
     } finally {
       clearInterval(monitor);
-      if (session) { fs.writeFileSync(profileTo!, JSON.stringify((await post('Profiler.stop')).profile)); session.disconnect(); }
     }
+    const profile = (await post('Profiler.stop')).profile as CpuProfile;
+    session.disconnect();
+    if (profileTo) fs.writeFileSync(profileTo, JSON.stringify(profile));
+    const ours = vscode.extensions.getExtension('outcome-lens.outcome-lens')!.extensionPath + '/dist/';
+    const whose = attribute(profile, hr0, blocks, ours);
     const l = repo.lastLoad!;
     const out = {
       windowDays: vscode.workspace.getConfiguration('outcomeLens').get('history.windowDays'),
       commits: l.commits, fromGit: l.fromGit, files: repo.files?.length, gitProcesses: a.gitProcesses.started - gitBefore,
       ...seen, loadStarted: l.started - t0, tipsRead: (l.tips ?? NaN) - t0, filesRead: (l.files ?? NaN) - t0, firstCommitsRead: (l.firstCommits ?? NaN) - t0,
-      historyComplete: l.done! - t0, maxBlockMs: maxBlock, blocksOver50ms: over50, maxBusyMs: cpu ? maxBusy : NaN, busyOver50ms: cpu ? busyOver50 : NaN, blocks,
+      historyComplete: l.done! - t0, maxBlockMs: maxBlock, blocksOver50ms: over50, maxBusyMs: cpu ? maxBusy : NaN, busyOver50ms: cpu ? busyOver50 : NaN,
+      maxOursMs: Math.max(0, ...whose.map(w => w.ours)), oursOver50ms: whose.filter(w => w.ours > 50).length, blocks: blocks.map((b, i) => [...b, whose[i]]),
     };
     fs.writeFileSync(process.env.OUTCOME_LENS_BENCH_OUT!, JSON.stringify(out, null, 2));
   });
 });
+
+interface CpuProfile {
+  nodes: { id: number; callFrame: { functionName: string; url: string }; children?: number[] }[];
+  startTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * For each late stretch [start ms after t0, length, CPU ms], the profile's samples inside it by whose code ran:
+ * ours (a frame of our bundle anywhere on the stack), the garbage collector, idle (the thread waited), or other
+ * (VS Code and its other extensions).
+ */
+function attribute(p: CpuProfile, hr0: number, blocks: [number, number, number][], ours: string) {
+  const byId = new Map(p.nodes.map(n => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const underOurs = new Map<number, boolean>();
+  const isOurs = (id: number): boolean => {
+    let v = underOurs.get(id);
+    if (v === undefined) underOurs.set(id, v = byId.get(id)!.callFrame.url.includes(ours) || (parent.has(id) && isOurs(parent.get(id)!)));
+    return v;
+  };
+  const kindOf = (id: number): 'ours' | 'gc' | 'idle' | 'other' => {
+    const name = byId.get(id)!.callFrame.functionName;
+    return name === '(idle)' ? 'idle' : name === '(garbage collector)' ? 'gc' : isOurs(id) ? 'ours' : 'other';
+  };
+  const out = blocks.map(() => ({ ours: 0, gc: 0, idle: 0, other: 0 }));
+  let t = p.startTime;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i];
+    const ms = (t - hr0) / 1000;
+    const b = blocks.findIndex(([start, len]) => ms >= start && ms <= start + len + 5);
+    if (b >= 0) out[b][kindOf(p.samples[i])] += p.timeDeltas[i] / 1000;
+  }
+  return out.map(o => ({ ours: Math.round(o.ours), gc: Math.round(o.gc), idle: Math.round(o.idle), other: Math.round(o.other) }));
+}
