@@ -82,6 +82,9 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.repos.set(root, r);
       this.log.info(`repository ${root}: ${r.exists ? 'outcomes.yaml found' : 'no outcomes.yaml'}`);
     }
+    // A trusted workspace with outcomes.yaml will read history as soon as a view shows: the worker's thread loads
+    // its code now, off this thread, so that the first read does not wait for it. It runs no git until asked.
+    if (vscode.workspace.isTrusted && this.withOutcomes.length) this.worker.start();
     this.isScanned = true;
     this.markScanned();
     this.emitter.fire();

@@ -30,7 +30,16 @@ export class HistoryWorker {
 
   constructor(private readonly file: string, private readonly gitCount: { started: number }, private readonly onFailure: (e: Error) => void = () => {}) {}
 
+  /** Starts the thread ahead of the first read (it loads its code meanwhile; it runs no git until asked). */
+  start(): void {
+    this.thread();
+  }
+
   private send(m: ToWorker): void {
+    this.thread().postMessage(m);
+  }
+
+  private thread(): Worker {
     if (!this.worker) {
       // node:worker_threads loads here, with the first read: activation does not pay for it.
       const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
@@ -48,7 +57,7 @@ export class HistoryWorker {
       w.on('error', fail);
       w.on('exit', code => fail(new Error(`the history worker stopped (exit code ${code})`)));
     }
-    this.worker.postMessage(m);
+    return this.worker;
   }
 
   private receive(m: FromWorker): void {

@@ -104,7 +104,6 @@ export class HistoryService {
 
   private async load(m: LoadRequest, st: RepoState, signal: AbortSignal): Promise<LoadResult> {
     if (signal.aborted) throw new Error('cancelled');
-    if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
     st.loading = true;
     try {
       const repo = new GitRepo(m.root, signal);
@@ -118,6 +117,8 @@ export class HistoryService {
         if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
       });
       listing.catch(() => undefined); // awaited below
+      // outcomes.yaml is parsed while git runs: the first commits need it only once git answers.
+      if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
       const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
