@@ -103,7 +103,8 @@ export function hostRows(host, name = '100k commits, 50k files') {
     const worst = rs.map(r => (r.blocks ?? []).reduce((w, b) => (!w || b[2] > w[2] ? b : w), undefined)).filter(Boolean)
       .map(([at, , c, w]) => `${c} ms at ${(at / 1000).toFixed(1)} s: ours ${w?.ours}, GC ${w?.gc}, others ${w?.other}`);
     abs(`${what}: longest busy stretch of the host's thread (its CPU time)`, all('maxBusyMs'), 50, `${all('busyOver50ms').join(', ')} over 50 ms; worst per run: ${worst.join(' / ')}`);
-    abs(`${what}: our code's longest part of a late stretch (profile samples)`, all('maxOursMs'), 50, `${all('oursOver50ms').join(', ')} over 50 ms`);
+    abs(`${what}: our code's CPU time in the host's busiest stretch (its share of the stretch's samples)`, all('maxOursCpuMs'), 50,
+      `${all('oursCpuOver50ms').join(', ')} over 50 ms; our code's wall time in a late stretch, waiting for a CPU included: ${all('maxOursMs').map(x => x.toFixed(0)).join(', ')} ms`);
     abs(`${what}: longest late timer in the host (busy, or waiting for a CPU)`, all('maxBlockMs'), 50, `${all('blocksOver50ms').join(', ')} over 50 ms`);
   }
   return rows;

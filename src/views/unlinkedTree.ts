@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
 import { LinkedCommit } from '../core/links/link';
-import { CommitRows, NO_COMMITS, RowList } from '../core/worker/store';
+import { CommitRows, groupRows, NO_COMMITS, RowGroups } from '../core/worker/store';
 import { Settings } from '../vscode/settings';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
@@ -26,7 +26,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   private readonly sub: vscode.Disposable;
   /** Folder rows per repository, kept while its unlinked files stay the same (new history does not change them). */
   private cache = new Map<RepoIndex, { result: UnlinkedFiles; folders: Map<string, UnlinkedNode[]> }>();
-  private groups = new Map<RepoIndex, { unlinked: CommitRows; by: string; groups: Map<string, CommitRows> }>();
+  private groups = new Map<RepoIndex, { by: string; grouped: RowGroups }>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
@@ -47,24 +47,15 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     return repo.commitIndex().unlinked;
   }
 
-  /** Unlinked commits by author or week, once per commit list (from the store's columns: no commit is decoded). */
+  /** Unlinked commits by author or week, from the store's columns (no commit is decoded), grouping only what is new. */
   private grouped(repo: RepoIndex): Map<string, CommitRows> {
     const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
     const unlinked = this.unlinkedCommits(repo);
-    let g = this.groups.get(repo);
-    if (!g || g.unlinked !== unlinked || g.by !== by) {
-      const rows = new Map<string, RowList>();
-      for (let k = 0; k < unlinked.length; k++) {
-        const row = unlinked.row(k);
-        const key = groupLabel(unlinked.store.groupKey(row, by), by);
-        let list = rows.get(key);
-        if (!list) rows.set(key, list = new RowList());
-        list.push(row);
-      }
-      g = { unlinked, by, groups: new Map([...rows].map(([key, list]) => [key, list.snapshot(unlinked.store)])) };
-      this.groups.set(repo, g);
-    }
-    return g.groups;
+    const g = this.groups.get(repo);
+    if (g?.by === by && g.grouped.list === unlinked) return g.grouped.groups;
+    const grouped = groupRows(g?.by === by ? g.grouped : undefined, unlinked, row => groupLabel(unlinked.store.groupKey(row, by), by));
+    this.groups.set(repo, { by, grouped });
+    return grouped.groups;
   }
 
   getChildren(node?: UnlinkedNode): UnlinkedNode[] {

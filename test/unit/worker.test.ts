@@ -9,7 +9,7 @@ import { LinkedCommit, linkedFacts, Linker } from '../../src/core/links/link';
 import { linkHistory } from '../../src/core/links/history';
 import { bucketStart } from '../../src/core/links/allocation';
 import { decodeRow, encodeBlock } from '../../src/core/worker/block';
-import { CommitRows, CommitStore, range, RowList } from '../../src/core/worker/store';
+import { CommitRows, CommitStore, groupRows, range, RowList } from '../../src/core/worker/store';
 import { HistoryService } from '../../src/core/worker/service';
 import { HistoryWorker } from '../../src/core/worker/client';
 import type { FromWorker, LoadRequest } from '../../src/core/worker/protocol';
@@ -73,12 +73,35 @@ describe('history worker', function () {
       const before = list.snapshot(store);
       for (let i = 0; i < 300; i++) list.push(4 - (i % 5));
       const after = list.snapshot(store);
+      assert.equal(before.origin, after.origin, 'snapshots of one list: the later one starts with the earlier one\'s rows');
+      assert.notEqual(CommitRows.of(store, [0]).origin, after.origin);
       assert.equal(before.length, 300);
       assert.equal(after.length, 600);
       assert.equal(before.at(299).commit.sha, expected[299 % 5].commit.sha);
       assert.equal(after.at(300).commit.sha, expected[4].commit.sha);
       assert.deepEqual([...CommitRows.of(store, [3, 1])].map(key), [key(expected[3]), key(expected[1])]);
       assert.deepEqual(after.slice(598).map(key), [key(expected[1]), key(expected[0])]);
+    });
+
+    it('groups a growing list by adding only its new rows, and regroups a list in another order', () => {
+      const store = new CommitStore();
+      store.add(encodeBlock(expected));
+      const list = new RowList();
+      const byAuthor = (row: number) => store.groupKey(row, 'author');
+      const asText = (g: Map<string, CommitRows>) => [...g].map(([k, rows]) => `${k}: ${[...rows].map(c => c.commit.subject).join(', ')}`).sort();
+      list.push(0); list.push(1);
+      const first = groupRows(undefined, list.snapshot(store), byAuthor);
+      let asked = 0;
+      list.push(2); list.push(3); list.push(4);
+      const grown = groupRows(first, list.snapshot(store), row => { asked++; return byAuthor(row); });
+      assert.equal(asked, 3, 'only the three new rows');
+      const all = groupRows(undefined, list.snapshot(store), byAuthor);
+      assert.deepEqual(asText(grown.groups), asText(all.groups));
+      assert.deepEqual(asText(all.groups), ['Test Author: Search, Bump vendor, Web, Initial commit', 'Zoë: Add pay']);
+      assert.equal(first.groups.get('Test Author')!.length, 2, 'an earlier answer is not changed by a later one');
+      assert.equal(first.groups.get('Zoë'), undefined);
+      const reordered = CommitRows.of(store, [4, 3, 2, 1, 0]);
+      assert.deepEqual(asText(groupRows(grown, reordered, byAuthor).groups), ['Test Author: Initial commit, Web, Bump vendor, Search', 'Zoë: Add pay']);
     });
   });
 

@@ -211,11 +211,11 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
     ? (newest ?? repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null)).then(cs => { if (!delivered.size) hand(cs); return cs; }, () => [])
     : undefined;
   // rev-list runs while the cache file is read (git's time and ours overlap), except for the full history,
-  // whose order the cache may already know for this HEAD. Reading 100k cached commits is seconds of work: it
-  // starts once the first rows are shown.
+  // whose order the cache may already know for this HEAD. Both start once the first rows are read: rev-list of
+  // 100k commits is a second of CPU, and on two cores it delayed the newest commits' `git log -n` by as much.
+  if (early) await early;
   const listing = head ? undefined : repo.revList(q);
   listing?.catch(() => undefined);
-  if (early) await early;
   const cache = await CommitCache.open(cacheDir, repo.root, trailer, notesTip);
   const shas = head && cache.order?.head === head ? cache.order.shas : await (listing ?? repo.revList(q));
   let earlyFromGit = 0;
