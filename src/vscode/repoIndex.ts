@@ -96,7 +96,9 @@ export class RepoIndex implements vscode.Disposable {
   diagnostics: Diagnostic[] = [];
   files?: string[];
   /** The window's commits with their links, newest first, decoded as the views ask (undefined: not read or not linked yet). */
-  commits?: CommitRows;
+  get commits(): CommitRows | undefined {
+    return this.shown?.all;
+  }
   /** The text behind `map`, for the history worker, which links with its own copy. */
   private outcomesSource?: string | Uint8Array;
   /** The next read lists the history again even if HEAD and notes did not move (invalidateHistory). */
@@ -263,7 +265,6 @@ export class RepoIndex implements vscode.Disposable {
 
   private show(index: CommitIndex | undefined): void {
     this.shown = index;
-    this.commits = index?.all;
     this.emitter.fire();
   }
 
