@@ -151,10 +151,18 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.ok(doc.getText().includes('      - services/search/\n      - "/libs/"\n'), doc.getText());
     assert.ok(doc.getText().startsWith('# Fixture outcomes (a comment that must survive edits)'));
     await until('relinked without git', () => a.index.all[0].linker!.file('libs/util/strings.ts').outcomes.includes('search-latency'));
+    // The history worker links the commits it holds again, without git: the commit that added libs/ now serves it.
+    const utilities = (r: { outcomes: string[]; commit: { subject: string } }) => r.commit.subject.startsWith('Add utilities');
+    const gitBefore = a.gitProcesses.started;
+    const relinked = await until('the commit relinked', () => [...a.index.all[0].commits!].find(c => utilities(c) && c.outcomes.includes('search-latency')));
+    assert.equal(relinked.status, 'linked');
     await vscode.window.showTextDocument(doc);
     await vscode.commands.executeCommand('undo');
     assert.ok(!doc.getText().includes('/libs/'));
     await doc.save();
+    const back = await until('the commit relinked back', () => [...a.index.all[0].commits!].find(c => utilities(c) && c.outcomes.length === 0));
+    assert.equal(back.status, 'unlinked');
+    assert.equal(a.gitProcesses.started, gitBefore, 'no git process to relink');
   });
 
   it('Show Commit opens the diff; Refresh re-reads', async () => {
