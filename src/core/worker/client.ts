@@ -87,11 +87,17 @@ export class HistoryWorker {
    * before this settles. `signal` cancels the read (the worker stops git; this then rejects).
    */
   load(req: Omit<LoadRequest, 't' | 'id'>, on: { tips?: () => void; files?: (files: string[]) => void }, signal?: AbortSignal): Promise<LoadResult> {
-    const id = this.nextId++;
-    const done = new Promise<LoadResult>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...on }));
-    this.send({ t: 'load', id, ...req });
+    const [id, done] = this.request<LoadResult>(id => ({ t: 'load', id, ...req }), on);
     signal?.addEventListener('abort', () => { if (this.pending.has(id)) this.worker?.postMessage({ t: 'cancel', id } satisfies ToWorker); }, { once: true });
     return done;
+  }
+
+  /** Sends a request that the worker answers by its id ('end' or 'full', or 'error'). */
+  private request<T>(message: (id: number) => ToWorker, on: Pick<Pending, 'tips' | 'files'> = {}): [number, Promise<T>] {
+    const id = this.nextId++;
+    const done = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...on }));
+    this.send(message(id));
+    return [id, done];
   }
 
   /** A new valid outcomes.yaml: the worker relinks what it has read (a 'relink' list follows) and links new reads with it. */
@@ -101,10 +107,7 @@ export class HistoryWorker {
 
   /** The last read's commits with all their facts (for a report). */
   full(root: string): Promise<RawCommit[]> {
-    const id = this.nextId++;
-    const done = new Promise<RawCommit[]>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
-    this.send({ t: 'full', id, root });
-    return done;
+    return this.request<RawCommit[]>(id => ({ t: 'full', id, root }))[1];
   }
 
   dispose(): void {
