@@ -14,7 +14,6 @@ import { lowerBound } from '../core/util/sortedPaths';
 import { FolderCounts } from '../core/links/folderCounts';
 import { breathe } from '../core/util/breathe';
 import { HistoryWorker, ListListener } from '../core/worker/client';
-import type { StreamKind } from '../core/worker/protocol';
 import { CommitRows, CommitStore, NO_COMMITS, range, RowList } from '../core/worker/store';
 
 /** While history streams in, the views are told of new commits at most this often. */
@@ -231,13 +230,13 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   /** The list of links being received: a read's is shown as it grows (every PUBLISH_MS), a relink's once complete. */
-  private incoming?: { gen: number; kind: StreamKind; index: IndexBuilder; published: number; unreported: number };
+  private incoming?: { gen: number; index: IndexBuilder; published: number; unreported: number };
 
   private readonly lists: ListListener = {
     links: (gen, kind, block, fraction) => {
       let list = this.incoming;
       if (list && gen < list.gen) return; // a stopped relink's last part
-      if (!list || list.gen !== gen) list = this.incoming = { gen, kind, index: new IndexBuilder(new CommitStore()), published: -Infinity, unreported: 0 };
+      if (!list || list.gen !== gen) list = this.incoming = { gen, index: new IndexBuilder(new CommitStore()), published: -Infinity, unreported: 0 };
       const store = list.index.store;
       const first = store.length;
       store.add(block);

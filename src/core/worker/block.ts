@@ -1,5 +1,4 @@
-import type { LinkedCommit } from '../links/link';
-import type { CommitStatus } from '../links/link';
+import type { CommitStatus, LinkedCommit } from '../links/link';
 import { bucketStart } from '../links/allocation';
 
 /**
