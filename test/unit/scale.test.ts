@@ -168,14 +168,14 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
   it('reads from git once, then only new commits; cached commits come back equal, in git\'s order', async () => {
     const git = new GitRepo(repo.dir);
     const seen: number[] = [];
-    const first = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => seen.push(c.length));
+    const first = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => seen.push(c.length) });
     assert.equal(first.stats.readFromGit, N);
     assert.equal(seen.reduce((a, b) => a + b, 0), N, 'every commit went through onChunk');
     const lines = fs.readFileSync(first.stats.cacheFile!, 'utf8').trim().split('\n');
     assert.ok(lines.length >= 4, `header, parts and order: ${lines.length} lines`);
 
     const parts: string[][] = [];
-    const second = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => parts.push(c.map(x => x.sha)));
+    const second = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => parts.push(c.map(x => x.sha)) });
     assert.equal(second.stats.readFromGit, 0);
     assert.deepEqual(second.commits, first.commits, 'the same facts, in the same order');
     assert.deepEqual(parts.flat(), repo.git('rev-list', 'HEAD').trim().split('\n'), 'cached commits arrive newest first, in parts');
@@ -187,7 +187,7 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
 
     const added = repo.write('src/new.ts').commit('new\n\nOutcome: a\n');
     const order: string[] = [];
-    const third = await readHistoryCached(git, {}, 'Outcome', cacheDir, undefined, c => order.push(...c.map(x => x.sha)));
+    const third = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => order.push(...c.map(x => x.sha)) });
     assert.equal(third.stats.readFromGit, 1, 'only the new commit is read');
     assert.equal(third.commits[0].sha, added);
     assert.deepEqual(third.commits[0].trailerValues, ['a']);

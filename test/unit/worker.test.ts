@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { GitRepo } from '../../src/core/git/repo';
+import { GitRepo, gitProcesses } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { LinkedCommit, linkedFacts, Linker } from '../../src/core/links/link';
 import { linkHistory } from '../../src/core/links/history';
@@ -152,6 +152,55 @@ describe('history worker', function () {
       if (forced.t !== 'end') return;
       assert.equal(forced.result.fromGit, 0);
       assert.deepEqual(listOf(posted, forced.result.order), expected.map(key));
+    });
+
+    it('a new session shows the last one\'s newest commits at once, without git log, when HEAD has not moved', async () => {
+      const session = async (since = SINCE, quickTips?: ConstructorParameters<typeof HistoryService>[1]) => {
+        const msgs: FromWorker[] = [];
+        const s = new HistoryService(m => msgs.push(m), quickTips);
+        const base = gitProcesses.started;
+        s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: YAML, force: true });
+        const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
+        assert.ok(end.t === 'end', end.t === 'error' ? end.message : '');
+        const first = msgs.findIndex(m => m.t === 'links');
+        const firstLinks = msgs[first];
+        assert.ok(firstLinks?.t === 'links');
+        const final = msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen);
+        return { list: listOf(final, end.result.order), result: end.result, firstLinks: firstLinks.block.n, gens: new Set(msgs.map(m => m.t === 'links' && m.gen)).size - 1,
+          beforeTips: first < msgs.findIndex(m => m.t === 'tips'), gitBeforeFirstLinks: firstLinks.git - base };
+      };
+      const saved = await session();
+      assert.deepEqual(saved.list, expected.map(key));
+      assert.equal(saved.firstLinks, 5, 'the first part is all five, the saved newest commits');
+      assert.ok(saved.beforeTips, 'before git\'s tips');
+      assert.equal(saved.gitBeforeFirstLinks, 1, 'only ls-files had started');
+      assert.equal(saved.result.fromGit, 0);
+
+      const later = await session('2023-06-01T00:00:00.000Z');
+      assert.ok(later.beforeTips && later.gitBeforeFirstLinks === 1, 'a window that starts later, but before them: still the saved ones');
+      const dropping = await session('2024-01-01T02:30:00.000Z');
+      assert.ok(!dropping.beforeTips && dropping.gitBeforeFirstLinks === 3, 'a window that drops some of them: git log -n, after the tips');
+      assert.equal(dropping.list.length, 2);
+      const earlier = await session('2022-01-01T00:00:00.000Z');
+      assert.ok(!earlier.beforeTips && earlier.gitBeforeFirstLinks === 3, 'a window that starts earlier may hold more than the ones saved: git log -n');
+
+      const added = repo.write('services/search/t.ts').commit('Later\n', { date: '2024-03-01T10:00:00Z' });
+      try {
+        const moved = await session();
+        assert.ok(!moved.beforeTips && moved.gitBeforeFirstLinks === 3, 'HEAD moved: git log -n lists the newest');
+        assert.equal(moved.list.length, 6);
+        assert.ok(moved.list[0].startsWith(added));
+        const again = await session();
+        assert.ok(again.beforeTips && again.firstLinks === 6, 'the read at the new HEAD saved its newest');
+        // The repository's files said one HEAD and git another (HEAD moved in between): the early list is dropped.
+        repo.git('reset', '-q', '--hard', 'HEAD~1');
+        const raced = await session(SINCE, async () => ({ head: added }));
+        assert.ok(raced.beforeTips && raced.firstLinks === 6 && raced.gens === 2, 'the early list, then a new one');
+        assert.deepEqual(raced.list, expected.map(key), 'git\'s answer is the list the read ends with');
+        assert.equal((await session()).list.length, 5);
+      } finally {
+        repo.git('reset', '-q', '--hard', expected[0].commit.sha); // the five commits, for the next tests
+      }
     });
 
     it('a new outcomes.yaml relinks without git, as one new list', async () => {

@@ -1,5 +1,6 @@
 import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
-import { FIRST_ROWS, readHistoryCached } from '../git/cache';
+import { tipsFromFiles } from '../git/refFiles';
+import { FIRST_ROWS, readHistoryCached, readSavedNewest, stillNewest, StreamOptions } from '../git/cache';
 import { parseOutcomes } from '../outcomes/parse';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
@@ -34,7 +35,8 @@ export class HistoryService {
   private readonly repos = new Map<string, RepoState>();
   private readonly loads = new Map<number, AbortController>();
 
-  constructor(private readonly post: (m: FromWorker, transfer?: ArrayBuffer[]) => void) {}
+  /** `quickTips`: HEAD as the repository's files say (tests give a wrong one, as a HEAD that moves meanwhile would). */
+  constructor(private readonly post: (m: FromWorker, transfer?: ArrayBuffer[]) => void, private readonly quickTips = tipsFromFiles) {}
 
   handle(m: ToWorker): void {
     switch (m.t) {
@@ -102,45 +104,64 @@ export class HistoryService {
     this.post({ t: 'listEnd', root, gen, kind: 'relink', git: gitProcesses.started });
   }
 
+  /** A new list of links for a read: `onChunk` links each part it is given and posts it under the list's number. */
+  private newList(root: string, st: RepoState) {
+    const gen = ++st.gen;
+    const raw: RawCommit[] = [];
+    /** The outcomes.yaml versions the parts were linked with: any but the current one means a relink is owed. */
+    const used = new Set<Linker | undefined>();
+    const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
+      for (const c of chunk) raw.push(c);
+      const linker = st.linker; // an outcomes.yaml that arrives meanwhile links the later parts
+      used.add(linker);
+      this.links(root, gen, 'load', linker ? chunk.map(c => linkedFacts(linker.commit(c))) : [], Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
+    };
+    return { gen, raw, used, onChunk };
+  }
+
   private async load(m: LoadRequest, st: RepoState, signal: AbortSignal): Promise<LoadResult> {
     if (signal.aborted) throw new Error('cancelled');
     st.loading = true;
     try {
       const repo = new GitRepo(m.root, signal);
       const q = { since: m.since };
-      // The first read asks for the newest commits before anything else: they are a view's first rows.
-      const newest = st.key === undefined && m.cacheDir ? repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any') : undefined;
-      newest?.catch(() => undefined); // handed to readHistoryCached below, or not needed
+      // The first read needs the newest commits before anything else: they are a view's first rows. The last
+      // session saved its own (a file read); without them git is asked before anything else.
+      const firstRead = st.key === undefined && m.cacheDir ? m.cacheDir : undefined;
+      const saved = firstRead ? await readSavedNewest(firstRead, m.root, m.trailer) : undefined;
+      let newest: StreamOptions['newest'] = firstRead && !saved ? { commits: repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any'), fromGit: true } : undefined;
+      newest?.commits.catch(() => undefined); // handed to readHistoryCached below, or not needed
       // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
-      // view shows its first rows as soon as it can.
+      // view shows its first rows as soon as it can. The rest of the window (rev-list, the cache file) waits for the
+      // file list: on two cores it held ls-files back by up to a second.
       const listing = repo.trackedFiles().then(files => {
         if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
       });
       listing.catch(() => undefined); // awaited below
       // outcomes.yaml is parsed while git runs: the first commits need it only once git answers.
       if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
+      // The saved commits go out at once when the repository's files say HEAD has not moved since (git's own answer,
+      // show-ref, waited for a CPU for up to 0.6 s while the workbench started); git confirms them just after.
+      let list = saved && stillNewest(saved, q, await this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
+      list?.onChunk(saved!.commits, 0, Infinity);
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
+      if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
+      else list = undefined; // saved for another HEAD or window (or HEAD moved just now): a new list, from git
       const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
       let result: LoadResult;
       if (key === st.key && !m.force) {
         result = { unchanged: true, linked: !!st.linker, commits: st.raw?.length ?? 0, fromGit: 0 };
       } else {
-        const gen = ++st.gen;
-        let raw: RawCommit[] = [];
-        const used = new Set<Linker | undefined>();
-        const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
-          for (const c of chunk) raw.push(c);
-          const linker = st.linker; // an outcomes.yaml that arrives meanwhile links the later parts
-          used.add(linker);
-          this.links(m.root, gen, 'load', linker ? chunk.map(c => linkedFacts(linker.commit(c))) : [], Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
-        };
+        const stream = list ?? this.newList(m.root, st);
+        const { gen, onChunk, used } = stream;
+        let raw = stream.raw;
         let fromGit = 0;
         let ordered: RawCommit[] | undefined;
         if (!tips.head) {
           // an empty repository: no history to read
         } else if (m.cacheDir) {
-          const r = await readHistoryCached(repo, q, m.trailer, m.cacheDir, signal, onChunk, tips, newest);
+          const r = await readHistoryCached(repo, q, m.trailer, m.cacheDir, { signal, onChunk, tips, newest, restAfter: listing });
           ordered = r.commits;
           fromGit = r.stats.readFromGit;
         } else {
