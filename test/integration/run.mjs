@@ -138,7 +138,7 @@ async function vsixCheck() {
     const size = fs.statSync(vsix).size;
     ok(`packages under 3 MB (${(size / 1024).toFixed(0)} KB)`, size < 3 * 1024 * 1024, `${size} bytes`);
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const want = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg'];
+    const want = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/main.js', 'extension/dist/yaml.js', 'extension/dist/simple-git.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg'];
     ok('contains the bundle, manifest, README, CHANGELOG, LICENSE and media', want.every(w => listing.includes(w)), listing.join(', '));
     ok('contains no sources, tests or node_modules', !listing.some(f => /^extension\/(src|test|node_modules)\//.test(f) || f.endsWith('.ts')), listing.join(', '));
     const out = codeServerCli(stateRoot, ['--install-extension', vsix]) + codeServerCli(stateRoot, ['--list-extensions', '--show-versions']);
