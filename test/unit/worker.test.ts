@@ -4,6 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { GitRepo, gitProcesses } from '../../src/core/git/repo';
+import { saveFiles } from '../../src/core/git/cache';
+import { indexStamp } from '../../src/core/git/refFiles';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { LinkedCommit, linkedFacts, Linker } from '../../src/core/links/link';
 import { linkHistory } from '../../src/core/links/history';
@@ -154,21 +156,23 @@ describe('history worker', function () {
       assert.deepEqual(listOf(posted, forced.result.order), expected.map(key));
     });
 
+    /** A new worker session (a new HistoryService) reading the window with the cache folder the earlier ones filled. */
+    const session = async (since = SINCE, quickTips?: ConstructorParameters<typeof HistoryService>[1]) => {
+      const msgs: FromWorker[] = [];
+      const s = new HistoryService(m => msgs.push(m), quickTips);
+      const base = gitProcesses.started;
+      s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: YAML, force: true });
+      const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
+      assert.ok(end.t === 'end', end.t === 'error' ? end.message : '');
+      const first = msgs.findIndex(m => m.t === 'links');
+      const firstLinks = msgs[first];
+      assert.ok(firstLinks?.t === 'links');
+      const final = msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen);
+      return { list: listOf(final, end.result.order), result: end.result, firstLinks: firstLinks.block.n, gens: new Set(msgs.map(m => m.t === 'links' && m.gen)).size - 1,
+        beforeTips: first < msgs.findIndex(m => m.t === 'tips'), gitBeforeFirstLinks: firstLinks.git - base,
+        files: msgs.flatMap(m => (m.t === 'files' ? [m.files] : [])) };
+    };
     it('a new session shows the last one\'s newest commits at once, without git log, when HEAD has not moved', async () => {
-      const session = async (since = SINCE, quickTips?: ConstructorParameters<typeof HistoryService>[1]) => {
-        const msgs: FromWorker[] = [];
-        const s = new HistoryService(m => msgs.push(m), quickTips);
-        const base = gitProcesses.started;
-        s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: YAML, force: true });
-        const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
-        assert.ok(end.t === 'end', end.t === 'error' ? end.message : '');
-        const first = msgs.findIndex(m => m.t === 'links');
-        const firstLinks = msgs[first];
-        assert.ok(firstLinks?.t === 'links');
-        const final = msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen);
-        return { list: listOf(final, end.result.order), result: end.result, firstLinks: firstLinks.block.n, gens: new Set(msgs.map(m => m.t === 'links' && m.gen)).size - 1,
-          beforeTips: first < msgs.findIndex(m => m.t === 'tips'), gitBeforeFirstLinks: firstLinks.git - base };
-      };
       const saved = await session();
       assert.deepEqual(saved.list, expected.map(key));
       assert.equal(saved.firstLinks, 5, 'the first part is all five, the saved newest commits');
@@ -200,6 +204,27 @@ describe('history worker', function () {
         assert.equal((await session()).list.length, 5);
       } finally {
         repo.git('reset', '-q', '--hard', expected[0].commit.sha); // the five commits, for the next tests
+      }
+    });
+
+    it('a new session shows the last one\'s tracked files at once while the index is the same; git\'s list follows only if it differs', async () => {
+      const files = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+      assert.deepEqual((await session()).files, [files], 'the saved list, once: git\'s is the same');
+      const stamp = indexStamp(repo.dir)!;
+      assert.ok(stamp);
+      await saveFiles(cacheDir, repo.dir, stamp, ['forged.ts']); // what a saved list that git contradicts looks like
+      assert.deepEqual((await session()).files, [['forged.ts'], files], 'the saved list, then git\'s');
+      assert.deepEqual((await session()).files, [files], 'git\'s list was saved');
+      repo.write('zz new.ts');
+      repo.git('add', 'zz new.ts');
+      try {
+        assert.notEqual(indexStamp(repo.dir), stamp, 'a new index file');
+        const grown = await session();
+        assert.equal(grown.files.length, 1, 'another index: only git\'s list');
+        assert.deepEqual(grown.files[0], [...files, 'zz new.ts']);
+      } finally {
+        repo.git('rm', '-q', '--cached', 'zz new.ts');
+        fs.rmSync(path.join(repo.dir, 'zz new.ts'));
       }
     });
 

@@ -198,8 +198,9 @@ interface SavedNewest {
   commits: RawCommit[];
 }
 
-function newestFileFor(cacheDir: string, repoRoot: string): string {
-  return CommitCache.fileFor(cacheDir, repoRoot).replace(/\.jsonl$/, '.newest.json');
+/** A file kept beside a repository's cache file (`.newest.json`, `.files`). */
+function besideCache(cacheDir: string, repoRoot: string, suffix: string): string {
+  return CommitCache.fileFor(cacheDir, repoRoot).replace(/\.jsonl$/, suffix);
 }
 
 /**
@@ -208,7 +209,7 @@ function newestFileFor(cacheDir: string, repoRoot: string): string {
  */
 export async function readSavedNewest(cacheDir: string, repoRoot: string, trailer: string): Promise<SavedNewest | undefined> {
   try {
-    const saved = JSON.parse(await fs.readFile(newestFileFor(cacheDir, repoRoot), 'utf8')) as SavedNewest;
+    const saved = JSON.parse(await fs.readFile(besideCache(cacheDir, repoRoot, '.newest.json'), 'utf8')) as SavedNewest;
     return saved.format === FORMAT && saved.trailer === trailer && Array.isArray(saved.commits) ? saved : undefined;
   } catch {
     return undefined; // none yet, or unreadable: git answers instead
@@ -231,11 +232,39 @@ export function stillNewest(saved: SavedNewest, q: HistoryQuery, tips: { head?: 
   return saved.commits.every(c => Date.parse(c.date) >= start);
 }
 
-async function saveNewest(cacheDir: string, repoRoot: string, saved: SavedNewest): Promise<void> {
-  const file = newestFileFor(cacheDir, repoRoot);
+/** Atomically, as the cache: a crash leaves the old file or the new one. */
+async function replaceFile(file: string, data: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(saved));
+  await fs.writeFile(tmp, data);
   await fs.rename(tmp, file);
+}
+
+async function saveNewest(cacheDir: string, repoRoot: string, saved: SavedNewest): Promise<void> {
+  await replaceFile(besideCache(cacheDir, repoRoot, '.newest.json'), JSON.stringify(saved));
+}
+
+/**
+ * The tracked files of the last session, with the index file they were listed from (`indexStamp`): the next session
+ * shows them while `ls-files` runs, which took 0.3-0.5 s on a busy two-core machine (20 ms alone). The file is a
+ * JSON header line, then the paths, each ended by NUL (a path may hold a newline).
+ */
+export async function readSavedFiles(cacheDir: string, repoRoot: string): Promise<{ stamp: string; files: string[] } | undefined> {
+  try {
+    const text = await fs.readFile(besideCache(cacheDir, repoRoot, '.files'), 'utf8');
+    const nl = text.indexOf('\n');
+    const header = JSON.parse(text.slice(0, nl)) as { format: number; stamp: string; count: number };
+    const files = text.slice(nl + 1).split('\0');
+    files.pop(); // after the last NUL
+    return header.format === FORMAT && files.length === header.count ? { stamp: header.stamp, files } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function saveFiles(cacheDir: string, repoRoot: string, stamp: string, files: readonly string[]): Promise<void> {
+  const body = files.length ? files.join('\0') + '\0' : '';
+  await replaceFile(besideCache(cacheDir, repoRoot, '.files'), `${JSON.stringify({ format: FORMAT, stamp, count: files.length })}\n${body}`);
 }
 
 /** How a caller that shows commits as they come (the history worker) takes part in `readHistoryCached`. */

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { NOTES_REF } from './repo';
 
@@ -12,13 +12,8 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  */
 export async function tipsFromFiles(root: string): Promise<{ head: string; notes?: string } | undefined> {
   try {
-    let gitDir = path.join(root, '.git');
-    if ((await fs.stat(gitDir)).isFile()) {
-      // a worktree or a submodule: `.git` names the real folder
-      const m = /^gitdir: (.+)$/m.exec(await fs.readFile(gitDir, 'utf8'));
-      if (!m) return undefined;
-      gitDir = path.resolve(root, m[1].trim());
-    }
+    const gitDir = gitDirOf(root);
+    if (!gitDir) return undefined;
     // A worktree keeps its own HEAD; branches, notes and packed-refs are shared with the main repository.
     let common = gitDir;
     try {
@@ -57,6 +52,30 @@ export async function tipsFromFiles(root: string): Promise<{ head: string; notes
     const notes = await resolve(NOTES_REF, 0);
     if (notes === undefined) return undefined;
     return notes ? { head, notes } : { head };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The repository's git folder: `.git`, or the folder a `.git` file names (a worktree, a submodule). */
+function gitDirOf(root: string): string | undefined {
+  const dotGit = path.join(root, '.git');
+  if (!statSync(dotGit).isFile()) return dotGit;
+  const m = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'));
+  return m ? path.resolve(root, m[1].trim()) : undefined;
+}
+
+/**
+ * Which index file the repository has now: git writes a new one (and renames it into place) whenever the index
+ * changes, so the same inode, size and modification time mean the same tracked files. Undefined if unknown.
+ * Synchronous (one stat): taken just before `ls-files` starts, in the history worker's thread.
+ */
+export function indexStamp(root: string): string | undefined {
+  try {
+    const gitDir = gitDirOf(root);
+    if (!gitDir) return undefined;
+    const st = statSync(path.join(gitDir, 'index'), { bigint: true });
+    return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
   } catch {
     return undefined;
   }

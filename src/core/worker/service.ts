@@ -1,6 +1,6 @@
 import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
-import { tipsFromFiles } from '../git/refFiles';
-import { FIRST_ROWS, readHistoryCached, readSavedNewest, stillNewest, StreamOptions } from '../git/cache';
+import { indexStamp, tipsFromFiles } from '../git/refFiles';
+import { FIRST_ROWS, readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, stillNewest, StreamOptions } from '../git/cache';
 import { parseOutcomes } from '../outcomes/parse';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
@@ -119,6 +119,24 @@ export class HistoryService {
     return { gen, raw, used, onChunk };
   }
 
+  /**
+   * Posts the tracked files. A first read posts the last session's list at once when the index file is the one it
+   * was listed from; git's list follows only if it differs (and is saved for the next session).
+   */
+  private async listFiles(m: LoadRequest, repo: GitRepo, firstRead: boolean, signal: AbortSignal): Promise<void> {
+    const post = (files: string[]) => { if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started }); };
+    const stamp = m.cacheDir ? indexStamp(m.root) : undefined; // before ls-files reads the index
+    const listing = repo.trackedFiles();
+    listing.catch(() => undefined); // awaited below
+    const saved = firstRead && m.cacheDir && stamp ? await readSavedFiles(m.cacheDir, m.root) : undefined;
+    const shown = saved && saved.stamp === stamp ? saved.files : undefined;
+    if (shown) post(shown);
+    const files = await listing;
+    const same = shown?.length === files.length && shown.every((f, i) => f === files[i]);
+    if (!same) post(files);
+    if (m.cacheDir && stamp && !same) await saveFiles(m.cacheDir, m.root, stamp, files).catch(() => undefined); // only a cache
+  }
+
   private async load(m: LoadRequest, st: RepoState, signal: AbortSignal): Promise<LoadResult> {
     if (signal.aborted) throw new Error('cancelled');
     st.loading = true;
@@ -134,9 +152,7 @@ export class HistoryService {
       // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
       // view shows its first rows as soon as it can. The rest of the window (rev-list, the cache file) waits for the
       // file list: on two cores it held ls-files back by up to a second.
-      const listing = repo.trackedFiles().then(files => {
-        if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
-      });
+      const listing = this.listFiles(m, repo, st.key === undefined, signal);
       listing.catch(() => undefined); // awaited below
       // outcomes.yaml is parsed while git runs: the first commits need it only once git answers.
       if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);

@@ -86,6 +86,8 @@ describe('first rows on a large repository', function () {
           maxOursCpuMs: Math.max(0, ...oursCpu), oursCpuOver50ms: oursCpu.filter(c => c > 50).length };
       })(),
       blocks: blocks.map((b, i) => [...b, whose[i]]),
+      // What activation cost the host before any of this: the bundle's load (compile included) and activate().
+      activationMs: a.loadAndActivateMs, activationCpuMs: a.loadAndActivateCpuMs,
     };
     fs.writeFileSync(process.env.OUTCOME_LENS_BENCH_OUT!, JSON.stringify(out, null, 2));
   });
