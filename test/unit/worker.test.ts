@@ -198,7 +198,7 @@ describe('history worker', function () {
         assert.ok(again.beforeTips && again.firstLinks === 6, 'the read at the new HEAD saved its newest');
         // The repository's files said one HEAD and git another (HEAD moved in between): the early list is dropped.
         repo.git('reset', '-q', '--hard', 'HEAD~1');
-        const raced = await session(SINCE, async () => ({ head: added }));
+        const raced = await session(SINCE, () => ({ head: added }));
         assert.ok(raced.beforeTips && raced.firstLinks === 6 && raced.gens === 2, 'the early list, then a new one');
         assert.deepEqual(raced.list, expected.map(key), 'git\'s answer is the list the read ends with');
         assert.equal((await session()).list.length, 5);

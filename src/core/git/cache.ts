@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 import { breathe } from '../util/breathe';
@@ -205,11 +205,12 @@ function besideCache(cacheDir: string, repoRoot: string, suffix: string): string
 
 /**
  * The saved newest commits for this trailer key, or undefined; `stillNewest` then says whether they are the
- * query's newest at the current tips.
+ * query's newest at the current tips. Read synchronously, as `readSavedFiles`: the history worker reads them first
+ * thing in its own thread, and an asynchronous read waited 200 ms for the I/O threads the host's startup kept busy.
  */
-export async function readSavedNewest(cacheDir: string, repoRoot: string, trailer: string): Promise<SavedNewest | undefined> {
+export function readSavedNewest(cacheDir: string, repoRoot: string, trailer: string): SavedNewest | undefined {
   try {
-    const saved = JSON.parse(await fs.readFile(besideCache(cacheDir, repoRoot, '.newest.json'), 'utf8')) as SavedNewest;
+    const saved = JSON.parse(readFileSync(besideCache(cacheDir, repoRoot, '.newest.json'), 'utf8')) as SavedNewest;
     return saved.format === FORMAT && saved.trailer === trailer && Array.isArray(saved.commits) ? saved : undefined;
   } catch {
     return undefined; // none yet, or unreadable: git answers instead
@@ -249,9 +250,9 @@ async function saveNewest(cacheDir: string, repoRoot: string, saved: SavedNewest
  * shows them while `ls-files` runs, which took 0.3-0.5 s on a busy two-core machine (20 ms alone). The file is a
  * JSON header line, then the paths, each ended by NUL (a path may hold a newline).
  */
-export async function readSavedFiles(cacheDir: string, repoRoot: string): Promise<{ stamp: string; files: string[] } | undefined> {
+export function readSavedFiles(cacheDir: string, repoRoot: string): { stamp: string; files: string[] } | undefined {
   try {
-    const text = await fs.readFile(besideCache(cacheDir, repoRoot, '.files'), 'utf8');
+    const text = readFileSync(besideCache(cacheDir, repoRoot, '.files'), 'utf8');
     const nl = text.indexOf('\n');
     const header = JSON.parse(text.slice(0, nl)) as { format: number; stamp: string; count: number };
     const files = text.slice(nl + 1).split('\0');

@@ -1,4 +1,4 @@
-import { promises as fs, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { NOTES_REF } from './repo';
 
@@ -9,23 +9,31 @@ const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
  * process: a few milliseconds, where `git show-ref` waited 0.1-0.6 s for a CPU while the workbench started. Only
  * a hint: the caller still asks git, which decides. Undefined whenever the files are not understood (an unborn
  * branch, the reftable format, anything unusual), so that git answers instead.
+ * The reads are synchronous, as are this module's others: they are for the history worker's thread, where a small
+ * read blocks no one, while the process's shared I/O threads are busy with the workbench's start (an asynchronous
+ * read of 100 KB took 200 ms then).
  */
-export async function tipsFromFiles(root: string): Promise<{ head: string; notes?: string } | undefined> {
+export function tipsFromFiles(root: string): { head: string; notes?: string } | undefined {
   try {
     const gitDir = gitDirOf(root);
     if (!gitDir) return undefined;
     // A worktree keeps its own HEAD; branches, notes and packed-refs are shared with the main repository.
     let common = gitDir;
     try {
-      common = path.resolve(gitDir, (await fs.readFile(path.join(gitDir, 'commondir'), 'utf8')).trim());
+      common = path.resolve(gitDir, readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim());
     } catch {
       // not a worktree
     }
     let packed: Map<string, string> | undefined;
-    const packedRef = async (ref: string) => {
+    const packedRef = (ref: string) => {
       if (!packed) {
         packed = new Map();
-        const text = await fs.readFile(path.join(common, 'packed-refs'), 'utf8').catch(() => '');
+        let text = '';
+        try {
+          text = readFileSync(path.join(common, 'packed-refs'), 'utf8');
+        } catch {
+          // no packed refs
+        }
         for (const line of text.split('\n')) {
           const [sha, name] = line.trim().split(' ');
           if (name && SHA.test(sha)) packed.set(name, sha); // '#' header and '^' peeled lines have no sha here
@@ -35,21 +43,21 @@ export async function tipsFromFiles(root: string): Promise<{ head: string; notes
     };
     // A sha, null when the ref does not exist, undefined when not understood. A loose ref wins over a packed one,
     // as in git.
-    const resolve = async (ref: string, depth: number): Promise<string | null | undefined> => {
+    const resolve = (ref: string, depth: number): string | null | undefined => {
       if (depth > 5 || ref.split('/').includes('..')) return undefined;
       let text: string | undefined;
       try {
-        text = (await fs.readFile(path.join(ref === 'HEAD' ? gitDir : common, ref), 'utf8')).trim();
+        text = readFileSync(path.join(ref === 'HEAD' ? gitDir : common, ref), 'utf8').trim();
       } catch {
-        return ref === 'HEAD' ? undefined : (await packedRef(ref)) ?? null;
+        return ref === 'HEAD' ? undefined : packedRef(ref) ?? null;
       }
       if (SHA.test(text)) return text;
       const sym = /^ref: (refs\/\S+)$/.exec(text);
       return sym ? resolve(sym[1], depth + 1) : undefined;
     };
-    const head = await resolve('HEAD', 0);
+    const head = resolve('HEAD', 0);
     if (!head) return undefined;
-    const notes = await resolve(NOTES_REF, 0);
+    const notes = resolve(NOTES_REF, 0);
     if (notes === undefined) return undefined;
     return notes ? { head, notes } : { head };
   } catch {
@@ -68,7 +76,7 @@ function gitDirOf(root: string): string | undefined {
 /**
  * Which index file the repository has now: git writes a new one (and renames it into place) whenever the index
  * changes, so the same inode, size and modification time mean the same tracked files. Undefined if unknown.
- * Synchronous (one stat): taken just before `ls-files` starts, in the history worker's thread.
+ * Taken just before `ls-files` starts.
  */
 export function indexStamp(root: string): string | undefined {
   try {

@@ -128,7 +128,7 @@ export class HistoryService {
     const stamp = m.cacheDir ? indexStamp(m.root) : undefined; // before ls-files reads the index
     const listing = repo.trackedFiles();
     listing.catch(() => undefined); // awaited below
-    const saved = firstRead && m.cacheDir && stamp ? await readSavedFiles(m.cacheDir, m.root) : undefined;
+    const saved = firstRead && m.cacheDir && stamp ? readSavedFiles(m.cacheDir, m.root) : undefined;
     const shown = saved && saved.stamp === stamp ? saved.files : undefined;
     if (shown) post(shown);
     const files = await listing;
@@ -146,7 +146,7 @@ export class HistoryService {
       // The first read needs the newest commits before anything else: they are a view's first rows. The last
       // session saved its own (a file read); without them git is asked before anything else.
       const firstRead = st.key === undefined && m.cacheDir ? m.cacheDir : undefined;
-      const saved = firstRead ? await readSavedNewest(firstRead, m.root, m.trailer) : undefined;
+      const saved = firstRead ? readSavedNewest(firstRead, m.root, m.trailer) : undefined;
       let newest: StreamOptions['newest'] = firstRead && !saved ? { commits: repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any'), fromGit: true } : undefined;
       newest?.commits.catch(() => undefined); // handed to readHistoryCached below, or not needed
       // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
@@ -158,7 +158,7 @@ export class HistoryService {
       if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
       // The saved commits go out at once when the repository's files say HEAD has not moved since (git's own answer,
       // show-ref, waited for a CPU for up to 0.6 s while the workbench started); git confirms them just after.
-      let list = saved && stillNewest(saved, q, await this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
+      let list = saved && stillNewest(saved, q, this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
       list?.onChunk(saved!.commits, 0, Infinity);
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
