@@ -98,8 +98,6 @@ export class RepoIndex implements vscode.Disposable {
   get commits(): CommitRows | undefined {
     return this.shown?.all;
   }
-  /** The text behind `map`, for the history worker, which links with its own copy. */
-  private outcomesSource?: string | Uint8Array;
   /** The next read lists the history again even if HEAD and notes did not move (invalidateHistory). */
   private forceHistory = false;
   loading = false;
@@ -141,9 +139,8 @@ export class RepoIndex implements vscode.Disposable {
       this.diagnostics = r.diagnostics;
       if (r.map) {
         this.map = r.map; this.linker = new Linker(r.map); this.stale = false;
-        this.outcomesSource = content;
         // The worker links the history it holds again, without git; the views get the new list when it is complete.
-        if (this.listening) this.worker.setOutcomes(this.root, content);
+        if (this.listening) this.worker.setOutcomes(this.root, r.map);
       } else {
         this.stale = !!this.map;
       }
@@ -193,7 +190,7 @@ export class RepoIndex implements vscode.Disposable {
       this.forceHistory = false;
       const request = {
         root: this.root, since: new Date(Date.now() - this.windowDays() * 86400_000).toISOString(), trailer: this.map?.trailer ?? 'Outcome',
-        cacheDir: this.cacheDir, outcomes: this.outcomesSource, force: force || first,
+        cacheDir: this.cacheDir, outcomes: this.map, force: force || first,
       };
       const r = await progress('Reading commits', report => {
         this.report = report;

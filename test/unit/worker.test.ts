@@ -29,6 +29,9 @@ outcomes:
 /** The same map with search's area moved: a relink changes links without git. */
 const YAML2 = YAML.replace('areas: [services/search/]', 'areas: [web/]');
 const SINCE = '2023-01-01T00:00:00.000Z';
+/** What the host sends the worker: the maps it parsed. */
+const MAP = parseOutcomes(YAML).map!;
+const MAP2 = parseOutcomes(YAML2).map!;
 const key = (l: LinkedCommit) => `${l.commit.sha} ${l.status} ${l.outcomes.join(',')} ${l.invalid.join(',')}`;
 
 describe('history worker', function () {
@@ -42,7 +45,7 @@ describe('history worker', function () {
     repo.write('web/a.ts').commit('Web\n\nOutcome: search, nope\n');
     repo.write('vendor/lib.js').commit('Bump vendor\n');
     repo.write('services/search/s.ts').commit('Search\n', { date: '2024-02-15T10:00:00Z' });
-    expected = (await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(YAML).map!), { since: SINCE })).map(linkedFacts);
+    expected = (await linkHistory(new GitRepo(repo.dir), new Linker(MAP), { since: SINCE })).map(linkedFacts);
     assert.equal(expected.length, 5);
   });
   after(() => repo.rm());
@@ -115,7 +118,7 @@ describe('history worker', function () {
     const load = (extra: Partial<LoadRequest> = {}) => {
       const id = nextId++;
       posted = [];
-      service.handle({ t: 'load', id, root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: YAML, force: false, ...extra });
+      service.handle({ t: 'load', id, root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: MAP, force: false, ...extra });
       return until(() => posted.find(m => (m.t === 'end' || m.t === 'error') && m.id === id));
     };
     /** The list a stream of blocks makes, in git's order when the end gives one. */
@@ -161,7 +164,7 @@ describe('history worker', function () {
       const msgs: FromWorker[] = [];
       const s = new HistoryService(m => msgs.push(m), quickTips);
       const base = gitProcesses.started;
-      s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: YAML, force: true });
+      s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: MAP, force: true });
       const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
       assert.ok(end.t === 'end', end.t === 'error' ? end.message : '');
       const first = msgs.findIndex(m => m.t === 'links');
@@ -230,14 +233,14 @@ describe('history worker', function () {
 
     it('a new outcomes.yaml relinks without git, as one new list', async () => {
       posted = [];
-      service.handle({ t: 'outcomes', root: repo.dir, outcomes: YAML2 });
+      service.handle({ t: 'outcomes', root: repo.dir, outcomes: MAP2 });
       const end = await until(() => posted.find(m => m.t === 'listEnd'));
       assert.ok(end.t === 'listEnd' && end.kind === 'relink');
-      const want = (await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(YAML2).map!), { since: SINCE })).map(l => key(linkedFacts(l)));
+      const want = (await linkHistory(new GitRepo(repo.dir), new Linker(MAP2), { since: SINCE })).map(l => key(linkedFacts(l)));
       assert.notDeepEqual(want, expected.map(key), 'the new map links differently');
       assert.deepEqual(listOf(posted), want);
       assert.ok(posted.every(m => m.git === posted[0].git), 'no git process');
-      service.handle({ t: 'outcomes', root: repo.dir, outcomes: YAML }); // back, for the next tests
+      service.handle({ t: 'outcomes', root: repo.dir, outcomes: MAP }); // back, for the next tests
       await until(() => posted.filter(m => m.t === 'listEnd').length === 2 || undefined);
     });
 
@@ -249,7 +252,7 @@ describe('history worker', function () {
       assert.ok(unlinked.t === 'end' && !unlinked.result.linked && unlinked.result.commits === 5);
       const s = new HistoryService(m => posted.push(m));
       posted = [];
-      s.handle({ t: 'load', id: 7, root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false });
+      s.handle({ t: 'load', id: 7, root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: MAP, force: false });
       s.handle({ t: 'cancel', id: 7 });
       const end = await until(() => posted.find(m => m.t === 'end' || m.t === 'error'));
       assert.equal(end.t, 'error');
@@ -275,7 +278,7 @@ describe('history worker', function () {
       let ended = false;
       const sub = worker.listen(repo.dir, { links: (_g, _k, block) => store.add(block), listEnd: () => { ended = true; } });
       const seen: string[] = [];
-      const r = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false }, { tips: () => seen.push('tips'), files: f => seen.push(`files ${f.length}`) });
+      const r = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: MAP, force: false }, { tips: () => seen.push('tips'), files: f => seen.push(`files ${f.length}`) });
       sub.dispose();
       assert.deepEqual(seen.sort(), ['files 6', 'tips'], 'each once (in either order: the file list does not wait for the tips)');
       assert.ok(!r.unchanged && r.linked && r.commits === 5);
@@ -289,13 +292,13 @@ describe('history worker', function () {
 
     it('a cancelled read rejects; a stopped worker rejects what is pending and starts again on the next request', async () => {
       const ac = new AbortController();
-      const p = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: true }, {}, ac.signal);
+      const p = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: MAP, force: true }, {}, ac.signal);
       ac.abort();
       await assert.rejects(p, /cancel|abort/i);
-      const pending = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: true }, {});
+      const pending = worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: MAP, force: true }, {});
       worker.dispose();
       await assert.rejects(pending, /stopped/);
-      const again = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: YAML, force: false }, {});
+      const again = await worker.load({ root: repo.dir, since: SINCE, trailer: 'Outcome', outcomes: MAP, force: false }, {});
       assert.equal(again.commits, 5);
     });
   });

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { RawCommit } from '../git/repo';
+import type { OutcomeMap } from '../outcomes/model';
 import type { CommitBlock } from './block';
 import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
 
@@ -101,7 +102,7 @@ export class HistoryWorker {
   }
 
   /** A new valid outcomes.yaml: the worker relinks what it has read (a 'relink' list follows) and links new reads with it. */
-  setOutcomes(root: string, outcomes: string | Uint8Array): void {
+  setOutcomes(root: string, outcomes: OutcomeMap): void {
     if (this.worker) this.send({ t: 'outcomes', root, outcomes }); // no worker yet: the first read sends it
   }
 

@@ -1,3 +1,4 @@
+import type { OutcomeMap } from '../outcomes/model';
 import type { RawCommit } from '../git/repo';
 import type { CommitBlock } from './block';
 
@@ -18,8 +19,8 @@ export interface LoadRequest {
   trailer: string;
   /** Where commits read from git are kept between sessions; without it every read asks git. */
   cacheDir?: string;
-  /** outcomes.yaml as the host last parsed it with a valid map (undefined: link nothing). */
-  outcomes?: string | Uint8Array;
+  /** outcomes.yaml's last valid map, as the host parsed it (undefined: link nothing). The worker never loads yaml. */
+  outcomes?: OutcomeMap;
   /** Read the history even if HEAD, notes and window are those of the last read. */
   force: boolean;
 }
@@ -28,7 +29,7 @@ export type ToWorker =
   | LoadRequest
   | { t: 'cancel'; id: number }
   /** A new valid outcomes.yaml: the history read so far is linked again, without git. */
-  | { t: 'outcomes'; root: string; outcomes: string | Uint8Array }
+  | { t: 'outcomes'; root: string; outcomes: OutcomeMap }
   /** All commits of the last read with all their facts (a report needs the changed paths). */
   | { t: 'full'; id: number; root: string };
 

@@ -1,7 +1,6 @@
 import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
 import { indexStamp, tipsFromFiles } from '../git/refFiles';
 import { FIRST_ROWS, readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, stillNewest, StreamOptions } from '../git/cache';
-import { parseOutcomes } from '../outcomes/parse';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
 import { blockBuffers, encodeBlock } from './block';
@@ -57,7 +56,7 @@ export class HistoryService {
         break;
       case 'outcomes': {
         const st = this.state(m.root);
-        if (!this.setOutcomes(st, m.outcomes)) break;
+        st.linker = new Linker(m.outcomes);
         if (st.loading) st.relinkAfterLoad = true;
         else if (st.raw) void this.relink(m.root, st);
         break;
@@ -72,14 +71,6 @@ export class HistoryService {
     let st = this.repos.get(root);
     if (!st) this.repos.set(root, st = { gen: 0, queue: Promise.resolve(), loading: false, relinkAfterLoad: false });
     return st;
-  }
-
-  /** The host sends only texts it parsed with a valid map; one that fails here too changes nothing. */
-  private setOutcomes(st: RepoState, text: string | Uint8Array): boolean {
-    const map = parseOutcomes(text).map;
-    if (!map) return false;
-    st.linker = new Linker(map);
-    return true;
   }
 
   private links(root: string, gen: number, kind: StreamKind, links: LinkedCommit[], fraction: number): void {
@@ -154,8 +145,8 @@ export class HistoryService {
       // file list: on two cores it held ls-files back by up to a second.
       const listing = this.listFiles(m, repo, st.key === undefined, signal);
       listing.catch(() => undefined); // awaited below
-      // outcomes.yaml is parsed while git runs: the first commits need it only once git answers.
-      if (m.outcomes !== undefined) this.setOutcomes(st, m.outcomes);
+      // The host parsed outcomes.yaml: the worker compiles its patterns while git runs.
+      if (m.outcomes) st.linker = new Linker(m.outcomes);
       // The saved commits go out at once when the repository's files say HEAD has not moved since (git's own answer,
       // show-ref, waited for a CPU for up to 0.6 s while the workbench started); git confirms them just after.
       let list = saved && stillNewest(saved, q, this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
