@@ -231,6 +231,21 @@ describe('history worker', function () {
       }
     });
 
+    it('damaged saved files are not used: git answers, and the read saves good ones again', async () => {
+      await session(); // saves the newest commits and the file list of this HEAD and index
+      const saved = (suffix: string) => path.join(cacheDir, fs.readdirSync(cacheDir).find(f => f.endsWith(suffix))!);
+      const newest = JSON.parse(fs.readFileSync(saved('.newest.json'), 'utf8'));
+      delete newest.commits[0].files;
+      fs.writeFileSync(saved('.newest.json'), JSON.stringify(newest));
+      fs.writeFileSync(saved('.files'), fs.readFileSync(saved('.files'), 'utf8').slice(0, -3));
+      const damaged = await session();
+      assert.ok(!damaged.beforeTips && damaged.gitBeforeFirstLinks === 3, 'git log -n, after the tips');
+      assert.deepEqual(damaged.list, expected.map(key));
+      assert.deepEqual(damaged.files, [repo.git('ls-files', '-z').split('\0').filter(Boolean)], 'one list, git\'s');
+      const again = await session();
+      assert.ok(again.beforeTips && again.gitBeforeFirstLinks === 1, 'saved again');
+    });
+
     it('a new outcomes.yaml relinks without git, as one new list', async () => {
       posted = [];
       service.handle({ t: 'outcomes', root: repo.dir, outcomes: MAP2 });

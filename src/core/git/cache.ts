@@ -211,7 +211,11 @@ function besideCache(cacheDir: string, repoRoot: string, suffix: string): string
 export function readSavedNewest(cacheDir: string, repoRoot: string, trailer: string): SavedNewest | undefined {
   try {
     const saved = JSON.parse(readFileSync(besideCache(cacheDir, repoRoot, '.newest.json'), 'utf8')) as SavedNewest;
-    return saved.format === FORMAT && saved.trailer === trailer && Array.isArray(saved.commits) ? saved : undefined;
+    // A damaged file must not fail every first read after it: each commit is checked for what linking reads.
+    const whole = (c: RawCommit) => typeof c?.sha === 'string' && typeof c.date === 'string' && typeof c.message === 'string'
+      && [c.files, c.parents, c.trailerValues].every(a => Array.isArray(a) && a.every(x => typeof x === 'string'));
+    return saved.format === FORMAT && saved.trailer === trailer && typeof saved.head === 'string' && Array.isArray(saved.commits)
+      && saved.commits.every(whole) ? saved : undefined;
   } catch {
     return undefined; // none yet, or unreadable: git answers instead
   }
