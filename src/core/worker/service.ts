@@ -111,20 +111,22 @@ export class HistoryService {
   }
 
   /**
-   * Posts the tracked files. A first read posts the last session's list at once when the index file is the one it
-   * was listed from; git's list follows only if it differs (and is saved for the next session).
+   * A first read's tracked files from the last session, posted at once, when the index file is the one they were
+   * listed from. `stamp` is the index file's identity now, taken before `ls-files` reads it.
    */
-  private async listFiles(m: LoadRequest, repo: GitRepo, firstRead: boolean, signal: AbortSignal): Promise<void> {
-    const post = (files: string[]) => { if (!signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started }); };
-    const stamp = m.cacheDir ? indexStamp(m.root) : undefined; // before ls-files reads the index
-    const listing = repo.trackedFiles();
-    listing.catch(() => undefined); // awaited below
+  private showSavedFiles(m: LoadRequest, firstRead: boolean): { stamp?: string; shown?: string[] } {
+    const stamp = m.cacheDir ? indexStamp(m.root) : undefined;
     const saved = firstRead && m.cacheDir && stamp ? readSavedFiles(m.cacheDir, m.root) : undefined;
     const shown = saved && saved.stamp === stamp ? saved.files : undefined;
-    if (shown) post(shown);
-    const files = await listing;
+    if (shown) this.post({ t: 'files', id: m.id, files: shown, git: gitProcesses.started });
+    return { stamp, shown };
+  }
+
+  /** git's list of tracked files: posted if it differs from the saved one shown, and then saved for the next session. */
+  private async listFiles(m: LoadRequest, repo: GitRepo, { stamp, shown }: { stamp?: string; shown?: string[] }, signal: AbortSignal): Promise<void> {
+    const files = await repo.trackedFiles();
     const same = shown?.length === files.length && shown.every((f, i) => f === files[i]);
-    if (!same) post(files);
+    if (!same && !signal.aborted) this.post({ t: 'files', id: m.id, files, git: gitProcesses.started });
     if (m.cacheDir && stamp && !same) await saveFiles(m.cacheDir, m.root, stamp, files).catch(() => undefined); // only a cache
   }
 
@@ -132,25 +134,27 @@ export class HistoryService {
     if (signal.aborted) throw new Error('cancelled');
     st.loading = true;
     try {
-      const repo = new GitRepo(m.root, signal);
       const q = { since: m.since };
       // The first read needs the newest commits before anything else: they are a view's first rows. The last
-      // session saved its own (a file read); without them git is asked before anything else.
+      // session saved its own; without them git is asked before anything else.
       const firstRead = st.key === undefined && m.cacheDir ? m.cacheDir : undefined;
       const saved = firstRead ? readSavedNewest(firstRead, m.root, m.trailer) : undefined;
+      // The host parsed outcomes.yaml; the worker compiles its patterns.
+      if (m.outcomes) st.linker = new Linker(m.outcomes);
+      // The saved commits and files go out before any git process starts (before simple-git even loads): while the
+      // workbench starts, the worker shares two CPUs with it, and each git process took 0.1-0.6 s to answer. The
+      // commits go when the repository's files say HEAD has not moved since; git confirms both just after.
+      let list = saved && stillNewest(saved, q, this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
+      list?.onChunk(saved!.commits, 0, Infinity);
+      const savedFiles = this.showSavedFiles(m, st.key === undefined);
+      const repo = new GitRepo(m.root, signal);
       let newest: StreamOptions['newest'] = firstRead && !saved ? { commits: repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any'), fromGit: true } : undefined;
       newest?.commits.catch(() => undefined); // handed to readHistoryCached below, or not needed
       // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
       // view shows its first rows as soon as it can. The rest of the window (rev-list, the cache file) waits for the
       // file list: on two cores it held ls-files back by up to a second.
-      const listing = this.listFiles(m, repo, st.key === undefined, signal);
+      const listing = this.listFiles(m, repo, savedFiles, signal);
       listing.catch(() => undefined); // awaited below
-      // The host parsed outcomes.yaml: the worker compiles its patterns while git runs.
-      if (m.outcomes) st.linker = new Linker(m.outcomes);
-      // The saved commits go out at once when the repository's files say HEAD has not moved since (git's own answer,
-      // show-ref, waited for a CPU for up to 0.6 s while the workbench started); git confirms them just after.
-      let list = saved && stillNewest(saved, q, this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
-      list?.onChunk(saved!.commits, 0, Infinity);
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
       if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
