@@ -156,6 +156,22 @@ export class RepoIndex implements vscode.Disposable {
     return this.gitRefresh.request();
   }
 
+  /** What the worker reads: the repository, its history window, trailer key and outcomes map. */
+  private historyRequest() {
+    return {
+      root: this.root, since: new Date(Date.now() - this.windowDays() * 86400_000).toISOString(), trailer: this.map?.trailer ?? 'Outcome',
+      cacheDir: this.cacheDir, outcomes: this.map,
+    };
+  }
+
+  /**
+   * Has the worker get the first read ready from what the last session saved, with no git process, so that a view
+   * shows its first rows as soon as it asks. Only for a trusted workspace whose outcomes.yaml has a valid map.
+   */
+  prepareHistory(): void {
+    if (this.trusted() && this.map && this.cacheDir && !this.files && !this.loading) this.worker.prepare(this.historyRequest());
+  }
+
   /** Reads git once if nothing was read yet; views call it when they are first shown. */
   ensureGit(): Promise<void> {
     if (this.files || this.loading || !this.trusted()) return Promise.resolve();
@@ -188,10 +204,7 @@ export class RepoIndex implements vscode.Disposable {
       this.listening ??= this.worker.listen(this.root, this.lists);
       const force = this.forceHistory;
       this.forceHistory = false;
-      const request = {
-        root: this.root, since: new Date(Date.now() - this.windowDays() * 86400_000).toISOString(), trailer: this.map?.trailer ?? 'Outcome',
-        cacheDir: this.cacheDir, outcomes: this.map, force: force || first,
-      };
+      const request = { ...this.historyRequest(), force: force || first };
       const r = await progress('Reading commits', report => {
         this.report = report;
         return this.worker.load(request, {

@@ -83,8 +83,12 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.log.info(`repository ${root}: ${r.exists ? 'outcomes.yaml found' : 'no outcomes.yaml'}`);
     }
     // A trusted workspace with outcomes.yaml will read history as soon as a view shows: the worker's thread loads
-    // its code now, off this thread, so that the first read does not wait for it. It runs no git until asked.
-    if (vscode.workspace.isTrusted && this.withOutcomes.length) this.worker.start();
+    // its code now, off this thread, and gets each first read ready from what the last session saved. It runs no
+    // git until a view asks.
+    if (vscode.workspace.isTrusted && this.withOutcomes.length) {
+      this.worker.start();
+      for (const r of this.withOutcomes) r.prepareHistory();
+    }
     this.isScanned = true;
     this.markScanned();
     this.emitter.fire();

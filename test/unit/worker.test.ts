@@ -231,6 +231,35 @@ describe('history worker', function () {
       }
     });
 
+    it('a prepared first read posts what it read and linked before the view asked, if the read asks for the same', async () => {
+      await session(); // saves the newest commits and the file list of this HEAD and index
+      const savedFiles = fs.readdirSync(cacheDir).filter(f => f.endsWith('.newest.json') || f.endsWith('.files')).map(f => path.join(cacheDir, f));
+      const kept = savedFiles.map(f => [f, fs.readFileSync(f)] as const);
+      const run = async (prepareMap: typeof MAP) => {
+        const msgs: FromWorker[] = [];
+        const s = new HistoryService(m => msgs.push(m));
+        const base = gitProcesses.started;
+        s.handle({ t: 'prepare', root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: prepareMap });
+        for (const f of savedFiles) fs.rmSync(f); // from here on only what was prepared can be shown early
+        s.handle({ t: 'load', id: 1, root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: MAP, force: true });
+        const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
+        assert.ok(end.t === 'end');
+        for (const [f, data] of kept) fs.writeFileSync(f, data);
+        const first = msgs.findIndex(m => m.t === 'links');
+        const firstLinks = msgs[first];
+        assert.ok(firstLinks.t === 'links');
+        return { early: first < msgs.findIndex(m => m.t === 'tips'), git: firstLinks.git - base, firstFiles: msgs.findIndex(m => m.t === 'files') < msgs.findIndex(m => m.t === 'tips'),
+          list: listOf(msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen), end.result.order) };
+      };
+      const prepared = await run(MAP);
+      assert.ok(prepared.early && prepared.git === 0 && prepared.firstFiles, 'the prepared commits and files, before any git process');
+      assert.deepEqual(prepared.list, expected.map(key));
+      const other = await run(MAP2);
+      assert.ok(!other.early, 'prepared with another map: not used');
+      assert.equal(other.git, 3, 'git log -n, ls-files and show-ref before the first commits');
+      assert.deepEqual(other.list, expected.map(key), 'linked with the read\'s own map');
+    });
+
     it('damaged saved files are not used: git answers, and the read saves good ones again', async () => {
       await session(); // saves the newest commits and the file list of this HEAD and index
       const saved = (suffix: string) => path.join(cacheDir, fs.readdirSync(cacheDir).find(f => f.endsWith(suffix))!);

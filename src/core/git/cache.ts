@@ -188,7 +188,7 @@ export const FIRST_ROWS = 200;
  * cores busy with the workbench's start, that took 0.3-1 s, against 0.15 s alone). HEAD and the notes tip say
  * whether they are still the newest.
  */
-interface SavedNewest {
+export interface SavedNewest {
   format: number;
   trailer: string;
   head: string;

@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { RawCommit } from '../git/repo';
 import type { OutcomeMap } from '../outcomes/model';
 import type { CommitBlock } from './block';
-import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
+import type { FromWorker, LoadRequest, LoadResult, PrepareRequest, StreamKind, ToWorker } from './protocol';
 
 /** What a repository's views are told of the lists the worker sends (see FromWorker 'links' and 'listEnd'). */
 export interface ListListener {
@@ -99,6 +99,11 @@ export class HistoryWorker {
     const done = new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, ...on }));
     this.send(message(id));
     return [id, done];
+  }
+
+  /** Gets a repository's first read ready without git (see PrepareRequest); starts the thread. */
+  prepare(req: Omit<PrepareRequest, 't'>): void {
+    this.send({ t: 'prepare', ...req });
   }
 
   /** A new valid outcomes.yaml: the worker relinks what it has read (a 'relink' list follows) and links new reads with it. */

@@ -25,8 +25,15 @@ export interface LoadRequest {
   force: boolean;
 }
 
+/**
+ * Get a repository's first read ready without git, before a view asks (the host sends it when the worker starts):
+ * read what the last session saved and link its newest commits, so that the read posts them at once.
+ */
+export type PrepareRequest = Omit<LoadRequest, 't' | 'id' | 'force'> & { t: 'prepare' };
+
 export type ToWorker =
   | LoadRequest
+  | PrepareRequest
   | { t: 'cancel'; id: number }
   /** A new valid outcomes.yaml: the history read so far is linked again, without git. */
   | { t: 'outcomes'; root: string; outcomes: OutcomeMap }

@@ -1,10 +1,10 @@
 import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
 import { indexStamp, tipsFromFiles } from '../git/refFiles';
-import { FIRST_ROWS, readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, stillNewest, StreamOptions } from '../git/cache';
+import { FIRST_ROWS, readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, SavedNewest, stillNewest, StreamOptions } from '../git/cache';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
-import { blockBuffers, encodeBlock } from './block';
-import type { FromWorker, LoadRequest, LoadResult, StreamKind, ToWorker } from './protocol';
+import { blockBuffers, CommitBlock, encodeBlock } from './block';
+import type { FromWorker, LoadRequest, LoadResult, PrepareRequest, StreamKind, ToWorker } from './protocol';
 
 /** Commits relinked between two looks at the message queue: a newer outcomes.yaml stops an older relink. */
 const RELINK_STEP = 2000;
@@ -22,6 +22,19 @@ interface RepoState {
   loading: boolean;
   /** A relink is owed once the running read ends (outcomes.yaml changed during it). */
   relinkAfterLoad: boolean;
+  /** The first read, got ready before a view asked ('prepare'): used once, if still true then. */
+  prepared?: Prepared;
+}
+
+interface Prepared {
+  trailer: string;
+  /** The map the linker was built from, as JSON: the read's own map must be the same one. */
+  outcomes: string;
+  linker?: Linker;
+  saved?: SavedNewest;
+  /** The saved newest commits linked and encoded, when `.git`'s files said HEAD had not moved. */
+  block?: CommitBlock;
+  files: { stamp?: string; saved?: string[] };
 }
 
 /**
@@ -51,6 +64,9 @@ export class HistoryService {
           .finally(() => this.loads.delete(m.id));
         break;
       }
+      case 'prepare':
+        this.prepare(m);
+        break;
       case 'cancel':
         this.loads.get(m.id)?.abort();
         break;
@@ -107,17 +123,41 @@ export class HistoryService {
       used.add(linker);
       this.links(root, gen, 'load', linker ? chunk.map(c => linkedFacts(linker.commit(c))) : [], Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
     };
-    return { gen, raw, used, onChunk };
+    /** Commits linked and encoded ahead (a prepared read), with the linker that did it. */
+    const onLinked = (chunk: RawCommit[], block: CommitBlock, linker: Linker) => {
+      for (const c of chunk) raw.push(c);
+      used.add(linker);
+      this.post({ t: 'links', root, gen, kind: 'load', block, fraction: 0, git: gitProcesses.started }, blockBuffers(block));
+    };
+    return { gen, raw, used, onChunk, onLinked };
+  }
+
+  /**
+   * Reads what the last session saved and links its newest commits, with no git process, while the worker waits
+   * for a view to ask: in a second session the worker's first steps, cold code on a CPU shared with the
+   * workbench's start, took 0.2-0.3 s after the view asked.
+   */
+  private prepare(m: PrepareRequest): void {
+    const st = this.state(m.root);
+    if (st.key !== undefined || st.loading || !m.cacheDir) return;
+    const linker = m.outcomes ? new Linker(m.outcomes) : undefined;
+    const saved = readSavedNewest(m.cacheDir, m.root, m.trailer);
+    const current = saved && linker && stillNewest(saved, { since: m.since }, this.quickTips(m.root) ?? {});
+    const block = current ? encodeBlock(saved.commits.map(c => linkedFacts(linker.commit(c)))) : undefined;
+    const stamp = indexStamp(m.root);
+    const files = stamp ? readSavedFiles(m.cacheDir, m.root) : undefined;
+    st.prepared = { trailer: m.trailer, outcomes: JSON.stringify(m.outcomes ?? null), linker, saved, block, files: { stamp, saved: files?.stamp === stamp ? files?.files : undefined } };
   }
 
   /**
    * A first read's tracked files from the last session, posted at once, when the index file is the one they were
    * listed from. `stamp` is the index file's identity now, taken before `ls-files` reads it.
    */
-  private showSavedFiles(m: LoadRequest, firstRead: boolean): { stamp?: string; shown?: string[] } {
+  private showSavedFiles(m: LoadRequest, firstRead: boolean, prepared?: Prepared['files']): { stamp?: string; shown?: string[] } {
     const stamp = m.cacheDir ? indexStamp(m.root) : undefined;
-    const saved = firstRead && m.cacheDir && stamp ? readSavedFiles(m.cacheDir, m.root) : undefined;
-    const shown = saved && saved.stamp === stamp ? saved.files : undefined;
+    const saved = !firstRead || !m.cacheDir || !stamp ? undefined
+      : prepared?.stamp === stamp ? { stamp, files: prepared.saved } : readSavedFiles(m.cacheDir, m.root);
+    const shown = saved?.files && saved.stamp === stamp ? saved.files : undefined;
     if (shown) this.post({ t: 'files', id: m.id, files: shown, git: gitProcesses.started });
     return { stamp, shown };
   }
@@ -138,15 +178,19 @@ export class HistoryService {
       // The first read needs the newest commits before anything else: they are a view's first rows. The last
       // session saved its own; without them git is asked before anything else.
       const firstRead = st.key === undefined && m.cacheDir ? m.cacheDir : undefined;
-      const saved = firstRead ? readSavedNewest(firstRead, m.root, m.trailer) : undefined;
+      // Got ready before the view asked, for the same trailer key and map: its reads and links are used.
+      const prep = firstRead && st.prepared?.trailer === m.trailer && st.prepared.outcomes === JSON.stringify(m.outcomes ?? null) ? st.prepared : undefined;
+      st.prepared = undefined;
+      const saved = prep ? prep.saved : firstRead ? readSavedNewest(firstRead, m.root, m.trailer) : undefined;
       // The host parsed outcomes.yaml; the worker compiles its patterns.
-      if (m.outcomes) st.linker = new Linker(m.outcomes);
+      if (m.outcomes) st.linker = prep?.linker ?? new Linker(m.outcomes);
       // The saved commits and files go out before any git process starts (before simple-git even loads): while the
       // workbench starts, the worker shares two CPUs with it, and each git process took 0.1-0.6 s to answer. The
       // commits go when the repository's files say HEAD has not moved since; git confirms both just after.
       let list = saved && stillNewest(saved, q, this.quickTips(m.root) ?? {}) ? this.newList(m.root, st) : undefined;
-      list?.onChunk(saved!.commits, 0, Infinity);
-      const savedFiles = this.showSavedFiles(m, st.key === undefined);
+      if (list && prep?.block && prep.linker) list.onLinked(saved!.commits, prep.block, prep.linker);
+      else list?.onChunk(saved!.commits, 0, Infinity);
+      const savedFiles = this.showSavedFiles(m, st.key === undefined, prep?.files);
       const repo = new GitRepo(m.root, signal);
       let newest: StreamOptions['newest'] = firstRead && !saved ? { commits: repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any'), fromGit: true } : undefined;
       newest?.commits.catch(() => undefined); // handed to readHistoryCached below, or not needed
