@@ -159,13 +159,19 @@ describe('history worker', function () {
       assert.deepEqual(listOf(posted, forced.result.order), expected.map(key));
     });
 
-    /** A new worker session (a new HistoryService) reading the window with the cache folder the earlier ones filled. */
-    const session = async (since = SINCE, quickTips?: ConstructorParameters<typeof HistoryService>[1]) => {
+    /**
+     * A new worker session (a new HistoryService) reading the window with the cache folder the earlier ones filled.
+     * `before`: what happens after the service starts and before the view asks (a 'prepare', say); `after`: once it ends.
+     */
+    const session = async (since = SINCE, quickTips?: ConstructorParameters<typeof HistoryService>[1],
+      before?: (s: HistoryService) => void, after?: () => void) => {
       const msgs: FromWorker[] = [];
       const s = new HistoryService(m => msgs.push(m), quickTips);
       const base = gitProcesses.started;
+      before?.(s);
       s.handle({ t: 'load', id: 1, root: repo.dir, since, trailer: 'Outcome', cacheDir, outcomes: MAP, force: true });
       const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
+      after?.();
       assert.ok(end.t === 'end', end.t === 'error' ? end.message : '');
       const first = msgs.findIndex(m => m.t === 'links');
       const firstLinks = msgs[first];
@@ -173,7 +179,7 @@ describe('history worker', function () {
       const final = msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen);
       return { list: listOf(final, end.result.order), result: end.result, firstLinks: firstLinks.block.n, gens: new Set(msgs.map(m => m.t === 'links' && m.gen)).size - 1,
         beforeTips: first < msgs.findIndex(m => m.t === 'tips'), gitBeforeFirstLinks: firstLinks.git - base,
-        files: msgs.flatMap(m => (m.t === 'files' ? [m.files] : [])) };
+        files: msgs.flatMap(m => (m.t === 'files' ? [m.files] : [])), filesBeforeTips: msgs.findIndex(m => m.t === 'files') < msgs.findIndex(m => m.t === 'tips') };
     };
     it('a new session shows the last one\'s newest commits at once, without git log, when HEAD has not moved', async () => {
       const saved = await session();
@@ -235,28 +241,16 @@ describe('history worker', function () {
       await session(); // saves the newest commits and the file list of this HEAD and index
       const savedFiles = fs.readdirSync(cacheDir).filter(f => f.endsWith('.newest.json') || f.endsWith('.files')).map(f => path.join(cacheDir, f));
       const kept = savedFiles.map(f => [f, fs.readFileSync(f)] as const);
-      const run = async (prepareMap: typeof MAP) => {
-        const msgs: FromWorker[] = [];
-        const s = new HistoryService(m => msgs.push(m));
-        const base = gitProcesses.started;
+      const run = (prepareMap: typeof MAP) => session(SINCE, undefined, s => {
         s.handle({ t: 'prepare', root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: prepareMap });
         for (const f of savedFiles) fs.rmSync(f); // from here on only what was prepared can be shown early
-        s.handle({ t: 'load', id: 1, root: repo.dir, since: SINCE, trailer: 'Outcome', cacheDir, outcomes: MAP, force: true });
-        const end = await until(() => msgs.find(m => m.t === 'end' || m.t === 'error'));
-        assert.ok(end.t === 'end');
-        for (const [f, data] of kept) fs.writeFileSync(f, data);
-        const first = msgs.findIndex(m => m.t === 'links');
-        const firstLinks = msgs[first];
-        assert.ok(firstLinks.t === 'links');
-        return { early: first < msgs.findIndex(m => m.t === 'tips'), git: firstLinks.git - base, firstFiles: msgs.findIndex(m => m.t === 'files') < msgs.findIndex(m => m.t === 'tips'),
-          list: listOf(msgs.filter(m => m.t !== 'links' || m.gen === end.result.gen), end.result.order) };
-      };
+      }, () => { for (const [f, data] of kept) fs.writeFileSync(f, data); });
       const prepared = await run(MAP);
-      assert.ok(prepared.early && prepared.git === 0 && prepared.firstFiles, 'the prepared commits and files, before any git process');
+      assert.ok(prepared.beforeTips && prepared.gitBeforeFirstLinks === 0 && prepared.filesBeforeTips, 'the prepared commits and files, before any git process');
       assert.deepEqual(prepared.list, expected.map(key));
       const other = await run(MAP2);
-      assert.ok(!other.early, 'prepared with another map: not used');
-      assert.equal(other.git, 3, 'git log -n, ls-files and show-ref before the first commits');
+      assert.ok(!other.beforeTips, 'prepared with another map: not used');
+      assert.equal(other.gitBeforeFirstLinks, 3, 'git log -n, ls-files and show-ref before the first commits');
       assert.deepEqual(other.list, expected.map(key), 'linked with the read\'s own map');
     });
 

@@ -26,6 +26,18 @@ interface RepoState {
   prepared?: Prepared;
 }
 
+/**
+ * The index file's identity now, and the last session's tracked files if they were listed from that same index file.
+ * `known`: an earlier answer (a prepared read), used again while the index file is the same.
+ */
+function savedFilesNow(cacheDir: string, root: string, known?: Prepared['files']): Prepared['files'] {
+  const stamp = indexStamp(root);
+  if (!stamp) return {};
+  if (known?.stamp === stamp) return known;
+  const files = readSavedFiles(cacheDir, root);
+  return { stamp, saved: files?.stamp === stamp ? files.files : undefined };
+}
+
 interface Prepared {
   trailer: string;
   /** The map the linker was built from, as JSON: the read's own map must be the same one. */
@@ -89,8 +101,8 @@ export class HistoryService {
     return st;
   }
 
-  private links(root: string, gen: number, kind: StreamKind, links: LinkedCommit[], fraction: number): void {
-    const block = encodeBlock(links);
+  private links(root: string, gen: number, kind: StreamKind, links: LinkedCommit[] | CommitBlock, fraction: number): void {
+    const block = Array.isArray(links) ? encodeBlock(links) : links;
     this.post({ t: 'links', root, gen, kind, block, fraction, git: gitProcesses.started }, blockBuffers(block));
   }
 
@@ -117,18 +129,14 @@ export class HistoryService {
     const raw: RawCommit[] = [];
     /** The outcomes.yaml versions the parts were linked with: any but the current one means a relink is owed. */
     const used = new Set<Linker | undefined>();
-    const onChunk = (chunk: RawCommit[], _done: number, total: number) => {
+    /** `linked`: the part linked and encoded ahead (a prepared read) by `linker`. */
+    const add = (chunk: RawCommit[], fraction: number, linker = st.linker, linked?: CommitBlock) => {
       for (const c of chunk) raw.push(c);
-      const linker = st.linker; // an outcomes.yaml that arrives meanwhile links the later parts
-      used.add(linker);
-      this.links(root, gen, 'load', linker ? chunk.map(c => linkedFacts(linker.commit(c))) : [], Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
+      used.add(linker); // an outcomes.yaml that arrives meanwhile links the later parts
+      this.links(root, gen, 'load', linked ?? (linker ? chunk.map(c => linkedFacts(linker.commit(c))) : []), fraction);
     };
-    /** Commits linked and encoded ahead (a prepared read), with the linker that did it. */
-    const onLinked = (chunk: RawCommit[], block: CommitBlock, linker: Linker) => {
-      for (const c of chunk) raw.push(c);
-      used.add(linker);
-      this.post({ t: 'links', root, gen, kind: 'load', block, fraction: 0, git: gitProcesses.started }, blockBuffers(block));
-    };
+    const onChunk = (chunk: RawCommit[], _done: number, total: number) => add(chunk, Number.isFinite(total) ? chunk.length / Math.max(1, total) : 0);
+    const onLinked = (chunk: RawCommit[], block: CommitBlock, linker: Linker) => add(chunk, 0, linker, block);
     return { gen, raw, used, onChunk, onLinked };
   }
 
@@ -144,9 +152,7 @@ export class HistoryService {
     const saved = readSavedNewest(m.cacheDir, m.root, m.trailer);
     const current = saved && linker && stillNewest(saved, { since: m.since }, this.quickTips(m.root) ?? {});
     const block = current ? encodeBlock(saved.commits.map(c => linkedFacts(linker.commit(c)))) : undefined;
-    const stamp = indexStamp(m.root);
-    const files = stamp ? readSavedFiles(m.cacheDir, m.root) : undefined;
-    st.prepared = { trailer: m.trailer, outcomes: JSON.stringify(m.outcomes ?? null), linker, saved, block, files: { stamp, saved: files?.stamp === stamp ? files?.files : undefined } };
+    st.prepared = { trailer: m.trailer, outcomes: JSON.stringify(m.outcomes ?? null), linker, saved, block, files: savedFilesNow(m.cacheDir, m.root) };
   }
 
   /**
@@ -154,12 +160,11 @@ export class HistoryService {
    * listed from. `stamp` is the index file's identity now, taken before `ls-files` reads it.
    */
   private showSavedFiles(m: LoadRequest, firstRead: boolean, prepared?: Prepared['files']): { stamp?: string; shown?: string[] } {
-    const stamp = m.cacheDir ? indexStamp(m.root) : undefined;
-    const saved = !firstRead || !m.cacheDir || !stamp ? undefined
-      : prepared?.stamp === stamp ? { stamp, files: prepared.saved } : readSavedFiles(m.cacheDir, m.root);
-    const shown = saved?.files && saved.stamp === stamp ? saved.files : undefined;
-    if (shown) this.post({ t: 'files', id: m.id, files: shown, git: gitProcesses.started });
-    return { stamp, shown };
+    if (!m.cacheDir) return {};
+    if (!firstRead) return { stamp: indexStamp(m.root) };
+    const now = savedFilesNow(m.cacheDir, m.root, prepared);
+    if (now.saved) this.post({ t: 'files', id: m.id, files: now.saved, git: gitProcesses.started });
+    return { stamp: now.stamp, shown: now.saved };
   }
 
   /** git's list of tracked files: posted if it differs from the saved one shown, and then saved for the next session. */
