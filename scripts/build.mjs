@@ -16,26 +16,10 @@ const vendorFiles = {
     build.onResolve({ filter: new RegExp(`^(${VENDOR.join('|')})$`) }, args => ({ path: `./${args.path}.js`, external: true }));
   },
 };
-/**
- * `import * as vscode from 'vscode'` makes esbuild copy every export of the module into a namespace object of its
- * own, once per importing file: 14 copies of VS Code's few hundred API names, and more of node:fs and node:path,
- * were half of the bundle's load time (plain Node with a 300-name stand-in for the API: 22 -> 12 ms). Each such
- * module is imported through one shared `export *` instead, copied once.
- */
-const oneNamespace = {
-  name: 'one-namespace',
-  setup(build) {
-    build.onResolve({ filter: /^(vscode|node:[a-z_]+)$/ }, args => {
-      if (args.namespace === 'one-namespace') return { path: args.path, external: true };
-      return args.kind === 'import-statement' ? { path: args.path, namespace: 'one-namespace' } : undefined;
-    });
-    build.onLoad({ filter: /.*/, namespace: 'one-namespace' }, args => ({ contents: `export * from '${args.path}';`, loader: 'js' }));
-  },
-};
 const builds = [
   // The entry point only loads the bundle (dist/main.js) and stamps what that cost, compile included (src/extensionLoader.ts).
   { ...common, entryPoints: ['src/extensionLoader.ts'], outfile: 'dist/extension.js', external: ['./main.js'], sourcemap: false },
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/main.js', external: ['vscode'], plugins: [vendorFiles, oneNamespace] },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/main.js', external: ['vscode'], plugins: [vendorFiles] },
   // The history worker's thread, started by the extension after it finds an outcomes.yaml (src/core/worker).
   { ...common, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js', plugins: [vendorFiles] },
   ...VENDOR.map(name => ({ ...common, entryPoints: [name], outfile: `dist/${name}.js` })),

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { existsSync, promises as fs, statSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { GitRepo } from '../core/git/repo';
 import { loadOutcomes, OUTCOMES_FILE, ParseCache } from '../core/outcomes/load';
 import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';

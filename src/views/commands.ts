@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import vscode = require('vscode');
+import fs = require('node:fs');
+import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';

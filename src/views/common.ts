@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { LinkedCommit } from '../core/links/link';
 import { RepoIndex } from '../vscode/repoIndex';
 import type { WorkspaceIndex } from '../vscode/workspaceIndex';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { Settings } from '../vscode/settings';
 

@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
-import * as path from 'node:path';
+import vscode = require('vscode');
+import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
 import { LinkedCommit } from '../core/links/link';

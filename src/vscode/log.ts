@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** The "Outcome Lens" output channel: what the extension did and every error it met (never swallowed). */
 export class Log implements vscode.Disposable {

@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import vscode = require('vscode');
+import fs = require('node:fs');
+import path = require('node:path');
 import { GitRepo } from '../core/git/repo';
 import { parseOutcomes } from '../core/outcomes/parse';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 /** Typed access to the `outcomeLens.*` settings (all resource-scoped, so each repository may differ). */
 export class Settings {

@@ -1,5 +1,5 @@
 import { promises as fs, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 import { breathe } from '../util/breathe';
 

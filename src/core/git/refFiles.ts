@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { NOTES_REF } from './repo';
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

@@ -2,7 +2,7 @@ import type { SimpleGit } from 'simple-git';
 import type * as SimpleGitModule from 'simple-git';
 import { lazy } from '../util/lazy';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { breathe } from '../util/breathe';
 

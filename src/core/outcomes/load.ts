@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+import path = require('node:path');
 import { ParseResult } from './model';
 import { MAX_BYTES, parseOutcomes } from './parse';
 

@@ -1,5 +1,5 @@
-import * as os from 'node:os';
-import * as path from 'node:path';
+import os = require('node:os');
+import path = require('node:path');
 
 /** Where the CLI keeps its caches: $OUTCOME_LENS_CACHE_DIR, else $XDG_CACHE_HOME/outcome-lens, else ~/.cache/outcome-lens. */
 export function defaultCacheDir(): string {
