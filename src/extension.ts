@@ -1,5 +1,5 @@
-import * as vscode from 'vscode';
-import * as path from 'node:path';
+import vscode = require('vscode');
+import path = require('node:path');
 import { Log } from './vscode/log';
 import { Settings } from './vscode/settings';
 import { WorkspaceIndex } from './vscode/workspaceIndex';
@@ -15,7 +15,6 @@ import { Dashboard } from './views/dashboard';
 import { allocate } from './core/links/allocation';
 import { renderReport, ReportFormat } from './core/report/render';
 import { RepoIndex } from './vscode/repoIndex';
-import { OUTCOMES_FILE } from './core/outcomes/load';
 
 /**
  * Wiring only. Activation reads outcomes.yaml from disk and registers providers; git runs only when a view
@@ -81,32 +80,6 @@ export function activate(context: vscode.ExtensionContext) {
   const setState = () => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state);
   setState();
   context.subscriptions.push(index.onDidChange(setState));
-
-  // Refresh by itself: outcomes.yaml on disk (no git), HEAD / refs / index (git, throttled, latest wins).
-  const watch = (glob: string, fn: (uri: vscode.Uri) => void) => {
-    for (const f of vscode.workspace.workspaceFolders ?? []) {
-      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, glob));
-      context.subscriptions.push(w, w.onDidChange(fn), w.onDidCreate(fn), w.onDidDelete(fn));
-    }
-  };
-  watch(`**/${OUTCOMES_FILE}`, uri => {
-    const repo = index.forUri(uri);
-    const open = vscode.workspace.textDocuments.find(d => d.uri.fsPath === uri.fsPath && d.isDirty);
-    if (repo && !open) repo.readOutcomes();
-  });
-  let gitTimer: NodeJS.Timeout | undefined;
-  watch('**/.git/{HEAD,index,refs/**,packed-refs}', uri => {
-    clearTimeout(gitTimer);
-    gitTimer = setTimeout(() => {
-      const repo = index.forUri(vscode.Uri.file(uri.fsPath.replace(/[\\/]\.git[\\/].*$/, '')));
-      for (const r of repo ? [repo] : index.all) {
-        if (!r.files) continue; // nothing read yet: nothing to refresh, and no git before a view asks
-        if (!uri.path.endsWith('/index')) r.invalidateHistory();
-        void r.refreshGit();
-      }
-    }, 500);
-  });
-  context.subscriptions.push({ dispose: () => clearTimeout(gitTimer) });
 
   const activationMs = performance.now() - started;
   // Module evaluation (banner to footer of the bundle) plus activate() itself: what activation adds to the host.
