@@ -87,7 +87,7 @@ describe('first rows on a large repository', function () {
       })(),
       blocks: blocks.map((b, i) => [...b, whose[i]]),
       // What activation cost the host before any of this: the bundle's load (compile included) and activate().
-      activationMs: a.loadAndActivateMs, activationCpuMs: a.loadAndActivateCpuMs,
+      activationMs: a.loadAndActivateMs, activationCpuMs: a.loadAndActivateCpuMs, fromCodeCache: a.fromCodeCache,
     };
     fs.writeFileSync(process.env.OUTCOME_LENS_BENCH_OUT!, JSON.stringify(out, null, 2));
   });
