@@ -254,13 +254,14 @@ export class RepoIndex implements vscode.Disposable {
       if (kind !== 'load') return;
       list.unreported += fraction;
       // Every listener (trees, CodeLens, context keys, the progress bar) redoes its work per change: a few a second.
-      const now = performance.now();
-      if (now - list.published < PUBLISH_MS) return;
-      list.published = now;
-      this.report?.(list.unreported);
-      list.unreported = 0;
-      this.show(list.index.snapshot());
-      if (this.lastLoad) this.lastLoad.firstCommits ??= now;
+      // Parts held back are shown PUBLISH_MS after the last showing at the latest, even if no other part comes
+      // (git's newest commits arrive a pipe-full at a time, then nothing while the rest of the window is listed).
+      const wait = PUBLISH_MS - (performance.now() - list.published);
+      if (wait <= 0) this.publish(list);
+      else if (this.held?.list !== list) {
+        clearTimeout(this.held?.timer);
+        this.held = { list, timer: setTimeout(() => { if (this.incoming === list) this.publish(list); }, wait) };
+      }
     },
     listEnd: (gen, kind) => {
       const list = this.incoming;
@@ -269,6 +270,19 @@ export class RepoIndex implements vscode.Disposable {
       this.show(list.index.snapshot());
     },
   };
+
+  /** A read's list with parts not shown yet, and when they will be. */
+  private held?: { list: NonNullable<RepoIndex['incoming']>; timer: NodeJS.Timeout };
+
+  private publish(list: NonNullable<RepoIndex['incoming']>): void {
+    clearTimeout(this.held?.timer);
+    this.held = undefined;
+    const now = list.published = performance.now();
+    this.report?.(list.unreported);
+    list.unreported = 0;
+    this.show(list.index.snapshot());
+    if (this.lastLoad) this.lastLoad.firstCommits ??= now;
+  }
 
   private shown?: CommitIndex;
 
@@ -410,6 +424,7 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.held?.timer);
     this.gitRefresh.dispose();
     this.listening?.dispose();
     this.emitter.dispose();
