@@ -165,6 +165,16 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
   });
   after(() => { repo?.rm(); if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true }); });
 
+  it('git\'s newest commits come a pipe-full at a time, in git\'s order, before git has written them all', async () => {
+    const parts: string[][] = [];
+    const all = await new GitRepo(repo.dir).readNewest({}, N, 'Outcome', null, part => parts.push(part.map(c => c.sha)));
+    // About 500 KB of output: more than a pipe holds (64 KB), so git cannot have written it in one go.
+    assert.ok(parts.length > 1, `${parts.length} parts`);
+    assert.deepEqual(parts.flat(), repo.git('rev-list', 'HEAD').trim().split('\n'));
+    assert.deepEqual(all.map(c => c.sha), parts.flat(), 'and all of them at the end');
+    assert.equal(all[0].files.length, 1);
+  });
+
   it('reads from git once, then only new commits; cached commits come back equal, in git\'s order', async () => {
     const git = new GitRepo(repo.dir);
     const seen: number[] = [];

@@ -313,13 +313,14 @@ export async function readHistoryCached(repo: GitRepo, q: HistoryQuery, trailer:
   // A view's first rows: the newest commits straight from `git log -n`, a fraction of a second, while the
   // whole window is listed and the cache file read (each takes seconds with 100k commits).
   // `newest`: the caller started that read itself, before it asked git for the tips, or had them saved.
-  const early = onChunk && tips.head
-    ? (newest?.commits ?? repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null)).then(cs => {
-      if (newest?.handed) for (const c of cs) delivered.add(c.sha); // the caller gave them to onChunk itself
-      else if (!delivered.size) hand(cs);
+  // Read here, they are handed on a pipe-full at a time, as git writes them.
+  const early = !onChunk || !tips.head ? undefined
+    : newest ? newest.commits.then(cs => {
+      if (newest.handed) for (const c of cs) delivered.add(c.sha); // the caller gave them to onChunk itself
+      else hand(cs);
       return cs;
     }, () => [])
-    : undefined;
+    : repo.readNewest(q, FIRST_ROWS, trailer, notesTip ?? null, hand).catch(() => []);
   // rev-list runs while the cache file is read (git's time and ours overlap), except for the full history,
   // whose order the cache may already know for this HEAD. Both start once the first rows are read: rev-list of
   // 100k commits is a second of CPU, and on two cores it delayed the newest commits' `git log -n` by as much.

@@ -377,11 +377,17 @@ export class GitRepo {
 
   /**
    * The newest `count` commits of a query, read directly (no rev-list first): the first rows of a view while
-   * the whole window is still being listed.
+   * the whole window is still being listed. `onPart` gets them a pipe-full at a time, as git writes them: on two
+   * busy cores git took up to 1.2 s to write 200 commits with their paths, and a view can show the first ones.
    */
-  async readNewest(q: HistoryQuery, count: number, trailerKey: string, notesTip?: string | null | 'if-any'): Promise<RawCommit[]> {
-    const log = await this.logCommand(trailerKey, notesTip);
-    return parseLog(await this.raw([...log, ...queryArgs({ ...q, maxCount: count })]), this.interned);
+  async readNewest(q: HistoryQuery, count: number, trailerKey: string, notesTip?: string | null | 'if-any',
+    onPart?: (commits: RawCommit[]) => void): Promise<RawCommit[]> {
+    const all: RawCommit[] = [];
+    await this.streamLog({ ...q, maxCount: count }, trailerKey, notesTip, part => {
+      for (const c of part) all.push(c);
+      onPart?.(part);
+    });
+    return all;
   }
 
   /** `git log` with the fields RawCommit holds, in a form no user configuration changes. */

@@ -197,8 +197,15 @@ export class HistoryService {
       else list?.onChunk(saved!.commits, 0, Infinity);
       const savedFiles = this.showSavedFiles(m, st.key === undefined, prep?.files);
       const repo = new GitRepo(m.root, signal);
-      let newest: StreamOptions['newest'] = firstRead && !saved ? { commits: repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any'), fromGit: true } : undefined;
-      newest?.commits.catch(() => undefined); // handed to readHistoryCached below, or not needed
+      // Without saved commits that `.git`'s files accept, git's newest are posted as git writes them, before the tips
+      // are known: each pipe-full is a part of a new list.
+      let newest: StreamOptions['newest'];
+      if (firstRead && !list) {
+        const streamed = list = this.newList(m.root, st);
+        const posted: RawCommit[] = [];
+        const reading = repo.readNewest(q, FIRST_ROWS, m.trailer, 'if-any', part => { for (const c of part) posted.push(c); streamed.onChunk(part, 0, Infinity); });
+        newest = { commits: reading.then(() => posted, () => posted), fromGit: true, handed: true };
+      }
       // The file list needs no tips: it starts at once, and the history as soon as the tips are known, so that each
       // view shows its first rows as soon as it can. The rest of the window (rev-list, the cache file) waits for the
       // file list: on two cores it held ls-files back by up to a second.
@@ -206,8 +213,10 @@ export class HistoryService {
       listing.catch(() => undefined); // awaited below
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
-      if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
-      else list = undefined; // saved for another HEAD or window (or HEAD moved just now): a new list, from git
+      if (newest?.fromGit) {
+        // git's own newest, posted as they came
+      } else if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
+      else list = undefined; // HEAD moved between the look at `.git`'s files and git's answer: a new list, from git
       const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
       let result: LoadResult;
       if (key === st.key && !m.force) {
