@@ -5,6 +5,7 @@ import { RepoIndex, UnlinkedFiles } from '../vscode/repoIndex';
 import { LinkedCommit } from '../core/links/link';
 import { CommitRows, groupRows, NO_COMMITS, RowGroups } from '../core/worker/store';
 import { Settings } from '../vscode/settings';
+import { folderChildren } from '../core/links/folderCounts';
 import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
 
 export type UnlinkedNode =
@@ -91,20 +92,10 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   }
 
   private computeFolderChildren(repo: RepoIndex, folder: string, { files, counts }: UnlinkedFiles): UnlinkedNode[] {
-    const prefix = folder ? folder + '/' : '';
-    const folders = new Set<string>();
-    const direct: string[] = [];
-    for (const f of files) {
-      if (!f.startsWith(prefix)) continue;
-      const rest = f.slice(prefix.length);
-      const slash = rest.indexOf('/');
-      if (slash === -1) direct.push(f);
-      else folders.add(prefix + rest.slice(0, slash));
-    }
-    const sortedFolders = [...folders].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || (a < b ? -1 : 1));
+    const rows = folderChildren(files, counts, folder);
     return [
-      ...sortedFolders.map(f => ({ kind: 'folder', repo, folder: f }) as UnlinkedNode),
-      ...direct.map(p => ({ kind: 'file', repo, path: p }) as UnlinkedNode),
+      ...rows.folders.map(f => ({ kind: 'folder', repo, folder: f }) as UnlinkedNode),
+      ...rows.files.map(p => ({ kind: 'file', repo, path: p }) as UnlinkedNode),
     ];
   }
 

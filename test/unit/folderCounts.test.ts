@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { FolderCounts } from '../../src/core/links/folderCounts';
+import { FolderCounts, folderChildren } from '../../src/core/links/folderCounts';
+import { comparePaths } from '../../src/core/util/sortedPaths';
 
 /** Every folder of every file, counted one by one: the plain definition. */
 function naive(files: string[]): Map<string, number> {
@@ -36,5 +37,28 @@ describe('folder counts for the Unlinked Work view', () => {
     assert.deepEqual(sorted(c.counts()), sorted(naive(gitOrder.slice(0, 1000))));
     gitOrder.slice(1000).forEach(f => c.add(f));
     assert.deepEqual(sorted(c.counts()), sorted(naive(gitOrder)));
+  });
+
+  it('gives each folder\'s rows: the folders one level below, most files first, then its own files in git\'s order', () => {
+    const list = [...gitOrder, 'a/é.ts', 'a/z\u{1F600}.ts', 'a/\uFFFD.ts', 'ab/c/d/e.ts'].sort(comparePaths);
+    const counts = new FolderCounts();
+    for (const f of list) counts.add(f);
+    const c = counts.counts();
+    // the plain definition: look at every path
+    const plain = (folder: string) => {
+      const prefix = folder ? folder + '/' : '';
+      const folders = new Set<string>();
+      const files: string[] = [];
+      for (const f of list) {
+        if (!f.startsWith(prefix)) continue;
+        const slash = f.indexOf('/', prefix.length);
+        if (slash === -1) files.push(f);
+        else folders.add(f.slice(0, slash));
+      }
+      return { folders: [...folders].sort((a, b) => c.get(b)! - c.get(a)! || (a < b ? -1 : 1)), files };
+    };
+    for (const folder of ['', ...c.keys()]) assert.deepEqual(folderChildren(list, c, folder), plain(folder), `folder ${JSON.stringify(folder)}`);
+    assert.deepEqual(folderChildren(list, c, 'a').files.slice(-3), ['a/é.ts', 'a/\uFFFD.ts', 'a/z\u{1F600}.ts'].sort(comparePaths));
+    assert.ok(folderChildren(list, c, '').files.length > 100 && folderChildren(list, c, '').folders.length === 5, 'root files and the five top folders');
   });
 });
