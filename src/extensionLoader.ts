@@ -11,8 +11,12 @@ type Main = typeof import('./extension');
 type Cpu = { user: number; system: number };
 const g = globalThis as { __outcomeLensLoadStart?: number; __outcomeLensLoadEnd?: number; __outcomeLensCpuStart?: Cpu; __outcomeLensCpuEnd?: Cpu; __outcomeLensFromCodeCache?: boolean };
 const threadCpu = () => (process as { threadCpuUsage?: () => Cpu }).threadCpuUsage?.();
-/** When the code cache is written, if it has to be: late enough to hold the code the first views ran. */
-const SAVE_AFTER_MS = 20_000;
+/**
+ * When the code cache is written, if it has to be: after the first scan and the views' first rows, so that it holds
+ * the code they ran too, and soon enough that a short session still writes it (1-3 ms, once per bundle and V8).
+ * At 20 s, the bench's sessions on Homebrew/brew (12 s) never wrote it.
+ */
+const SAVE_AFTER_MS = 3_000;
 let main: Main | undefined;
 
 export function activate(context: vscode.ExtensionContext) {
