@@ -29,6 +29,12 @@ function queryArgs(q: HistoryQuery): string[] {
  */
 const simpleGit = (options: Partial<SimpleGitModule.SimpleGitOptions>): SimpleGit => sg().simpleGit({ completion: { onClose: true, onExit: false }, ...options });
 
+/**
+ * How many of the newest commits a view gets first, before the cache and rev-list answer: read from git (`readNewest`)
+ * or saved by the last session. The views show these as they come, and later parts at most a few times a second.
+ */
+export const FIRST_ROWS = 200;
+
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
 
@@ -92,13 +98,19 @@ function gitEnv(): Record<string, string> {
  * -z / NUL separators, no colour, no external diff, no textconv, UTF-8, explicit --root and --no-renames.
  */
 export class GitRepo {
-  private readonly git: SimpleGit;
   /** Paths, names and e-mails recur in thousands of commits: one copy each. */
   private readonly interned = new Map<string, string>();
 
-  constructor(readonly root: string, private readonly signal?: AbortSignal) {
-    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 2, abort: signal, trimmed: false }).env(gitEnv());
+  constructor(readonly root: string, private readonly signal?: AbortSignal) {}
+
+  /**
+   * Made on first use: loading simple-git (72 KB to compile) held back a first session's `git log -n`, which spawns
+   * git itself, while the worker's thread shared two CPUs with the workbench's start.
+   */
+  private get git(): SimpleGit {
+    return this.instance ??= simpleGit({ baseDir: this.root, maxConcurrentProcesses: 2, abort: this.signal, trimmed: false }).env(gitEnv());
   }
+  private instance?: SimpleGit;
 
   /**
    * The repository containing `dir`, or undefined when there is none. The common case (a `.git` folder or
