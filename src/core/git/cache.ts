@@ -1,6 +1,6 @@
 import { promises as fs, readFileSync } from 'node:fs';
 import path = require('node:path');
-import { GitRepo, HistoryQuery, RawCommit } from './repo';
+import { FIRST_ROWS, GitRepo, HistoryQuery, RawCommit } from './repo';
 import { breathe } from '../util/breathe';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
@@ -178,9 +178,6 @@ export class CommitCache {
     this.dirty = false;
   }
 }
-
-/** How many of the newest commits a view gets before the cache and rev-list answer (from git, or saved, below). */
-export const FIRST_ROWS = 200;
 
 /**
  * The newest commits of the last complete read of a window, in a small file of their own beside the cache: the

@@ -1,6 +1,6 @@
-import { GitRepo, gitProcesses, RawCommit } from '../git/repo';
+import { FIRST_ROWS, GitRepo, gitProcesses, RawCommit } from '../git/repo';
 import { indexStamp, tipsFromFiles } from '../git/refFiles';
-import { FIRST_ROWS, readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, SavedNewest, stillNewest, StreamOptions } from '../git/cache';
+import { readHistoryCached, readSavedFiles, readSavedNewest, saveFiles, SavedNewest, stillNewest, StreamOptions } from '../git/cache';
 import { Linker, linkedFacts, LinkedCommit } from '../links/link';
 import { breathe } from '../util/breathe';
 import { blockBuffers, CommitBlock, encodeBlock } from './block';
