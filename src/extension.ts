@@ -15,6 +15,7 @@ import { Dashboard } from './views/dashboard';
 import { allocate } from './core/links/allocation';
 import { renderReport, ReportFormat } from './core/report/render';
 import { RepoIndex } from './vscode/repoIndex';
+import { Cpu, loadStamps, threadCpu } from './core/util/loadStamps';
 
 /**
  * Wiring only. Activation reads outcomes.yaml from disk and registers providers; git runs only when a view
@@ -83,9 +84,9 @@ export function activate(context: vscode.ExtensionContext) {
   context.subscriptions.push(index.onDidChange(setState));
 
   const activationMs = performance.now() - started;
-  // Module evaluation (banner to footer of the bundle) plus activate() itself: what activation adds to the host.
-  type Cpu = { user: number; system: number };
-  const g = globalThis as { __outcomeLensLoadStart?: number; __outcomeLensLoadEnd?: number; __outcomeLensCpuStart?: Cpu; __outcomeLensCpuEnd?: Cpu; __outcomeLensFromCodeCache?: boolean };
+  // The bundle's load (read, compiled or taken from the code cache, run; stamped by src/extensionLoader.ts) plus
+  // activate() itself: what activation adds to the host.
+  const g = loadStamps();
   const fromCodeCache = !!g.__outcomeLensFromCodeCache;
   const loadAndActivateMs = (g.__outcomeLensLoadEnd ?? started) - (g.__outcomeLensLoadStart ?? started) + activationMs;
   // The same two spans in the thread's CPU time: on a loaded machine the wall clock also counts waiting for a CPU.
@@ -98,8 +99,3 @@ export function activate(context: vscode.ExtensionContext) {
 }
 
 export function deactivate(): void {}
-
-/** The extension host thread's CPU time so far, where Node has it (23.9+; code-server's host runs Node 24). */
-function threadCpu(): { user: number; system: number } | undefined {
-  return (process as { threadCpuUsage?: () => { user: number; system: number } }).threadCpuUsage?.();
-}

@@ -6,11 +6,10 @@
 import type * as vscode from 'vscode';
 import path = require('node:path');
 import { loadWithCodeCache } from './core/util/codeCache';
+import { loadStamps, threadCpu } from './core/util/loadStamps';
 
 type Main = typeof import('./extension');
-type Cpu = { user: number; system: number };
-const g = globalThis as { __outcomeLensLoadStart?: number; __outcomeLensLoadEnd?: number; __outcomeLensCpuStart?: Cpu; __outcomeLensCpuEnd?: Cpu; __outcomeLensFromCodeCache?: boolean };
-const threadCpu = () => (process as { threadCpuUsage?: () => Cpu }).threadCpuUsage?.();
+const g = loadStamps();
 /**
  * When the code cache is written, if it has to be: after the first scan and the views' first rows, so that it holds
  * the code they ran too, and soon enough that a short session still writes it (1-3 ms, once per bundle and V8).
