@@ -256,8 +256,8 @@ export class RepoIndex implements vscode.Disposable {
       // Every listener (trees, CodeLens, context keys, the progress bar) redoes its work per change: a few a second.
       // The first rows are shown as they come: git's newest commits arrive a pipe-full at a time, a few commits each,
       // and the first of them may all be linked (in a bench round the first commits were shown at 899 ms, the first
-      // unlinked one a throttle period later, at 1,149 ms). Later parts are shown PUBLISH_MS after the last showing at the latest, even if no other part
-      // comes (nothing comes while the rest of the window is listed).
+      // unlinked one a throttle period later, at 1,149 ms). Later parts are shown PUBLISH_MS after the last showing
+      // at the latest, even if no other part comes (nothing comes while the rest of the window is listed).
       const wait = store.length <= FIRST_ROWS ? 0 : PUBLISH_MS - (performance.now() - list.published);
       if (wait <= 0) this.publish(list);
       else if (this.held?.list !== list) {

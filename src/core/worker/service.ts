@@ -213,10 +213,11 @@ export class HistoryService {
       listing.catch(() => undefined); // awaited below
       const tips = await repo.tips();
       this.post({ t: 'tips', id: m.id, git: gitProcesses.started });
-      if (newest?.fromGit) {
-        // git's own newest, posted as they came
-      } else if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
-      else list = undefined; // HEAD moved between the look at `.git`'s files and git's answer: a new list, from git
+      // git's own newest (streamed above) stand; saved ones stand if git agrees with `.git`'s files.
+      if (!newest?.fromGit) {
+        if (saved && stillNewest(saved, q, tips)) newest = { commits: Promise.resolve(saved.commits), fromGit: false, handed: !!list };
+        else list = undefined; // HEAD moved between the look at `.git`'s files and git's answer: a new list, from git
+      }
       const key = `${tips.head}\0${tips.notes}\0${m.since.slice(0, 10)}\0${m.trailer}`;
       let result: LoadResult;
       if (key === st.key && !m.force) {
