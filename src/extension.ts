@@ -41,7 +41,8 @@ export function activate(context: vscode.ExtensionContext) {
     log, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, outcomesView, unlinkedView,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
-    vscode.languages.registerCompletionItemProvider({ language: 'scminput' }, new TrailerCompletion(index), ':', ' ', ','),
+    // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.
+    vscode.languages.registerCompletionItemProvider({ scheme: 'vscode-scm', language: 'scminput' }, new TrailerCompletion(index), ':', ' ', ','),
   );
   registerCommands(context, index, log, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
 

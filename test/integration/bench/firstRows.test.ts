@@ -75,7 +75,7 @@ describe('first rows on a large repository', function () {
     const whose = attribute(profile, hr0, blocks, ours);
     const l = repo.lastLoad!;
     const out = {
-      windowDays: vscode.workspace.getConfiguration('outcomeLens').get('history.windowDays'),
+      windowDays: vscode.workspace.getConfiguration('outcomeLens', vscode.Uri.file(repo.root)).get('history.windowDays'),
       commits: l.commits, fromGit: l.fromGit, files: repo.files?.length, gitProcesses: a.gitProcesses.started - gitBefore,
       ...seen, loadStarted: l.started - t0, tipsRead: (l.tips ?? NaN) - t0, filesRead: (l.files ?? NaN) - t0, firstCommitsRead: (l.firstCommits ?? NaN) - t0,
       historyComplete: l.done! - t0, maxBlockMs: maxBlock, blocksOver50ms: over50, maxBusyMs: cpu ? maxBusy : NaN, busyOver50ms: cpu ? busyOver50 : NaN,

@@ -111,6 +111,25 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(repo.inputBox.value, 'Speed up checkout\n\nSome details.\n\nOutcome: checkout-conversion, search-latency\n');
   });
 
+  it('the commit message box suggests outcome ids after the trailer key', async () => {
+    const git = (await vscode.extensions.getExtension<any>('vscode.git')!.activate()).getAPI(1);
+    const repo = await until('git repository', () => git.repositories[0]);
+    await vscode.commands.executeCommand('workbench.view.scm'); // the box's document exists while the view shows it
+    repo.inputBox.value = 'Speed up checkout\n\nOutcome: checkout-conversion, se';
+    const box = await until('the commit message box\'s document', () =>
+      vscode.workspace.textDocuments.find(d => d.uri.scheme === 'vscode-scm' && d.getText() === repo.inputBox.value));
+    assert.equal(box.languageId, 'scminput');
+    const at = (line: number, character: number) => vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', box.uri, new vscode.Position(line, character));
+    const ids = (l: vscode.CompletionList) => l.items.filter(i => i.kind === vscode.CompletionItemKind.EnumMember).map(i => (typeof i.label === 'string' ? i.label : i.label.label));
+    const list = await at(2, box.lineAt(2).text.length);
+    assert.deepEqual(ids(list).sort(), ['checkout-conversion', 'search-latency']);
+    const search = list.items.find(i => i.label === 'search-latency')!;
+    assert.equal(search.detail, 'Cut search p95 to 200 ms');
+    assert.deepEqual([(search.range as vscode.Range).start.character, (search.range as vscode.Range).end.character], [30, 32], 'replaces the typed "se"');
+    assert.deepEqual(ids(await at(0, 5)), [], 'only after the trailer key');
+    repo.inputBox.value = '';
+  });
+
   it('diagnostics appear and disappear as outcomes.yaml is edited (last good map kept meanwhile)', async () => {
     const a = await api();
     const uri = vscode.Uri.file(path.join(root(), 'outcomes.yaml'));
