@@ -107,6 +107,24 @@ describe('history and links on a real repository', function () {
     await assert.rejects(g.revList({ range: '--output=/tmp/x' }), /must not start with '-'/);
   });
 
+  it('reads notes whichever way the notes ref is stored (loose or packed), and with a detached HEAD', async () => {
+    // Whether git log is given the notes ref at all comes from the ref files (src/core/git/refFiles.ts), not from git.
+    const r = new TempRepo();
+    try {
+      const a = r.write('libs/a.ts').commit('Old work\n');
+      const noted = async () => (await linkHistory(new GitRepo(r.dir), linker, {}))[0].links.map(l => [l.outcome, l.via]);
+      assert.deepEqual(await noted(), [], 'no notes ref');
+      r.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: growth', a);
+      assert.deepEqual(await noted(), [['growth', 'note']], 'loose');
+      r.git('pack-refs', '--all');
+      assert.deepEqual(await noted(), [['growth', 'note']], 'packed');
+      r.git('checkout', '-q', '--detach');
+      assert.deepEqual(await noted(), [['growth', 'note']], 'detached HEAD');
+    } finally {
+      r.rm();
+    }
+  });
+
   it('cancels', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -5,6 +5,7 @@ import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { breathe } from '../util/breathe';
+import { tipsFromFiles } from './refFiles';
 
 const sg = lazy(() => require('simple-git') as typeof SimpleGitModule);
 /**
@@ -405,9 +406,12 @@ export class GitRepo {
   /** `git log` with the fields RawCommit holds, in a form no user configuration changes. */
   private async logCommand(trailerKey: string, notesTip?: string | null | 'if-any'): Promise<string[]> {
     if (!/^[A-Za-z0-9-]+$/.test(trailerKey)) throw new GitError(`invalid trailer key ${JSON.stringify(trailerKey)}`);
-    // null: the caller looked and there is no notes ref; undefined: look now; 'if-any': do not look (one git
-    // process less before the first rows): git shows no note, and only warns, when the ref does not exist
-    const withNotes = notesTip === undefined ? !!(await this.notesTip()) : notesTip !== null;
+    // null: the caller looked and there is no notes ref; undefined: look now (a git process); 'if-any': the
+    // repository's ref files say, with no git process, and where they cannot, the ref is passed anyway (git shows no
+    // note, and only warns, when it does not exist). Not passing a ref that does not exist matters: git then looks for
+    // it at every commit (git log of the 20k-commit bench repository: 2.3-2.6 s of CPU without it, 2.8-2.9 s with it).
+    const withNotes = notesTip === 'if-any' ? notesMayExist(tipsFromFiles(this.root))
+      : notesTip === undefined ? !!(await this.notesTip()) : notesTip !== null;
     const format = [
       `${RS}%H`, '%P', '%aN', '%aE', '%aI', '%s',
       `%(trailers:key=${trailerKey},valueonly,unfold)`,
@@ -422,6 +426,9 @@ export class GitRepo {
     ];
   }
 }
+
+/** Whether the notes ref may exist, by what the ref files said: undefined when they could not tell. */
+const notesMayExist = (tips: { notes?: string } | undefined) => !tips || tips.notes !== undefined;
 
 /**
  * A copy of a substring that does not keep the string it was cut from alive. V8 represents substrings of 13

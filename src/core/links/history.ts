@@ -8,7 +8,7 @@ import { CommitLink, Linker } from './link';
 export async function linkHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, onChunk?: (c: CommitLink[]) => void, signal?: AbortSignal,
   options: { keepMessages?: boolean; keep?: boolean } = {}): Promise<CommitLink[]> {
   const out: CommitLink[] = [];
-  // One `git log`, parsed as git writes it (the notes ref is asked for whether or not it exists: one process less).
+  // One `git log`, parsed as git writes it; whether the notes ref exists comes from the ref files, with no git process.
   await repo.streamLog(q, linker.trailerKey, 'if-any', (c: RawCommit[]) => {
     const linked = c.map(x => linker.commit(x));
     // Once linked, a one-shot caller (the CLI) needs no message bodies: dropping them keeps 100k commits small.
