@@ -1,6 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import path = require('node:path');
-import { NOTES_REF } from './repo';
+
+/** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
+export const NOTES_REF = 'refs/notes/outcomes';
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 

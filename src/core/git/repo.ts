@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { breathe } from '../util/breathe';
-import { tipsFromFiles } from './refFiles';
+import { NOTES_REF, tipsFromFiles } from './refFiles';
 
 const sg = lazy(() => require('simple-git') as typeof SimpleGitModule);
 /**
@@ -35,9 +35,6 @@ const simpleGit = (options: Partial<SimpleGitModule.SimpleGitOptions>): SimpleGi
  * or saved by the last session. The views show these as they come, and later parts at most a few times a second.
  */
 export const FIRST_ROWS = 200;
-
-/** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
-export const NOTES_REF = 'refs/notes/outcomes';
 
 /** One commit as read from git: only facts, no links (those depend on outcomes.yaml and are computed later). */
 export interface RawCommit {
