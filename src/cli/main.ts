@@ -1,18 +1,16 @@
 import { parseArgs } from 'node:util';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path = require('node:path');
-import { GitRepo } from '../core/git/repo';
-import { loadOutcomes, OUTCOMES_FILE, ParseCache } from '../core/outcomes/load';
+import { GitRepo, HistoryQuery } from '../core/git/repo';
+import { configureGit, GitError, logLine } from '../core/git/runner';
+import { readHistory } from '../core/git/history';
+import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
 import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
 import { patternDiagnostics } from '../core/outcomes/patternCheck';
-import { Linker } from '../core/links/link';
-import { linkHistory } from '../core/links/history';
-import { CommitCache, readHistoryCached } from '../core/git/cache';
-import { defaultCacheDir } from '../core/util/cacheDir';
-import { HistoryQuery } from '../core/git/repo';
-import { CommitLink, FileLink } from '../core/links/link';
+import { CommitLink, FileLink, Linker } from '../core/links/link';
 import { allocate, Bucket } from '../core/links/allocation';
 import { renderReport, ReportFormat, REPORT_FORMATS } from '../core/report/render';
+import { defaultCacheDir } from '../core/util/cacheDir';
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 
@@ -26,10 +24,12 @@ usage:
                                                                effort per outcome over time
 
 History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
-reads only new commits from git. --no-cache reads everything from git. OUTCOME_LENS_STATS=1 prints timings.
+reads only new commits from git; --no-cache reads everything from git. OUTCOME_LENS_TRACE=1 prints each git
+command with its time on stderr; OUTCOME_LENS_GIT_TIMEOUT=SECONDS stops a git command that prints nothing for
+that long (default 60).
 
 exit codes: 0 all good; 1 problems found (errors in outcomes.yaml, or --unlinked listed something);
-            2 usage error, no repository or no outcomes.yaml
+            2 usage error, no repository or no outcomes.yaml, or git failed
 `;
 
 /** An expected failure: one line on stderr and an exit code, never a stack trace. */
@@ -70,12 +70,19 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
   for (const k of Object.keys(v) as (keyof typeof OPTIONS)[]) {
     if (!ALLOWED[cmd].includes(k)) { err(`outcome-lens ${cmd}: option '--${k}' does not apply here\nRun 'outcome-lens --help' for usage.`); return 2; }
   }
+  const timeout = Number(process.env.OUTCOME_LENS_GIT_TIMEOUT);
+  configureGit({
+    log: process.env.OUTCOME_LENS_TRACE ? line => err(`outcome-lens: ${line}`) : () => undefined,
+    ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+  });
   try {
     return await run(cmd, v, out, err);
   } catch (e) {
+    // git's refusals and our own usage errors are one line; anything else is a bug, and says so.
     if (e instanceof CliError) { err(`outcome-lens: ${e.message}`); return e.code; }
+    if (e instanceof GitError) { err(`outcome-lens: ${e.message}`); return 2; }
     if (process.env.OUTCOME_LENS_DEBUG) err(String((e as Error).stack));
-    err(`outcome-lens: ${String((e as Error).message ?? e).split('\n')[0]}`);
+    err(`outcome-lens: internal error: ${String((e as Error).message ?? e).split('\n')[0]} (OUTCOME_LENS_DEBUG=1 shows where)`);
     return 2;
   }
 }
@@ -106,20 +113,9 @@ async function openRepo(v: Values): Promise<GitRepo> {
   return repo;
 }
 
-/** The CLI remembers parses of outcomes.yaml (see ParseCache), unless caches are turned off. */
-function parseCache(): ParseCache | undefined {
-  if (process.env.OUTCOME_LENS_NO_CACHE) return undefined;
-  try {
-    const st = statSync(__filename); // the bundle: a new build never reads an old parse
-    return { dir: defaultCacheDir(), build: `${st.size}-${st.mtimeMs}` };
-  } catch {
-    return undefined;
-  }
-}
-
 /** outcomes.yaml for commands that need a usable map: errors are printed and end the command. */
 async function usableMap(repo: GitRepo, err: (s: string) => void): Promise<OutcomeMap> {
-  const loaded = await loadOutcomes(repo.root, parseCache());
+  const loaded = await loadOutcomes(repo.root);
   if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root} (create one: see the README, or run the extension's "Create outcomes.yaml")`, 2);
   for (const d of loaded.result.diagnostics) if (d.severity === 'error') err(formatDiagnostic(OUTCOMES_FILE, d));
   if (!loaded.result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
@@ -139,57 +135,30 @@ function checkDate(name: string, s: string | undefined): string | undefined {
 }
 
 /**
- * Linked history, from the cache unless --no-cache; OUTCOME_LENS_STATS=1 says how much git had to read.
- * `stream`: with --no-cache, each part goes to it as it is linked, in order, and nothing is kept (returns []):
- * `commits --json` on 100k commits then holds a part at a time, not the whole history.
+ * Linked history, through the cache unless --no-cache. `stream`: each part goes to it as it is linked, in order, and
+ * nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time, not the whole history.
  */
-async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, err: (s: string) => void,
-  stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
-  const noCache = !!(v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE);
-  // Filling an empty cache with a whole history holds every commit with its message, and makes tens of
-  // megabytes of short-lived strings: V8's memory-saving heap growth keeps the peak lower (~230 MB instead of
-  // ~290 MB for 100k commits) for ~10% more time. Not needed with --no-cache, which keeps nothing (streamed:
-  // 92 MB on Homebrew/brew), nor for a warm run or a window, which stay fast.
-  const whole = !q.since && !q.until && q.maxCount === undefined && !q.range;
-  if (whole && !noCache && !existsSync(CommitCache.fileFor(defaultCacheDir(), repo.root))) {
-    (require('node:v8') as typeof import('node:v8')).setFlagsFromString('--optimize-for-size');
-  }
+async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
   const t0 = performance.now();
-  let links: CommitLink[] = [];
-  let count = 0;
-  let fromGit: number;
-  if (noCache) {
-    const onPart = stream ? (part: CommitLink[]) => { count += part.length; stream(part); } : undefined;
-    links = await linkHistory(repo, linker, q, onPart, undefined, { keepMessages: false, keep: !stream });
-    if (!stream) count = links.length;
-    fromGit = count;
-  } else {
-    const { commits, stats } = await readHistoryCached(repo, q, linker.trailerKey, defaultCacheDir());
-    count = commits.length;
-    fromGit = stats.readFromGit;
-    // Streamed: linked and written a thousand at a time, so that the links are garbage at once.
-    if (stream) for (let i = 0; i < commits.length; i += 1000) stream(commits.slice(i, i + 1000).map(c => linker.commit(c)));
-    else links = commits.map(c => linker.commit(c));
-  }
-  if (process.env.OUTCOME_LENS_STATS) {
-    // The peak is taken at exit, so that writing the output counts too (this process only: git's are its own).
-    const ms = performance.now() - t0;
-    process.once('exit', () => err(`stats: ${count} commits, ${fromGit} read from git, ${ms.toFixed(0)} ms, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`));
-  }
+  const notes = await repo.notes();
+  const links: CommitLink[] = [];
+  const r = await readHistory(repo, q, {
+    cacheDir: v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
+    keep: false,
+    onCommits: part => {
+      const linked = part.map(c => linker.commit(c, notes.get(c.sha)));
+      if (stream) stream(linked);
+      else for (const l of linked) links.push(l);
+    },
+  });
+  logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
   return links;
 }
 
-/**
- * `files`: every tracked file with its outcomes, in git's order (byte order, as the contract asks). The list is
- * linked and written a part at a time while git is still listing: for 50k files, holding every answer until
- * the end cost more in garbage collection than the matching, and waiting for git cost as much again.
- */
+/** `files`: every tracked file with its outcomes, in git's order (byte order, as the contract asks). */
 async function files(repo: GitRepo, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  let write: ((paths: string[]) => void) | undefined;
-  const early: string[][] = []; // parts git printed before outcomes.yaml was parsed
-  const listing = repo.streamTrackedFiles(paths => (write ? write(paths) : early.push(paths)));
-  listing.catch(() => undefined); // awaited below, where a failure is reported
-  const linker = new Linker(await usableMap(repo, err));
+  const [list, map] = await Promise.all([repo.trackedFiles(), usableMap(repo, err)]);
+  const linker = new Linker(map);
   // Files of a directory share one outcomes array: what follows the path is built once per array.
   const tails = [new Map<readonly string[], string>(), new Map<readonly string[], string>()];
   const fileJson = (f: FileLink) => {
@@ -200,81 +169,73 @@ async function files(repo: GitRepo, v: Values, out: (s: string) => void, err: (s
   };
   const fileLine = (f: FileLink) => `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`;
   let shown = 0;
-  write = paths => {
-    let part = linker.classifyAll(paths);
+  // Written a part at a time: the same bytes as one JSON.stringify of the whole array (or one line per file).
+  for (let i = 0; i < list.length; i += 5000) {
+    let part = linker.classifyAll(list, i, Math.min(list.length, i + 5000));
     if (v.unlinked) part = part.filter(f => f.status === 'unlinked');
-    if (!part.length) return;
-    // The same bytes as one JSON.stringify of the whole array (or one line per file without --json).
+    if (!part.length) continue;
     out(v.json ? `${shown ? ',' : '['}${part.map(fileJson).join(',')}` : part.map(fileLine).join('\n'));
     shown += part.length;
-  };
-  for (const paths of early.splice(0)) write(paths);
-  await listing;
-  if (v.json) out(shown ? ']\n' : '[]');
+  }
+  if (v.json) out(shown ? ']\n' : '[]\n');
   return v.unlinked && shown ? 1 : 0;
 }
 
-async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const repo = await openRepo(v);
-  // git lists the files while outcomes.yaml is read and parsed (a quick command waits for both).
-  const tracked = cmd === 'check' ? repo.trackedFiles() : undefined;
-  tracked?.catch(() => undefined); // awaited below, where a failure is reported
-  if (cmd === 'files') return files(repo, v, out, err);
-  if (cmd === 'check') {
-    const loaded = await loadOutcomes(repo.root, v['no-cache'] ? undefined : parseCache());
-    if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root}`, 2);
-    const diags = [...loaded.result.diagnostics];
-    const invalid: { sha: string; ids: string[] }[] = [];
-    if (loaded.result.map) {
-      diags.push(...await patternDiagnostics(loaded.result.map, await tracked!));
-      const linker = new Linker(loaded.result.map);
-      for (const c of await history(repo, linker, {}, v, err)) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid });
-    }
-    diags.sort((a, b) => a.line - b.line || a.column - b.column);
-    const errors = diags.filter(d => d.severity === 'error').length;
-    if (v.json) out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2));
-    else {
-      for (const d of diags) err(formatDiagnostic(OUTCOMES_FILE, d));
-      for (const i of invalid) err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(x => JSON.stringify(x)).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
-      out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links`);
-    }
-    return errors ? 1 : 0;
+async function check(repo: GitRepo, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const tracked = repo.trackedFiles();
+  tracked.catch(() => undefined); // awaited below, where a failure is reported
+  const loaded = await loadOutcomes(repo.root);
+  if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root}`, 2);
+  const diags = [...loaded.result.diagnostics];
+  const invalid: { sha: string; ids: string[] }[] = [];
+  if (loaded.result.map) {
+    diags.push(...await patternDiagnostics(loaded.result.map, await tracked));
+    const linker = new Linker(loaded.result.map);
+    await history(repo, linker, {}, v, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
   }
-  const map = await usableMap(repo, err);
-  const linker = new Linker(map);
-  if (cmd === 'commits') {
-    const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
-    if (v.json) {
-      // Written a part at a time as the history is linked: the same bytes as one JSON array.
-      let shown = 0;
-      await history(repo, linker, q, v, err, part => {
-        const rows = v.unlinked ? part.filter(c => c.status === 'unlinked') : part;
-        if (rows.length) out(`${shown ? ',' : '['}${rows.map(commitJson).join(',')}`);
-        shown += rows.length;
-      });
-      out(shown ? ']\n' : '[]');
-      return v.unlinked && shown ? 1 : 0;
-    }
-    const commits = await history(repo, linker, q, v, err);
-    const shown = v.unlinked ? commits.filter(c => c.status === 'unlinked') : commits;
-    {
-      out(shown.map(c => {
+  diags.sort((a, b) => a.line - b.line || a.column - b.column);
+  const errors = diags.filter(d => d.severity === 'error').length;
+  if (v.json) out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2));
+  else {
+    for (const d of diags) err(formatDiagnostic(OUTCOMES_FILE, d));
+    for (const i of invalid) err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(x => JSON.stringify(x)).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
+    out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links`);
+  }
+  return errors ? 1 : 0;
+}
+
+async function commits(repo: GitRepo, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const linker = new Linker(await usableMap(repo, err));
+  const q = { since: checkDate('since', v.since), until: checkDate('until', v.until), maxCount: maxCount(v), range: v.range };
+  let shown = 0;
+  // Written a part at a time as the history is linked: for --json, the same bytes as one JSON array.
+  await history(repo, linker, q, v, part => {
+    const rows = v.unlinked ? part.filter(c => c.status === 'unlinked') : part;
+    if (!rows.length) return;
+    if (v.json) out(`${shown ? ',' : '['}${rows.map(commitJson).join(',')}`);
+    else {
+      out(rows.map(c => {
         const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
         return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${c.commit.subject}${links ? '  -> ' + links : ''}${c.invalid.length ? '  invalid: ' + c.invalid.join(',') : ''}`;
       }).join('\n'));
     }
-    return v.unlinked && shown.length ? 1 : 0;
-  }
-  // report
+    shown += rows.length;
+  });
+  if (v.json) out(shown ? ']\n' : '[]\n');
+  return v.unlinked && shown ? 1 : 0;
+}
+
+async function report(repo: GitRepo, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const map = await usableMap(repo, err);
   const format = (v.format ?? 'md') as ReportFormat;
   if (!REPORT_FORMATS.includes(format)) throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`, 2);
   const bucket = (v.bucket ?? 'week') as Bucket;
   if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
   const window = { since: checkDate('since', v.since), until: checkDate('until', v.until) };
-  const commits = await history(repo, linker, window, v, err);
+  const links = await history(repo, new Linker(map), window, v);
   // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
-  const lines = v['no-lines'] ? undefined : await repo.numstat(commits.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
-  const alloc = allocate(commits, map.outcomes.map(o => o.id), bucket, window, lines);
+  const lines = v['no-lines'] ? undefined : await repo.numstat(links.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
+  const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines);
   const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
   if (v.out) {
     await fs.writeFile(v.out, text);
@@ -283,7 +244,17 @@ async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: st
   return 0;
 }
 
-/** Runs the command line of this process; dist/cli.js (src/cli/bin.ts) calls it. */
+async function run(cmd: string, v: Values, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const repo = await openRepo(v);
+  switch (cmd) {
+    case 'files': return files(repo, v, out, err);
+    case 'check': return check(repo, v, out, err);
+    case 'commits': return commits(repo, v, out, err);
+    default: return report(repo, v, out, err);
+  }
+}
+
+/** Runs the command line of this process; dist/cli.js calls it. */
 export function runCli(): void {
   // A closed pipe (`| head`) is not an error worth a stack trace.
   process.stdout.on('error', e => { if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(0); });

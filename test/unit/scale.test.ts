@@ -5,9 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { GitRepo } from '../../src/core/git/repo';
-import { CommitCache, readHistoryCached } from '../../src/core/git/cache';
+import { CommitCache } from '../../src/core/git/cache';
+import { readHistory } from '../../src/core/git/history';
+import { valuesFor } from '../../src/core/git/trailers';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
-import { loadOutcomes } from '../../src/core/outcomes/load';
 import { compilePatterns } from '../../src/core/patterns/matcher';
 import { Linker } from '../../src/core/links/link';
 
@@ -34,12 +35,7 @@ describe('streaming the tracked files (files --json on large repositories)', fun
   });
   after(() => repo.rm());
 
-  it('hands over every path once, in git\'s order, across pipe-fulls', async () => {
-    const parts: string[][] = [];
-    const count = await new GitRepo(repo.dir).streamTrackedFiles(p => parts.push(p));
-    assert.ok(parts.length > 1, `several parts (${parts.length})`);
-    assert.equal(count, expected.length);
-    assert.deepEqual(parts.flat(), expected);
+  it('lists every path once, in git\'s order, whatever its bytes', async () => {
     assert.deepEqual(await new GitRepo(repo.dir).trackedFiles(), expected);
   });
 
@@ -89,62 +85,6 @@ describe('Linker.classifyAll', () => {
   }
 });
 
-describe('the CLI\'s caches of parses and compiled code', function () {
-  let repo: TempRepo;
-  let cacheDir: string;
-  before(() => {
-    repo = new TempRepo();
-    repo.write('src/a.ts').write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n').commit('a\n');
-    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cache-'));
-  });
-  after(() => { repo.rm(); fs.rmSync(cacheDir, { recursive: true, force: true }); });
-
-  it('reuses a parse only for the same bytes and the same parser build', async () => {
-    const cache = { dir: cacheDir, build: 'build-1' };
-    const first = await loadOutcomes(repo.dir, cache);
-    assert.equal(first.result.map?.outcomes[0].id, 'a');
-    const files = fs.readdirSync(path.join(cacheDir, 'parsed'));
-    assert.equal(files.length, 1);
-    // Plant a different answer in the cache file: a hit returns it, which shows the file is what is read.
-    const file = path.join(cacheDir, 'parsed', files[0]);
-    const planted = JSON.parse(fs.readFileSync(file, 'utf8'));
-    planted.result.map.outcomes[0].title = 'from the cache';
-    fs.writeFileSync(file, JSON.stringify(planted));
-    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'from the cache');
-    assert.equal((await loadOutcomes(repo.dir, { dir: cacheDir, build: 'build-2' })).result.map?.outcomes[0].title, 'A', 'another build parses again');
-    repo.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: Changed\n    areas: [src/]\n');
-    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'Changed', 'other bytes parse again');
-    fs.writeFileSync(file, '{ not json');
-    assert.equal((await loadOutcomes(repo.dir, cache)).result.map?.outcomes[0].title, 'Changed', 'a broken cache file is only a miss');
-    repo.write('outcomes.yaml', 'version: 1\noutcomes: [\n');
-    const broken = await loadOutcomes(repo.dir, cache);
-    assert.equal(broken.result.map, undefined);
-    assert.match(broken.result.diagnostics[0].message, /./, 'errors come back too, located');
-  });
-
-  it('compiles the CLI once: later runs load V8\'s code cache, and a damaged one is replaced', () => {
-    repo.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n');
-    const env = { ...process.env, OUTCOME_LENS_CACHE_DIR: cacheDir };
-    const run = () => spawnSync('node', [CLI, 'files', '--json', '--repo', repo.dir], { encoding: 'utf8', env });
-    const first = run();
-    assert.equal(first.status, 0, first.stderr);
-    const v8dir = path.join(cacheDir, 'v8');
-    const bins = fs.readdirSync(v8dir).filter(f => f.endsWith('.bin'));
-    assert.equal(bins.length, 1, `one code cache: ${bins}`);
-    const bin = path.join(v8dir, bins[0]);
-    assert.ok(fs.statSync(bin).size > 10_000, 'it holds compiled code');
-    const stamp = fs.statSync(bin).mtimeMs;
-    const second = run();
-    assert.equal(second.stdout, first.stdout);
-    assert.equal(fs.statSync(bin).mtimeMs, stamp, 'a good cache is read, not rewritten');
-    fs.writeFileSync(bin, 'damaged');
-    const third = run();
-    assert.equal(third.status, 0, third.stderr);
-    assert.equal(third.stdout, first.stdout);
-    assert.ok(fs.statSync(bin).size > 10_000, 'V8 rejected the damaged cache and it was written again');
-  });
-});
-
 describe('the history cache (CLI cache folder, extension storage)', function () {
   let repo: TempRepo;
   let cacheDir: string;
@@ -165,58 +105,68 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
   });
   after(() => { repo?.rm(); if (cacheDir) fs.rmSync(cacheDir, { recursive: true, force: true }); });
 
-  it('git\'s newest commits come a pipe-full at a time, in git\'s order, before git has written them all', async () => {
+  it('git\'s commits come a pipe-full at a time, in git\'s order, before git has written them all', async () => {
     const parts: string[][] = [];
-    const all = await new GitRepo(repo.dir).readNewest({}, N, 'Outcome', null, part => parts.push(part.map(c => c.sha)));
+    const n = await new GitRepo(repo.dir).log({}, part => parts.push(part.map(c => c.sha)));
     // About 500 KB of output: more than a pipe holds (64 KB), so git cannot have written it in one go.
     assert.ok(parts.length > 1, `${parts.length} parts`);
+    assert.equal(n, N);
     assert.deepEqual(parts.flat(), repo.git('rev-list', 'HEAD').trim().split('\n'));
-    assert.deepEqual(all.map(c => c.sha), parts.flat(), 'and all of them at the end');
-    assert.equal(all[0].files.length, 1);
   });
 
   it('reads from git once, then only new commits; cached commits come back equal, in git\'s order', async () => {
     const git = new GitRepo(repo.dir);
     const seen: number[] = [];
-    const first = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => seen.push(c.length) });
-    assert.equal(first.stats.readFromGit, N);
-    assert.equal(seen.reduce((a, b) => a + b, 0), N, 'every commit went through onChunk');
-    const lines = fs.readFileSync(first.stats.cacheFile!, 'utf8').trim().split('\n');
+    const first = await readHistory(git, {}, { cacheDir, onCommits: c => seen.push(c.length) });
+    assert.equal(first.fromGit, N);
+    assert.equal(seen.reduce((a, b) => a + b, 0), N, 'every commit went through onCommits');
+    const lines = fs.readFileSync(CommitCache.fileFor(cacheDir, repo.dir), 'utf8').trim().split('\n');
     assert.ok(lines.length >= 4, `header, parts and order: ${lines.length} lines`);
 
     const parts: string[][] = [];
-    const second = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => parts.push(c.map(x => x.sha)) });
-    assert.equal(second.stats.readFromGit, 0);
+    const second = await readHistory(git, {}, { cacheDir, onCommits: c => parts.push(c.map(x => x.sha)) });
+    assert.equal(second.fromGit, 0);
     assert.deepEqual(second.commits, first.commits, 'the same facts, in the same order');
     assert.deepEqual(parts.flat(), repo.git('rev-list', 'HEAD').trim().split('\n'), 'cached commits arrive newest first, in parts');
     assert.ok(parts.length > 1 && parts.every(p => p.length <= 2000));
 
-    const window = await readHistoryCached(git, { since: '2024-04-01T00:00:00Z' }, 'Outcome', cacheDir);
-    assert.equal(window.stats.readFromGit, 0, 'a window of cached commits needs no git log');
+    const window = await readHistory(git, { since: '2024-04-01T00:00:00Z' }, { cacheDir });
+    assert.equal(window.fromGit, 0, 'a window of cached commits needs no git log');
     assert.deepEqual(window.commits.map(c => c.sha), repo.git('rev-list', '--since=2024-04-01T00:00:00Z', 'HEAD').trim().split('\n'));
 
     const added = repo.write('src/new.ts').commit('new\n\nOutcome: a\n');
     const order: string[] = [];
-    const third = await readHistoryCached(git, {}, 'Outcome', cacheDir, { onChunk: c => order.push(...c.map(x => x.sha)) });
-    assert.equal(third.stats.readFromGit, 1, 'only the new commit is read');
+    const third = await readHistory(git, {}, { cacheDir, newestFirst: true, onCommits: c => order.push(...c.map(x => x.sha)) });
     assert.equal(third.commits[0].sha, added);
-    assert.deepEqual(third.commits[0].trailerValues, ['a']);
+    assert.deepEqual(valuesFor(third.commits[0].trailers, 'outcome'), ['a']);
     assert.equal(order[0], added, 'the newest commits come first, straight from git (a view\'s first rows)');
     assert.equal(new Set(order).size, N + 1, 'each commit is handed over once');
-
-    assert.equal((await readHistoryCached(git, {}, 'Ticket', cacheDir)).stats.readFromGit, N + 1, 'another trailer key reads everything again');
+    assert.deepEqual(order, repo.git('rev-list', 'HEAD').trim().split('\n'));
+    const fourth = await readHistory(git, {}, { cacheDir });
+    assert.equal(fourth.fromGit, 0, 'the cache holds the new commit too');
+    assert.deepEqual(fourth.commits.map(c => c.sha), order);
   });
 
   it('treats a cut-short or foreign cache file as empty', async () => {
     const git = new GitRepo(repo.dir);
     const file = CommitCache.fileFor(cacheDir, repo.dir);
-    await readHistoryCached(git, {}, 'Outcome', cacheDir);
+    await readHistory(git, {}, { cacheDir });
     const text = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
-    const r = await readHistoryCached(git, {}, 'Outcome', cacheDir);
-    assert.equal(r.stats.readFromGit, r.stats.selected, 'a damaged file is not trusted');
+    const r = await readHistory(git, {}, { cacheDir });
+    assert.equal(r.fromGit, r.count, 'a damaged file is not trusted');
     assert.equal(r.commits.length, N + 1);
     fs.writeFileSync(file, '{"format":3}\n');
-    assert.equal((await readHistoryCached(git, {}, 'Outcome', cacheDir)).stats.readFromGit, N + 1, 'an older format is not read');
+    assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, N + 1, 'an older format is not read');
+  });
+
+  it('reads names again when .mailmap changes what git prints', async () => {
+    const git = new GitRepo(repo.dir);
+    await readHistory(git, {}, { cacheDir });
+    repo.write('.mailmap', 'Grace <grace@example.com> <d3@example.com>\n');
+    const r = await readHistory(git, {}, { cacheDir });
+    assert.equal(r.fromGit, r.count, 'a new .mailmap: nothing cached is trusted');
+    assert.ok(r.commits.some(c => c.author === 'Grace'), 'the mapped name');
+    fs.rmSync(path.join(repo.dir, '.mailmap'));
   });
 });

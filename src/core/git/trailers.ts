@@ -178,6 +178,12 @@ export function trailerValues(message: string, key: string): string[] {
   return parseTrailers(message).filter(t => t.key.toLowerCase() === k).map(t => t.value);
 }
 
+/** The values of the trailers whose key is `key` (case-insensitive, as git's `%(trailers:key=...)`), from [key, value] pairs. */
+export function valuesFor(trailers: readonly (readonly [string, string])[], key: string): string[] {
+  const k = key.toLowerCase();
+  return trailers.filter(t => t[0].toLowerCase() === k).map(t => t[1]);
+}
+
 /** Outcome ids in trailer values: comma-separated, trimmed, empty pieces dropped. */
 export function idsFromValues(values: readonly string[]): string[] {
   const out: string[] = [];

@@ -1,6 +1,6 @@
 import { OutcomeMap } from '../outcomes/model';
 import { compilePatterns, PathMatcher } from '../patterns/matcher';
-import { idsFromValues, noteTrailerValues } from '../git/trailers';
+import { idsFromValues, noteTrailerValues, valuesFor } from '../git/trailers';
 import type { RawCommit } from '../git/repo';
 
 export type Via = 'trailer' | 'note' | 'ticket' | 'area';
@@ -24,34 +24,15 @@ export interface FileLink {
   status: FileStatus;
 }
 
-/**
- * What the extension's views keep of a commit: its facts without the changed paths, the trailer values and the
- * note (those stay with the history worker, src/core/worker, which linked it). 100k commits with their paths
- * made the extension host's heap, and its garbage collector's pauses, several times larger.
- */
-export type CommitFacts = Pick<RawCommit, 'sha' | 'parents' | 'author' | 'email' | 'date' | 'subject' | 'message'>;
-
-/** A commit and its links: what the views show. */
-export interface LinkedCommit {
-  commit: CommitFacts;
+/** A commit and its links, each with its evidence, strongest first. */
+export interface CommitLink {
+  commit: RawCommit;
   links: Link[];
   /** Ids named by a trailer or a note that outcomes.yaml does not define. */
   invalid: string[];
   status: CommitStatus;
   /** Outcome ids, each once, strongest link first. */
   outcomes: string[];
-}
-
-/** A commit with all its facts and its links (the CLI, reports). */
-export interface CommitLink extends LinkedCommit {
-  commit: RawCommit;
-}
-
-/** The part of a linked commit the views keep (see CommitFacts). */
-export function linkedFacts(l: CommitLink): LinkedCommit {
-  const c = l.commit;
-  return { commit: { sha: c.sha, parents: c.parents, author: c.author, email: c.email, date: c.date, subject: c.subject, message: c.message },
-    links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes };
 }
 
 /**
@@ -220,8 +201,8 @@ export class Linker {
 
   private readonly rootDir: DirAnswer;
 
-  /** A commit's links with their evidence, strongest first, its invalid ids, and its status. */
-  commit(c: RawCommit): CommitLink {
+  /** A commit's links with their evidence, strongest first, its invalid ids, and its status; `note` is its git note. */
+  commit(c: RawCommit, note?: string): CommitLink {
     // Hot path (100k commits): links are pushed in via order (trailer, note, ticket, area), so no sort is needed;
     // they are collected in scratch arrays and copied at their exact size, since V8 gives an array grown by
     // push room for 17 items: 100k commits would carry tens of megabytes of empty slots.
@@ -233,14 +214,14 @@ export class Linker {
       for (const l of links) if (l.outcome === outcome && l.via === via) return;
       links.push({ outcome, via, evidence });
     };
-    if (c.trailerValues.length) {
-      for (const id of idsFromValues(c.trailerValues)) {
+    if (c.trailers.length) {
+      for (const id of idsFromValues(valuesFor(c.trailers, this.map.trailer))) {
         if (this.ids.has(id)) add(id, 'trailer', `${this.map.trailer}: ${id}`);
         else if (!invalid.includes(id)) invalid.push(id);
       }
     }
-    if (c.note) {
-      for (const id of idsFromValues(noteTrailerValues(c.note, this.map.trailer))) {
+    if (note) {
+      for (const id of idsFromValues(noteTrailerValues(note, this.map.trailer))) {
         if (this.ids.has(id)) add(id, 'note', `note ${this.map.trailer}: ${id}`);
         else if (!invalid.includes(id)) invalid.push(id);
       }

@@ -1,0 +1,84 @@
+import { CommitCache } from './cache';
+import { GitRepo, HistoryQuery, RawCommit } from './repo';
+
+/** How many of the newest commits a view is given first, read straight from `git log -n`, before the rest. */
+export const FIRST_ROWS = 200;
+/** Commits handed on at once from the cache. */
+const PART = 2000;
+
+export interface ReadOptions {
+  /** Where commits are kept between runs; without it every commit is read from git. */
+  cacheDir?: string;
+  signal?: AbortSignal;
+  /** Each part of the answer as it becomes known, in git's order (newest first). */
+  onCommits?: (commits: RawCommit[]) => void;
+  /** Read the newest FIRST_ROWS straight from git before listing the rest (a view's first rows). */
+  newestFirst?: boolean;
+  /** Keep nothing: the caller takes each part from onCommits (a whole history streamed to stdout). */
+  keep?: boolean;
+  /** Lets other work run between parts (the history worker answers the views meanwhile). */
+  pause?: () => Promise<void>;
+}
+
+export interface ReadResult {
+  commits: RawCommit[];
+  count: number;
+  /** How many of them git had to read (the rest came from the cache). */
+  fromGit: number;
+}
+
+/**
+ * The commits a query selects, newest first, as `git log` lists them: the one way the CLI and the history service
+ * read history. Without a cache (or with an empty one) it is one `git log`, parsed as git writes it. With a cache,
+ * rev-list says which commits, the cache has most of them and git reads only the others (after one new commit, that
+ * one); a full history whose HEAD the cache knows needs no rev-list either.
+ */
+export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions = {}): Promise<ReadResult> {
+  const kept: RawCommit[] = [];
+  let count = 0;
+  const hand = (part: RawCommit[]) => {
+    if (!part.length) return;
+    count += part.length;
+    if (o.keep !== false) for (const c of part) kept.push(c);
+    o.onCommits?.(part);
+  };
+  const cache = o.cacheDir ? await CommitCache.open(o.cacheDir, repo.root, o.pause) : undefined;
+  const whole = !q.range && !q.since && !q.until && q.maxCount === undefined;
+  if (!cache || cache.size === 0) {
+    const head = whole && cache ? (await repo.tips(o.signal)).head : undefined;
+    const order: string[] = [];
+    await repo.log(q, part => {
+      if (cache) for (const c of part) { cache.add(c); order.push(c.sha); }
+      hand(part);
+    }, o.signal);
+    if (cache) await saveQuietly(cache, head, order);
+    return { commits: kept, count, fromGit: count };
+  }
+  // Handed on already, and skipped below.
+  const seen = new Set<string>();
+  if (o.newestFirst && q.maxCount === undefined) {
+    await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); for (const c of part) { seen.add(c.sha); cache.add(c); } }, o.signal);
+  }
+  const first = count;
+  const head = whole ? (await repo.tips(o.signal)).head : undefined;
+  const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q, o.signal);
+  let fromGit = 0;
+  for (let i = 0; i < shas.length; i += PART) {
+    const chunk = shas.slice(i, i + PART).filter(s => !seen.has(s));
+    const missing = chunk.filter(s => !cache.get(s));
+    if (missing.length) {
+      fromGit += missing.length;
+      for (const c of await repo.readCommits(missing, undefined, o.signal)) cache.add(c);
+    }
+    hand(chunk.map(s => cache.get(s)!));
+    await o.pause?.();
+  }
+  await saveQuietly(cache, head, shas);
+  return { commits: kept, count, fromGit: fromGit + first };
+}
+
+async function saveQuietly(cache: CommitCache, head: string | undefined, order: string[]): Promise<void> {
+  if (head) cache.setOrder(head, order);
+  // A read-only or full cache folder costs speed, never the answer.
+  await cache.save().catch(() => undefined);
+}

@@ -1,0 +1,94 @@
+import type { CommitStatus, Link } from '../links/link';
+import type { GitErrorKind } from '../git/runner';
+
+/**
+ * What the history service answers (src/core/history/service.ts): small, plain values that cross from the history
+ * worker to the extension host as messages. The host keeps none of the history; it asks for what a view shows.
+ */
+
+/** A commit as a view row shows it: its facts without the changed paths, and its links. */
+export interface CommitRow {
+  sha: string;
+  parents: string[];
+  author: string;
+  email: string;
+  date: string;
+  subject: string;
+  links: Link[];
+  invalid: string[];
+  status: CommitStatus;
+  outcomes: string[];
+  /** The whole message: only in answers about one commit (hovers). */
+  message?: string;
+}
+
+/** A list of the window's commits. */
+export type CommitList =
+  | { kind: 'unlinked' }
+  | { kind: 'invalid' }
+  | { kind: 'outcome'; id: string }
+  | { kind: 'group'; by: GroupBy; key: string };
+
+export type GroupBy = 'author' | 'week';
+
+export interface HistoryError {
+  kind: GitErrorKind;
+  /** One line, git's complaint with the fix where there is one. */
+  message: string;
+}
+
+export interface Summary {
+  /** Bumped at every change of what the service answers. */
+  gen: number;
+  /** A read from git is running. */
+  reading: boolean;
+  /** Commits read so far by the running read. */
+  readSoFar: number;
+  /** The last refresh failed; what is shown is the last complete answer, if any. */
+  error?: HistoryError;
+  history?: {
+    /** False while the first read of the window is still arriving (counts so far), or when it was stopped. */
+    complete: boolean;
+    since: string;
+    windowDays: number;
+    commits: number;
+    unlinked: number;
+    invalid: number;
+    byOutcome: Record<string, number>;
+  };
+  files?: {
+    tracked: number;
+    unlinked: number;
+    /** Tracked files each outcome's areas match, and each area pattern alone. */
+    byOutcome: Record<string, number>;
+    byArea: Record<string, number[]>;
+  };
+}
+
+export interface FolderRows {
+  /** Sub-folders holding unlinked files, most first, with how many are under each. */
+  folders: { path: string; count: number }[];
+  /** The folder's own unlinked files, in git's order. */
+  files: string[];
+}
+
+/** What the current line shows: the commit that last changed it, or that the line is not committed yet. */
+export type LineAnswer = { kind: 'commit'; row: CommitRow } | { kind: 'uncommitted' } | { kind: 'untracked' };
+
+/** The service's methods the extension host may call, by name, through the history worker. */
+export const HISTORY_METHODS = [
+  'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
+  'patternDiagnostics', 'allocation', 'show',
+] as const;
+export type HistoryMethod = (typeof HISTORY_METHODS)[number];
+
+export type ToWorker =
+  | { t: 'open'; root: string; cacheDir?: string; windowDays: number; map?: import('../outcomes/model').OutcomeMap }
+  | { t: 'close'; root: string }
+  | { t: 'call'; id: number; root: string; method: HistoryMethod; args: unknown[] }
+  | { t: 'trust'; trusted: boolean; timeoutMs: number };
+
+export type FromWorker =
+  | { t: 'reply'; id: number; result?: unknown; error?: HistoryError }
+  | { t: 'changed'; root: string }
+  | { t: 'log'; line: string };

@@ -1,0 +1,392 @@
+import { GitRepo, LineStat } from '../git/repo';
+import { GitError, logLine } from '../git/runner';
+import { readHistory } from '../git/history';
+import { CommitLink, Linker } from '../links/link';
+import { allocate, Allocation, Bucket, bucketStart } from '../links/allocation';
+import { FolderCounts, folderChildren } from '../links/folderCounts';
+import { Diagnostic, OutcomeMap } from '../outcomes/model';
+import { patternDiagnostics } from '../outcomes/patternCheck';
+import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
+import { lowerBound } from '../util/sortedPaths';
+import { breathe } from '../util/breathe';
+import type { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, Summary } from './protocol';
+
+/** While the first read of a window arrives, the views are told of it at most this often. */
+const PUBLISH_MS = 250;
+const DAY = 86400_000;
+
+export interface HistoryConfig {
+  /** Where commits are kept between sessions; without it every read asks git. */
+  cacheDir?: string;
+  /** The last valid outcomes.yaml; without one nothing is linked and no history is read. */
+  map?: OutcomeMap;
+  windowDays: number;
+}
+
+/** The window's commits, linked, and the lists the views show; never changed once complete (a new one replaces it). */
+class Snapshot {
+  readonly all: CommitLink[] = [];
+  readonly unlinked: CommitLink[] = [];
+  readonly invalid: CommitLink[] = [];
+  readonly byOutcome = new Map<string, CommitLink[]>();
+  complete = false;
+
+  constructor(readonly since: string, readonly windowDays: number, readonly head: string | undefined, readonly linker: Linker) {}
+
+  add(links: readonly CommitLink[]): void {
+    for (const l of links) {
+      this.all.push(l);
+      if (l.status === 'unlinked') this.unlinked.push(l);
+      if (l.invalid.length) this.invalid.push(l);
+      for (const id of l.outcomes) {
+        let list = this.byOutcome.get(id);
+        if (!list) this.byOutcome.set(id, list = []);
+        list.push(l);
+      }
+    }
+  }
+}
+
+/** Tracked files classified by one outcomes.yaml. */
+interface Files {
+  list: string[];
+  linker: Linker;
+  unlinked: string[];
+  counts: Map<string, number>;
+  byOutcome: Record<string, number>;
+  byArea: Record<string, number[]>;
+  diagnostics?: Promise<Diagnostic[]>;
+}
+
+function toRow(l: CommitLink, withMessage = false): CommitRow {
+  const c = l.commit;
+  return {
+    sha: c.sha, parents: c.parents, author: c.author, email: c.email, date: c.date, subject: c.subject,
+    links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes, ...(withMessage ? { message: c.message } : {}),
+  };
+}
+
+const groupKey = (l: CommitLink, by: GroupBy) => (by === 'week' ? bucketStart(l.commit.date, 'week') : l.commit.author);
+
+/**
+ * One repository's history, for every view of the extension (DESIGN.md, "One history service"): the tracked files
+ * and the commits of the history window, linked with outcomes.yaml, and the answers the views ask for (counts, the
+ * first rows of a list, one commit, an allocation). It alone reads git for them. A new commit on top of the
+ * last read is read on its own and added; everything else a refresh finds changed is read again (through the cache).
+ * Until a new answer is complete, the last complete one is what every question gets.
+ */
+export class RepoHistory {
+  private readonly repo: GitRepo;
+  private linker?: Linker;
+  private mapJson = 'null';
+  private windowDays: number;
+  private snap?: Snapshot;
+  private files?: Files;
+  private notes = new Map<string, string>();
+  private notesTip?: string;
+  private error?: HistoryError;
+  private readSoFar = 0;
+  private reading = false;
+  private gen = 0;
+  private readonly lines = new Map<string, LineStat>();
+  /** Work that changes the answers (refreshes, relinks) runs one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private queuedRefresh?: Promise<void>;
+  private forceNext = false;
+  private running?: AbortController;
+
+  constructor(readonly root: string, private readonly config: Omit<HistoryConfig, 'map' | 'windowDays'>, map: OutcomeMap | undefined,
+    windowDays: number, private readonly changed: () => void = () => undefined) {
+    this.repo = new GitRepo(root);
+    this.windowDays = windowDays;
+    this.setMap(map);
+  }
+
+  private setMap(map: OutcomeMap | undefined): boolean {
+    const json = JSON.stringify(map ?? null);
+    if (json === this.mapJson) return false;
+    this.mapJson = json;
+    this.linker = map ? new Linker(map) : undefined;
+    return true;
+  }
+
+  private bump(): void {
+    this.gen++;
+    this.changed();
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A new outcomes.yaml (relinks what was read, without git) or window (read at the next refresh). */
+  configure(c: { map?: OutcomeMap; windowDays?: number }): Promise<void> {
+    return this.enqueue(async () => {
+      if (c.windowDays !== undefined && c.windowDays !== this.windowDays) this.windowDays = c.windowDays;
+      if ('map' in c && this.setMap(c.map)) await this.relink();
+    });
+  }
+
+  /** Reads what changed in git since the last refresh; one runs at a time and at most one waits (latest wins). */
+  refresh(force = false): Promise<void> {
+    this.forceNext ||= force;
+    if (this.queuedRefresh) return this.queuedRefresh;
+    const p = this.queuedRefresh = this.enqueue(async () => {
+      this.queuedRefresh = undefined;
+      const f = this.forceNext;
+      this.forceNext = false;
+      await this.doRefresh(f);
+    });
+    return p;
+  }
+
+  /** Stops the running read (the views' Cancel): what was read so far stays, marked incomplete. */
+  cancel(): void {
+    this.running?.abort();
+  }
+
+  private async doRefresh(force: boolean): Promise<void> {
+    const ac = this.running = new AbortController();
+    this.reading = true;
+    this.readSoFar = 0;
+    this.bump();
+    try {
+      const tips = await this.repo.tips(ac.signal);
+      const files = this.refreshFiles(ac.signal);
+      files.catch(() => undefined); // awaited below
+      await this.refreshHistory(tips, ac.signal, force);
+      await files;
+      this.error = undefined;
+    } catch (e) {
+      const err = e instanceof GitError ? e : new GitError(String((e as Error)?.message ?? e), 'other');
+      if (err.kind !== 'cancelled') this.error = { kind: err.kind, message: err.message };
+    } finally {
+      this.reading = false;
+      this.running = undefined;
+      this.bump();
+    }
+  }
+
+  private async refreshFiles(signal: AbortSignal): Promise<void> {
+    const list = await this.repo.trackedFiles(signal);
+    const old = this.files;
+    if (old && old.linker === this.linker && old.list.length === list.length && old.list.every((f, i) => f === list[i])) return;
+    if (this.linker) this.files = await classifyFiles(list, this.linker);
+  }
+
+  private async refreshHistory(tips: { head?: string; notes?: string }, signal: AbortSignal, force: boolean): Promise<void> {
+    const linker = this.linker;
+    if (!linker) return;
+    const t0 = performance.now();
+    const days = this.windowDays;
+    const since = new Date(Date.now() - days * DAY).toISOString();
+    const notesMoved = tips.notes !== this.notesTip;
+    if (notesMoved) {
+      this.notes = tips.notes ? await this.repo.notes(signal) : new Map();
+      this.notesTip = tips.notes;
+    }
+    const link = (c: CommitLink['commit']) => linker.commit(c, this.notes.get(c.sha));
+    const cur = this.snap;
+    if (!tips.head) {
+      const empty = new Snapshot(since, days, undefined, linker);
+      empty.complete = true;
+      this.snap = empty;
+      return;
+    }
+    // An increment: the same window and outcomes.yaml, and HEAD moved forward (or only the notes or the day did).
+    if (!force && cur?.complete && cur.head && cur.windowDays === days && cur.linker === linker && since >= cur.since) {
+      if (cur.head === tips.head && !notesMoved && cur.since.slice(0, 10) === since.slice(0, 10)) return;
+      if (cur.head === tips.head || await this.repo.isAncestor(cur.head, tips.head, signal)) {
+        const fresh: CommitLink[] = [];
+        if (cur.head !== tips.head) await this.repo.log({ since, range: `${cur.head}..${tips.head}` }, part => { for (const c of part) fresh.push(link(c)); }, signal);
+        const next = new Snapshot(since, days, tips.head, linker);
+        next.add(fresh);
+        next.add(cur.all.filter(l => l.commit.committed >= since).map(l => (notesMoved ? link(l.commit) : l)));
+        next.complete = true;
+        this.snap = next;
+        logLine(`${this.name}: ${fresh.length} new commit(s) read from git, ${next.all.length} in ${days} days, ${notesMoved ? 'notes re-read, ' : ''}${Math.round(performance.now() - t0)} ms`);
+        return;
+      }
+    }
+    // A new window: read through the cache. The first read of a repository is shown as it arrives; any later one
+    // replaces the last complete answer only once it is complete itself.
+    const next = new Snapshot(since, days, tips.head, linker);
+    const live = !cur?.complete;
+    if (live) this.snap = next;
+    let published = -Infinity;
+    const r = await readHistory(this.repo, { since }, {
+      cacheDir: this.config.cacheDir, signal, newestFirst: true, keep: false, pause: breathe,
+      onCommits: part => {
+        next.add(part.map(link));
+        this.readSoFar += part.length;
+        if (live && performance.now() - published >= PUBLISH_MS) { published = performance.now(); this.bump(); }
+      },
+    });
+    next.complete = true;
+    this.snap = next;
+    logLine(`${this.name}: ${r.count} commits in ${days} days (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
+  }
+
+  /** The same commits and files, linked with a new outcomes.yaml: no git. */
+  private async relink(): Promise<void> {
+    const linker = this.linker;
+    const cur = this.snap;
+    if (linker && cur) {
+      const next = new Snapshot(cur.since, cur.windowDays, cur.head, linker);
+      for (let i = 0; i < cur.all.length; i += 5000) {
+        next.add(cur.all.slice(i, i + 5000).map(l => linker.commit(l.commit, this.notes.get(l.commit.sha))));
+        await breathe();
+      }
+      next.complete = cur.complete;
+      this.snap = next;
+    }
+    if (linker && this.files) this.files = await classifyFiles(this.files.list, linker);
+    this.bump();
+  }
+
+  private get name(): string {
+    return this.root.split(/[\\/]/).pop() ?? this.root;
+  }
+
+  // --- the questions the views ask ---
+
+  summary(): Summary {
+    const s = this.snap;
+    const f = this.files;
+    return {
+      gen: this.gen, reading: this.reading, readSoFar: this.readSoFar, error: this.error,
+      history: s && {
+        complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
+        byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
+      },
+      files: f && { tracked: f.list.length, unlinked: f.unlinked.length, byOutcome: f.byOutcome, byArea: f.byArea },
+    };
+  }
+
+  private list(which: CommitList): CommitLink[] {
+    const s = this.snap;
+    if (!s) return [];
+    switch (which.kind) {
+      case 'unlinked': return s.unlinked;
+      case 'invalid': return s.invalid;
+      case 'outcome': return s.byOutcome.get(which.id) ?? [];
+      case 'group': return s.unlinked.filter(l => groupKey(l, which.by) === which.key);
+    }
+  }
+
+  /** Rows `offset` .. `offset + limit` of a list, newest first, and how long the list is. */
+  commits(which: CommitList, offset: number, limit: number): { total: number; rows: CommitRow[] } {
+    const list = this.list(which);
+    return { total: list.length, rows: list.slice(offset, offset + limit).map(l => toRow(l)) };
+  }
+
+  /** Unlinked commits by author (most first) or by week (newest first). */
+  groups(by: GroupBy): { key: string; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const l of this.snap?.unlinked ?? []) { const k = groupKey(l, by); counts.set(k, (counts.get(k) ?? 0) + 1); }
+    const out = [...counts].map(([key, count]) => ({ key, count }));
+    return out.sort(by === 'week' ? (a, b) => (a.key < b.key ? 1 : -1) : (a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  }
+
+  /** One commit with its message: from the window, or read from git (an older commit the current line names). */
+  async commit(sha: string): Promise<CommitRow | undefined> {
+    const hit = this.snap?.all.find(l => l.commit.sha === sha);
+    if (hit) return toRow(hit, true);
+    const linker = this.linker;
+    if (!linker) return undefined;
+    const [raw] = await this.repo.readCommits([sha]);
+    return raw && toRow(linker.commit(raw, this.notes.get(sha)), true);
+  }
+
+  /** The commit that last changed a line of a file, as the current-line annotation shows it. */
+  async lineCommit(rel: string, line: number): Promise<LineAnswer> {
+    const sha = await this.repo.blameLine(rel, line);
+    if (!sha) return { kind: 'untracked' };
+    if (/^0+$/.test(sha)) return { kind: 'uncommitted' };
+    const row = await this.commit(sha);
+    return row ? { kind: 'commit', row } : { kind: 'untracked' };
+  }
+
+  /** The Unlinked Work view's rows under a folder ('' for the root). */
+  unlinkedFolder(folder: string): FolderRows {
+    const f = this.files;
+    if (!f) return { folders: [], files: [] };
+    const rows = folderChildren(f.unlinked, f.counts, folder);
+    return { folders: rows.folders.map(p => ({ path: p, count: f.counts.get(p) ?? 0 })), files: rows.files };
+  }
+
+  /** Whether a path is a tracked file or a folder holding tracked files; undefined before the files are listed. */
+  tracked(rel: string): 'file' | 'folder' | 'untracked' | undefined {
+    const files = this.files?.list;
+    if (!files) return undefined;
+    const at = lowerBound(files, rel);
+    if (files[at] === rel) return 'file';
+    const under = rel + '/';
+    const first = lowerBound(files, under);
+    return files[first]?.startsWith(under) ? 'folder' : 'untracked';
+  }
+
+  /** The tracked files a pattern list matches: how many, and the first `limit`. */
+  filesMatching(patterns: string[], limit: number): { count: number; files: string[] } {
+    const all = filesMatching(compilePatterns(patterns), this.files?.list ?? []);
+    return { count: all.length, files: all.slice(0, limit) };
+  }
+
+  /** Patterns that match no tracked file, are shadowed or have no effect: undefined until the files are listed. */
+  async patternDiagnostics(): Promise<Diagnostic[] | undefined> {
+    const f = this.files;
+    if (!f) return undefined;
+    f.diagnostics ??= patternDiagnostics(f.linker.map, f.list, breathe);
+    return f.diagnostics;
+  }
+
+  /**
+   * Effort per outcome over a window of `days` (DESIGN.md: merges left out, a commit linked to k outcomes counts
+   * 1/k to each). `lines`: changed lines too, read from git for the commits whose counts are not known yet.
+   */
+  async allocation(o: { days: number; bucket: Bucket; lines: boolean }): Promise<Allocation | undefined> {
+    const linker = this.linker;
+    if (!linker) return undefined;
+    const since = new Date(Date.now() - o.days * DAY).toISOString();
+    let links: CommitLink[];
+    const s = this.snap;
+    if (s?.complete && s.linker === linker && o.days <= s.windowDays) links = s.all.filter(l => l.commit.committed >= since);
+    else {
+      // A window longer than the views' one: read through the same cache, not kept.
+      links = [];
+      await readHistory(this.repo, { since }, { cacheDir: this.config.cacheDir, keep: false, pause: breathe, onCommits: p => { for (const c of p) links.push(linker.commit(c, this.notes.get(c.sha))); } });
+    }
+    if (o.lines) {
+      const need = links.filter(l => l.commit.parents.length <= 1 && !this.lines.has(l.commit.sha)).map(l => l.commit.sha);
+      if (need.length) for (const [k, v] of await this.repo.numstat(need)) this.lines.set(k, v);
+    }
+    return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? this.lines : undefined);
+  }
+
+  /** `git show` of one commit. */
+  show(sha: string): Promise<string> {
+    return this.repo.show(sha);
+  }
+}
+
+/** Classifies the tracked files in steps (50k take a few tenths of a second), and counts them per outcome and area. */
+async function classifyFiles(list: string[], linker: Linker): Promise<Files> {
+  const unlinked: string[] = [];
+  const folders = new FolderCounts();
+  const byOutcome: Record<string, number> = {};
+  for (let i = 0; i < list.length; i += 5000) {
+    for (const f of linker.classifyAll(list, i, Math.min(list.length, i + 5000))) {
+      for (const id of f.outcomes) byOutcome[id] = (byOutcome[id] ?? 0) + 1;
+      if (f.status === 'unlinked') { unlinked.push(f.path); folders.add(f.path); }
+    }
+    await breathe();
+  }
+  const byArea: Record<string, number[]> = {};
+  for (const o of linker.map.outcomes) {
+    byArea[o.id] = o.areas.map(a => matchMask(compilePatterns([a.pattern]), list).reduce((n, x) => n + x, 0));
+    await breathe();
+  }
+  return { list, linker, unlinked, counts: folders.counts(), byOutcome, byArea };
+}

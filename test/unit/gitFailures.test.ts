@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { gitShim, makeUnsafe, pathWithoutGit, removeObject } from './helpers/faults';
+
+const CLI = path.resolve(__dirname, '../../dist/cli.js');
+const YAML = 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n';
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A git failure in the CLI: exit 2, nothing on stdout, one line on stderr that names git's complaint, no stack trace. */
+function assertGitFailure(r: ReturnType<typeof cli>, complaint: RegExp): void {
+  assert.equal(r.code, 2, `exit 2, not ${r.code}: ${r.stderr}`);
+  assert.equal(r.stdout, '', 'no answer on stdout');
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line: ${r.stderr}`);
+  assert.match(lines[0], /^outcome-lens: /);
+  assert.match(lines[0], complaint);
+  assert.doesNotMatch(r.stderr, /\n\s+at |internal error/, 'no stack trace');
+}
+
+/** A repository with one unlinked commit: a CI gate on `commits --unlinked` must fail on it, or on git failing. */
+function oneUnlinked(): TempRepo {
+  const repo = new TempRepo();
+  repo.write('outcomes.yaml', YAML).write('docs/a.md').commit('Unlinked work\n');
+  return repo;
+}
+
+describe('a git failure is never an empty answer (the CLI)', function () {
+  this.timeout(120_000);
+  const repos: TempRepo[] = [];
+  const make = () => { const r = oneUnlinked(); repos.push(r); return r; };
+  after(() => { for (const r of repos) r.rm(); });
+
+  it('the same repository, readable: the gate fails on the unlinked commit (exit 1)', () => {
+    const r = cli(['commits', '--unlinked', '--repo', make().dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /Unlinked work/);
+  });
+
+  it('unsafe ownership (a repository owned by another user): exit 2, git\'s complaint and the safe.directory fix', () => {
+    const repo = make();
+    const PATH = makeUnsafe(repo.dir);
+    for (const cmd of [['commits', '--unlinked'], ['report'], ['files'], ['check']]) {
+      const r = cli([...cmd, '--repo', repo.dir], { PATH });
+      assertGitFailure(r, /detected dubious ownership/);
+      assert.ok(r.stderr.includes(`git config --global --add safe.directory ${repo.dir}`), r.stderr);
+    }
+  });
+
+  it('a corrupt HEAD: exit 2, git cannot read the repository', () => {
+    const repo = make();
+    fs.writeFileSync(path.join(repo.dir, '.git', 'HEAD'), 'garbage\n');
+    assertGitFailure(cli(['commits', '--unlinked', '--repo', repo.dir]), /cannot read a repository at .*not a git repository/);
+    assertGitFailure(cli(['report', '--repo', repo.dir]), /cannot read a repository/);
+  });
+
+  it('a missing object (a tree of the history): exit 2 with git\'s "unable to read tree"', () => {
+    const repo = make();
+    const tree = repo.git('rev-parse', 'HEAD^{tree}').trim();
+    removeObject(repo.dir, tree);
+    assertGitFailure(cli(['commits', '--unlinked', '--repo', repo.dir]), new RegExp(`unable to read tree ${tree}`));
+  });
+
+  it('git not on PATH: exit 2, says so', () => {
+    assertGitFailure(cli(['commits', '--unlinked', '--repo', make().dir], { PATH: pathWithoutGit() }), /git is not installed or not on PATH/);
+  });
+
+  it('a git that hangs: the timeout stops it and says so', () => {
+    const PATH = `${gitShim('exec sleep 600')}:${process.env.PATH}`;
+    const t0 = Date.now();
+    const r = cli(['commits', '--unlinked', '--repo', make().dir], { PATH, OUTCOME_LENS_GIT_TIMEOUT: '1' });
+    assertGitFailure(r, /printed nothing for 1 s and was stopped \(timeout\)/);
+    assert.ok(Date.now() - t0 < 50_000, 'it did not wait for the hanging git');
+  });
+
+  it('only an unborn HEAD is no history: exit 0, nothing listed, a report of 0 commits', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    repo.write('outcomes.yaml', YAML);
+    const r = cli(['commits', '--unlinked', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(cli(['commits', '--json', '--repo', repo.dir]).stdout, '[]\n');
+    assert.match(cli(['report', '--repo', repo.dir]).stdout, / 0 commits /);
+  });
+});

@@ -1,0 +1,192 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { makeUnsafe } from './helpers/faults';
+import { RepoHistory } from '../../src/core/history/service';
+import { configureGit } from '../../src/core/git/runner';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+
+const yaml = (trailer = 'Outcome') => `version: 1
+trailer: ${trailer}
+ignore: [vendor/]
+outcomes:
+  - id: a
+    title: A
+    areas: [a/]
+  - id: b
+    title: B
+`;
+const map = (trailer?: string) => parseOutcomes(yaml(trailer)).map!;
+/** The fixture's commits are from 2024: a window that reaches them. */
+const DAYS = 5000;
+
+describe('the history service (what every view asks)', function () {
+  this.timeout(60_000);
+  let repo: TempRepo;
+  let cacheDir: string;
+  const log: string[] = [];
+
+  beforeEach(() => {
+    repo = new TempRepo();
+    repo.write('outcomes.yaml', yaml()).commit('root\n');                 // unlinked
+    repo.write('a/x.ts').commit('area a\n');                               // a via area
+    repo.write('docs/t.md').commit('trailer\n\nOutcome: b\n');            // b via trailer
+    repo.write('docs/u.md').commit('tag trailer\n\nTag: b\n');            // unlinked unless the key is Tag
+    repo.write('vendor/v.js').commit('vendor\n');                          // ignored
+    repo.write('docs/v.md').commit('ghost\n\nOutcome: nope\n');           // unlinked, invalid
+    cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-svc-'));
+    log.length = 0;
+    configureGit({ log: line => log.push(line) });
+  });
+  afterEach(() => {
+    configureGit({ log: () => undefined });
+    repo.rm();
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  const service = (m = map()) => new RepoHistory(repo.dir, { cacheDir }, m, DAYS);
+
+  it('answers counts, lists, groups and one commit after a read', async () => {
+    const s = service();
+    assert.equal(s.summary().history, undefined, 'nothing before the first read');
+    await s.refresh();
+    const sum = s.summary();
+    assert.equal(sum.error, undefined);
+    assert.deepEqual({ ...sum.history, since: undefined }, { complete: true, since: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, byOutcome: { a: 1, b: 1 } });
+    assert.deepEqual(sum.files, { tracked: 6, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
+    assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['ghost', 'tag trailer', 'root']);
+    assert.deepEqual(s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows.map(r => [r.subject, r.links[0].via]), [['trailer', 'trailer']]);
+    assert.deepEqual(s.groups('author'), [{ key: 'Test Author', count: 3 }]);
+    const one = await s.commit(s.commits({ kind: 'invalid' }, 0, 1).rows[0].sha);
+    assert.equal(one?.message, 'ghost\n\nOutcome: nope\n');
+    assert.deepEqual(one?.invalid, ['nope']);
+    assert.deepEqual(s.unlinkedFolder(''), { folders: [{ path: 'docs', count: 3 }], files: ['outcomes.yaml'] });
+    assert.equal(s.tracked('a'), 'folder');
+    assert.equal(s.tracked('a/x.ts'), 'file');
+    assert.equal(s.tracked('nope.ts'), 'untracked');
+  });
+
+  it('a new commit is read on its own and added; no count goes below what it was meanwhile', async () => {
+    const s = service();
+    await s.refresh();
+    const before = s.summary().history!;
+    repo.write('docs/w.md').commit('another unlinked\n');
+    log.length = 0;
+    const seen: number[] = [];
+    let done = false;
+    const refreshing = s.refresh().finally(() => { done = true; });
+    while (!done) {
+      seen.push(s.summary().history!.unlinked, s.summary().history!.commits);
+      await new Promise(r => setImmediate(r));
+    }
+    await refreshing;
+    const after = s.summary().history!;
+    assert.equal(after.commits, before.commits + 1);
+    assert.equal(after.unlinked, before.unlinked + 1);
+    assert.ok(seen.length > 2, `sampled ${seen.length} times during the update`);
+    assert.ok(seen.every(n => n >= before.unlinked), `never below before: ${seen}`);
+    const reads = log.filter(l => /^> git (log|rev-list)/.test(l));
+    assert.equal(reads.length, 1, `one git log, of the new commit only: ${reads.join('\n')}`);
+    assert.match(reads[0], /\.\.[0-9a-f]{40}/, 'a range from the last HEAD');
+    assert.ok(log.some(l => /1 new commit\(s\) read from git, 7 in 5000 days/.test(l)), log.join('\n'));
+    assert.equal(s.commits({ kind: 'unlinked' }, 0, 1).rows[0].subject, 'another unlinked', 'newest first');
+  });
+
+  it('a HEAD that moved back (a reset) is read again, through the cache', async () => {
+    const s = service();
+    await s.refresh();
+    repo.git('reset', '-q', '--hard', 'HEAD~2');
+    log.length = 0;
+    await s.refresh();
+    assert.equal(s.summary().history!.commits, 4);
+    assert.equal(s.summary().history!.invalid, 0);
+    assert.ok(log.some(l => /4 commits in 5000 days \(\d+ read from git\)/.test(l)), log.join('\n'));
+  });
+
+  it('a new outcomes.yaml relinks without git, a new trailer key with that key\'s values', async () => {
+    const s = service();
+    await s.refresh();
+    log.length = 0;
+    await s.configure({ map: map('Tag') });
+    assert.deepEqual(log.filter(l => l.startsWith('> git')), [], 'no git to relink');
+    const b = s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows;
+    assert.deepEqual(b.map(r => [r.subject, r.links.map(l => `${l.via} ${l.evidence}`)]), [['tag trailer', ['trailer Tag: b']]]);
+    assert.ok(s.commits({ kind: 'unlinked' }, 0, 10).rows.some(r => r.subject === 'trailer'), '"Outcome: b" is no link under the key Tag');
+  });
+
+  it('a note links an old commit: only the notes are read again', async () => {
+    const s = service();
+    await s.refresh();
+    const root = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: a', root);
+    log.length = 0;
+    await s.refresh();
+    const row = (await s.commit(root))!;
+    assert.deepEqual(row.links.map(l => [l.outcome, l.via]), [['a', 'note']]);
+    assert.equal(s.summary().history!.unlinked, 2);
+    assert.ok(!log.some(l => /^> git (log|rev-list)/.test(l) && !/--notes/.test(l)), `no commit read again: ${log.join('\n')}`);
+    assert.ok(log.some(l => /0 new commit\(s\) read from git, 6 in 5000 days, notes re-read/.test(l)), log.join('\n'));
+  });
+
+  it('a git failure is an error state, never an empty history; the last good answer stays', async () => {
+    const s = service();
+    await s.refresh();
+    const good = s.summary().history!;
+    const PATH = process.env.PATH;
+    process.env.PATH = makeUnsafe(repo.dir);
+    try {
+      await s.refresh(true);
+    } finally {
+      process.env.PATH = PATH;
+    }
+    const sum = s.summary();
+    assert.equal(sum.error?.kind, 'unsafe');
+    assert.match(sum.error!.message, /dubious ownership.*safe\.directory/);
+    assert.deepEqual(sum.history, good, 'the last complete answer, not 0 commits');
+    assert.ok(log.some(l => /failed \(128\): fatal: detected dubious ownership/.test(l)), `the log has git's stderr: ${log.join('\n')}`);
+  });
+
+  it('a first read that fails has no history to show, only the error', async () => {
+    fs.writeFileSync(path.join(repo.dir, '.git', 'HEAD'), 'garbage\n');
+    const s = service();
+    await s.refresh();
+    assert.equal(s.summary().error?.kind, 'notRepository');
+    assert.equal(s.summary().history, undefined);
+  });
+
+  it('an unborn HEAD is an empty, complete history', async () => {
+    const fresh = new TempRepo();
+    try {
+      fresh.write('outcomes.yaml', yaml());
+      const s = new RepoHistory(fresh.dir, { cacheDir }, map(), DAYS);
+      await s.refresh();
+      assert.equal(s.summary().error, undefined);
+      assert.deepEqual(s.summary().history?.commits, 0);
+      assert.equal(s.summary().history?.complete, true);
+    } finally {
+      fresh.rm();
+    }
+  });
+
+  it('a shorter window drops old commits without git; the window in the answer is the one read', async () => {
+    const s = service();
+    await s.refresh();
+    await s.configure({ windowDays: 1 });
+    assert.equal(s.summary().history!.windowDays, DAYS, 'still the answer for the old window');
+    await s.refresh();
+    assert.equal(s.summary().history!.windowDays, 1);
+    assert.equal(s.summary().history!.commits, 0, 'the 2024 commits are outside one day');
+  });
+
+  it('the dashboard\'s allocation, with changed lines', async () => {
+    const s = service();
+    await s.refresh();
+    const a = (await s.allocation({ days: DAYS, bucket: 'month', lines: true }))!;
+    assert.equal(a.commits, 6);
+    assert.equal(a.rows.find(r => r.key === 'a')!.commits, 1);
+    assert.equal(a.rows.find(r => r.key === 'a')!.lines, 1);
+    assert.equal(a.linesPending, 0);
+  });
+});
