@@ -1,20 +1,16 @@
-// Outcome Lens dashboard webview script: forwards clicks to the extension and reports what the table shows
-// (the integration test compares it with the core's numbers). It never builds HTML from data.
+// Outcome Lens dashboard webview script: shows what the extension sends (HTML it rendered and escaped, the same as the
+// HTML report's) in place, so that scrolling and focus stay, and forwards clicks to the extension.
 (function () {
   const vscode = acquireVsCodeApi();
+  const main = document.getElementById('main');
+  window.addEventListener('message', e => {
+    if (e.data && e.data.type === 'render' && typeof e.data.body === 'string') main.innerHTML = e.data.body;
+  });
   document.addEventListener('click', e => {
     const el = e.target instanceof Element ? e.target.closest('[data-action],[data-reveal]') : null;
     if (!el) return;
     if (el.hasAttribute('data-reveal')) vscode.postMessage({ type: 'reveal', key: el.getAttribute('data-reveal') });
     else vscode.postMessage({ type: 'set', key: el.getAttribute('data-action'), value: el.getAttribute('data-value') });
   });
-  const rows = Array.from(document.querySelectorAll('#totals tbody tr')).map(tr => ({
-    key: tr.getAttribute('data-key'),
-    cells: Array.from(tr.children).map(td => td.textContent.trim()),
-  }));
-  vscode.postMessage({
-    type: 'rendered', rows,
-    alignment: document.getElementById('alignment-commits')?.textContent ?? null,
-    lineAlignment: document.getElementById('alignment-lines')?.textContent ?? null,
-  });
+  vscode.postMessage({ type: 'ready' });
 })();

@@ -11,6 +11,9 @@ import { withTrailer } from '../core/git/trailers';
 import { OutcomeNode } from './outcomesTree';
 import { UnlinkedNode } from './unlinkedTree';
 import { toRange } from './outcomesYaml';
+import { Settings } from '../vscode/settings';
+import { Dashboard } from './dashboard';
+import { renderReport, ReportFormat } from '../core/report/render';
 
 /** The parts of the built-in git extension's API we use (its typings are not published as a package). */
 interface GitExtensionRepository {
@@ -36,11 +39,11 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider {
     const q = new URLSearchParams(uri.query);
     const repo = this.index.all.find(r => r.root === q.get('root'));
     if (!repo) return 'Repository not open.';
-    return repo.repo().show(q.get('sha') ?? '');
+    return repo.history().show(q.get('sha') ?? '');
   }
 }
 
-export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, refreshViews: () => void): void {
+export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -53,11 +56,9 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     }));
 
   const pickRepo = async (): Promise<RepoIndex | undefined> => {
-    const active = vscode.window.activeTextEditor && index.forUri(vscode.window.activeTextEditor.document.uri);
-    if (active?.exists) return active;
-    const repos = index.withOutcomes;
-    if (repos.length <= 1) return repos[0];
-    const p = await vscode.window.showQuickPick(repos.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'Repository' });
+    const active = index.active();
+    if (active || index.withOutcomes.length === 0) return active;
+    const p = await vscode.window.showQuickPick(index.withOutcomes.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'Repository' });
     return p?.r;
   };
 
@@ -69,9 +70,9 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   };
 
   reg('outcomeLens.refresh', async () => {
-    for (const r of index.all) { r.readOutcomes(); r.invalidateHistory(); }
+    for (const r of index.all) r.readOutcomes();
     refreshViews();
-    await Promise.all(index.withOutcomes.map(r => r.refreshGit()));
+    await Promise.all(index.withOutcomes.map(r => r.refresh(true)));
   });
 
   reg('outcomeLens.openLink', (node?: OutcomeNode) => {
@@ -183,6 +184,27 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     }
     const p = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder: 'Reveal which outcome?' });
     return p ? reveal(repo, p.id) : undefined;
+  });
+
+  reg('outcomeLens.openDashboard', () => dashboard.open());
+
+  reg('outcomeLens.exportReport', async (arg?: { format?: ReportFormat; file?: string }) => {
+    await index.ready();
+    const repo = dashboard.shown ?? await pickRepo();
+    if (!repo?.map) { void vscode.window.showInformationMessage('Outcome Lens: needs a repository with a valid outcomes.yaml'); return undefined; }
+    const format = arg?.format ?? (await vscode.window.showQuickPick(['html', 'md', 'csv', 'json'], { placeHolder: 'Report format' })) as ReportFormat | undefined;
+    if (!format) return undefined;
+    const target = arg?.file ? vscode.Uri.file(arg.file) : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(vscode.Uri.file(repo.root), `outcome-report.${format}`), filters: { Report: [format] } });
+    if (!target) return undefined;
+    const days = dashboard.shown === repo ? dashboard.windowDays : settings.windowDays(vscode.Uri.file(repo.root));
+    const bucket = dashboard.shown === repo ? dashboard.bucket : 'week';
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Outcome Lens: exporting report' }, async () => {
+      const allocation = await repo.history().allocation({ days, bucket, lines: true });
+      if (!allocation || !repo.map) throw new Error('no history to report');
+      await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, { map: repo.map, allocation, repoName: repo.name, generatedAt: new Date().toISOString() })));
+      void vscode.window.showInformationMessage('Outcome Lens: report written');
+      return target.fsPath;
+    });
   });
 
   reg('outcomeLens.showLog', () => log.show());

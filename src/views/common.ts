@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { LinkedCommit } from '../core/links/link';
+import type { CommitRow, HistoryError, Summary } from '../core/history/protocol';
 import { RepoIndex } from '../vscode/repoIndex';
 import type { WorkspaceIndex } from '../vscode/workspaceIndex';
 
@@ -16,51 +16,93 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return 'just now';
 }
 
+/** A row that says something (an error, a state) instead of showing data; `command` is what clicking it does. */
+export interface MessageNode {
+  kind: 'message';
+  text: string;
+  icon?: string;
+  tooltip?: string;
+  command?: vscode.Command;
+}
+
+export function messageItem(node: MessageNode): vscode.TreeItem {
+  const t = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  t.iconPath = new vscode.ThemeIcon(node.icon ?? 'warning');
+  t.tooltip = node.tooltip ?? node.text;
+  t.command = node.command;
+  return t;
+}
+
 /**
- * A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them.
- * The tooltip comes later, from resolveTreeItem (see commitTooltip): VS Code's host lexes every markdown tooltip
- * of the rows it is sent, and 500 commit messages held it ~200 ms before the first rows showed.
+ * What a view shows instead of a repository's history when git could not be read: git's complaint, and the fix where
+ * VS Code has one. Never an empty list or a count of 0. Restricted Mode shows the views' welcome content instead.
  */
-export function commitItem(repo: RepoIndex, link: LinkedCommit, description: string): vscode.TreeItem {
-  const c = link.commit;
+export function errorRows(e: HistoryError | undefined): MessageNode[] {
+  if (!e || e.kind === 'untrusted') return [];
+  const rows: MessageNode[] = [{ kind: 'message', text: `git failed: ${e.message}`, icon: 'error', tooltip: e.message }];
+  if (e.kind === 'unsafe') {
+    rows.push({ kind: 'message', text: 'Manage Unsafe Repositories…', icon: 'shield', command: { command: 'git.manageUnsafeRepositories', title: 'Manage Unsafe Repositories' } });
+  }
+  rows.push({ kind: 'message', text: 'Show the log', icon: 'output', command: { command: 'outcomeLens.showLog', title: 'Show Log' } });
+  return rows;
+}
+
+/**
+ * A count as a view shows it: "…" before the first answer, "12…" while the first read is still arriving (so far),
+ * the number once complete. Undefined when git failed with nothing good to show (the error rows say why).
+ */
+export function countText(s: Summary | undefined, n: (h: NonNullable<Summary['history']>) => number): string | undefined {
+  const h = s?.history;
+  if (!h) return s?.error ? undefined : '…';
+  if (!h.complete && s.error) return undefined;
+  return h.complete ? String(n(h)) : `${n(h)}…`;
+}
+
+/**
+ * A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them. The
+ * tooltip comes later, from resolveTreeItem (see commitTooltip): VS Code lexes every markdown tooltip it is sent.
+ */
+export function commitItem(repo: RepoIndex, c: CommitRow, description: string): vscode.TreeItem {
   const t = new vscode.TreeItem(c.subject || '(no message)', vscode.TreeItemCollapsibleState.None);
   t.description = description;
-  t.iconPath = new vscode.ThemeIcon(link.status === 'linked' ? 'git-commit' : link.status === 'ignored' ? 'circle-outline' : 'question');
+  t.iconPath = new vscode.ThemeIcon(c.status === 'linked' ? 'git-commit' : c.status === 'ignored' ? 'circle-outline' : 'question');
   t.contextValue = 'commit';
   t.command = { command: 'outcomeLens.showCommit', title: 'Show Commit', arguments: [repo.root, c.sha] };
   return t;
 }
 
-/** resolveTreeItem for a tree's commit rows: the tooltip, once the row is hovered. */
-export function commitTooltip(item: vscode.TreeItem, node: { kind: string; link?: LinkedCommit }): vscode.TreeItem {
-  if (node.kind === 'commit' && node.link && !item.tooltip) item.tooltip = commitMarkdown(node.link);
+/** resolveTreeItem for a tree's commit rows: the tooltip, with the whole message, once the row is hovered. */
+export async function commitTooltip(item: vscode.TreeItem, node: { kind: string; repo?: RepoIndex; row?: CommitRow }): Promise<vscode.TreeItem> {
+  if (node.kind === 'commit' && node.row && node.repo && !item.tooltip) {
+    const full = await node.repo.history().commit(node.row.sha).catch(() => undefined);
+    item.tooltip = commitMarkdown(full ?? node.row, new Map((node.repo.map?.outcomes ?? []).map(o => [o.id, o.title])));
+  }
   return item;
 }
 
 /** Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped), no command links. */
-export function commitMarkdown(link: LinkedCommit, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
-  const c = link.commit;
+export function commitMarkdown(c: CommitRow, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
   // Theme icons on from the start, so appendText also escapes `$(...)` in untrusted text.
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = false;
   md.supportHtml = false;
   md.appendMarkdown('$(git-commit) ').appendText(`${c.sha.slice(0, 10)} · ${c.author} · ${new Date(c.date).toLocaleString()}`);
-  md.appendMarkdown('\n\n').appendText(c.message.trim() || '(no message)');
+  md.appendMarkdown('\n\n').appendText((c.message ?? c.subject).trim() || '(no message)');
   md.appendMarkdown('\n\n---\n\n');
-  if (link.links.length) {
-    for (const l of link.links) {
+  if (c.links.length) {
+    for (const l of c.links) {
       md.appendMarkdown('- ').appendText(`${outcomeTitles?.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
     }
   } else {
-    md.appendText(link.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
+    md.appendText(c.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
   }
-  if (link.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${link.invalid.join(', ')} not in outcomes.yaml`);
+  if (c.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${c.invalid.join(', ')} not in outcomes.yaml`);
   return md;
 }
 
 /**
- * Calls `fn` at most once per `ms` while `event` keeps firing: history arrives in chunks and each one fires a
- * change, but a tree needs redrawing only a few times a second.
+ * Calls `fn` at most once per `ms` while `event` keeps firing: the history's answers change in bursts, but a tree
+ * needs redrawing only a few times a second.
  */
 export function throttled(event: vscode.Event<void>, fn: () => void, ms = 150): vscode.Disposable {
   let timer: NodeJS.Timeout | undefined;
@@ -71,12 +113,14 @@ export function throttled(event: vscode.Event<void>, fn: () => void, ms = 150): 
   return { dispose: () => { if (timer) clearTimeout(timer); sub.dispose(); } };
 }
 
-/**
- * A tree's top level: the single repository's own rows, or a row per repository in a multi-root workspace.
- * Showing a tree is what starts reading git (never before, never in Restricted Mode).
- */
-export function topLevel<N>(index: WorkspaceIndex, rowsOf: (repo: RepoIndex) => N[]): (N | { kind: 'repo'; repo: RepoIndex })[] {
+/** A tree's top level: the single repository's own rows, or a row per repository in a multi-root workspace. */
+export function topLevel<N>(index: WorkspaceIndex, rowsOf: (repo: RepoIndex) => N[] | Promise<N[]>): Promise<(N | { kind: 'repo'; repo: RepoIndex })[]> | (N | { kind: 'repo'; repo: RepoIndex })[] {
   const repos = index.withOutcomes;
-  for (const r of repos) void r.ensureGit();
   return repos.length === 1 ? rowsOf(repos[0]) : repos.map(repo => ({ kind: 'repo' as const, repo }));
+}
+
+/** A tree view whose visibility counts as "history is shown" (WorkspaceIndex reads only then). */
+export function historyView<T>(index: WorkspaceIndex, id: string, provider: vscode.TreeDataProvider<T>): { view: vscode.TreeView<T>; disposables: vscode.Disposable[] } {
+  const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true });
+  return { view, disposables: [view, index.showsHistory(() => view.visible), view.onDidChangeVisibility(e => { if (e.visible) index.shown(); })] };
 }

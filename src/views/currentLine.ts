@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Settings } from '../vscode/settings';
-import { LinkedCommit } from '../core/links/link';
+import type { CommitRow } from '../core/history/protocol';
 import { LatestWins } from '../core/util/throttle';
 import { Log } from '../vscode/log';
 import { commitMarkdown, relativeTime } from './common';
@@ -20,17 +20,15 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
   private readonly runner: LatestWins;
   private timer?: NodeJS.Timeout;
   /** What is shown now, for the hover and the tests. */
-  current?: { uri: string; line: number; text: string; link?: LinkedCommit; repo: RepoIndex };
-  private readonly byCommit = new Map<string, LinkedCommit>();
+  current?: { uri: string; line: number; text: string; link?: CommitRow; repo: RepoIndex };
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings, private readonly log: Log) {
     this.runner = new LatestWins(signal => this.annotate(signal), e => this.log.error('current-line annotation failed', e));
     this.subs.push(
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
-      index.onDidChange(() => this.byCommit.clear()),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, this),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.currentLine')) this.schedule(); }),
+      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.currentLine')) void this.schedule(); }),
     );
   }
 
@@ -51,27 +49,20 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
     const uri = editor.document.uri;
     const repo = this.index.forUri(uri);
     const rel = repo?.relative(uri);
-    if (!repo?.linker || rel === undefined || !vscode.workspace.isTrusted || !this.settings.lineAnnotation(uri) || editor.selections.length !== 1) {
+    if (!repo?.linker || rel === undefined || !this.settings.lineAnnotation(uri) || editor.selections.length !== 1) {
       this.clear(editor);
       return;
     }
     const line = editor.selection.active.line;
     let text: string;
-    let link: LinkedCommit | undefined;
+    let link: CommitRow | undefined;
     // An unsaved buffer is blamed as saved: lines may be off until the save (GitLens feeds the buffer instead).
-    const blame = await repo.repo().blameLine(rel, line + 1);
+    const answer = await repo.history().lineCommit(rel, line + 1).catch(() => undefined);
     if (signal.aborted) return;
-    if (!blame) { this.clear(editor); return; }
-    if (/^0+$/.test(blame)) {
-      text = 'Not committed yet';
-    } else {
-      link = this.byCommit.get(blame) ?? repo.commit(blame);
-      if (!link) {
-        const [raw] = await repo.repo().readCommits([blame], repo.linker.trailerKey, undefined, signal);
-        if (signal.aborted || !raw) return;
-        link = repo.linker.commit(raw);
-      }
-      this.byCommit.set(blame, link);
+    if (!answer || answer.kind === 'untracked') { this.clear(editor); return; }
+    if (answer.kind === 'uncommitted') text = 'Not committed yet';
+    else {
+      link = answer.row;
       text = annotationText(link);
     }
     if (vscode.window.activeTextEditor !== editor || editor.selection.active.line !== line) return;
@@ -106,8 +97,8 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
 }
 
 /** "◎ checkout-conversion (trailer) · Jane, 3 days ago" */
-export function annotationText(link: LinkedCommit): string {
-  const who = `${link.commit.author}, ${relativeTime(link.commit.date)}`;
+export function annotationText(link: CommitRow): string {
+  const who = `${link.author}, ${relativeTime(link.date)}`;
   if (!link.links.length) return `${link.status === 'ignored' ? 'No outcome needed' : 'Unlinked commit'} · ${who}`;
   const parts = link.outcomes.map(id => `${id} (${link.links.find(l => l.outcome === id)!.via})`);
   return `◎ ${parts.join(', ')} · ${who}`;

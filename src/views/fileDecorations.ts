@@ -1,4 +1,5 @@
 import vscode = require('vscode');
+import fs = require('node:fs');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { Settings } from '../vscode/settings';
 
@@ -11,7 +12,8 @@ export function badgeFor(id: string): string {
 
 /**
  * Explorer badges: a linked file shows its outcome's initials in the "linked" colour, an unlinked one a dot
- * in the "unlinked" colour (can be turned off). Needs only outcomes.yaml, never git.
+ * in the "unlinked" colour (can be turned off). Linked badges need only outcomes.yaml; unlinked ones need the tracked
+ * files, so they appear once an Outcome Lens view has had git list them.
  */
 export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.Uri | vscode.Uri[] | undefined>();
@@ -23,7 +25,7 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
     this.subs = [
       // Badges depend on outcomes.yaml and the file list, not on history: a new part of history changes none.
       index.onDidChange(() => {
-        const key = index.all.map(r => [r.linker, r.files, r.map]).flat();
+        const key = index.all.map(r => [r.linker, r.summary?.files?.tracked, r.summary?.files?.unlinked, r.map]).flat();
         if (key.length === this.lastKey.length && key.every((k, i) => k === this.lastKey[i])) return;
         this.lastKey = key;
         this.emitter.fire(undefined);
@@ -32,19 +34,22 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
     ];
   }
 
-  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+  async provideFileDecoration(uri: vscode.Uri): Promise<vscode.FileDecoration | undefined> {
     if (uri.scheme !== 'file' || !this.settings.badges(uri)) return undefined;
     const repo = this.index.forUri(uri);
     const rel = repo?.relative(uri);
     if (!repo?.linker || rel === undefined) return undefined;
     // Folders have no badge of their own: a file-level answer says more, and folders would need a walk.
-    if (repo.files && repo.tracked(rel) === 'folder') return undefined;
+    if (fs.statSync(uri.fsPath, { throwIfNoEntry: false })?.isDirectory() !== false) return undefined;
+    // Only tracked files link to outcomes: once git has listed them, an untracked or ignored file gets no badge.
+    const tracked = repo.summary?.files ? await repo.history().tracked(rel).catch(() => undefined) : undefined;
+    if (tracked === 'untracked') return undefined;
     const f = repo.linker.file(rel);
     if (f.status === 'linked') {
       const titles = f.outcomes.map(id => repo.map!.outcomes.find(o => o.id === id)?.title ?? id);
       return { badge: f.outcomes.length > 1 ? `${f.outcomes.length}+` : badgeFor(f.outcomes[0]), tooltip: `Outcome: ${titles.join('; ')}`, color: new vscode.ThemeColor('outcomeLens.linkedForeground'), propagate: false };
     }
-    if (f.status === 'unlinked' && this.settings.unlinkedBadges(uri)) {
+    if (f.status === 'unlinked' && tracked === 'file' && this.settings.unlinkedBadges(uri)) {
       return { badge: '◌', tooltip: 'Linked to no outcome', color: new vscode.ThemeColor('outcomeLens.unlinkedForeground'), propagate: false };
     }
     return undefined;

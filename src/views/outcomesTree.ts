@@ -3,9 +3,8 @@ import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
-import { LinkedCommit } from '../core/links/link';
-import { CommitRows, NO_COMMITS } from '../core/worker/store';
-import { commitItem, commitTooltip, relativeTime, throttled, topLevel } from './common';
+import type { CommitRow } from '../core/history/protocol';
+import { commitItem, commitTooltip, countText, errorRows, MessageNode, messageItem, relativeTime, throttled, topLevel } from './common';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -14,14 +13,19 @@ export type OutcomeNode =
   | { kind: 'metric'; repo: RepoIndex; outcome: Outcome; index: number }
   | { kind: 'area'; repo: RepoIndex; outcome: Outcome; index: number }
   | { kind: 'file'; repo: RepoIndex; path: string }
-  | { kind: 'commit'; repo: RepoIndex; link: LinkedCommit; outcome: string }
-  | { kind: 'message'; text: string };
+  | { kind: 'commit'; repo: RepoIndex; row: CommitRow; outcome: string }
+  | MessageNode;
+
+/** Rows of an outcome's recent commits: a tree of thousands helps nobody. */
+const COMMIT_ROWS = 200;
+const FILE_ROWS = 500;
 
 /** The Outcomes view: outcome -> key results, areas (-> matched files), recent commits with how each is linked. */
 export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<OutcomeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
+  private readonly repoNodes = new Map<RepoIndex, OutcomeNode>();
 
   constructor(private readonly index: WorkspaceIndex) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
@@ -31,8 +35,20 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
     this.emitter.fire(undefined);
   }
 
-  getChildren(node?: OutcomeNode): OutcomeNode[] {
-    if (!node) return topLevel(this.index, r => this.outcomes(r));
+  private repoNode(repo: RepoIndex): OutcomeNode {
+    let n = this.repoNodes.get(repo);
+    if (!n) this.repoNodes.set(repo, n = { kind: 'repo', repo });
+    return n;
+  }
+
+  /** The node of an outcome, for reveal (its parent is its repository's row in a multi-root workspace). */
+  outcomeNode(repo: RepoIndex, id: string): OutcomeNode | undefined {
+    const outcome = repo.map?.outcomes.find(o => o.id === id);
+    return outcome && { kind: 'outcome', repo, outcome };
+  }
+
+  async getChildren(node?: OutcomeNode): Promise<OutcomeNode[]> {
+    if (!node) return (await topLevel(this.index, r => this.outcomes(r))).map(n => (n.kind === 'repo' ? this.repoNode(n.repo) : n));
     switch (node.kind) {
       case 'repo': return this.outcomes(node.repo);
       case 'outcome': {
@@ -42,30 +58,36 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         groups.push({ kind: 'group', repo: node.repo, outcome: node.outcome, group: 'commits' });
         return groups;
       }
-      case 'group':
-        if (node.group === 'metrics') return node.outcome.metrics.map((_, index) => ({ kind: 'metric', repo: node.repo, outcome: node.outcome, index }));
-        if (node.group === 'areas') return node.outcome.areas.map((_, index) => ({ kind: 'area', repo: node.repo, outcome: node.outcome, index }));
-        return this.commitsOf(node.repo, node.outcome.id).slice(0, 200).map(link => ({ kind: 'commit', repo: node.repo, link, outcome: node.outcome.id }));
+      case 'group': {
+        const { repo, outcome } = node;
+        if (node.group === 'metrics') return outcome.metrics.map((_, index) => ({ kind: 'metric', repo, outcome, index }));
+        if (node.group === 'areas') return outcome.areas.map((_, index) => ({ kind: 'area', repo, outcome, index }));
+        const { rows } = await repo.history().commits({ kind: 'outcome', id: outcome.id }, 0, COMMIT_ROWS);
+        return rows.map(row => ({ kind: 'commit', repo, row, outcome: outcome.id }));
+      }
       case 'area': {
-        if (!node.repo.files) return [{ kind: 'message', text: 'Loading…' }];
-        return node.repo.filesMatching([node.outcome.areas[node.index].pattern]).slice(0, 500).map(p => ({ kind: 'file', repo: node.repo, path: p }));
+        const { files } = await node.repo.history().filesMatching([node.outcome.areas[node.index].pattern], FILE_ROWS);
+        return files.map(p => ({ kind: 'file', repo: node.repo, path: p }));
       }
       default: return [];
     }
   }
 
   private outcomes(repo: RepoIndex): OutcomeNode[] {
-    const list: OutcomeNode[] = (repo.map?.outcomes ?? []).map(outcome => ({ kind: 'outcome', repo, outcome }));
-    if (repo.stale) list.unshift({ kind: 'message', text: 'outcomes.yaml has errors: showing the last good version' });
-    if (!repo.map && repo.exists) list.unshift({ kind: 'message', text: 'outcomes.yaml has errors: see Problems' });
+    void repo.refreshIfWanted();
+    const list: OutcomeNode[] = [...errorRows(repo.summary?.error)];
+    if (repo.stale) list.push({ kind: 'message', text: 'outcomes.yaml has errors: showing the last good version' });
+    if (!repo.map && repo.exists) list.push({ kind: 'message', text: 'outcomes.yaml has errors: see Problems' });
+    for (const outcome of repo.map?.outcomes ?? []) list.push({ kind: 'outcome', repo, outcome });
     return list;
   }
 
-  private commitsOf(repo: RepoIndex, id: string): CommitRows {
-    return repo.commitIndex().byOutcome.get(id) ?? NO_COMMITS;
+  getParent(node: OutcomeNode): OutcomeNode | undefined {
+    if (node.kind === 'message' || node.kind === 'repo' || this.index.withOutcomes.length === 1) return undefined;
+    return this.repoNode(node.repo);
   }
 
-  resolveTreeItem(item: vscode.TreeItem, node: OutcomeNode): vscode.TreeItem {
+  async resolveTreeItem(item: vscode.TreeItem, node: OutcomeNode): Promise<vscode.TreeItem> {
     if (node.kind === 'outcome' && !item.tooltip) {
       const o = node.outcome;
       const md = new vscode.MarkdownString();
@@ -83,6 +105,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
     switch (node.kind) {
       case 'repo': {
         const t = new vscode.TreeItem(node.repo.name, C.Expanded);
+        t.id = `repo:${node.repo.root}`;
         t.iconPath = new vscode.ThemeIcon('repo');
         t.description = node.repo.stale ? 'outcomes.yaml has errors' : undefined;
         return t;
@@ -92,16 +115,20 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         const t = new vscode.TreeItem(o.title, C.Collapsed);
         t.id = `outcome:${node.repo.root}:${o.id}`;
         t.description = [o.id, o.status !== 'active' ? o.status : '', o.owner ?? ''].filter(Boolean).join(' · ');
-        // the tooltip comes from resolveTreeItem, on hover (see commitItem)
         t.iconPath = new vscode.ThemeIcon(o.status === 'achieved' ? 'pass' : o.status === 'dropped' ? 'circle-slash' : o.status === 'proposed' ? 'lightbulb' : 'target');
         t.contextValue = o.link ? 'outcome.withLink' : 'outcome';
         return t;
       }
       case 'group': {
-        const n = node.group === 'metrics' ? node.outcome.metrics.length : node.group === 'areas' ? node.outcome.areas.length : this.commitsOf(node.repo, node.outcome.id).length;
-        const label = node.group === 'metrics' ? 'Key results' : node.group === 'areas' ? 'Areas' : `Recent commits`;
+        const { outcome: o, repo } = node;
+        const label = node.group === 'metrics' ? 'Key results' : node.group === 'areas' ? 'Areas' : 'Recent commits';
         const t = new vscode.TreeItem(label, node.group === 'metrics' ? C.Expanded : C.Collapsed);
-        t.description = node.group === 'commits' && node.repo.loading && !node.repo.commits ? 'loading…' : String(n);
+        t.id = `group:${repo.root}:${o.id}:${node.group}`;
+        if (node.group === 'commits') {
+          const n = countText(repo.summary, h => h.byOutcome[o.id] ?? 0);
+          t.description = n === undefined ? 'not read' : `${n} in ${repo.summary?.history?.windowDays ?? '…'} days`;
+          if (n === '0') t.collapsibleState = C.None;
+        } else t.description = String(node.group === 'metrics' ? o.metrics.length : o.areas.length);
         t.iconPath = new vscode.ThemeIcon(node.group === 'metrics' ? 'graph' : node.group === 'areas' ? 'folder-library' : 'git-commit');
         return t;
       }
@@ -115,7 +142,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       }
       case 'area': {
         const p = node.outcome.areas[node.index];
-        const count = node.repo.files ? node.repo.filesMatching([p.pattern]).length : undefined;
+        const count = node.repo.summary?.files?.byArea[node.outcome.id]?.[node.index];
         const t = new vscode.TreeItem(p.pattern, count ? C.Collapsed : C.None);
         t.description = count === undefined ? '…' : `${count} file${count === 1 ? '' : 's'}`;
         t.iconPath = new vscode.ThemeIcon(p.pattern.startsWith('!') ? 'exclude' : 'folder');
@@ -131,21 +158,11 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         return t;
       }
       case 'commit': {
-        const link = node.link;
-        const via = link.links.filter(l => l.outcome === node.outcome).map(l => l.via);
-        const t = commitItem(node.repo, link, `${via.join(', ')} · ${relativeTime(link.commit.date)}`);
-        return t;
+        const via = node.row.links.filter(l => l.outcome === node.outcome).map(l => l.via);
+        return commitItem(node.repo, node.row, `${via.join(', ')} · ${relativeTime(node.row.date)}`);
       }
-      case 'message': {
-        const t = new vscode.TreeItem(node.text, C.None);
-        t.iconPath = new vscode.ThemeIcon('warning');
-        return t;
-      }
+      case 'message': return messageItem(node);
     }
-  }
-
-  getParent(): undefined {
-    return undefined;
   }
 
   dispose(): void {

@@ -4,8 +4,7 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Diagnostic } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
-import { Settings } from '../vscode/settings';
-import { throttled } from './common';
+import { countText, throttled } from './common';
 
 const isOutcomesFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === OUTCOMES_FILE;
 
@@ -25,19 +24,20 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
   private readonly subs: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
+  constructor(private readonly index: WorkspaceIndex) {
     const selector: vscode.DocumentSelector = { scheme: 'file', pattern: `**/${OUTCOMES_FILE}` };
     this.subs.push(
       vscode.languages.registerCodeLensProvider(selector, this),
       vscode.languages.registerHoverProvider(selector, this),
       vscode.workspace.onDidOpenTextDocument(d => this.onEdit(d, 0)),
       vscode.workspace.onDidChangeTextDocument(e => this.onEdit(e.document, 250)),
-      vscode.workspace.onDidCloseTextDocument(d => { if (isOutcomesFile(d) && !d.isDirty) this.publishFromIndex(d.uri); }),
+      vscode.workspace.onDidCloseTextDocument(d => { if (isOutcomesFile(d) && !d.isDirty) void this.publishFromIndex(d.uri); }),
       // Throttled: while history streams in, the index changes every few milliseconds.
-      throttled(index.onDidChange, () => { this.lensEmitter.fire(); for (const r of index.all) this.publishFromIndex(r.outcomesUri); }),
+      throttled(index.onDidChange, () => { this.lensEmitter.fire(); for (const r of index.all) void this.publishFromIndex(r.outcomesUri); }),
+      index.showsHistory(() => vscode.window.visibleTextEditors.some(e => isOutcomesFile(e.document))),
     );
     for (const d of vscode.workspace.textDocuments) this.onEdit(d, 0);
-    for (const r of index.all) this.publishFromIndex(r.outcomesUri);
+    for (const r of index.all) void this.publishFromIndex(r.outcomesUri);
   }
 
   private repoOf(doc: vscode.TextDocument): RepoIndex | undefined {
@@ -59,15 +59,19 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
     else run();
   }
 
-  private publishFromIndex(uri: vscode.Uri): void {
+  /** The file's own diagnostics and, once git has listed the files, the pattern warnings that need them. */
+  private async publishFromIndex(uri: vscode.Uri): Promise<void> {
     const repo = this.index.all.find(r => r.outcomesUri.fsPath === uri.fsPath);
     if (!repo) return;
-    const patterns = repo.patternDiagnostics() ?? this.published.get(uri.fsPath)?.patterns ?? []; // the last ones until counted
-    // Unchanged inputs (a new part of history changes neither): nothing to send again.
+    const own = repo.diagnostics;
     const last = this.published.get(uri.fsPath);
-    if (last && last.own === repo.diagnostics && last.patterns === patterns && last.exists === repo.exists) return;
-    this.publish(uri, repo.exists ? [...repo.diagnostics, ...patterns] : []);
-    this.published.set(uri.fsPath, { own: repo.diagnostics, patterns, exists: repo.exists });
+    const patterns = repo.summary?.files ? await repo.history().patternDiagnostics().catch(() => undefined) : undefined;
+    const shown = patterns ?? last?.patterns ?? []; // the last ones until counted again
+    // A newer edit was published meanwhile, or nothing changed (a new part of history changes neither).
+    if (repo.diagnostics !== own) return;
+    if (last && last.own === own && last.patterns === shown && last.exists === repo.exists) return;
+    this.publish(uri, repo.exists ? [...own, ...shown] : []);
+    this.published.set(uri.fsPath, { own, patterns: shown, exists: repo.exists });
   }
 
   private readonly published = new Map<string, { own: readonly Diagnostic[]; patterns: readonly Diagnostic[]; exists: boolean }>();
@@ -83,31 +87,29 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     const repo = this.repoOf(doc);
-    if (!repo?.map || !vscode.workspace.isTrusted) return [];
-    void repo.ensureGit();
-    const days = this.settings.windowDays(doc.uri);
+    if (!repo?.map) return [];
+    void repo.refreshIfWanted();
+    const s = repo.summary;
     return repo.map.outcomes.map(o => {
-      let title: string;
-      if (!repo.files || !repo.commits) title = 'Outcome Lens: counting…';
-      else {
-        const files = o.areas.length ? repo.filesMatching(o.areas.map(a => a.pattern)).length : 0;
-        const commits = repo.commitIndex().byOutcome.get(o.id)?.length ?? 0;
-        title = `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === 1 ? '' : 's'} in ${days} days`;
-      }
+      const files = s?.files?.byOutcome[o.id] ?? 0;
+      const commits = countText(s, h => h.byOutcome[o.id] ?? 0);
+      const title = s?.error?.kind === 'untrusted' ? 'Outcome Lens: history needs a trusted workspace'
+        : !s?.files || commits === undefined || commits === '…' ? (s?.error ? 'Outcome Lens: git failed (see the log)' : 'Outcome Lens: counting…')
+        : `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === '1' ? '' : 's'} in ${s.history?.windowDays} days`;
       return new vscode.CodeLens(toRange(o.idRange), { title, command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] });
     });
   }
 
-  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const repo = this.repoOf(doc);
-    if (!repo?.map || !repo.files || repo.stale) return undefined;
+    if (!repo?.map || !repo.summary?.files || repo.stale) return undefined;
     const entries = [...repo.map.ignore, ...repo.map.outcomes.flatMap(o => o.areas)];
     const e = entries.find(p => toRange(p.range).contains(pos));
     if (!e) return undefined;
-    const matched = repo.filesMatching([e.pattern]);
+    const { count, files } = await repo.history().filesMatching([e.pattern], 10);
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendText(`${e.pattern} matches ${matched.length} tracked file${matched.length === 1 ? '' : 's'}`);
-    if (matched.length) md.appendMarkdown('\n\n').appendText(matched.slice(0, 10).join('\n') + (matched.length > 10 ? `\n… and ${matched.length - 10} more` : ''));
+    md.appendText(`${e.pattern} matches ${count} tracked file${count === 1 ? '' : 's'}`);
+    if (count) md.appendMarkdown('\n\n').appendText(files.join('\n') + (count > 10 ? `\n… and ${count - 10} more` : ''));
     return new vscode.Hover(md, toRange(e.range));
   }
 

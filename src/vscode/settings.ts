@@ -20,6 +20,10 @@ export class Settings {
   lineAnnotation(uri?: vscode.Uri): boolean {
     return this.get(uri).get<boolean>('currentLine.enabled', true);
   }
+  /** A git command that prints nothing for this long is stopped (outcomeLens.git.timeout, in seconds). */
+  gitTimeoutMs(): number {
+    return Math.max(1, this.get().get<number>('git.timeout', 60)) * 1000;
+  }
   statusBar(uri?: vscode.Uri): boolean {
     return this.get(uri).get<boolean>('statusBar.enabled', true);
   }

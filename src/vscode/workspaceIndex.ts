@@ -4,39 +4,63 @@ import path = require('node:path');
 import { RepoIndex } from './repoIndex';
 import { Log } from './log';
 import { Settings } from './settings';
-import { HistoryWorker } from '../core/worker/client';
-import { gitProcesses } from '../core/git/repo';
+import { HistoryWorker } from './historyClient';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 
 export type WorkspaceState = 'loading' | 'noFolder' | 'noRepo' | 'noOutcomes' | 'ready';
 
+/** How long git's files are let settle after a change before the history is read (a commit writes several). */
+const SETTLE_MS = 100;
+
 /**
- * Every repository of the workspace, each with its own index. Repositories are found by looking for `.git`
- * on disk (no git process), so activation, badges and the status bar never start git.
+ * Every repository of the workspace, each with its own index. Repositories are found by looking for `.git` on disk,
+ * so activation, badges and the status bar never start git. History is read only while something that shows it is
+ * visible (a view, the dashboard, an outcomes.yaml editor): `showsHistory` registers each such thing.
  */
 export class WorkspaceIndex implements vscode.Disposable {
   private readonly repos = new Map<string, RepoIndex>();
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
-
   private readonly firstScan: NodeJS.Timeout;
-
-  /** Reads and links every repository's history off the host's thread; its thread starts with the first read. */
   private readonly worker: HistoryWorker;
+  private readonly consumers = new Set<() => boolean>();
 
-  /**
-   * `historyCache`: where commits read from git are kept between sessions (the extension's global storage).
-   * `workerFile`: the history worker's bundle (dist/worker.js).
-   */
+  /** `historyCache`: where commits read from git are kept between sessions; `workerFile`: dist/worker.js. */
   constructor(private readonly log: Log, private readonly settings: Settings, private readonly historyCache: string | undefined, workerFile: string) {
-    this.worker = new HistoryWorker(workerFile, gitProcesses, e => this.log.error('the history worker failed', e));
-    // Parsing outcomes.yaml loads the yaml library: do it right after activation, not during it.
+    this.worker = new HistoryWorker(workerFile, vscode.workspace.isTrusted, settings.gitTimeoutMs(), line => log.info(line), e => log.error('the history worker failed', e));
+    // Parsing outcomes.yaml loads the yaml library: right after activation, not during it.
     this.firstScan = setTimeout(() => this.scan(), 0);
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scan()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => { for (const r of this.repos.values()) void r.refreshGit(); }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.worker.setTrust(true, settings.gitTimeoutMs());
+        for (const r of this.repos.values()) r.gitChanged();
+      }),
+      vscode.workspace.onDidChangeConfiguration(e => {
+        if (e.affectsConfiguration('outcomeLens.git.timeout')) this.worker.setTrust(vscode.workspace.isTrusted, settings.gitTimeoutMs());
+        for (const r of this.repos.values()) {
+          if (e.affectsConfiguration('outcomeLens.history.windowDays', vscode.Uri.file(r.root))) r.windowChanged();
+        }
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.shown()),
     );
+  }
+
+  /** Registers something that shows history while `visible()` says so; it calls `shown()` when it becomes visible. */
+  showsHistory(visible: () => boolean): vscode.Disposable {
+    this.consumers.add(visible);
+    return { dispose: () => this.consumers.delete(visible) };
+  }
+
+  /** Something that shows history became visible: repositories that are behind read now. */
+  shown(): void {
+    for (const r of this.repos.values()) void r.refreshIfWanted();
+  }
+
+  private wanted(): boolean {
+    for (const v of this.consumers) if (v()) return true;
+    return false;
   }
 
   get all(): RepoIndex[] {
@@ -63,87 +87,79 @@ export class WorkspaceIndex implements vscode.Disposable {
     return best;
   }
 
+  /** The repository a command is about: the active editor's, else the only one, else undefined (the caller asks). */
+  active(): RepoIndex | undefined {
+    const editor = vscode.window.activeTextEditor;
+    const r = editor && this.forUri(editor.document.uri);
+    if (r?.exists) return r;
+    return this.withOutcomes.length === 1 ? this.withOutcomes[0] : undefined;
+  }
+
   private isScanned = false;
   private markScanned!: () => void;
   private readonly scanned = new Promise<void>(r => { this.markScanned = r; });
 
   private scan(): void {
-    this.watchFolders();
     const roots = new Set<string>();
     for (const f of vscode.workspace.workspaceFolders ?? []) {
       if (f.uri.scheme !== 'file') continue;
       const root = findRepoRoot(f.uri.fsPath);
       if (root) roots.add(root);
     }
-    for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); }
+    for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); this.unwatch(root); }
     for (const root of roots) {
       if (this.repos.has(root)) continue;
-      const r = new RepoIndex(root, () => vscode.workspace.isTrusted, this.log, () => this.settings.windowDays(vscode.Uri.file(root)), this.worker, this.historyCache);
+      const r = new RepoIndex(root, this.worker, this.log, () => this.settings.windowDays(vscode.Uri.file(root)), this.historyCache, () => this.wanted());
       r.readOutcomes();
       r.onDidChange(() => this.emitter.fire());
       this.repos.set(root, r);
+      this.watch(r);
       this.log.info(`repository ${root}: ${r.exists ? 'outcomes.yaml found' : 'no outcomes.yaml'}`);
-    }
-    // A trusted workspace with outcomes.yaml will read history as soon as a view shows: the worker's thread loads
-    // its code now, off this thread, and gets each first read ready from what the last session saved. It runs no
-    // git until a view asks.
-    if (vscode.workspace.isTrusted && this.withOutcomes.length) {
-      this.worker.start();
-      for (const r of this.withOutcomes) r.prepareHistory();
     }
     this.isScanned = true;
     this.markScanned();
     this.emitter.fire();
+    this.shown();
   }
 
-  private readonly watchers = new Map<string, vscode.Disposable[]>(); // by workspace folder
-  private gitTimer: NodeJS.Timeout | undefined;
+  private readonly watchers = new Map<string, vscode.Disposable[]>(); // by repository root
+  private readonly timers = new Map<string, NodeJS.Timeout>(); // by repository root: a change in one never drops another's
 
   /**
-   * Refresh by itself: outcomes.yaml on disk (no git), HEAD / refs / index (git, throttled, latest wins). The watchers
-   * are made by each scan, before it reads anything (so no change is missed), not in activate(): VS Code's first
-   * watcher of a folder merges that folder's settings, 3.5 of activate()'s 14 ms in a profile of the extension host.
+   * Refresh by itself: outcomes.yaml on disk (no git), and HEAD, refs, notes and the index in the repository's git
+   * folders, wherever they are (a worktree's or a submodule's are outside the work tree).
    */
-  private watchFolders(): void {
-    const folders = vscode.workspace.workspaceFolders ?? [];
-    const keys = new Set(folders.map(f => f.uri.toString()));
-    for (const [k, ws] of this.watchers) if (!keys.has(k)) { for (const w of ws) w.dispose(); this.watchers.delete(k); }
-    for (const f of folders) {
-      if (this.watchers.has(f.uri.toString())) continue;
-      const ws: vscode.Disposable[] = [];
-      const watch = (glob: string, fn: (uri: vscode.Uri) => void) => {
-        const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(f, glob));
-        ws.push(w, w.onDidChange(fn), w.onDidCreate(fn), w.onDidDelete(fn));
-      };
-      watch(`**/${OUTCOMES_FILE}`, uri => {
-        const repo = this.forUri(uri);
-        const open = vscode.workspace.textDocuments.find(d => d.uri.fsPath === uri.fsPath && d.isDirty);
-        if (repo && !open) repo.readOutcomes();
-      });
-      watch('**/.git/{HEAD,index,refs/**,packed-refs}', uri => {
-        clearTimeout(this.gitTimer);
-        this.gitTimer = setTimeout(() => {
-          const repo = this.forUri(vscode.Uri.file(uri.fsPath.replace(/[\\/]\.git[\\/].*$/, '')));
-          for (const r of repo ? [repo] : this.all) {
-            if (!r.files) continue; // nothing read yet: nothing to refresh, and no git before a view asks
-            if (!uri.path.endsWith('/index')) r.invalidateHistory();
-            void r.refreshGit();
-          }
-        }, 500);
-      });
-      this.watchers.set(f.uri.toString(), ws);
-    }
+  private watch(r: RepoIndex): void {
+    const ws: vscode.Disposable[] = [];
+    const watch = (base: string, glob: string, fn: () => void) => {
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(base), glob));
+      ws.push(w, w.onDidChange(fn), w.onDidCreate(fn), w.onDidDelete(fn));
+    };
+    watch(r.root, OUTCOMES_FILE, () => {
+      if (!vscode.workspace.textDocuments.some(d => d.uri.fsPath === r.outcomesUri.fsPath && d.isDirty)) r.readOutcomes();
+    });
+    const changed = () => {
+      clearTimeout(this.timers.get(r.root));
+      this.timers.set(r.root, setTimeout(() => { this.timers.delete(r.root); r.gitChanged(); }, SETTLE_MS));
+    };
+    for (const dir of gitDirs(r.root)) watch(dir, '{HEAD,index,packed-refs,refs/**}', changed);
+    this.watchers.set(r.root, ws);
   }
 
-  /** Resolves once the workspace has been scanned (tests and commands that run right after activation). */
+  private unwatch(root: string): void {
+    for (const w of this.watchers.get(root) ?? []) w.dispose();
+    this.watchers.delete(root);
+    clearTimeout(this.timers.get(root));
+  }
+
+  /** Resolves once the workspace has been scanned (commands that run right after activation). */
   ready(): Promise<void> {
     return this.scanned;
   }
 
   dispose(): void {
     clearTimeout(this.firstScan);
-    clearTimeout(this.gitTimer);
-    for (const ws of this.watchers.values()) for (const w of ws) w.dispose();
+    for (const root of this.watchers.keys()) this.unwatch(root);
     for (const r of this.repos.values()) r.dispose();
     for (const d of this.disposables) d.dispose();
     this.worker.dispose();
@@ -153,11 +169,24 @@ export class WorkspaceIndex implements vscode.Disposable {
 
 /** The nearest folder at or above `dir` that holds a `.git` folder or file (worktrees, submodules). */
 export function findRepoRoot(dir: string): string | undefined {
-  let cur = path.resolve(dir);
-  for (;;) {
+  for (let cur = path.resolve(dir); ; cur = path.dirname(cur)) {
     if (fs.existsSync(path.join(cur, '.git'))) return cur;
-    const up = path.dirname(cur);
-    if (up === cur) return undefined;
-    cur = up;
+    if (path.dirname(cur) === cur) return undefined;
+  }
+}
+
+/** The repository's git folder and, for a worktree, the main repository's (which holds the refs). */
+function gitDirs(root: string): string[] {
+  const dotGit = path.join(root, '.git');
+  try {
+    if (fs.statSync(dotGit).isDirectory()) return [dotGit];
+    const m = /^gitdir: (.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+    if (!m) return [];
+    const gitDir = path.resolve(root, m[1].trim());
+    let common: string | undefined;
+    try { common = path.resolve(gitDir, fs.readFileSync(path.join(gitDir, 'commondir'), 'utf8').trim()); } catch { /* not a worktree */ }
+    return common && common !== gitDir ? [gitDir, common] : [gitDir];
+  } catch {
+    return [];
   }
 }

@@ -60,6 +60,9 @@ export function makeFixture(dir, { commits = true } = {}) {
   commit('Write the guide\n\nOutcome: no-such-outcome');
   write('services/checkout/cart.ts');
   commit('Cart fixes for PAY-42');
+  // Linked by its area; with `trailer: Tag` in outcomes.yaml, by its trailer too.
+  write('services/search/rank.ts');
+  commit('Rank search results\n\nTag: search-latency', 'Grace Hopper <grace@example.com>');
   return dir;
 }
 

@@ -35,7 +35,7 @@ export class LatestWins {
       this.running = undefined;
       const q = this.queued;
       this.queued = undefined;
-      if (q) this.start().then(q.resolve);
+      if (q) void this.start().then(q.resolve);
     });
     this.running = { ac, done };
     return done;

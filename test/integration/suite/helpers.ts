@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { execFileSync } from 'node:child_process';
 import type { activate } from '../../../src/extension';
 
 export type Api = ReturnType<typeof activate>;
@@ -10,8 +11,11 @@ export async function api(): Promise<Api> {
   return ext.isActive ? ext.exports : await ext.activate();
 }
 
-/** Polls until `fn` returns a truthy value (the extension host is asynchronous everywhere). */
-export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 20000, every = 100): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
+/**
+ * Polls until `fn` returns a truthy value (the extension host is asynchronous everywhere). The default limit leaves
+ * room for a loaded two-core machine; a test that needs longer says so.
+ */
+export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 60_000, every = 50): Promise<Exclude<T, undefined | null | false | 0 | ''>> {
   const end = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -27,3 +31,25 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 2000
 }
 
 export const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
+
+/** git in the fixture, as a user in a terminal would run it (the test's own process, not the extension's). */
+export function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: root(), encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'Terminal User', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'Terminal User', GIT_COMMITTER_EMAIL: 't@example.com' } });
+}
+
+/** A tree's rows as a user sees them: each child's label and description. */
+export async function rows<T>(tree: vscode.TreeDataProvider<T>, parent?: T): Promise<{ node: T; label: string; description: string }[]> {
+  const children = (await tree.getChildren(parent)) ?? [];
+  return Promise.all(children.map(async node => {
+    const item = await tree.getTreeItem(node);
+    const label = typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+    return { node, label, description: String(item.description ?? '') };
+  }));
+}
+
+/** The row of `tree` under `parent` whose label starts with `label`. */
+export async function row<T>(tree: vscode.TreeDataProvider<T>, label: string, parent?: T) {
+  const found = (await rows(tree, parent)).find(r => r.label.startsWith(label));
+  if (!found) throw new Error(`no row "${label}" in ${JSON.stringify((await rows(tree, parent)).map(r => r.label))}`);
+  return found;
+}

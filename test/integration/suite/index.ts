@@ -6,7 +6,8 @@ import Mocha from 'mocha';
 
 export function run(): Promise<void> {
   const resultFile = process.env.OUTCOME_LENS_RESULT || path.join(__dirname, 'result.json');
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 30000 });
+  // Room for a loaded two-core machine: the tests wait for events and conditions, never for a fixed time.
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000 });
   const files = (process.env.OUTCOME_LENS_SUITE || 'extension').split(',');
   for (const f of files) mocha.addFile(path.join(__dirname, `${f}.test.js`));
   const results: { title: string; state: string; err?: string }[] = [];
