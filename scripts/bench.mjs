@@ -6,7 +6,7 @@
 // A real repository is measured the same way with --repo DIR: its outcomes.yaml is used, or --outcomes FILE is
 // copied into its work tree first (scripts/bench-real/ has one for github.com/Homebrew/brew).
 // usage: node scripts/bench.mjs [--runs 3] [--only 20000] [--no-host] [--repo DIR [--outcomes FILE] [--host]]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,19 +20,32 @@ const scenarios = arg('--scenarios'); // e.g. "dashboard": only the dashboard ro
 const CLI = path.join(ROOT, 'dist/cli.js');
 // The same facts we read: a merge commit is judged by its first-parent diff (DESIGN.md), so git lists its files too
 // (a plain `git log --name-only` lists none for merges), and without rename detection, as we ask git.
-const FACTS = ['--diff-merges=first-parent', '--no-renames', '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%s%x00%(trailers:key=Outcome,valueonly,unfold)%x00%B'];
+const FACTS = ['--diff-merges=first-parent', '--no-renames', '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00%B'];
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-bench-cache-'));
 
-/** Wall time of one command, output discarded (to a file, as a user's redirect would), with our stats line. */
-function time(cmd, args, env = {}) {
+/**
+ * Wall time of one command, output discarded (to a file, as a user's redirect would). For ours, the CLI's trace
+ * (OUTCOME_LENS_TRACE) says how many commits git read, and the process's own peak RSS is read from outside, from
+ * /proc (VmHWM, looked at every 20 ms while it runs: git's processes are not counted).
+ */
+async function time(cmd, args, env = {}) {
   const out = fs.openSync('/dev/null', 'w');
+  const ours = cmd === 'node';
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', out, 'pipe'], env: { ...process.env, OUTCOME_LENS_CACHE_DIR: cacheDir, ...env }, maxBuffer: 1 << 26 });
+  const child = spawn(cmd, args, { stdio: ['ignore', out, 'pipe'], env: { ...process.env, OUTCOME_LENS_CACHE_DIR: cacheDir, ...(ours ? { OUTCOME_LENS_TRACE: '1' } : {}), ...env } });
+  let stderr = '';
+  let peakKb = 0;
+  child.stderr.on('data', b => { stderr += b; });
+  const poll = setInterval(() => {
+    try { peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0)); } catch { /* exited */ }
+  }, 20);
+  const status = await new Promise(r => child.on('close', r));
+  clearInterval(poll);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   fs.closeSync(out);
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  const stats = /stats: .*?(\d+) read from git.*peak RSS (\d+) MB/.exec(String(r.stderr));
-  return { ms, fromGit: stats ? Number(stats[1]) : undefined, rssMb: stats ? Number(stats[2]) : undefined };
+  if (status !== 0 && status !== 1) throw new Error(`${cmd} ${args.join(' ')} failed: ${stderr}`);
+  const read = /commits \((\d+) read from git\)/.exec(stderr);
+  return { ms, fromGit: read ? Number(read[1]) : undefined, rssMb: ours && peakKb ? Math.round(peakKb / 1024) : undefined };
 }
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rows = [];
@@ -64,24 +77,24 @@ for (const { repo, name, commits } of targets) {
   // 1. full history, read and linked, vs git log --name-only printing the same facts
   const ours = [], git = [], rss = [];
   for (let i = 0; i < RUNS; i++) {
-    const o = time('node', [CLI, 'commits', '--json', '--no-cache', '--repo', repo], { OUTCOME_LENS_STATS: '1' });
+    const o = await time('node', [CLI, 'commits', '--json', '--no-cache', '--repo', repo]);
     ours.push(o.ms); rss.push(o.rssMb);
-    git.push(time('git', ['-C', repo, 'log', '--name-only', ...FACTS]).ms);
+    git.push((await time('git', ['-C', repo, 'log', '--name-only', ...FACTS])).ms);
   }
-  row(name, 'commits --json (full history)', median(ours), median(git), 'git log --name-only', 1.5, `peak RSS ${Math.max(...rss)} MB`);
+  row(name, 'commits --json (full history)', median(ours), median(git), 'git log --name-only', 1.5, rss[0] === undefined ? '' : `peak RSS ${Math.max(...rss)} MB`);
   // 2. every tracked file matched, vs git ls-files -z plus a process start
   const f = [], l = [];
   for (let i = 0; i < RUNS; i++) {
-    f.push(time('node', [CLI, 'files', '--json', '--repo', repo]).ms);
-    l.push(time('git', ['-C', repo, 'ls-files', '-z']).ms + time('node', ['-e', '0']).ms);
+    f.push((await time('node', [CLI, 'files', '--json', '--repo', repo])).ms);
+    l.push((await time('git', ['-C', repo, 'ls-files', '-z'])).ms + (await time('node', ['-e', '0'])).ms);
   }
   row(name, 'files --json', median(f), median(l), 'git ls-files -z + node start', 2);
   // 3. warm cache vs the first (cold) run
   const cold = [], warm = [];
   for (let i = 0; i < RUNS; i++) {
     fs.rmSync(cacheDir, { recursive: true, force: true });
-    cold.push(time('node', [CLI, 'commits', '--json', '--repo', repo]).ms);
-    warm.push(time('node', [CLI, 'commits', '--json', '--repo', repo]).ms);
+    cold.push((await time('node', [CLI, 'commits', '--json', '--repo', repo])).ms);
+    warm.push((await time('node', [CLI, 'commits', '--json', '--repo', repo])).ms);
   }
   row(name, 'commits --json, warm cache', median(warm), median(cold), 'the cold run', 0.2);
   // 4. the dashboard's first paint: commit counts per outcome for a 90-day window, before any line counts,
@@ -90,8 +103,8 @@ for (const { repo, name, commits } of targets) {
   const since = new Date(lastDate.getTime() - 90 * 86400_000).toISOString().slice(0, 19) + 'Z';
   const d = [], dg = [];
   for (let i = 0; i < RUNS; i++) {
-    d.push(time('node', [CLI, 'report', '--format', 'json', '--no-lines', '--no-cache', '--since', since, '--repo', repo]).ms);
-    dg.push(time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, ...FACTS]).ms);
+    d.push((await time('node', [CLI, 'report', '--format', 'json', '--no-lines', '--no-cache', '--since', since, '--repo', repo])).ms);
+    dg.push((await time('git', ['-C', repo, 'log', '--name-only', `--since=${since}`, ...FACTS])).ms);
   }
   row(name, 'report --no-lines, 90-day window (new process)', median(d), median(dg), 'git log --name-only --since', 2);
   const h = [];
@@ -105,7 +118,7 @@ for (const { repo, name, commits } of targets) {
   const outcomeId = /^\s*-\s*id:\s*["']?([\w.-]+)/m.exec(fs.readFileSync(path.join(repo, 'outcomes.yaml'), 'utf8'))?.[1] ?? 'none';
   // a commit object only (no ref moves): the repository is left as it was
   const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', `bench: one new commit\n\nOutcome: ${outcomeId}`], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();
-  const inc = time('node', [CLI, 'commits', '--json', '--range', next, '--repo', repo], { OUTCOME_LENS_STATS: '1' });
+  const inc = await time('node', [CLI, 'commits', '--json', '--range', next, '--repo', repo]);
   rows.push({ repo: name, scenario: 'one new commit on a warm cache', ours: inc.ms, base: NaN, baseName: '', ratio: NaN, target: NaN, ok: inc.fromGit === 1, extra: `${inc.fromGit} commit(s) read from git` });
   console.error(`  one new commit: ${inc.fromGit} read from git, ${inc.ms.toFixed(0)} ms`);
 }

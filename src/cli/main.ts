@@ -140,9 +140,11 @@ function checkDate(name: string, s: string | undefined): string | undefined {
  */
 async function history(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
   const t0 = performance.now();
-  const notes = await repo.notes();
+  const tips = await repo.tips();
+  const notes = tips.notes ? await repo.notes() : new Map<string, string>();
   const links: CommitLink[] = [];
   const r = await readHistory(repo, q, {
+    tips,
     cacheDir: v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
     keep: false,
     onCommits: part => {

@@ -29,7 +29,8 @@ export class WorkspaceIndex implements vscode.Disposable {
   /** `historyCache`: where commits read from git are kept between sessions; `workerFile`: dist/worker.js. */
   constructor(private readonly log: Log, private readonly settings: Settings, private readonly historyCache: string | undefined, workerFile: string) {
     this.worker = new HistoryWorker(workerFile, vscode.workspace.isTrusted, settings.gitTimeoutMs(), line => log.info(line), e => log.error('the history worker failed', e));
-    // Parsing outcomes.yaml loads the yaml library: right after activation, not during it.
+    // The first scan (each outcomes.yaml read and parsed) runs once activate() has returned, so that VS Code goes on
+    // activating the extensions that wait for this one first.
     this.firstScan = setTimeout(() => this.scan(), 0);
     this.disposables.push(
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scan()),

@@ -16,6 +16,8 @@ export interface ReadOptions {
   newestFirst?: boolean;
   /** Keep nothing: the caller takes each part from onCommits (a whole history streamed to stdout). */
   keep?: boolean;
+  /** HEAD and the notes tip, when the caller has just read them. */
+  tips?: { head?: string; notes?: string };
   /** Lets other work run between parts (the history worker answers the views meanwhile). */
   pause?: () => Promise<void>;
 }
@@ -42,25 +44,25 @@ export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions
     if (o.keep !== false) for (const c of part) kept.push(c);
     o.onCommits?.(part);
   };
+  // A view's first rows come straight from git, before the cache file (tens of megabytes) is read.
+  const newest: RawCommit[] = [];
+  if (o.newestFirst && q.maxCount === undefined) await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); newest.push(...part); }, o.signal);
+  const seen = new Set(newest.map(c => c.sha));
   const cache = o.cacheDir ? await CommitCache.open(o.cacheDir, repo.root, o.pause) : undefined;
   const whole = !q.range && !q.since && !q.until && q.maxCount === undefined;
   if (!cache || cache.size === 0) {
-    const head = whole && cache ? (await repo.tips(o.signal)).head : undefined;
+    const head = whole && cache ? (o.tips ?? await repo.tips(o.signal)).head : undefined;
     const order: string[] = [];
     await repo.log(q, part => {
       if (cache) for (const c of part) { cache.add(c); order.push(c.sha); }
-      hand(part);
+      hand(seen.size ? part.filter(c => !seen.has(c.sha)) : part);
     }, o.signal);
     if (cache) await saveQuietly(cache, head, order);
     return { commits: kept, count, fromGit: count };
   }
-  // Handed on already, and skipped below.
-  const seen = new Set<string>();
-  if (o.newestFirst && q.maxCount === undefined) {
-    await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); for (const c of part) { seen.add(c.sha); cache.add(c); } }, o.signal);
-  }
+  for (const c of newest) cache.add(c);
   const first = count;
-  const head = whole ? (await repo.tips(o.signal)).head : undefined;
+  const head = whole ? (o.tips ?? await repo.tips(o.signal)).head : undefined;
   const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q, o.signal);
   let fromGit = 0;
   for (let i = 0; i < shas.length; i += PART) {

@@ -217,7 +217,7 @@ export class RepoHistory {
     if (live) this.snap = next;
     let published = -Infinity;
     const r = await readHistory(this.repo, { since }, {
-      cacheDir: this.config.cacheDir, signal, newestFirst: true, keep: false, pause: breathe,
+      cacheDir: this.config.cacheDir, signal, newestFirst: true, keep: false, pause: breathe, tips,
       onCommits: part => {
         next.add(part.map(link));
         this.readSoFar += part.length;
@@ -371,7 +371,7 @@ export class RepoHistory {
   }
 }
 
-/** Classifies the tracked files in steps (50k take a few tenths of a second), and counts them per outcome and area. */
+/** Classifies the tracked files in steps (the worker answers questions in between), and counts them per outcome and area. */
 async function classifyFiles(list: string[], linker: Linker): Promise<Files> {
   const unlinked: string[] = [];
   const folders = new FolderCounts();

@@ -3,8 +3,7 @@ import { lowerBound } from '../util/sortedPaths';
 /**
  * How many of a list of files are under each folder, for the Unlinked Work view's folder rows. Files are
  * counted per directory as they come (git lists a directory's files together, so that is usually one compare),
- * and added up to the ancestors once per run of a directory's files: a slice and a map update per file and per
- * level held the extension host for a few hundred ms on 50k files.
+ * and added up to the ancestors once per run of a directory's files rather than once per file and level.
  */
 export class FolderCounts {
   /** folder -> files under it, for every run of files ended so far. */
@@ -24,8 +23,6 @@ export class FolderCounts {
 
   /**
    * folder -> files under it, at any depth, for the files added so far: a copy, which later files do not change.
-   * A view asks for these every 250 ms while 50k files are classified: they are kept up to date as runs end,
-   * not added up again from every directory at each ask (25k directories: tens of ms each time).
    */
   counts(): Map<string, number> {
     this.flush();
@@ -48,8 +45,7 @@ export class FolderCounts {
 /**
  * The rows under `folder` ('' for the root) of a file list in git's order and its `counts`: the folders one level
  * below it, most files first, then its own files in git's order. Git's order keeps each folder's paths together,
- * so the walk jumps over a child folder with one binary search: cutting every path of 50k held the host for
- * 10-20 ms per folder, again at each update of the list.
+ * so the walk jumps over a child folder with one binary search instead of cutting every path below it.
  */
 export function folderChildren(files: readonly string[], counts: ReadonlyMap<string, number>, folder: string): { folders: string[]; files: string[] } {
   const prefix = folder ? folder + '/' : '';

@@ -9,7 +9,7 @@ import { compilePatterns, matchMask } from '../patterns/matcher';
  */
 export async function patternDiagnostics(map: OutcomeMap, files: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  // Each count is one pass over the files (tens of milliseconds for 50k): `pause` lets an extension host breathe.
+  // Each count is one pass over the files: `pause` lets the thread answer other questions in between.
   const matched = async (list: PatternEntry[]) => { await pause(); return countMatches(list, files); };
   const check = async (list: PatternEntry[], where: string) => {
     let before = 0;

@@ -25,7 +25,7 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
 
 /**
  * Compiles a list once. Lists of plain paths (`services/checkout/`, `vendor/`, `README.md`), the common case,
- * get a direct prefix/segment test that is about a hundred times cheaper than the general matcher; any glob,
+ * get a direct prefix/segment test, far cheaper than the general matcher; any glob,
  * negation, escape or comment falls back to `ignore`, which the tests check against git either way.
  */
 export function compilePatterns(patterns: readonly string[]): PathMatcher {
@@ -47,8 +47,8 @@ const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 /**
  * Lists of simple globs (`*`, `?`, `**`; no negation, escape, character class or comment), the usual way
  * people write areas (`docs/*.md`, `**\/*.rbi`, `src/install*.ts`), compiled into one regular expression
- * each for files and for directories. `ignore` tests every parent of a path again on each call: on the 60k
- * paths of a real history that was most of the linking time. Without negation a list matches when any line
+ * each for files and for directories: `ignore` tests every parent of a path again on each call, and a history
+ * asks about the same paths many times over. Without negation a list matches when any line
  * does, so the lines are simply alternatives. The patterns' fuzz tests check this route against git too.
  */
 function compileGlob(lines: string[]): PathMatcher | undefined {
