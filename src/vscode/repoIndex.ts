@@ -126,15 +126,24 @@ export class RepoIndex implements vscode.Disposable {
     return this.summaryAsked;
   }
 
-  /** While git is read, a progress bar on both views and their Cancel button (the `outcomeLens.loading` key). */
+  /**
+   * While git is read, a progress bar on both views with how many commits are read so far, and their Cancel button
+   * (the `outcomeLens.loading` key).
+   */
   private showProgress(): void {
     if (!this.summary?.reading || this.progressDone) return;
     const done = new Promise<void>(resolve => { this.progressDone = resolve; });
     void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', true);
+    const reports: ((m: string) => void)[] = [];
     const title = `Reading the history of ${this.name}`;
-    for (const viewId of ['outcomeLens.unlinked', 'outcomeLens.outcomes']) void vscode.window.withProgress({ location: { viewId }, title }, () => done);
+    for (const viewId of ['outcomeLens.unlinked', 'outcomeLens.outcomes']) {
+      void vscode.window.withProgress({ location: { viewId }, title }, p => { reports.push(message => p.report({ message })); return done; });
+    }
     const sub = this.onDidChange(() => {
-      if (this.summary?.reading) return;
+      if (this.summary?.reading) {
+        for (const r of reports) r(`${this.summary.readSoFar.toLocaleString('en-US')} commits`);
+        return;
+      }
       sub.dispose();
       this.progressDone?.();
       this.progressDone = undefined;

@@ -206,8 +206,9 @@ describe('Outcome Lens in a real VS Code extension host', () => {
   });
 
   it('keeps the commits it read in the extension\'s global storage', async () => {
-    await settled();
-    const storage = path.join(path.dirname(process.env.OUTCOME_LENS_RESULT!), 'ud', 'User', 'globalStorage', 'outcome-lens.outcome-lens', 'history');
+    const { a } = await settled();
+    const storage = a.historyCacheDir!;
+    assert.ok(storage.includes('globalStorage'), storage);
     const file = await until('the history cache file', () => fs.existsSync(storage) && fs.readdirSync(storage).find(f => f.endsWith('.jsonl')));
     assert.match(fs.readFileSync(path.join(storage, file), 'utf8'), /Add payment step/, 'the commits are in the file');
   });
