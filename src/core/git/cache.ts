@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, statSync } from 'node:fs';
 import path = require('node:path');
 import type { RawCommit } from './repo';
 
@@ -44,6 +44,11 @@ export class CommitCache {
   static fileFor(cacheDir: string, repoRoot: string): string {
     const id = createHash('sha256').update(path.resolve(repoRoot)).digest('hex').slice(0, 16);
     return path.join(cacheDir, `${path.basename(repoRoot).replace(/[^\w.-]/g, '_')}-${id}.jsonl`);
+  }
+
+  /** Whether the repository has a cache file (which may still turn out to be old or damaged). */
+  static exists(cacheDir: string, repoRoot: string): boolean {
+    return (statSync(CommitCache.fileFor(cacheDir, repoRoot), { throwIfNoEntry: false })?.size ?? 0) > 0;
   }
 
   /** Opens the repository's cache; an unreadable, old or cut-short file counts as empty (it is only a cache). */

@@ -44,9 +44,12 @@ export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions
     if (o.keep !== false) for (const c of part) kept.push(c);
     o.onCommits?.(part);
   };
-  // A view's first rows come straight from git, before the cache file (tens of megabytes) is read.
+  // A view's first rows come straight from git, before a cache file (tens of megabytes) is read; without one, the
+  // one git log below hands them on as soon as git writes them.
   const newest: RawCommit[] = [];
-  if (o.newestFirst && q.maxCount === undefined) await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); newest.push(...part); }, o.signal);
+  if (o.newestFirst && q.maxCount === undefined && o.cacheDir && CommitCache.exists(o.cacheDir, repo.root)) {
+    await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); newest.push(...part); }, o.signal);
+  }
   const seen = new Set(newest.map(c => c.sha));
   const cache = o.cacheDir ? await CommitCache.open(o.cacheDir, repo.root, o.pause) : undefined;
   const whole = !q.range && !q.since && !q.until && q.maxCount === undefined;
