@@ -29,7 +29,12 @@ async function activationShown(page) {
   const ours = page.locator('.monaco-list-row', { hasText: /Outcome Lens|outcome-lens\.outcome-lens/ }).first();
   await page.mouse.move(700, 400);
   for (let i = 0; i < 40 && !(await ours.count()); i++) { await page.mouse.wheel(0, i % 20 < 10 ? 400 : -400); await page.waitForTimeout(100); }
-  const text = await ours.locator('.activation-time').innerText({ timeout: 30000 });
+  // "Activating..." until it is done.
+  let text = '';
+  for (let i = 0; i < 600 && !/[\d.]+\s*ms/.test(text); i++) {
+    text = await ours.locator('.activation-time').innerText({ timeout: 30000 });
+    if (!/[\d.]+\s*ms/.test(text)) await page.waitForTimeout(100);
+  }
   await page.keyboard.press('Escape');
   const ms = /([\d.]+)\s*ms/.exec(text);
   if (!ms) throw new Error(`no activation time in "${text}"`);

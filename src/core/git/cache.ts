@@ -5,6 +5,7 @@ import type { RawCommit } from './repo';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
 const FORMAT = 5;
+const NONE: never[] = [];
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
 const PER_LINE = 500;
 
@@ -77,9 +78,12 @@ export class CommitCache {
         for (const p of line.paths) paths.push(p);
         for (const r of line.commits) {
           shas.push(r[0]);
+          const nums = r[9];
+          const files = new Array<string>(nums.length);
+          for (let k = 0; k < nums.length; k++) files[k] = paths[nums[k]];
           c.commits.set(r[0], {
-            sha: r[0], parents: r[1] ? r[1].split(' ') : [], author: r[2], email: r[3], date: r[4], committed: r[5], subject: r[6], message: r[7],
-            trailers: r[8], files: r[9].map(k => paths[k]),
+            sha: r[0], parents: r[1] ? r[1].split(' ') : NONE, author: r[2], email: r[3], date: r[4], committed: r[5], subject: r[6], message: r[7],
+            trailers: r[8].length ? r[8] : NONE as [string, string][], files,
           });
         }
         await pause();

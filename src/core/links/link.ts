@@ -203,46 +203,48 @@ export class Linker {
 
   /** A commit's links with their evidence, strongest first, its invalid ids, and its status; `note` is its git note. */
   commit(c: RawCommit, note?: string): CommitLink {
-    // Hot path (100k commits): links are pushed in via order (trailer, note, ticket, area), so no sort is needed;
-    // they are collected in scratch arrays and copied at their exact size, since V8 gives an array grown by
-    // push room for 17 items: 100k commits would carry tens of megabytes of empty slots.
+    // Hot path (every commit of a history, in a process that has just started): links are pushed in via order
+    // (trailer, note, ticket, area), so no sort is needed; they are collected in scratch arrays and copied at
+    // their exact size, since V8 gives an array grown by push room for 17 items.
     const links = this.scratchLinks;
     const invalid = this.scratchInvalid;
     links.length = 0;
     invalid.length = 0;
-    const add = (outcome: string, via: Via, evidence: string) => {
-      for (const l of links) if (l.outcome === outcome && l.via === via) return;
-      links.push({ outcome, via, evidence });
-    };
-    if (c.trailers.length) {
-      for (const id of idsFromValues(valuesFor(c.trailers, this.map.trailer))) {
-        if (this.ids.has(id)) add(id, 'trailer', `${this.map.trailer}: ${id}`);
-        else if (!invalid.includes(id)) invalid.push(id);
-      }
-    }
-    if (note) {
-      for (const id of idsFromValues(noteTrailerValues(note, this.map.trailer))) {
-        if (this.ids.has(id)) add(id, 'note', `note ${this.map.trailer}: ${id}`);
-        else if (!invalid.includes(id)) invalid.push(id);
-      }
-    }
+    if (c.trailers.length) this.named(idsFromValues(valuesFor(c.trailers, this.map.trailer)), 'trailer', `${this.map.trailer}: `);
+    if (note) this.named(idsFromValues(noteTrailerValues(note, this.map.trailer)), 'note', `note ${this.map.trailer}: `);
     if (this.ticketRe) {
       this.ticketRe.lastIndex = 0;
       for (const m of c.message.matchAll(this.ticketRe)) {
-        for (const id of this.ticketOwner.get(m[1]) ?? []) add(id, 'ticket', m[0]);
+        for (const id of this.ticketOwner.get(m[1]) ?? []) this.add(id, 'ticket', m[0]);
       }
     }
     let anyNotIgnored = false;
-    for (const p of c.files) {
-      const f = this.file(p);
-      for (const id of f.outcomes) add(id, 'area', p);
+    const files = c.files;
+    for (let i = 0; i < files.length; i++) {
+      const f = this.file(files[i]);
+      for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', files[i]);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }
     const outcomes = this.scratchOutcomes;
     outcomes.length = 0;
-    for (const l of links) if (!outcomes.includes(l.outcome)) outcomes.push(l.outcome);
+    for (let i = 0; i < links.length; i++) if (!outcomes.includes(links[i].outcome)) outcomes.push(links[i].outcome);
     const status: CommitStatus = links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored';
     return { commit: c, links: exact(links), invalid: exact(invalid), status, outcomes: exact(outcomes) };
+  }
+
+  /** Ids a trailer or note names: links when outcomes.yaml has them, invalid links when not. */
+  private named(ids: readonly string[], via: 'trailer' | 'note', evidence: string): void {
+    for (const id of ids) {
+      if (this.ids.has(id)) this.add(id, via, evidence + id);
+      else if (!this.scratchInvalid.includes(id)) this.scratchInvalid.push(id);
+    }
+  }
+
+  /** One link, unless the same outcome is already linked the same way (the first evidence is kept). */
+  private add(outcome: string, via: Via, evidence: string): void {
+    const links = this.scratchLinks;
+    for (let i = 0; i < links.length; i++) if (links[i].outcome === outcome && links[i].via === via) return;
+    links.push({ outcome, via, evidence });
   }
 
   private readonly scratchLinks: Link[] = [];

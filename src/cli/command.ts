@@ -1,0 +1,99 @@
+import path = require('node:path');
+import { GitRepo, HistoryQuery } from '../core/git/repo';
+import { logLine } from '../core/git/runner';
+import { readHistory } from '../core/git/history';
+import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
+import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
+import { CommitLink, Linker } from '../core/links/link';
+import { defaultCacheDir } from '../core/util/cacheDir';
+
+/** Where a command writes: stdout for the answer, stderr for problems (one line each). */
+export interface Io {
+  /** Writes exactly `s` (a line ends with its newline). */
+  out(s: string): void;
+  /** One line of a problem. */
+  err(s: string): void;
+}
+
+export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** One `outcome-lens <name>` command: its usage line, its options, and what it does. */
+export interface Command {
+  name: string;
+  /** What follows `outcome-lens <name>` in the usage, and what the command does. */
+  usage: string;
+  options: OptionSpec;
+  /** Whether it takes arguments besides options (`tag COMMIT...`). */
+  positionals?: boolean;
+  run(values: Values, positionals: string[], io: Io): Promise<number>;
+}
+
+/** An expected failure: one line on stderr and an exit code, never a stack trace. */
+export class CliError extends Error {
+  constructor(message: string, readonly code: number) { super(message); }
+}
+
+export const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? v[k] as string : undefined);
+
+export async function openRepo(v: Values): Promise<GitRepo> {
+  const dir = path.resolve(str(v, 'repo') ?? '.');
+  const repo = await GitRepo.find(dir);
+  if (!repo) throw new CliError(`not a git repository: ${dir}`, 2);
+  return repo;
+}
+
+/** outcomes.yaml for commands that need a usable map: errors are printed and end the command. */
+export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
+  const loaded = await loadOutcomes(repo.root);
+  if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root} (create one: see the README, or run the extension's "Create outcomes.yaml")`, 2);
+  for (const d of loaded.result.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(OUTCOMES_FILE, d));
+  if (!loaded.result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
+  return loaded.result.map;
+}
+
+export function maxCount(v: Values): number | undefined {
+  const s = str(v, 'max-count');
+  if (s === undefined) return undefined;
+  if (!/^\d+$/.test(s)) throw new CliError(`--max-count must be a whole number, not '${s}'`, 2);
+  return Number(s);
+}
+
+export function checkDate(v: Values, name: string): string | undefined {
+  const s = str(v, name);
+  // git accepts many date forms ("2 weeks ago"); refuse only what git would read as an option.
+  if (s !== undefined && (s === '' || s.startsWith('-'))) throw new CliError(`--${name} needs a date, not '${s}'`, 2);
+  return s;
+}
+
+/**
+ * Linked history, through the cache unless --no-cache. `stream`: each part goes to it as it is linked, in order, and
+ * nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time, not the whole history.
+ */
+export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
+  const t0 = performance.now();
+  const tips = await repo.tips();
+  const notes = tips.notes ? await repo.notes() : new Map<string, string>();
+  const links: CommitLink[] = [];
+  const r = await readHistory(repo, q, {
+    tips,
+    cacheDir: v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
+    keep: false,
+    onCommits: part => {
+      const linked = part.map(c => linker.commit(c, notes.get(c.sha)));
+      if (stream) stream(linked);
+      else for (const l of linked) links.push(l);
+    },
+  });
+  logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
+  return links;
+}
+
+/** One commit as `commits --json` prints it (DESIGN.md, "Command-line contract"). */
+export function commitJson(c: CommitLink): string {
+  const m = c.commit;
+  return JSON.stringify({
+    sha: m.sha, author: m.author, email: m.email, date: m.date, subject: m.subject,
+    links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, status: c.status,
+  });
+}
