@@ -199,6 +199,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     const days = dashboard.shown === repo ? dashboard.windowDays : settings.windowDays(vscode.Uri.file(repo.root));
     const bucket = dashboard.shown === repo ? dashboard.bucket : 'week';
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Outcome Lens: exporting report' }, async () => {
+      await repo.refresh(); // what git has now, also when no view showed the history
       const allocation = await repo.history().allocation({ days, bucket, lines: true });
       if (!allocation || !repo.map) throw new Error('no history to report');
       await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, { map: repo.map, allocation, repoName: repo.name, generatedAt: new Date().toISOString() })));

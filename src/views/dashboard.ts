@@ -24,14 +24,20 @@ export class Dashboard implements vscode.Disposable {
   allocation?: Allocation;
   private readonly runner: LatestWins;
   private readonly subs: vscode.Disposable[];
+  /** The summary the dashboard last drew from (see the index listener). */
+  private drawnFrom?: string;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: Log,
     private readonly reveal: (repo: RepoIndex, key: string) => void) {
     this.runner = new LatestWins(signal => this.load(signal), e => this.log.error('dashboard refresh failed', e));
     this.subs = [
       index.showsHistory(() => !!this.panel?.visible),
-      // New history (a commit, a relink) is shown as it comes, once per burst.
-      throttled(index.onDidChange, () => { if (this.panel?.visible) void this.runner.request(); }, 500),
+      // New history (a commit, a relink, a failure) is drawn again, once per burst; a read in progress is not news.
+      throttled(index.onDidChange, () => {
+        const s = this.repo?.summary;
+        const key = `${s?.service}:${s?.map}:${s?.history?.snapshot}:${s?.history?.complete}:${s?.error?.message}`;
+        if (this.panel?.visible && key !== this.drawnFrom) { this.drawnFrom = key; void this.runner.request(); }
+      }, 500),
     ];
   }
 

@@ -24,7 +24,7 @@ export class HistoryWorker {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   private readonly opened = new Map<string, Extract<ToWorker, { t: 'open' }>>();
-  private readonly listeners = new Map<string, () => void>();
+  private readonly listeners = new Map<string, { changed(): void; restarted(): void }>();
   private trust: Extract<ToWorker, { t: 'trust' }>;
 
   constructor(private readonly file: string, trusted: boolean, timeoutMs: number, private readonly log: (line: string) => void,
@@ -45,6 +45,8 @@ export class HistoryWorker {
       this.onFailure(e);
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
+      // The next question starts a new thread, with each repository's latest settings; its history is read again.
+      for (const l of this.listeners.values()) l.restarted();
     };
     w.on('error', fail);
     w.on('exit', code => fail(new Error(`the history worker stopped (exit code ${code})`)));
@@ -55,7 +57,7 @@ export class HistoryWorker {
 
   private receive(m: FromWorker): void {
     if (m.t === 'log') { this.log(m.line); return; }
-    if (m.t === 'changed') { this.listeners.get(m.root)?.(); return; }
+    if (m.t === 'changed') { this.listeners.get(m.root)?.changed(); return; }
     const p = this.pending.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
@@ -68,15 +70,22 @@ export class HistoryWorker {
     this.worker?.postMessage(this.trust);
   }
 
-  /** A repository's service, made in the worker on first use; `changed` hears when its answers change. */
-  open(root: string, o: { cacheDir?: string; windowDays: number; map?: OutcomeMap }, changed: () => void): HistoryApi {
+  /**
+   * A repository's service, made in the worker on first use; `changed` hears when its answers change, `restarted`
+   * when the worker stopped and a new one will answer.
+   */
+  open(root: string, o: { cacheDir?: string; windowDays: number; map?: OutcomeMap }, on: { changed(): void; restarted(): void }): HistoryApi {
     const msg: Extract<ToWorker, { t: 'open' }> = { t: 'open', root, ...o };
     this.opened.set(root, msg);
-    this.listeners.set(root, changed);
+    this.listeners.set(root, on);
     this.worker?.postMessage(msg);
     return new Proxy({} as HistoryApi, {
       // (`then` is not a method: a proxy that had one would be taken for a promise)
-      get: (_t, method: string) => (method === 'then' ? undefined : (...args: unknown[]) => this.call(root, method as HistoryMethod, args)),
+      get: (_t, method: string) => (method === 'then' ? undefined : (...args: unknown[]) => {
+        // A worker that starts again opens the service with what it was last told.
+        if (method === 'configure') Object.assign(msg, args[0]);
+        return this.call(root, method as HistoryMethod, args);
+      }),
     });
   }
 

@@ -5,8 +5,8 @@ import { parseOutcomes } from '../core/outcomes/parse';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { Linker } from '../core/links/link';
-import type { Summary } from '../core/history/protocol';
-import { HistoryApi, HistoryCallError, HistoryWorker } from './historyClient';
+import { HistoryApi, HistoryWorker } from './historyClient';
+import { mapKey, Summary } from '../core/history/protocol';
 import { Log } from './log';
 
 /**
@@ -23,7 +23,7 @@ export class RepoIndex implements vscode.Disposable {
   exists = false;
   diagnostics: Diagnostic[] = [];
   /** The history service's latest answer to "what do you have" (undefined until it first answered). */
-  summary?: Summary;
+  private latest?: Summary;
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.emitter.event;
   private service?: HistoryApi;
@@ -39,13 +39,31 @@ export class RepoIndex implements vscode.Disposable {
     this.outcomesUri = vscode.Uri.file(path.join(root, OUTCOMES_FILE));
   }
 
+  /**
+   * What the views show: the service's latest summary, without its counts while they are for another outcomes.yaml
+   * than the one shown here (a relink is under way): those would be counts for the wrong map.
+   */
+  get summary(): Summary | undefined {
+    const s = this.latest;
+    if (!s || s.map === mapKey(this.map)) return s;
+    return { ...s, history: undefined, files: undefined };
+  }
+
   get name(): string {
     return path.basename(this.root);
   }
 
   /** The history service, opened in the worker on first use (a view, a command, the current line). */
   history(): HistoryApi {
-    this.service ??= this.worker.open(this.root, { cacheDir: this.cacheDir, windowDays: this.windowDays(), map: this.map }, () => this.askSummary());
+    this.service ??= this.worker.open(this.root, { cacheDir: this.cacheDir, windowDays: this.windowDays(), map: this.map }, {
+      changed: () => void this.askSummary(),
+      restarted: () => {
+        this.latest = undefined;
+        this.endProgress();
+        this.gitChanged();
+        this.emitter.fire();
+      },
+    });
     return this.service;
   }
 
@@ -118,7 +136,7 @@ export class RepoIndex implements vscode.Disposable {
       do {
         this.summaryAgain = false;
         const s = await this.history().summary();
-        if (!this.summary || s.gen >= this.summary.gen) this.summary = s;
+        if (!this.latest || s.service !== this.latest.service || s.gen >= this.latest.gen) this.latest = s;
         this.showProgress();
       } while (this.summaryAgain);
     };
@@ -131,7 +149,7 @@ export class RepoIndex implements vscode.Disposable {
    * (the `outcomeLens.loading` key).
    */
   private showProgress(): void {
-    if (!this.summary?.reading || this.progressDone) return;
+    if (!this.latest?.reading || this.progressDone) return;
     const done = new Promise<void>(resolve => { this.progressDone = resolve; });
     void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', true);
     const reports: ((m: string) => void)[] = [];
@@ -140,22 +158,27 @@ export class RepoIndex implements vscode.Disposable {
       void vscode.window.withProgress({ location: { viewId }, title }, p => { reports.push(message => p.report({ message })); return done; });
     }
     const sub = this.onDidChange(() => {
-      if (this.summary?.reading) {
-        for (const r of reports) r(`${this.summary.readSoFar.toLocaleString('en-US')} commits`);
+      if (this.latest?.reading) {
+        for (const r of reports) r(`${this.latest.readSoFar.toLocaleString('en-US')} commits`);
         return;
       }
       sub.dispose();
-      this.progressDone?.();
-      this.progressDone = undefined;
-      void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', false);
+      this.endProgress();
     });
+  }
+
+  private endProgress(): void {
+    if (!this.progressDone) return;
+    this.progressDone();
+    this.progressDone = undefined;
+    void vscode.commands.executeCommand('setContext', 'outcomeLens.loading', false);
   }
 
   private progressDone?: () => void;
 
   private failed(what: string, e: unknown): void {
-    // The service's own failures (git's) come in its summary; these are the worker's (it stopped, a bug).
-    if (!(e instanceof HistoryCallError)) this.log.error(`${this.name}: ${what} failed`, e);
+    // A refresh's own failures (git's) come in the summary, and never reach here: these are the worker's and relinks'.
+    this.log.error(`${this.name}: ${what} failed`, e);
   }
 
   relative(uri: vscode.Uri): string | undefined {
@@ -167,7 +190,7 @@ export class RepoIndex implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.progressDone?.();
+    this.endProgress();
     if (this.service) this.worker.close(this.root);
     this.emitter.dispose();
   }

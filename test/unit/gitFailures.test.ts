@@ -62,6 +62,20 @@ describe('a git failure is never an empty answer (the CLI)', function () {
     assertGitFailure(cli(['report', '--repo', repo.dir]), /cannot read a repository/);
   });
 
+  it('a corrupt branch ref is a broken repository, not an empty one: exit 2', () => {
+    const repo = make();
+    fs.writeFileSync(path.join(repo.dir, '.git', 'refs', 'heads', 'main'), 'garbage\n');
+    assertGitFailure(cli(['commits', '--unlinked', '--repo', repo.dir]), /current branch appears to be broken/);
+    assertGitFailure(cli(['check', '--repo', repo.dir]), /broken/);
+  });
+
+  it('a corrupt notes ref fails too, instead of reading as "no notes"', () => {
+    const repo = make();
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: a', 'HEAD');
+    fs.writeFileSync(path.join(repo.dir, '.git', 'refs', 'notes', 'outcomes'), 'garbage\n');
+    assertGitFailure(cli(['commits', '--unlinked', '--repo', repo.dir]), /bad ref refs\/notes\/outcomes/);
+  });
+
   it('a missing object (a tree of the history): exit 2 with git\'s "unable to read tree"', () => {
     const repo = make();
     const tree = repo.git('rev-parse', 'HEAD^{tree}').trim();

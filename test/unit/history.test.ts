@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { GitRepo } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
@@ -216,7 +219,8 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
     const g = new GitRepo(repo.dir);
     const linker = new Linker(parseOutcomes(yaml).map!);
     const links = await linkHistory(g, linker, {});
-    const lines = await g.numstat(links.map(l => l.commit.sha));
+    const { stats: lines, unknown } = await g.numstat(links.map(l => l.commit.sha));
+    assert.deepEqual(unknown, []);
     assert.deepEqual(lines.get(sha.bin), { lines: 0, binaryFiles: 1 });
     assert.deepEqual(lines.get(sha.both), { lines: 4, binaryFiles: 0 });
     const a = allocate(links, ['a', 'b'], 'month', {}, lines);
@@ -231,6 +235,32 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
     assert.equal(a.rows.reduce((s, r) => s + (r.lineShare ?? 0), 0).toFixed(10), (1).toFixed(10));
     assert.equal(a.linesPending, 0);
     assert.deepEqual(row('a').linesByVia, { trailer: 0, note: 0, ticket: 0, area: 5 });
+  });
+
+  it('a missing blob costs only the line counts of the commits that need it, and they are named', async () => {
+    // A copy of the repository without one blob, as a mirror without its largest files (the objects are loose).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-partial-'));
+    try {
+      fs.cpSync(repo.dir, dir, { recursive: true });
+      const blob = repo.git('rev-parse', `${sha.a}:a/x.ts`).trim();
+      fs.rmSync(path.join(dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const g = new GitRepo(dir);
+      const links = await linkHistory(g, new Linker(parseOutcomes(yaml).map!), {});
+      const { stats, unknown } = await g.numstat(links.filter(l => l.commit.parents.length <= 1).map(l => l.commit.sha));
+      // The blob "1\n2\n3\n" is a/x.ts in `a` and b/y.ts in `both`: the two commits that need it.
+      assert.deepEqual([...unknown].sort(), [sha.a, sha.both].sort());
+      assert.deepEqual(stats.get(sha.bin), { lines: 0, binaryFiles: 1 }, 'the others stand');
+      assert.deepEqual(stats.get(sha.vendor), { lines: 2, binaryFiles: 0 });
+      const a = allocate(links, ['a', 'b'], 'month', {}, stats, new Set(unknown));
+      assert.deepEqual([...a.linesUnknown].sort(), [sha.a, sha.both].sort());
+      assert.equal(a.linesPending, 0);
+      assert.equal(a.commits, 6, 'every commit still counts');
+      assert.equal(a.rows.find(r => r.key === 'a')!.commits, 2.5);
+      assert.equal(a.rows.find(r => r.key === 'a')!.lines, 0, 'only the binary commit\'s lines are known for a');
+      assert.equal(a.rows.find(r => r.key === UNLINKED)!.lines, 5 + 4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows commit counts before the lines arrive', async () => {

@@ -7,6 +7,8 @@ import { makeUnsafe } from './helpers/faults';
 import { RepoHistory } from '../../src/core/history/service';
 import { configureGit } from '../../src/core/git/runner';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { readHistory } from '../../src/core/git/history';
+import { GitRepo } from '../../src/core/git/repo';
 
 const yaml = (trailer = 'Outcome') => `version: 1
 trailer: ${trailer}
@@ -54,7 +56,7 @@ describe('the history service (what every view asks)', function () {
     await s.refresh();
     const sum = s.summary();
     assert.equal(sum.error, undefined);
-    assert.deepEqual({ ...sum.history, since: undefined }, { complete: true, since: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, byOutcome: { a: 1, b: 1 } });
+    assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, byOutcome: { a: 1, b: 1 } });
     assert.deepEqual(sum.files, { tracked: 6, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
     assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['ghost', 'tag trailer', 'root']);
     assert.deepEqual(s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows.map(r => [r.subject, r.links[0].via]), [['trailer', 'trailer']]);
@@ -178,6 +180,49 @@ describe('the history service (what every view asks)', function () {
     await s.refresh();
     assert.equal(s.summary().history!.windowDays, 1);
     assert.equal(s.summary().history!.commits, 0, 'the 2024 commits are outside one day');
+  });
+
+  it('Cancel stops the running read and the one queued behind it', async () => {
+    const s = service();
+    const first = s.refresh();
+    const queued = s.refresh(true);
+    s.cancel();
+    await Promise.all([first, queued]);
+    assert.equal(log.filter(l => / commits in 5000 days /.test(l)).length, 0, `no read finished: ${log.join('\n')}`);
+    assert.equal(s.summary().error, undefined, 'cancelling is no failure');
+    await s.refresh();
+    assert.equal(s.summary().history?.complete, true, 'the next refresh reads');
+  });
+
+  it('a new window asked for while a refresh is queued is read by the next refresh', async () => {
+    const s = service();
+    await s.refresh();
+    const running = s.refresh(true);
+    void s.refresh(); // queued behind it
+    void s.configure({ windowDays: 1 });
+    await running;
+    await s.refresh();
+    assert.equal(s.summary().history!.windowDays, 1);
+  });
+
+  it('the history of the HEAD it was given, whatever HEAD is now (a commit made during a read is read once)', async () => {
+    const s = service();
+    await s.refresh();
+    const head = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('docs/x.md').commit('during the read\n');
+    const r = await readHistory(new GitRepo(repo.dir), {}, { tips: { head } });
+    assert.equal(r.commits.length, 6, 'the pinned HEAD\'s six commits, not the seventh');
+    await s.refresh();
+    assert.equal(s.summary().history!.commits, 7);
+    assert.equal(s.commits({ kind: 'unlinked' }, 0, 20).rows.filter(x => x.subject === 'during the read').length, 1);
+  });
+
+  it('after a failure the dashboard\'s allocation says so instead of drawing the last answer', async () => {
+    const s = service();
+    await s.refresh();
+    fs.writeFileSync(path.join(repo.dir, '.git', 'HEAD'), 'garbage\n');
+    await s.refresh(true);
+    await assert.rejects(s.allocation({ days: DAYS, bucket: 'week', lines: false }), /cannot read a repository/);
   });
 
   it('the dashboard\'s allocation, with changed lines', async () => {

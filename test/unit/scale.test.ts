@@ -160,6 +160,20 @@ describe('the history cache (CLI cache folder, extension storage)', function () 
     assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, N + 1, 'an older format is not read');
   });
 
+  it('a deepened shallow clone is read again, not answered from the shallow history\'s cache', async () => {
+    const shallow = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '3', `file://${repo.dir}`, shallow]);
+      const git = new GitRepo(shallow);
+      assert.equal((await readHistory(git, {}, { cacheDir })).count, 3);
+      execFileSync('git', ['fetch', '-q', '--unshallow'], { cwd: shallow });
+      const deep = await readHistory(git, {}, { cacheDir });
+      assert.equal(deep.count, Number(repo.git('rev-list', '--count', 'HEAD').trim()), 'the whole history once deepened');
+    } finally {
+      fs.rmSync(shallow, { recursive: true, force: true });
+    }
+  });
+
   it('reads names again when .mailmap changes what git prints', async () => {
     const git = new GitRepo(repo.dir);
     await readHistory(git, {}, { cacheDir });

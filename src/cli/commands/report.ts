@@ -25,7 +25,7 @@ export const report: Command = {
     const links = await linkedHistory(repo, new Linker(map), window, v);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const lines = v['no-lines'] ? undefined : await repo.numstat(links.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
-    const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines);
+    const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines?.stats, new Set(lines?.unknown));
     const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
     const out = str(v, 'out');
     if (out) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import path = require('node:path');
 import type { RawCommit } from './repo';
@@ -17,7 +17,7 @@ const PER_LINE = 500;
  */
 interface Header {
   format: number;
-  /** What git's answers depend on beyond the commits themselves (.mailmap changes %aN and %aE). */
+  /** What git's answers depend on beyond the commits themselves (see historyKey). */
   depends: string;
 }
 interface Part {
@@ -54,7 +54,7 @@ export class CommitCache {
 
   /** Opens the repository's cache; an unreadable, old or cut-short file counts as empty (it is only a cache). */
   static async open(cacheDir: string, repoRoot: string, pause: () => Promise<void> = async () => undefined): Promise<CommitCache> {
-    const depends = await mailmapKey(repoRoot);
+    const depends = await historyKey(repoRoot);
     const c = new CommitCache(CommitCache.fileFor(cacheDir, repoRoot), depends);
     let text: string;
     try {
@@ -136,15 +136,42 @@ export class CommitCache {
     }
     if (part.commits.length) lines.push(JSON.stringify(part));
     if (this.order?.shas.every(s => at.has(s))) lines.push(JSON.stringify({ order: { head: this.order.head, indices: this.order.shas.map(s => at.get(s)!) } } satisfies Order));
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    // A name of its own: two reads of one repository may save at once (the last rename wins, whole either way).
+    const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     await fs.writeFile(tmp, lines.join('\n') + '\n');
     await fs.rename(tmp, this.file);
     this.dirty = false;
   }
 }
 
-/** The repository's .mailmap, as a short hash: when it changes, the names git printed may have changed. */
-async function mailmapKey(root: string): Promise<string> {
-  const text = await fs.readFile(path.join(root, '.mailmap'), 'utf8').catch(() => '');
-  return text ? createHash('sha256').update(text).digest('hex').slice(0, 16) : 'none';
+/**
+ * What the commits git prints depend on besides their ids, as a short hash: .mailmap (the names), and the shallow
+ * boundary, grafts and replace refs (which parents and which commits a walk sees). When any of them changes, nothing
+ * cached is trusted.
+ */
+async function historyKey(root: string): Promise<string> {
+  const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
+  const common = await commonDir(root);
+  const parts = [await read(path.join(root, '.mailmap'))];
+  if (common) {
+    parts.push(await read(path.join(common, 'shallow')), await read(path.join(common, 'info', 'grafts')));
+    parts.push((await read(path.join(common, 'packed-refs'))).split('\n').filter(l => l.includes(' refs/replace/')).join('\n'));
+    const replace = path.join(common, 'refs', 'replace');
+    for (const f of await fs.readdir(replace, { recursive: true }).catch(() => [] as string[])) parts.push(`${f} ${await read(path.join(replace, f))}`);
+  }
+  const text = parts.join('\0');
+  return text.replace(/\0/g, '') ? createHash('sha256').update(text).digest('hex').slice(0, 16) : 'none';
+}
+
+/** The folder with the repository's refs and objects: `.git`, or what a `.git` file and its commondir name. */
+async function commonDir(root: string): Promise<string | undefined> {
+  const dotGit = path.join(root, '.git');
+  const st = await fs.stat(dotGit).catch(() => undefined);
+  if (!st) return undefined;
+  if (st.isDirectory()) return dotGit;
+  const m = /^gitdir: (.+)$/m.exec(await fs.readFile(dotGit, 'utf8').catch(() => ''));
+  if (!m) return undefined;
+  const gitDir = path.resolve(root, m[1].trim());
+  const common = (await fs.readFile(path.join(gitDir, 'commondir'), 'utf8').catch(() => '')).trim();
+  return common ? path.resolve(gitDir, common) : gitDir;
 }

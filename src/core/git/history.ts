@@ -12,14 +12,16 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Each part of the answer as it becomes known, in git's order (newest first). */
   onCommits?: (commits: RawCommit[]) => void;
-  /** Read the newest FIRST_ROWS straight from git before listing the rest (a view's first rows). */
+  /** Read the newest FIRST_ROWS straight from git before the cache file (a view's first rows). */
   newestFirst?: boolean;
   /** Keep nothing: the caller takes each part from onCommits (a whole history streamed to stdout). */
   keep?: boolean;
-  /** HEAD and the notes tip, when the caller has just read them. */
+  /** HEAD and the notes tip, when the caller has just read them: the history of that HEAD is read. */
   tips?: { head?: string; notes?: string };
   /** Lets other work run between parts (the history worker answers the views meanwhile). */
   pause?: () => Promise<void>;
+  /** Where a cache that could not be saved is mentioned (it costs the next run's speed, not this answer). */
+  log?: (line: string) => void;
 }
 
 export interface ReadResult {
@@ -31,11 +33,17 @@ export interface ReadResult {
 
 /**
  * The commits a query selects, newest first, as `git log` lists them: the one way the CLI and the history service
- * read history. Without a cache (or with an empty one) it is one `git log`, parsed as git writes it. With a cache,
- * rev-list says which commits, the cache has most of them and git reads only the others (after one new commit, that
- * one); a full history whose HEAD the cache knows needs no rev-list either.
+ * read history. Without a query range, HEAD is resolved once and every git call reads that commit's history, so a
+ * commit made meanwhile is not half in the answer. Without a cache (or with an empty one) it is one `git log`, parsed
+ * as git writes it. With a cache, rev-list says which commits, the cache has most of them and git reads only the
+ * others (after one new commit, that one); a full history whose HEAD the cache knows needs no rev-list either.
+ * A repository with no commit yet has an empty history; anything else git refuses is thrown.
  */
-export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions = {}): Promise<ReadResult> {
+export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOptions = {}): Promise<ReadResult> {
+  const whole = !query.range && !query.since && !query.until && query.maxCount === undefined;
+  const head = query.range ? undefined : (o.tips ?? await repo.tips(o.signal)).head;
+  if (!query.range && !head) return { commits: [], count: 0, fromGit: 0 };
+  const q: HistoryQuery = { ...query, range: query.range ?? head };
   const kept: RawCommit[] = [];
   let count = 0;
   const hand = (part: RawCommit[]) => {
@@ -52,22 +60,24 @@ export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions
   }
   const seen = new Set(newest.map(c => c.sha));
   const cache = o.cacheDir ? await CommitCache.open(o.cacheDir, repo.root, o.pause) : undefined;
-  const whole = !q.range && !q.since && !q.until && q.maxCount === undefined;
+  const save = async (order?: string[]) => {
+    if (!cache) return;
+    if (whole && head && order) cache.setOrder(head, order);
+    await cache.save().catch(e => o.log?.(`the history cache could not be saved (${(e as Error).message}); the next read asks git again`));
+  };
   if (!cache || cache.size === 0) {
-    const head = whole && cache ? (o.tips ?? await repo.tips(o.signal)).head : undefined;
     const order: string[] = [];
     await repo.log(q, part => {
       if (cache) for (const c of part) { cache.add(c); order.push(c.sha); }
       hand(seen.size ? part.filter(c => !seen.has(c.sha)) : part);
     }, o.signal);
-    if (cache) await saveQuietly(cache, head, order);
+    await save(order);
     return { commits: kept, count, fromGit: count };
   }
   for (const c of newest) cache.add(c);
-  const first = count;
-  const head = whole ? (o.tips ?? await repo.tips(o.signal)).head : undefined;
-  const shas = head && cache.order?.head === head ? cache.order.shas : await repo.revList(q, o.signal);
-  let fromGit = 0;
+  const order = cache.order;
+  const shas = whole && order && order.head === head ? order.shas : await repo.revList(q, o.signal);
+  let fromGit = newest.length;
   for (let i = 0; i < shas.length; i += PART) {
     const chunk = shas.slice(i, i + PART).filter(s => !seen.has(s));
     const missing = chunk.filter(s => !cache.get(s));
@@ -78,12 +88,6 @@ export async function readHistory(repo: GitRepo, q: HistoryQuery, o: ReadOptions
     hand(chunk.map(s => cache.get(s)!));
     await o.pause?.();
   }
-  await saveQuietly(cache, head, shas);
-  return { commits: kept, count, fromGit: fromGit + first };
-}
-
-async function saveQuietly(cache: CommitCache, head: string | undefined, order: string[]): Promise<void> {
-  if (head) cache.setOrder(head, order);
-  // A read-only or full cache folder costs speed, never the answer.
-  await cache.save().catch(() => undefined);
+  await save(shas);
+  return { commits: kept, count, fromGit };
 }

@@ -54,6 +54,9 @@ const LOG = [
   `--format=%x00${FIELDS.join('%x00')}`,
 ];
 
+/** Commit ids for `--stdin`, one a line: a command line of thousands of ids is too long for some systems. */
+const ids = (shas: readonly string[]) => shas.join('\n') + '\n';
+
 function checkShas(shas: readonly string[]): void {
   for (const s of shas) if (!SHA_RE.test(s)) throw new GitError(`not a commit id: ${JSON.stringify(s)}`, 'badObject');
 }
@@ -200,13 +203,23 @@ export class GitRepo {
    * means "no history". Everything git refuses is thrown.
    */
   async tips(signal?: AbortSignal): Promise<{ head?: string; notes?: string }> {
-    // Exit 1 with no output: neither exists (an unborn branch, no notes).
+    // Exit 1 with no output: neither exists; a broken notes ref is a failure (exit 128).
     const { stdout } = await this.run(['show-ref', '--head', '--', NOTES_REF], { signal, ok: [1] });
     const tips: { head?: string; notes?: string } = {};
     for (const line of stdout.split('\n')) {
       const [sha, ref] = line.split(' ');
       if (ref === 'HEAD') tips.head = sha;
       else if (ref === NOTES_REF) tips.notes = sha;
+    }
+    if (!tips.head) {
+      // No HEAD: git itself tells an unborn branch ("does not have any commits yet") from a broken one. Only the
+      // first is "no history".
+      try {
+        const head = (await this.run(['log', '-1', '--format=%H'], { signal })).stdout.trim();
+        if (head) tips.head = head;
+      } catch (e) {
+        if (!(e instanceof GitError && e.kind === 'unborn')) throw e;
+      }
     }
     return tips;
   }
@@ -228,31 +241,15 @@ export class GitRepo {
     const parser = new LogParser(this.interned);
     let count = 0;
     const hand = (c: RawCommit[]) => { if (c.length) { count += c.length; onCommits(c); } };
-    try {
-      await this.run([...LOG, ...queryArgs(q)], { signal, onStdout: b => hand(parser.push(b)) });
-    } catch (e) {
-      if (await this.unborn(e, q)) return 0;
-      throw e;
-    }
+    await this.run([...LOG, ...queryArgs(q)], { signal, onStdout: b => hand(parser.push(b)) });
     hand(parser.end());
     return count;
   }
 
-  /** Whether a failed query of HEAD failed because HEAD has no commit yet: the one failure that is "no history". */
-  private async unborn(e: unknown, q: HistoryQuery): Promise<boolean> {
-    if (!(e instanceof GitError) || q.range || !['unborn', 'badObject'].includes(e.kind)) return false;
-    return e.kind === 'unborn' || !(await this.tips()).head;
-  }
-
   /** The ids a query selects, newest first, as `git log` lists them. */
   async revList(q: HistoryQuery, signal?: AbortSignal): Promise<string[]> {
-    try {
-      const { stdout } = await this.run(['rev-list', ...queryArgs(q)], { signal });
-      return stdout.split('\n').filter(Boolean);
-    } catch (e) {
-      if (await this.unborn(e, q)) return [];
-      throw e;
-    }
+    const { stdout } = await this.run(['rev-list', ...queryArgs(q)], { signal });
+    return stdout.split('\n').filter(Boolean);
   }
 
   /** Commits by id, in the order given, two git processes at a time; `onPart` sees each chunk in order. */
@@ -268,7 +265,7 @@ export class GitRepo {
         const idx = next++;
         const parser = new LogParser(this.interned);
         const got: RawCommit[] = [];
-        await this.run([...LOG, '--no-walk=unsorted', '--end-of-options', ...chunks[idx], '--'], { signal, onStdout: b => got.push(...parser.push(b)) });
+        await this.run([...LOG, '--no-walk=unsorted', '--stdin'], { signal, input: ids(chunks[idx]), onStdout: b => got.push(...parser.push(b)) });
         got.push(...parser.end());
         parts[idx] = got;
         for (; parts[handed]; handed++) onPart?.(parts[handed]);
@@ -280,19 +277,30 @@ export class GitRepo {
 
   /**
    * Changed lines per commit (added + deleted against the first parent); binary files have no line counts. About
-   * ten times dearer than --name-only, so callers ask for the commits they show, and keep the answers.
+   * ten times dearer than --name-only, so callers ask for the commits they show, and keep the answers. A commit
+   * whose blobs git cannot read (a partial clone, a mirror without its largest files) is in `unknown`: that costs
+   * its line counts, not the answer.
    */
-  async numstat(shas: readonly string[], onPart?: (m: Map<string, LineStat>) => void, signal?: AbortSignal): Promise<Map<string, LineStat>> {
+  async numstat(shas: readonly string[], signal?: AbortSignal): Promise<{ stats: Map<string, LineStat>; unknown: string[] }> {
     checkShas(shas);
-    const all = new Map<string, LineStat>();
-    for (let i = 0; i < shas.length; i += CHUNK) {
+    const stats = new Map<string, LineStat>();
+    const unknown: string[] = [];
+    const read = async (part: readonly string[]) => {
       const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-renames',
-        '--diff-merges=first-parent', '--numstat', '--format=%x00%H', '--end-of-options', ...shas.slice(i, i + CHUNK), '--'], { signal });
-      const part = parseNumstat(stdout);
-      for (const [k, v] of part) all.set(k, v);
-      onPart?.(part);
+        '--diff-merges=first-parent', '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
+      for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
+    };
+    for (let i = 0; i < shas.length; i += CHUNK) {
+      const part = shas.slice(i, i + CHUNK);
+      try {
+        await read(part);
+      } catch (e) {
+        if (!(e instanceof GitError && e.kind === 'badObject')) throw e;
+        // One commit at a time, to find the ones whose blobs are missing.
+        for (const sha of part) await read([sha]).catch(err => { if (err instanceof GitError && err.kind === 'badObject') unknown.push(sha); else throw err; });
+      }
     }
-    return all;
+    return { stats, unknown };
   }
 
   /** The notes under refs/notes/outcomes, by commit id (two git calls, whatever the size of the history). */
@@ -301,8 +309,8 @@ export class GitRepo {
     const commits = list.split('\n').map(l => l.split(' ')[1]).filter((s): s is string => !!s && SHA_RE.test(s));
     const notes = new Map<string, string>();
     for (let i = 0; i < commits.length; i += CHUNK) {
-      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N',
-        '--end-of-options', ...commits.slice(i, i + CHUNK), '--'], { signal });
+      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
+        { signal, input: ids(commits.slice(i, i + CHUNK)) });
       const f = stdout.split('\0');
       for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k], f[k + 1]);
     }
@@ -312,7 +320,13 @@ export class GitRepo {
   /** Whether `a` is an ancestor of `b` (so `a..b` is exactly what `b` added). */
   async isAncestor(a: string, b: string, signal?: AbortSignal): Promise<boolean> {
     checkShas([a, b]);
-    return (await this.run(['merge-base', '--is-ancestor', a, b], { signal, ok: [1] })).exitCode === 0;
+    try {
+      return (await this.run(['merge-base', '--is-ancestor', a, b], { signal, ok: [1] })).exitCode === 0;
+    } catch (e) {
+      // `a` is gone (pruned, or the repository was cloned again): it is no ancestor of anything now.
+      if (e instanceof GitError && /not a valid commit name|bad object/i.test(e.stderr)) return false;
+      throw e;
+    }
   }
 
   /** `git show` of one commit, stat and patch, for a read-only diff document. */

@@ -1,4 +1,5 @@
 import type { CommitStatus, Link } from '../links/link';
+import type { OutcomeMap } from '../outcomes/model';
 import type { GitErrorKind } from '../git/runner';
 
 /**
@@ -38,8 +39,12 @@ export interface HistoryError {
 }
 
 export interface Summary {
+  /** The service that answers (a new one after the history worker started again). */
+  service: string;
   /** Bumped at every change of what the service answers. */
   gen: number;
+  /** The outcomes.yaml the answers are linked with (see mapKey): the host shows them only for its own map. */
+  map: string;
   /** A read from git is running. */
   reading: boolean;
   /** Commits read so far by the running read. */
@@ -47,6 +52,8 @@ export interface Summary {
   /** The last refresh failed; what is shown is the last complete answer, if any. */
   error?: HistoryError;
   history?: {
+    /** Which answer about the window this is: it changes whenever the commits or their links do. */
+    snapshot: number;
     /** False while the first read of the window is still arriving (counts so far), or when it was stopped. */
     complete: boolean;
     since: string;
@@ -75,6 +82,14 @@ export interface FolderRows {
 /** What the current line shows: the commit that last changed it, or that the line is not committed yet. */
 export type LineAnswer = { kind: 'commit'; row: CommitRow } | { kind: 'uncommitted' } | { kind: 'untracked' };
 
+/** A short identity of an outcomes.yaml map (FNV-1a of its JSON): the host shows counts only for the map it has itself. */
+export function mapKey(map: OutcomeMap | undefined): string {
+  let h = 0x811c9dc5;
+  const s = JSON.stringify(map ?? null);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 /** The service's methods the extension host may call, by name, through the history worker. */
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
@@ -83,7 +98,7 @@ export const HISTORY_METHODS = [
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 
 export type ToWorker =
-  | { t: 'open'; root: string; cacheDir?: string; windowDays: number; map?: import('../outcomes/model').OutcomeMap }
+  | { t: 'open'; root: string; cacheDir?: string; windowDays: number; map?: OutcomeMap }
   | { t: 'close'; root: string }
   | { t: 'call'; id: number; root: string; method: HistoryMethod; args: unknown[] }
   | { t: 'trust'; trusted: boolean; timeoutMs: number };

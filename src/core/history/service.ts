@@ -1,4 +1,5 @@
-import { GitRepo, LineStat } from '../git/repo';
+import { randomBytes } from 'node:crypto';
+import { GitRepo, LineStat, RawCommit } from '../git/repo';
 import { GitError, logLine } from '../git/runner';
 import { readHistory } from '../git/history';
 import { CommitLink, Linker } from '../links/link';
@@ -9,19 +10,11 @@ import { patternDiagnostics } from '../outcomes/patternCheck';
 import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
 import { lowerBound } from '../util/sortedPaths';
 import { breathe } from '../util/breathe';
-import type { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, Summary } from './protocol';
+import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, mapKey, Summary } from './protocol';
 
 /** While the first read of a window arrives, the views are told of it at most this often. */
 const PUBLISH_MS = 250;
 const DAY = 86400_000;
-
-export interface HistoryConfig {
-  /** Where commits are kept between sessions; without it every read asks git. */
-  cacheDir?: string;
-  /** The last valid outcomes.yaml; without one nothing is linked and no history is read. */
-  map?: OutcomeMap;
-  windowDays: number;
-}
 
 /** The window's commits, linked, and the lists the views show; never changed once complete (a new one replaces it). */
 class Snapshot {
@@ -29,12 +22,20 @@ class Snapshot {
   readonly unlinked: CommitLink[] = [];
   readonly invalid: CommitLink[] = [];
   readonly byOutcome = new Map<string, CommitLink[]>();
+  private readonly shas = new Set<string>();
   complete = false;
+  private static made = 0;
+  /** Which answer this is: a dashboard draws again only when it changes. */
+  readonly seq = ++Snapshot.made;
 
-  constructor(readonly since: string, readonly windowDays: number, readonly head: string | undefined, readonly linker: Linker) {}
+  constructor(readonly since: string, readonly windowDays: number, readonly head: string | undefined, readonly notesTip: string | undefined,
+    readonly linker: Linker) {}
 
+  /** Adds commits not in it yet (each commit once, whatever two reads overlapping would hand over). */
   add(links: readonly CommitLink[]): void {
     for (const l of links) {
+      if (this.shas.has(l.commit.sha)) continue;
+      this.shas.add(l.commit.sha);
       this.all.push(l);
       if (l.status === 'unlinked') this.unlinked.push(l);
       if (l.invalid.length) this.invalid.push(l);
@@ -67,6 +68,9 @@ function toRow(l: CommitLink, withMessage = false): CommitRow {
 }
 
 const groupKey = (l: CommitLink, by: GroupBy) => (by === 'week' ? bucketStart(l.commit.date, 'week') : l.commit.author);
+/** Whether git's `--since` selects a commit: by its committer time (time zones compared as instants). */
+const inWindow = (c: RawCommit, sinceMs: number) => Date.parse(c.committed) >= sinceMs;
+const asError = (e: unknown): GitError => (e instanceof GitError ? e : new GitError(String((e as Error)?.message ?? e), 'other'));
 
 /**
  * One repository's history, for every view of the extension (DESIGN.md, "One history service"): the tracked files
@@ -77,11 +81,14 @@ const groupKey = (l: CommitLink, by: GroupBy) => (by === 'week' ? bucketStart(l.
  */
 export class RepoHistory {
   private readonly repo: GitRepo;
+  /** Tells this service's answers from those of one before it (a worker that started again). */
+  private readonly id = randomBytes(4).toString('hex');
   private linker?: Linker;
   private mapJson = 'null';
   private windowDays: number;
   private snap?: Snapshot;
   private files?: Files;
+  /** The notes of the last notes tip read (`notesTip`). */
   private notes = new Map<string, string>();
   private notesTip?: string;
   private error?: HistoryError;
@@ -89,13 +96,16 @@ export class RepoHistory {
   private reading = false;
   private gen = 0;
   private readonly lines = new Map<string, LineStat>();
-  /** Work that changes the answers (refreshes, relinks) runs one at a time, in order. */
+  private readonly linesUnknown = new Set<string>();
+  /** Work that changes the answers (refreshes, relinks, reads for other windows) runs one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve();
   private queuedRefresh?: Promise<void>;
   private forceNext = false;
   private running?: AbortController;
+  /** The newest outcomes.yaml asked for; a relink of an older one that has not started yet is skipped. */
+  private wantedMap?: { map: OutcomeMap | undefined };
 
-  constructor(readonly root: string, private readonly config: Omit<HistoryConfig, 'map' | 'windowDays'>, map: OutcomeMap | undefined,
+  constructor(readonly root: string, private readonly config: { cacheDir?: string }, map: OutcomeMap | undefined,
     windowDays: number, private readonly changed: () => void = () => undefined) {
     this.repo = new GitRepo(root);
     this.windowDays = windowDays;
@@ -123,9 +133,15 @@ export class RepoHistory {
 
   /** A new outcomes.yaml (relinks what was read, without git) or window (read at the next refresh). */
   configure(c: { map?: OutcomeMap; windowDays?: number }): Promise<void> {
+    if (c.windowDays !== undefined && c.windowDays !== this.windowDays) {
+      this.windowDays = c.windowDays;
+      this.queuedRefresh = undefined; // a refresh queued before this must not stand for one after it
+    }
+    if (!('map' in c)) return Promise.resolve();
+    const wanted = this.wantedMap = { map: c.map };
     return this.enqueue(async () => {
-      if (c.windowDays !== undefined && c.windowDays !== this.windowDays) this.windowDays = c.windowDays;
-      if ('map' in c && this.setMap(c.map)) await this.relink();
+      if (this.wantedMap !== wanted) return; // a newer outcomes.yaml is queued: relink once, with that one
+      if (this.setMap(wanted.map)) await this.relink();
     });
   }
 
@@ -134,6 +150,7 @@ export class RepoHistory {
     this.forceNext ||= force;
     if (this.queuedRefresh) return this.queuedRefresh;
     const p = this.queuedRefresh = this.enqueue(async () => {
+      if (this.queuedRefresh !== p) return; // cancelled, or stood in for by a later one
       this.queuedRefresh = undefined;
       const f = this.forceNext;
       this.forceNext = false;
@@ -142,8 +159,9 @@ export class RepoHistory {
     return p;
   }
 
-  /** Stops the running read (the views' Cancel): what was read so far stays, marked incomplete. */
+  /** Stops the running read and the one queued (the views' Cancel): what was read so far stays, marked incomplete. */
   cancel(): void {
+    this.queuedRefresh = undefined;
     this.running?.abort();
   }
 
@@ -155,12 +173,14 @@ export class RepoHistory {
     try {
       const tips = await this.repo.tips(ac.signal);
       const files = this.refreshFiles(ac.signal);
-      files.catch(() => undefined); // awaited below
-      await this.refreshHistory(tips, ac.signal, force);
-      await files;
+      // Both parts end before the refresh does, whichever fails: a late file list must not land after a relink.
+      const [history, listing] = await Promise.allSettled([this.refreshHistory(tips, ac.signal, force), files]);
+      if (history.status === 'rejected') throw history.reason;
+      if (listing.status === 'rejected') throw listing.reason;
       this.error = undefined;
     } catch (e) {
-      const err = e instanceof GitError ? e : new GitError(String((e as Error)?.message ?? e), 'other');
+      ac.abort();
+      const err = asError(e);
       if (err.kind !== 'cancelled') this.error = { kind: err.kind, message: err.message };
     } finally {
       this.reading = false;
@@ -170,10 +190,13 @@ export class RepoHistory {
   }
 
   private async refreshFiles(signal: AbortSignal): Promise<void> {
+    const linker = this.linker;
     const list = await this.repo.trackedFiles(signal);
     const old = this.files;
-    if (old && old.linker === this.linker && old.list.length === list.length && old.list.every((f, i) => f === list[i])) return;
-    if (this.linker) this.files = await classifyFiles(list, this.linker);
+    if (old && old.linker === linker && old.list.length === list.length && old.list.every((f, i) => f === list[i])) return;
+    if (!linker) return;
+    const files = await classifyFiles(list, linker);
+    if (this.linker === linker && !signal.aborted) this.files = files;
   }
 
   private async refreshHistory(tips: { head?: string; notes?: string }, signal: AbortSignal, force: boolean): Promise<void> {
@@ -181,47 +204,53 @@ export class RepoHistory {
     if (!linker) return;
     const t0 = performance.now();
     const days = this.windowDays;
-    const since = new Date(Date.now() - days * DAY).toISOString();
-    const notesMoved = tips.notes !== this.notesTip;
-    if (notesMoved) {
+    const sinceMs = Date.now() - days * DAY;
+    const since = new Date(sinceMs).toISOString();
+    const cur = this.snap;
+    if (tips.notes !== this.notesTip) {
       this.notes = tips.notes ? await this.repo.notes(signal) : new Map();
       this.notesTip = tips.notes;
     }
-    const link = (c: CommitLink['commit']) => linker.commit(c, this.notes.get(c.sha));
-    const cur = this.snap;
+    const notes = this.notes;
+    const link = (c: RawCommit) => linker.commit(c, notes.get(c.sha));
     if (!tips.head) {
-      const empty = new Snapshot(since, days, undefined, linker);
+      const empty = new Snapshot(since, days, undefined, tips.notes, linker);
       empty.complete = true;
       this.snap = empty;
       return;
     }
     // An increment: the same window and outcomes.yaml, and HEAD moved forward (or only the notes or the day did).
     if (!force && cur?.complete && cur.head && cur.windowDays === days && cur.linker === linker && since >= cur.since) {
+      const notesMoved = tips.notes !== cur.notesTip;
       if (cur.head === tips.head && !notesMoved && cur.since.slice(0, 10) === since.slice(0, 10)) return;
       if (cur.head === tips.head || await this.repo.isAncestor(cur.head, tips.head, signal)) {
         const fresh: CommitLink[] = [];
         if (cur.head !== tips.head) await this.repo.log({ since, range: `${cur.head}..${tips.head}` }, part => { for (const c of part) fresh.push(link(c)); }, signal);
-        const next = new Snapshot(since, days, tips.head, linker);
+        const next = new Snapshot(since, days, tips.head, tips.notes, linker);
         next.add(fresh);
-        next.add(cur.all.filter(l => l.commit.committed >= since).map(l => (notesMoved ? link(l.commit) : l)));
+        next.add(cur.all.filter(l => inWindow(l.commit, sinceMs)).map(l => (notesMoved ? link(l.commit) : l)));
         next.complete = true;
         this.snap = next;
         logLine(`${this.name}: ${fresh.length} new commit(s) read from git, ${next.all.length} in ${days} days, ${notesMoved ? 'notes re-read, ' : ''}${Math.round(performance.now() - t0)} ms`);
         return;
       }
     }
-    // A new window: read through the cache. The first read of a repository is shown as it arrives; any later one
-    // replaces the last complete answer only once it is complete itself.
-    const next = new Snapshot(since, days, tips.head, linker);
+    // A new window: read through the cache. With no complete answer yet, the read is shown as it arrives (once it has
+    // as much as an earlier, stopped one showed); otherwise the last complete answer stays until this one is done.
+    const next = new Snapshot(since, days, tips.head, tips.notes, linker);
     const live = !cur?.complete;
-    if (live) this.snap = next;
+    const shownBefore = live ? cur?.all.length ?? 0 : Infinity;
     let published = -Infinity;
     const r = await readHistory(this.repo, { since }, {
-      cacheDir: this.config.cacheDir, signal, newestFirst: true, keep: false, pause: breathe, tips,
+      cacheDir: this.config.cacheDir, signal, newestFirst: true, keep: false, pause: breathe, tips, log: logLine,
       onCommits: part => {
         next.add(part.map(link));
         this.readSoFar += part.length;
-        if (live && performance.now() - published >= PUBLISH_MS) { published = performance.now(); this.bump(); }
+        if (live && next.all.length >= shownBefore && performance.now() - published >= PUBLISH_MS) {
+          this.snap = next;
+          published = performance.now();
+          this.bump();
+        }
       },
     });
     next.complete = true;
@@ -234,7 +263,7 @@ export class RepoHistory {
     const linker = this.linker;
     const cur = this.snap;
     if (linker && cur) {
-      const next = new Snapshot(cur.since, cur.windowDays, cur.head, linker);
+      const next = new Snapshot(cur.since, cur.windowDays, cur.head, cur.notesTip, linker);
       for (let i = 0; i < cur.all.length; i += 5000) {
         next.add(cur.all.slice(i, i + 5000).map(l => linker.commit(l.commit, this.notes.get(l.commit.sha))));
         await breathe();
@@ -256,9 +285,9 @@ export class RepoHistory {
     const s = this.snap;
     const f = this.files;
     return {
-      gen: this.gen, reading: this.reading, readSoFar: this.readSoFar, error: this.error,
+      service: this.id, gen: this.gen, map: mapKey(this.linker?.map), reading: this.reading, readSoFar: this.readSoFar, error: this.error,
       history: s && {
-        complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
+        snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
         byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
       },
       files: f && { tracked: f.list.length, unlinked: f.unlinked.length, byOutcome: f.byOutcome, byArea: f.byArea },
@@ -344,25 +373,36 @@ export class RepoHistory {
 
   /**
    * Effort per outcome over a window of `days` (DESIGN.md: merges left out, a commit linked to k outcomes counts
-   * 1/k to each). `lines`: changed lines too, read from git for the commits whose counts are not known yet.
+   * 1/k to each), after what git has now is read. `lines`: changed lines too, read from git for the commits whose
+   * counts are not known yet; a commit whose objects git cannot read has unknown line counts, named in the answer.
    */
-  async allocation(o: { days: number; bucket: Bucket; lines: boolean }): Promise<Allocation | undefined> {
-    const linker = this.linker;
-    if (!linker) return undefined;
-    const since = new Date(Date.now() - o.days * DAY).toISOString();
-    let links: CommitLink[];
-    const s = this.snap;
-    if (s?.complete && s.linker === linker && o.days <= s.windowDays) links = s.all.filter(l => l.commit.committed >= since);
-    else {
-      // A window longer than the views' one: read through the same cache, not kept.
-      links = [];
-      await readHistory(this.repo, { since }, { cacheDir: this.config.cacheDir, keep: false, pause: breathe, onCommits: p => { for (const c of p) links.push(linker.commit(c, this.notes.get(c.sha))); } });
-    }
-    if (o.lines) {
-      const need = links.filter(l => l.commit.parents.length <= 1 && !this.lines.has(l.commit.sha)).map(l => l.commit.sha);
-      if (need.length) for (const [k, v] of await this.repo.numstat(need)) this.lines.set(k, v);
-    }
-    return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? this.lines : undefined);
+  allocation(o: { days: number; bucket: Bucket; lines: boolean }): Promise<Allocation | undefined> {
+    // After a running refresh: an answer about what git has now, not about the read before it.
+    return this.enqueue(async () => {
+      const linker = this.linker;
+      if (!linker) return undefined;
+      if (this.error) throw new GitError(this.error.message, this.error.kind);
+      const sinceMs = Date.now() - o.days * DAY;
+      const since = new Date(sinceMs).toISOString();
+      const s = this.snap;
+      let links: CommitLink[];
+      if (s?.complete && s.linker === linker && o.days <= s.windowDays) links = s.all.filter(l => inWindow(l.commit, sinceMs));
+      else {
+        // A window longer than the views' one: read through the same cache, not kept.
+        links = [];
+        await readHistory(this.repo, { since }, { cacheDir: this.config.cacheDir, keep: false, pause: breathe, log: logLine, onCommits: p => { for (const c of p) links.push(linker.commit(c, this.notes.get(c.sha))); } });
+      }
+      if (o.lines) {
+        const need = links.filter(l => l.commit.parents.length <= 1 && !this.lines.has(l.commit.sha) && !this.linesUnknown.has(l.commit.sha)).map(l => l.commit.sha);
+        if (need.length) {
+          const { stats, unknown } = await this.repo.numstat(need);
+          for (const [k, v] of stats) this.lines.set(k, v);
+          for (const sha of unknown) this.linesUnknown.add(sha);
+          if (unknown.length) logLine(`${this.name}: line counts unknown for ${unknown.length} commit(s) whose objects git cannot read`);
+        }
+      }
+      return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? this.lines : undefined, this.linesUnknown);
+    });
   }
 
   /** `git show` of one commit. */

@@ -47,6 +47,8 @@ export interface Allocation {
   lineAlignment: number | null;
   /** Counted commits whose line counts are not known yet. */
   linesPending: number;
+  /** Counted commits whose line counts git could not give (missing objects): left out of every line figure. */
+  linesUnknown: string[];
   topUnlinkedFolders: { folder: string; commits: number }[];
   topUnlinkedAuthors: { author: string; commits: number }[];
 }
@@ -69,7 +71,7 @@ const zeroVia = (): ByVia => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
  * known so far (commits counts never wait for them).
  */
 export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucket: Bucket,
-  window: { since?: string; until?: string } = {}, lineStats?: ReadonlyMap<string, LineStat>): Allocation {
+  window: { since?: string; until?: string } = {}, lineStats?: ReadonlyMap<string, LineStat>, linesUnknown: ReadonlySet<string> = new Set()): Allocation {
   const rows = new Map<string, AllocationRow & { lines: number; linesByVia: ByVia; binaryFiles: number }>();
   for (const k of [...outcomeIds, UNLINKED, IGNORED]) rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0, lines: 0, linesByVia: zeroVia(), lineShare: 0, binaryFiles: 0 });
   const buckets = new Map<string, BucketRow & { lineValues: Record<string, number> }>();
@@ -77,11 +79,14 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const folders = new Map<string, number>();
   const authors = new Map<string, number>();
   let counted = 0, linked = 0, unlinked = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
+  const unknownShas: string[] = [];
   for (const l of links) {
     if (l.commit.parents.length > 1) continue;
     counted++;
     const ls = lineStats?.get(l.commit.sha);
-    if (!ls) pending++;
+    const unknown = !ls && linesUnknown.has(l.commit.sha);
+    if (unknown) unknownShas.push(l.commit.sha);
+    else if (!ls) pending++;
     const lines = ls?.lines ?? 0;
     const bin = ls?.binaryFiles ?? 0;
     totalLines += lines;
@@ -132,7 +137,8 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
   return {
     bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
-    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted,
+    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted - unknownShas.length,
+    linesUnknown: unknownShas,
     topUnlinkedFolders: top(folders).map(([folder, commits]) => ({ folder, commits })),
     topUnlinkedAuthors: top(authors).map(([author, commits]) => ({ author, commits })),
   };

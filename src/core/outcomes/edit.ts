@@ -1,9 +1,9 @@
 import type { Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import YAML = require('yaml');
+import { yaml } from './parse';
 
-const isMap = (n: unknown): n is YAMLMap => YAML.isMap(n);
-const isScalar = (n: unknown): n is Scalar => YAML.isScalar(n);
-const isSeq = (n: unknown): n is YAMLSeq => YAML.isSeq(n);
+const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is YAMLSeq => yaml().isSeq(n);
 
 /** A text insertion, as offsets into the file: enough for an undoable WorkspaceEdit that keeps comments. */
 export interface Insertion {
@@ -29,7 +29,7 @@ export function patternForPath(relPath: string, isFolder: boolean): string {
  * as a valid mapping or the outcome is not there.
  */
 export function planAddPattern(text: string, target: { outcome: string } | 'ignore', pattern: string): Insertion | undefined {
-  const doc = YAML.parseDocument(text, { keepSourceTokens: false });
+  const doc = yaml().parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length || !isMap(doc.contents)) return undefined;
   const item = JSON.stringify(pattern);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

@@ -1,5 +1,9 @@
 import type { Document, LineCounter, Node, Pair, Scalar, YAMLMap } from 'yaml';
-import YAML = require('yaml');
+import type * as Yaml from 'yaml';
+
+let yamlModule: typeof Yaml | undefined;
+/** The yaml library, loaded on the first parse: the extension's activation does not wait for it. */
+export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 import {
   Diagnostic, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
@@ -8,10 +12,10 @@ import {
 export const MAX_BYTES = 1024 * 1024;
 /** Alias expansion budget: an alias bomb ("billion laughs") is refused, not expanded. */
 const MAX_ALIAS_VISITS = 10_000;
-const isAlias = (n: unknown): n is YAML.Alias => YAML.isAlias(n);
-const isMap = (n: unknown): n is YAMLMap => YAML.isMap(n);
-const isScalar = (n: unknown): n is Scalar => YAML.isScalar(n);
-const isSeq = (n: unknown): n is YAML.YAMLSeq => YAML.isSeq(n);
+const isAlias = (n: unknown): n is Yaml.Alias => yaml().isAlias(n);
+const isMap = (n: unknown): n is YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is Yaml.YAMLSeq => yaml().isSeq(n);
 
 export const ID_RE = /^[a-z0-9._-]+$/;
 export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
@@ -39,7 +43,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   if (text.length > MAX_BYTES) return tooBig(text.length);
   // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const lc = new (YAML.LineCounter)();
+  const lc = new (yaml().LineCounter)();
   const v = new Validator(lc, bom);
   try {
     const r = v.run(text);
@@ -103,7 +107,7 @@ class Validator {
 
   run(text: string): ParseResult {
     this.text = text;
-    const doc = YAML.parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+    const doc = yaml().parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
     this.doc = doc;
     for (const e of doc.errors) {
       const [start, end] = e.pos;

@@ -33,7 +33,7 @@ function titleOf(map: OutcomeMap, key: string): string {
 export function reportJson({ map, allocation, repoName, generatedAt }: ReportInput) {
   return {
     repository: repoName, generatedAt, bucket: allocation.bucket, since: allocation.since ?? null, until: allocation.until ?? null,
-    commits: allocation.commits, alignment: allocation.alignment, lineAlignment: allocation.lineAlignment,
+    commits: allocation.commits, alignment: allocation.alignment, lineAlignment: allocation.lineAlignment, linesUnknown: allocation.linesUnknown,
     outcomes: allocation.rows.map(r => ({ id: r.key, title: titleOf(map, r.key), commits: r.commits, share: r.share, byVia: r.byVia, lines: r.lines, lineShare: r.lineShare, linesByVia: r.linesByVia, binaryFiles: r.binaryFiles })),
     buckets: allocation.buckets,
     keyResults: map.outcomes.flatMap(o => o.metrics.map(m => ({ outcome: o.id, ...m }))),
@@ -61,6 +61,9 @@ function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInp
     '',
     'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%. Binary files are counted as changed files, not lines.',
   ];
+  if (a.linesUnknown.length) {
+    lines.push('', `Line counts are unknown for ${a.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${a.linesUnknown.slice(0, 10).map(s => s.slice(0, 10)).join(', ')}${a.linesUnknown.length > 10 ? ', …' : ''}.`);
+  }
   const krs = map.outcomes.flatMap(o => o.metrics.map(m => ({ o, m })));
   if (krs.length) {
     lines.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target |', '| --- | --- | --- | --- | --- |');
