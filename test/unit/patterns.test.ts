@@ -3,6 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { compilePatterns, matchMask, PathMatcher } from '../../src/core/patterns/matcher';
+import { GitRepo } from '../../src/core/git/repo';
+import { Linker } from '../../src/core/links/link';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { patternDiagnostics } from '../../src/core/outcomes/patternCheck';
 
 // git is the reference: for each generated pattern list, `git ls-files -c -i --exclude-from=FILE` lists the
 // tracked files the list matches; our compiled matcher must say exactly the same for every tracked file.
@@ -130,6 +134,89 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.deepEqual(disagreements.slice(0, 10), []);
     assert.ok(lists >= 40 && cases >= 2000, `${lists} lists, ${cases} cases`);
     assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
+  });
+
+  it('agrees with git on its corners, with and without negations, in at least 2,000 more cases', () => {
+    // A `**` right after literal characters (git's prefix quirk), escaped and doubled slashes, mixed with negations
+    // and other lists: `ignore` alone read these differently from git.
+    const CORNER = ['a**', 'A**', 'b**', 'a', 'b', 'src', '**', '*', 'x y', 'ü**', 'a.ts', 'ab', '*.ts', '?', 'b*', '[ab]', '[!a]*', '\\#hash', 'a?'];
+    let cases = 0, matched = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => {
+        const segs = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(CORNER));
+        let p = segs.reduce((acc, seg) => acc + (rnd() < 0.15 ? '\\/' : rnd() < 0.1 ? '//' : '/') + seg);
+        if (rnd() < 0.3) p = '/' + p;
+        if (rnd() < 0.2) p += '/';
+        if (rnd() < 0.35) p = '!' + p;
+        return p;
+      });
+      if (rnd() < 0.3) patterns.push('!nomatch');
+      const byGit = matchedByGit(patterns);
+      const m = compilePatterns(patterns);
+      const mask = matchMask(m, files);
+      cases += files.length;
+      matched += compare(patterns, m, mask, byGit, disagreements);
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(cases >= 5000, `${cases} cases`);
+    assert.ok(matched > cases / 50, `the generator exercises matches (${matched} of ${cases})`);
+  });
+
+  it('the cases a differential run against git found', () => {
+    const r = new TempRepo();
+    try {
+      for (const f of ['ab', 'a_b', 'a/b', 'a/x/b', 'A/x/y', 'Ab/q', 'b/f']) r.write(f, 'x\n');
+      r.commit('files\n');
+      const all = r.git('ls-files', '-z').split('\0').filter(Boolean);
+      const git = (ps: string[]) => {
+        const listFile = path.join(r.dir, '.git', 'patterns');
+        fs.writeFileSync(listFile, ps.join('\n') + '\n');
+        return r.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+      };
+      for (const ps of [['a**/b'], ['a**/b', '!nomatch'], ['A**//**'], ['b', '!b\\/**'], ['b/', '!b\\/**'], ['x//y']]) {
+        const m = compilePatterns(ps);
+        assert.deepEqual(all.filter(f => m.matches(f)), git(ps), JSON.stringify(ps));
+      }
+      assert.deepEqual(git(['a**/b', '!nomatch']), ['a/b', 'a/x/b', 'ab'], 'what git says, for the record');
+    } finally {
+      r.rm();
+    }
+  });
+
+  it('a submodule (gitlink) is matched as a folder, as git matches it', async () => {
+    const sub = new TempRepo('ol-sub-');
+    const r = new TempRepo();
+    try {
+      sub.write('f').commit('sub\n');
+      r.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: deps\n    title: Deps\n    areas: [vendor/dep/]\n').write('vendor/other.js');
+      r.git('-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub.dir, 'vendor/dep');
+      r.commit('submodule\n');
+      const files = await new GitRepo(r.dir).trackedFiles();
+      assert.ok(files.gitlinks.has('vendor/dep'), 'ls-files says vendor/dep is a gitlink');
+      const listFile = path.join(r.dir, '.git', 'patterns');
+      fs.writeFileSync(listFile, 'vendor/dep/\n');
+      assert.deepEqual(r.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean), ['vendor/dep'], 'git matches it');
+      const m = compilePatterns(['vendor/dep/']);
+      assert.deepEqual(files.filter((_, i) => matchMask(m, files)[i]), ['vendor/dep']);
+      const map = parseOutcomes(fs.readFileSync(path.join(r.dir, 'outcomes.yaml'))).map!;
+      assert.deepEqual(new Linker(map).classifyAll(files).filter(f => f.status === 'linked').map(f => f.path), ['vendor/dep']);
+      assert.deepEqual((await patternDiagnostics(map, files)).map(d => d.message), [], 'no "matches no tracked file" warning');
+    } finally {
+      r.rm();
+      sub.rm();
+    }
+  });
+
+  it('a glob of many stars cannot stall the matcher on a long name (git itself takes exponential time there)', () => {
+    // Before, this took longer than the age of the universe: every star retried every split of the name.
+    const name = `${'a'.repeat(200)}b`;
+    for (const list of [['*a*a*a*a*a*a*a*a*a*a*a*a'], ['x/*a*a*a*a*a*a*a*a*a*a*a*a/'], ['*a*a*a*a*a*a*a*a*a*a*a*a', '!x']]) {
+      const m = compilePatterns(list);
+      assert.equal(m.matches(name), false, JSON.stringify(list));
+      assert.equal(m.matches(`${'a'.repeat(200)}a`), list.length === 2 || !list[0].startsWith('x/'), JSON.stringify(list));
+    }
+    assert.equal(compilePatterns(['*ab?cd*']).matches('abxxabycd'), true, 'a chunk followed by ? is not taken leftmost');
   });
 
   it('compiles each kind of list with the right matcher', () => {

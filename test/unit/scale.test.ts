@@ -36,7 +36,7 @@ describe('streaming the tracked files (files --json on large repositories)', fun
   after(() => repo.rm());
 
   it('lists every path once, in git\'s order, whatever its bytes', async () => {
-    assert.deepEqual(await new GitRepo(repo.dir).trackedFiles(), expected);
+    assert.deepEqual([...await new GitRepo(repo.dir).trackedFiles()], expected);
   });
 
   it('files --json prints what JSON.stringify of the answers would, and files --unlinked the unlinked ones', () => {

@@ -26,6 +26,9 @@ export interface RawCommit {
   files: string[];
 }
 
+/** A file list as git lists it, with the paths that are submodules (gitlinks): patterns match those as folders. */
+export type TrackedFiles = string[] & { gitlinks: ReadonlySet<string> };
+
 export interface HistoryQuery {
   /** `A..B`, a branch, a commit; default HEAD. */
   range?: string;
@@ -224,12 +227,24 @@ export class GitRepo {
     return tips;
   }
 
-  /** Tracked files (the index), as `git ls-files -z` prints them, each once (a conflict lists a path per stage). */
-  async trackedFiles(signal?: AbortSignal): Promise<string[]> {
-    const { stdout } = await this.run(['ls-files', '-z', '--full-name'], { signal });
-    const files = stdout.split('\0');
-    files.pop();
-    return files.filter((f, i) => f && f !== files[i - 1]);
+  /**
+   * Tracked files (the index), as `git ls-files -z` prints them, each once (a conflict lists a path per stage), and
+   * which of them are submodules (gitlinks), which patterns match as directories.
+   */
+  async trackedFiles(signal?: AbortSignal): Promise<TrackedFiles> {
+    const { stdout } = await this.run(['ls-files', '-z', '--full-name', '--stage'], { signal });
+    const files: string[] = [];
+    const gitlinks = new Set<string>();
+    // "<mode> <object> <stage>\t<path>" per entry
+    for (const entry of stdout.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab === -1) continue;
+      const p = entry.slice(tab + 1);
+      if (p === files[files.length - 1]) continue;
+      files.push(p);
+      if (entry.startsWith('160000 ')) gitlinks.add(p);
+    }
+    return Object.assign(files, { gitlinks });
   }
 
   /**

@@ -121,6 +121,8 @@ export class Linker {
    */
   classifyAll(paths: readonly string[], start = 0, end = paths.length): FileLink[] {
     const out = new Array<FileLink>(Math.max(0, end - start));
+    // A submodule (gitlink) in a list from git is answered as the folder it is.
+    const gitlinks = (paths as { gitlinks?: ReadonlySet<string> }).gitlinks;
     const dirs: string[] = [''];
     const answers: DirAnswer[] = [this.rootDir];
     for (let i = start; i < end; i++) {
@@ -141,7 +143,10 @@ export class Linker {
         }
         top = dirs.length - 1;
       }
-      out[i - start] = this.fileIn(answers[top], p, slash + 1);
+      if (gitlinks?.has(p)) {
+        const d = this.dirIn(answers[top], p, slash + 1);
+        out[i - start] = fileLink(p, d.outcomes, d.ignored);
+      } else out[i - start] = this.fileIn(answers[top], p, slash + 1);
     }
     return out;
   }

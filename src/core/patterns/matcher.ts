@@ -29,7 +29,7 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
  * negation, escape or comment falls back to `ignore`, which the tests check against git either way.
  */
 export function compilePatterns(patterns: readonly string[]): PathMatcher {
-  const lines = patterns.map(firstLine);
+  const lines = patterns.map(firstLine).flatMap(asGitReadsIt);
   if (lines.length === 0) return { kind: 'literal', matches: () => false, matchesDir: () => false, matchesFile: () => false, literal: { anchoredFiles: new Set(), fileNames: new Set(), anchoredDirs: new Set(), dirNames: new Set() } };
   return compileLiteral(lines) ?? compileGlob(lines) ?? compileGeneral(lines);
 }
@@ -71,7 +71,7 @@ function compileGlob(lines: string[]): PathMatcher | undefined {
   for (const { p, anchored, dirOnly } of rules) {
     // anchored: the whole path; otherwise the last segment at any depth (git matches the name alone, so every
     // run of `*` is one `*`, and a name pattern never matches `/`)
-    const alt = anchored ? `^${globPath(form(p))}$` : `(?:^|/)${form(p).replace(/\*+|\?|[^*?]+/g, globPart)}$`;
+    const alt = anchored ? `^${globPath(form(p))}$` : `(?:^|/)${segmentRe(form(p))}$`;
     dirAlts.push(alt);
     if (!dirOnly) fileAlts.push(alt);
   }
@@ -86,41 +86,35 @@ function compileGlob(lines: string[]): PathMatcher | undefined {
   return m;
 }
 
-const globPart = (t: string) => t[0] === '*' ? '[^/]*' : t === '?' ? '[^/]' : t.replace(REGEX_SPECIAL, '\\$&');
+/**
+ * One segment of a glob (`*`, `?`, literal text; no `/`). A `*` between a literal chunk and another `*` takes the
+ * chunk's first occurrence: for stars and literals, matching each chunk leftmost is exact, and the regular
+ * expression then cannot backtrack into it (`*a*a*a*a*a*a` against a long name would take exponential time).
+ */
+function segmentRe(seg: string): string {
+  const tokens = seg.match(/\*+|\?|[^*?]+/g) ?? [];
+  const isStar = (t: string | undefined) => t !== undefined && t[0] === '*';
+  return tokens.map((t, i) => {
+    if (isStar(t)) {
+      const next = tokens[i + 1];
+      return next !== undefined && !isStar(next) && next !== '?' && isStar(tokens[i + 2]) ? `(?:(?!${next.replace(REGEX_SPECIAL, '\\$&')})[^/])*` : '[^/]*';
+    }
+    return t === '?' ? '[^/]' : t.replace(REGEX_SPECIAL, '\\$&');
+  }).join('');
+}
 
 /**
- * An anchored glob as git's wildmatch reads it: `**` between slashes (or at either end) is any number of
- * directories; elsewhere a run of `*` is one `*`. And git's quirk, measured: it compares the literal prefix
- * first and runs wildmatch on the rest, so when the first wildcard is `**` followed by `/` or the end, it is
- * special even after a letter (`a**\/*.ts` matches `a.ts` and `ab/c/x.ts`).
+ * An anchored glob as git's wildmatch reads it: a `**` segment is any number of directories (at the end, anything);
+ * other segments are matched one by one. (git's quirk of a `**` after a literal start is rewritten before, in
+ * asGitReadsIt.)
  */
 function globPath(p: string): string {
-  let re = '';
-  let first = true;
-  for (let i = 0; i < p.length;) {
-    if (p[i] === '*') {
-      let j = i;
-      while (p[j] === '*') j++;
-      if (j - i >= 2 && (i === 0 || p[i - 1] === '/' || first) && (j === p.length || p[j] === '/')) {
-        if (j === p.length) re += '[\\s\\S]*';
-        else { re += '(?:[\\s\\S]*/)?'; j++; } // `**/`: zero directories, or anything up to a slash
-      } else {
-        re += '[^/]*';
-      }
-      i = j;
-      first = false;
-    } else if (p[i] === '?') {
-      re += '[^/]';
-      i++;
-      first = false;
-    } else {
-      let j = i;
-      while (j < p.length && p[j] !== '*' && p[j] !== '?') j++;
-      re += p.slice(i, j).replace(REGEX_SPECIAL, '\\$&');
-      i = j;
-    }
-  }
-  return re;
+  const segs = p.split('/');
+  return segs.map((seg, k) => {
+    const last = k === segs.length - 1;
+    if (/^\*{2,}$/.test(seg)) return last ? '[\\s\\S]*' : '(?:[\\s\\S]*/)?';
+    return segmentRe(seg) + (last ? '' : '/');
+  }).join('');
 }
 
 function compileGeneral(lines: string[]): PathMatcher {
@@ -212,6 +206,58 @@ function asBytes(s: string): string {
 }
 
 /**
+ * One pattern line as lines every compiler here reads the way git does (git is the reference; `ignore` differs in
+ * a few corners): `\/` is a plain `/`; a line with an empty segment (`a//b`) matches nothing, since no path has one;
+ * and git's prefix quirk, where a `**` right after the literal start of an anchored pattern is special
+ * (`a**\/b` matches `ab`, `a/b` and `a/x/b`), becomes the two lines it means, of the same sign, so that the result
+ * does not depend on which compiler takes the list.
+ */
+function asGitReadsIt(line: string): string[] {
+  if (line.startsWith('#') || (!line.includes('/') && !line.includes('**'))) return [line];
+  const sign = line.startsWith('!') ? '!' : '';
+  let p = sign ? line.slice(1) : line;
+  const dirOnly = p.endsWith('/') && !p.endsWith('\\/') ? '/' : '';
+  if (dirOnly) p = p.slice(0, -1);
+  // git compares the literal start (up to the first of * ? [ \), then matches the rest: a `**` that begins the rest
+  // is special even after a letter.
+  const lit = p.slice(0, p.search(/[*?[\\]|$/));
+  const after = p.slice(lit.length);
+  const quirk = p.includes('/') && lit !== '' && !lit.endsWith('/') && /^\*\*+(?:$|\/|\\\/)/.exec(after);
+  if (quirk) {
+    const lead = lit.startsWith('/') ? '' : '/';
+    const rest = after.slice(quirk[0].replace(/(\\)?\/$/, '').length);
+    // `lit**`: lit, then anything. `lit**/r`: lit + r, or lit + something + `/` + r. `lit**\/r`: never lit + r.
+    if (rest === '') return [`${sign}${lead}${lit}*${dirOnly}`, `${sign}${lead}${lit}*/**${dirOnly}`];
+    const escaped = rest.startsWith('\\/');
+    // In the rest, a `**` after a letter is a plain `*`: only the first wildcard gets the quirk.
+    const r = plainStars(rest.slice(escaped ? 2 : 1));
+    // lit + r may start with a special `**` again (`a**/**/x`): read it the same way.
+    const none = asGitReadsIt(`${sign}${lead}${lit}${escaped ? '/' : ''}${r}${dirOnly}`);
+    const some = r.startsWith('/') ? [] : slashes(`${lead}${lit}*/**/${r}`).map(q => sign + q + dirOnly);
+    return [...none, ...some];
+  }
+  return slashes(plainStars(p)).map(q => sign + q + dirOnly);
+}
+
+/** `**` that is not a whole segment (after a character, or before one) is a plain `*` in git's wildmatch. */
+function plainStars(p: string): string {
+  return p.replace(/\*{2,}/g, (run, at: number) => {
+    const before = at === 0 || p[at - 1] === '/';
+    const next = p.slice(at + run.length);
+    return before && (next === '' || next.startsWith('/') || next.startsWith('\\/')) ? run : '*';
+  });
+}
+
+/**
+ * An escaped slash is a slash, except that `**\/` does not take git's "zero directories" shortcut (one or more);
+ * and a pattern with an empty segment (`a//b`) matches nothing, since no path has one.
+ */
+function slashes(p: string): string[] {
+  const q = p.replace(/(^|\/)\*\*\\\//g, '$1*/**/').replace(/\\\//g, '/');
+  return q === '' || q.slice(q.startsWith('/') ? 1 : 0).includes('//') ? [] : [q];
+}
+
+/**
  * `ignore` reads each list entry as a gitignore line. An entry in YAML is one line already, so a
  * stray line break would split it into two patterns: keep the first line only, as git would see it.
  */
@@ -226,6 +272,8 @@ function firstLine(p: string): string {
  * fuzz tests check the directory-first route against git), for a fraction of the work on 50k files.
  */
 export function matchMask(m: PathMatcher, files: readonly string[]): Uint8Array {
+  // A submodule (gitlink) in a list from git is matched as the folder it is.
+  const gitlinks = (files as { gitlinks?: ReadonlySet<string> }).gitlinks;
   const out = new Uint8Array(files.length);
   const dirs: string[] = [''];
   const answers: boolean[] = [false];
@@ -248,13 +296,14 @@ export function matchMask(m: PathMatcher, files: readonly string[]): Uint8Array 
       }
       top = dirs.length - 1;
     }
-    if (m.matchesFile(p, answers[top])) out[i] = 1;
+    if (gitlinks?.has(p) ? m.matchesDir(p, answers[top]) : m.matchesFile(p, answers[top])) out[i] = 1;
   }
   return out;
 }
 
 /** The files a list matches, in their order (see matchMask). */
 export function filesMatching(m: PathMatcher, files: readonly string[]): string[] {
+  // (a submodule listed by git matches as a folder: see matchMask)
   const mask = matchMask(m, files);
   return files.filter((_, i) => mask[i] === 1);
 }
