@@ -47,6 +47,11 @@ export function planAddPattern(text: string, target: { outcome: string } | 'igno
   const o = (outcomesPair.value as YAMLSeq).items.find(n => isMap(n) && (n as YAMLMap).items.some(p => isScalar(p.key) && p.key.value === 'id' && isScalar(p.value) && p.value.value === target.outcome)) as YAMLMap | undefined;
   if (!o) return undefined;
   const areas = o.items.find(p => isScalar(p.key) && p.key.value === 'areas');
+  if (!areas && o.flow) {
+    // `- {id: a, title: A}`: the new key goes inside the braces, in the same flow style.
+    const close = text.lastIndexOf('}', o.range![1]);
+    return close === -1 ? undefined : { offset: close, text: `, areas: [${item}]` };
+  }
   const keyCol = columnOf(text, (o.items[0].key as Node).range![0]);
   if (areas) return appendTo(text, areas.value as Node | null, areas.key as Node, item, eol, keyCol + 2);
   // No areas yet: add the key after the outcome's last line, at the indentation of its keys.
