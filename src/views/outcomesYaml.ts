@@ -6,6 +6,9 @@ import { Diagnostic } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { countText, throttled } from './common';
 
+/** How long the typing pauses before the views follow the new text. */
+const SETTLE_MS = 1500;
+
 const isOutcomesFile = (doc: vscode.TextDocument) => doc.uri.scheme === 'file' && path.basename(doc.uri.fsPath) === OUTCOMES_FILE;
 
 export function toRange(d: { line: number; column: number; endLine: number; endColumn: number }): vscode.Range {
@@ -30,7 +33,8 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
       vscode.languages.registerCodeLensProvider(selector, this),
       vscode.languages.registerHoverProvider(selector, this),
       vscode.workspace.onDidOpenTextDocument(d => this.onEdit(d, 0)),
-      vscode.workspace.onDidChangeTextDocument(e => this.onEdit(e.document, 250)),
+      vscode.workspace.onDidChangeTextDocument(e => { if (e.contentChanges.length) this.onEdit(e.document, 250); }),
+      vscode.workspace.onDidSaveTextDocument(d => this.onEdit(d, 0)),
       vscode.workspace.onDidCloseTextDocument(d => { if (isOutcomesFile(d) && !d.isDirty) void this.publishFromIndex(d.uri); }),
       // Throttled: while history streams in, the index changes every few milliseconds.
       throttled(index.onDidChange, () => { this.lensEmitter.fire(); for (const r of index.all) void this.publishFromIndex(r.outcomesUri); }),
@@ -45,18 +49,23 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
     return repo && repo.outcomesUri.fsPath === doc.uri.fsPath ? repo : undefined;
   }
 
+  /**
+   * Diagnostics a moment after each keystroke; the map the views follow once the typing pauses (SETTLE_MS) or the
+   * file is saved, so that no half-typed outcome is linked and relinked.
+   */
   private onEdit(doc: vscode.TextDocument, delay: number): void {
     if (!isOutcomesFile(doc)) return;
     const key = doc.uri.toString();
-    clearTimeout(this.timers.get(key));
-    const run = () => {
-      this.timers.delete(key);
+    for (const k of [key, `${key}#settle`]) clearTimeout(this.timers.get(k));
+    const run = (settled: boolean) => {
+      this.timers.delete(settled ? `${key}#settle` : key);
       const repo = this.repoOf(doc);
-      if (repo) repo.readOutcomes(doc.getText()); // fires onDidChange -> publishFromIndex
+      if (repo) repo.readOutcomes(doc.getText(), settled); // fires onDidChange -> publishFromIndex
       else this.publish(doc.uri, []); // an outcomes.yaml outside a repository root is not ours
     };
-    if (delay) this.timers.set(key, setTimeout(run, delay));
-    else run();
+    if (!delay) { run(true); return; }
+    this.timers.set(key, setTimeout(() => run(false), delay));
+    this.timers.set(`${key}#settle`, setTimeout(() => run(true), SETTLE_MS));
   }
 
   /** The file's own diagnostics and, once git has listed the files, the pattern warnings that need them. */

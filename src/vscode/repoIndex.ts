@@ -67,8 +67,12 @@ export class RepoIndex implements vscode.Disposable {
     return this.service;
   }
 
-  /** Reads outcomes.yaml from disk or an editor's text (no git): cheap, at start and whenever the file changes. */
-  readOutcomes(text?: string): void {
+  /**
+   * Reads outcomes.yaml from disk or an editor's text (no git): cheap, at start and whenever the file changes.
+   * `settled: false` (a keystroke) updates only the diagnostics: the map the views and the history follow is the
+   * last valid text the user paused on or saved, not a half-typed one (`id: check` on the way to `checkout`).
+   */
+  readOutcomes(text?: string, settled = true): void {
     let content: string | Uint8Array | undefined = text;
     if (content === undefined) {
       try {
@@ -78,20 +82,26 @@ export class RepoIndex implements vscode.Disposable {
       }
     }
     const key = content === undefined ? undefined : typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
-    if (key === this.lastContent && this.exists === (content !== undefined) && (key !== undefined || !this.map)) return;
+    if (key === this.lastContent && (settled ? this.settledContent === key : true) && this.exists === (content !== undefined) && (key !== undefined || !this.map)) return;
     this.lastContent = key;
     this.exists = content !== undefined;
     if (content === undefined) {
       this.map = undefined; this.linker = undefined; this.diagnostics = []; this.stale = false;
+      this.settledContent = undefined;
     } else {
       const r = parseOutcomes(content);
       this.diagnostics = r.diagnostics;
-      if (r.map) { this.map = r.map; this.linker = new Linker(r.map); this.stale = false; } else this.stale = !!this.map;
+      if (r.map && settled) { this.map = r.map; this.linker = new Linker(r.map); this.settledContent = key; }
+      // Stale: the text has errors and the views show the last good map.
+      this.stale = !!this.map && !r.map;
     }
     // The service links again what it has read (a new trailer key included), without git.
-    if (this.service && (!content || this.map)) this.service.configure({ map: this.map }).catch(e => this.failed('relinking', e));
+    if (this.service && settled && (!content || this.map)) this.service.configure({ map: this.map }).catch(e => this.failed('relinking', e));
     this.emitter.fire();
   }
+
+  /** The text the current map was taken from. */
+  private settledContent?: string;
 
   /** The history window changed in the settings: the next read covers the new one. */
   windowChanged(): void {

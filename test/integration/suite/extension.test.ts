@@ -142,7 +142,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(a.index.all[0].map!.outcomes.length, 2, 'last good map kept');
     await vscode.commands.executeCommand('undo');
     await until('no errors', () => !vscode.languages.getDiagnostics(uri).some(d => d.severity === vscode.DiagnosticSeverity.Error));
-    assert.equal(a.index.all[0].stale, false);
+    await until('the views follow the valid text once the typing pauses', () => !a.index.all[0].stale);
     assert.equal(doc.isDirty, false);
   });
 
@@ -218,9 +218,10 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     await vscode.commands.executeCommand('outcomeLens.openDashboard');
     const shown = await until('lines counted', () => (a.dashboard.allocation?.linesPending === 0 ? a.dashboard.allocation : undefined));
     // 8 commits: checkout 2 (trailer, ticket), search 2 (area), unlinked 3 (initial, utilities, guide), ignored 1 (vendor).
-    // Lines: checkout 3+2, search 2+2, unlinked 23+1 (outcomes.yaml, README) + 5 + 2, ignored 2: 42 in all.
+    // Lines: checkout 3+2, search 2+2, unlinked 23+1 (outcomes.yaml, README) + 5 + 2; the vendored file's 2 count
+    // for nobody (DESIGN.md): 40 in all.
     assert.deepEqual(shown.rows.map(r => [r.key, r.commits, r.lines]), [
-      ['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 2],
+      ['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 0],
     ]);
     assert.equal(shown.alignment, 4 / 7, '4 linked of 7 that need an outcome');
     assert.equal(shown.lineAlignment, 9 / 40, '9 linked lines of 40');
@@ -233,7 +234,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(written, file);
     const r = JSON.parse(fs.readFileSync(file, 'utf8'));
     assert.deepEqual(r.outcomes.map((o: { id: string; commits: number; lines: number }) => [o.id, o.commits, o.lines]),
-      [['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 2]]);
+      [['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 0]]);
   });
 
   it('a commit made in a terminal shows in Unlinked Work by itself, and no count goes below its value meanwhile', async () => {
