@@ -43,6 +43,12 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider {
   }
 }
 
+/**
+ * A failure whose message is ours alone, shown as it is. Any other error's text may hold file names, git's output
+ * or outcomes.yaml's text, which VS Code would render as markdown in a notification: those go to the log only.
+ */
+export class UserMessage extends Error {}
+
 export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -50,7 +56,8 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
         return await fn(...args);
       } catch (e) {
         log.error(`${id} failed`, e);
-        void vscode.window.showErrorMessage(`Outcome Lens: ${e instanceof Error ? e.message : String(e)}`);
+        const text = e instanceof UserMessage ? `Outcome Lens: ${e.message}` : 'Outcome Lens: the command failed; the log says why.';
+        void vscode.window.showErrorMessage(text, 'Show Log').then(choice => { if (choice) log.show(); });
         return undefined;
       }
     }));
@@ -116,7 +123,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     }
     const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
     const plan = planAddPattern(doc.getText(), dest, pattern);
-    if (!plan) throw new Error('outcomes.yaml has errors or lacks that outcome; fix it first');
+    if (!plan) throw new UserMessage('outcomes.yaml has errors or lacks that outcome; fix it first');
     const edit = new vscode.WorkspaceEdit();
     edit.insert(doc.uri, doc.positionAt(plan.offset), plan.text);
     const ok = await vscode.workspace.applyEdit(edit);
@@ -127,10 +134,14 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   reg('outcomeLens.ignore', (node?: UnlinkedNode) => addPattern(node, 'ignore'));
 
   reg('outcomeLens.createOutcomesFile', async () => {
+    // The repository of the active editor, else the only one without an outcomes.yaml, else the user picks.
+    const without = index.all.filter(r => !r.exists);
+    const editor = vscode.window.activeTextEditor && index.forUri(vscode.window.activeTextEditor.document.uri);
+    const repo = editor && !editor.exists ? editor : without.length <= 1 ? without[0] ?? index.all[0]
+      : (await vscode.window.showQuickPick(without.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'Create outcomes.yaml in which repository?' }))?.r;
     const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return undefined;
-    const repo = index.all[0];
-    const root = repo?.root ?? folder.uri.fsPath;
+    if (!repo && !folder) return undefined;
+    const root = repo?.root ?? folder!.uri.fsPath;
     const file = path.join(root, OUTCOMES_FILE);
     if (!fs.existsSync(file)) {
       const entries = fs.readdirSync(root, { withFileTypes: true });
@@ -145,9 +156,11 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
 
   reg('outcomeLens.tagCommit', async (arg?: { ids?: string[] } | vscode.SourceControl) => {
     const git = await gitExtension();
-    const repo = await pickRepo();
+    // From the Source Control title bar: the repository it was invoked on.
+    const scmRoot = arg && 'rootUri' in arg ? arg.rootUri : undefined;
+    const repo = scmRoot ? index.forFolder(scmRoot) : await pickRepo();
     if (!git || !repo?.map || !repo.linker) { void vscode.window.showWarningMessage('Outcome Lens: no repository with an outcomes.yaml and the git extension'); return undefined; }
-    const gitRepo = git.repositories.find(r => r.rootUri.fsPath === repo.root) ?? git.repositories[0];
+    const gitRepo = git.repositories.find(r => r.rootUri.fsPath === (scmRoot?.fsPath ?? repo.root));
     if (!gitRepo) return undefined;
     const staged = gitRepo.state.indexChanges.length ? gitRepo.state.indexChanges : gitRepo.state.workingTreeChanges;
     const rels = staged.map(c => repo.relative(c.uri)).filter((p): p is string => !!p);
@@ -166,8 +179,13 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
   });
 
   reg('outcomeLens.toggleLineAnnotation', async () => {
-    const cfg = vscode.workspace.getConfiguration('outcomeLens');
-    await cfg.update('currentLine.enabled', !cfg.get<boolean>('currentLine.enabled', true), vscode.ConfigurationTarget.Global);
+    // Written where the value in effect comes from (a folder's or the workspace's setting wins over the user's).
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    const cfg = vscode.workspace.getConfiguration('outcomeLens', uri);
+    const v = cfg.inspect<boolean>('currentLine.enabled');
+    const target = v?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+      : v?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update('currentLine.enabled', !cfg.get<boolean>('currentLine.enabled', true), target);
   });
 
   reg('outcomeLens.showFileOutcomes', async () => {
@@ -178,7 +196,8 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     const f = repo.linker.file(rel);
     const items = f.outcomes.map(id => ({ label: repo.map!.outcomes.find(o => o.id === id)?.title ?? id, description: id, id }));
     if (!items.length) {
-      const choice = await vscode.window.showInformationMessage(`${rel} is ${f.status === 'ignored' ? 'ignored by outcomes.yaml' : 'linked to no outcome'}.`, 'Open outcomes.yaml');
+      // (the file's name stays out of the message: VS Code renders notifications as markdown)
+      const choice = await vscode.window.showInformationMessage(`Outcome Lens: this file is ${f.status === 'ignored' ? 'ignored by outcomes.yaml' : 'linked to no outcome'}.`, 'Open outcomes.yaml');
       if (choice) await vscode.window.showTextDocument(repo.outcomesUri);
       return undefined;
     }
@@ -221,7 +240,9 @@ function rank(preferred: string[], id: string): number {
 export class TrailerCompletion implements vscode.CompletionItemProvider {
   constructor(private readonly index: WorkspaceIndex) {}
   provideCompletionItems(doc: vscode.TextDocument, pos: vscode.Position): vscode.CompletionItem[] {
-    const repo = this.index.withOutcomes[0];
+    // The box's document names its repository: vscode-scm:git/scm0/input?rootUri=...
+    const rootUri = new URLSearchParams(doc.uri.query).get('rootUri');
+    const repo = rootUri ? this.index.forFolder(vscode.Uri.parse(rootUri)) : this.index.withOutcomes[0];
     if (!repo?.map) return [];
     const before = doc.lineAt(pos.line).text.slice(0, pos.character);
     const m = new RegExp(`^${repo.map.trailer}\\s*:\\s*(?:[^,]*,\\s*)*([a-z0-9._-]*)$`, 'i').exec(before);

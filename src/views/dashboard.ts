@@ -48,8 +48,10 @@ export class Dashboard implements vscode.Disposable {
 
   async open(repo?: RepoIndex): Promise<void> {
     await this.index.ready();
-    this.repo = repo ?? this.index.active() ?? this.index.withOutcomes[0];
-    if (!this.repo) { void vscode.window.showInformationMessage('Outcome Lens: no repository with an outcomes.yaml'); return; }
+    const repos = this.index.withOutcomes;
+    this.repo = repo ?? this.index.active() ?? (repos.length <= 1 ? repos[0]
+      : (await vscode.window.showQuickPick(repos.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'The dashboard of which repository?' }))?.r);
+    if (!this.repo) { if (!repos.length) void vscode.window.showInformationMessage('Outcome Lens: no repository with an outcomes.yaml'); return; }
     if (!this.panel) {
       const panel = this.panel = vscode.window.createWebviewPanel('outcomeLens.dashboard', 'Outcome Dashboard', vscode.ViewColumn.Active, {
         enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')], retainContextWhenHidden: false,

@@ -88,6 +88,11 @@ export class WorkspaceIndex implements vscode.Disposable {
     return best;
   }
 
+  /** The repository whose root is `dir` (a Source Control's root), or the one that holds it. */
+  forFolder(dir: vscode.Uri): RepoIndex | undefined {
+    return this.all.find(r => r.root === dir.fsPath) ?? this.forUri(dir);
+  }
+
   /** The repository a command is about: the active editor's, else the only one, else undefined (the caller asks). */
   active(): RepoIndex | undefined {
     const editor = vscode.window.activeTextEditor;
