@@ -56,11 +56,12 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
     const line = editor.selection.active.line;
     let text: string;
     let link: CommitRow | undefined;
-    // An unsaved buffer is blamed as saved: lines may be off until the save (GitLens feeds the buffer instead).
-    const answer = await repo.history().lineCommit(rel, line + 1).catch(() => undefined);
+    // An unsaved buffer is blamed as it is, as GitLens does: its changed lines are not committed yet.
+    const doc = editor.document;
+    const answer = await repo.history().lineCommit(rel, line + 1, doc.isDirty ? doc.getText() : undefined).catch(() => undefined);
     if (signal.aborted) return;
     if (!answer || answer.kind === 'untracked') { this.clear(editor); return; }
-    if (answer.kind === 'uncommitted') text = 'Not committed yet';
+    if (answer.kind === 'uncommitted') text = 'Uncommitted changes';
     else {
       link = answer.row;
       text = annotationText(link);

@@ -207,7 +207,8 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
     sha.both = repo.write('a/y.ts', '1\n').write('b/y.ts', '1\n2\n3\n').commit('both\n');    // a 1/2, b 1/2 of 4 lines
     repo.write('a/img.bin', Buffer.from([0, 1, 2, 3, 0, 255]) as unknown as string);
     sha.bin = repo.commit('binary\n');                                                        // a: 0 lines, 1 binary file
-    sha.vendor = repo.write('vendor/v.js', '1\n2\n').commit('vendor\n');                     // ignored: 2 lines
+    sha.vendor = repo.write('vendor/v.js', '1\n2\n').commit('vendor\n');                     // ignored: 2 lines, for nobody
+    sha.mixed = repo.write('a/z.ts', '1\n2\n').write('vendor/w.js', '1\n2\n3\n4\n5\n').commit('mixed\n'); // a: 2 lines (vendor's 5 for nobody)
     repo.git('checkout', '-q', '-b', 'side');
     sha.side = repo.write('c/z.ts', '1\n2\n3\n4\n').commit('side\n');                       // unlinked: 4 lines
     repo.git('checkout', '-q', 'main');
@@ -221,20 +222,20 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
     const links = await linkHistory(g, linker, {});
     const { stats: lines, unknown } = await g.numstat(links.map(l => l.commit.sha));
     assert.deepEqual(unknown, []);
-    assert.deepEqual(lines.get(sha.bin), { lines: 0, binaryFiles: 1 });
-    assert.deepEqual(lines.get(sha.both), { lines: 4, binaryFiles: 0 });
-    const a = allocate(links, ['a', 'b'], 'month', {}, lines);
+    assert.deepEqual(lines.get(sha.bin), { lines: 0, binaryFiles: 1, files: [['a/img.bin', null]] });
+    assert.deepEqual(lines.get(sha.both), { lines: 4, binaryFiles: 0, files: [['a/y.ts', 1], ['b/y.ts', 3]] });
+    const a = allocate(links, ['a', 'b'], 'month', {}, { stats: lines, ignored: p => linker.file(p).status === 'ignored' });
     const row = (k: string) => a.rows.find(r => r.key === k)!;
-    assert.equal(a.commits, 6);
-    assert.equal(row('a').lines, 3 + 2 + 0);
+    assert.equal(a.commits, 7);
+    assert.equal(row('a').lines, 3 + 2 + 0 + 2, 'a: its own 3, half of both\'s 4, the binary commit\'s 0, mixed\'s 2');
     assert.equal(row('b').lines, 2);
     assert.equal(row('a').binaryFiles, 1);
     assert.equal(row(UNLINKED).lines, 5 + 4);
-    assert.equal(row(IGNORED).lines, 2);
-    assert.equal(a.lineAlignment, 7 / (7 + 9));
+    assert.equal(row(IGNORED).lines, 0, 'lines of ignored files count for nobody (DESIGN.md)');
+    assert.equal(a.lineAlignment, 9 / (9 + 9));
     assert.equal(a.rows.reduce((s, r) => s + (r.lineShare ?? 0), 0).toFixed(10), (1).toFixed(10));
     assert.equal(a.linesPending, 0);
-    assert.deepEqual(row('a').linesByVia, { trailer: 0, note: 0, ticket: 0, area: 5 });
+    assert.deepEqual(row('a').linesByVia, { trailer: 0, note: 0, ticket: 0, area: 7 });
   });
 
   it('a missing blob costs only the line counts of the commits that need it, and they are named', async () => {
@@ -249,15 +250,36 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
       const { stats, unknown } = await g.numstat(links.filter(l => l.commit.parents.length <= 1).map(l => l.commit.sha));
       // The blob "1\n2\n3\n" is a/x.ts in `a` and b/y.ts in `both`: the two commits that need it.
       assert.deepEqual([...unknown].sort(), [sha.a, sha.both].sort());
-      assert.deepEqual(stats.get(sha.bin), { lines: 0, binaryFiles: 1 }, 'the others stand');
-      assert.deepEqual(stats.get(sha.vendor), { lines: 2, binaryFiles: 0 });
-      const a = allocate(links, ['a', 'b'], 'month', {}, stats, new Set(unknown));
+      assert.equal(stats.get(sha.bin)?.binaryFiles, 1, 'the others stand');
+      assert.equal(stats.get(sha.vendor)?.lines, 2);
+      const a = allocate(links, ['a', 'b'], 'month', {}, { stats, unknown: new Set(unknown) });
       assert.deepEqual([...a.linesUnknown].sort(), [sha.a, sha.both].sort());
       assert.equal(a.linesPending, 0);
-      assert.equal(a.commits, 6, 'every commit still counts');
-      assert.equal(a.rows.find(r => r.key === 'a')!.commits, 2.5);
-      assert.equal(a.rows.find(r => r.key === 'a')!.lines, 0, 'only the binary commit\'s lines are known for a');
+      assert.equal(a.commits, 7, 'every commit still counts');
+      assert.equal(a.rows.find(r => r.key === 'a')!.commits, 3.5);
+      assert.equal(a.rows.find(r => r.key === 'a')!.lines, 0 + 2 + 5, 'the binary commit\'s and mixed\'s lines (no ignore rule given here)');
       assert.equal(a.rows.find(r => r.key === UNLINKED)!.lines, 5 + 4);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a shallow clone\'s boundary commit (its whole tree listed as changed) is left out of the line figures, and named', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-shallow-'));
+    try {
+      repo.git('clone', '-q', '--depth', '2', `file://${repo.dir}`, dir);
+      const g = new GitRepo(dir);
+      const boundary = await g.shallowBoundary();
+      assert.ok(boundary.size > 0, 'a shallow clone has boundary commits');
+      const linker = new Linker(parseOutcomes(yaml).map!);
+      const links = await linkHistory(g, linker, {});
+      const { stats } = await g.numstat(links.filter(l => l.commit.parents.length <= 1).map(l => l.commit.sha));
+      const a = allocate(links, ['a', 'b'], 'month', {}, { stats, boundary, ignored: p => linker.file(p).status === 'ignored' });
+      assert.deepEqual(a.shallowBoundary, [...boundary]);
+      assert.equal(a.linesPending, 0);
+      const shown = links.filter(l => l.commit.parents.length <= 1 && !boundary.has(l.commit.sha));
+      assert.equal(a.rows.reduce((n, r) => n + (r.lines ?? 0), 0), shown.reduce((n, l) => n + stats.get(l.commit.sha)!.files.filter(([p]) => linker.file(p).status !== 'ignored').reduce((k, [, x]) => k + (x ?? 0), 0), 0));
+      assert.deepEqual(await new GitRepo(repo.dir).shallowBoundary(), new Set(), 'a full clone has none');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -266,10 +288,10 @@ describe('allocation by changed lines (numstat), checked by hand', function () {
   it('shows commit counts before the lines arrive', async () => {
     const links = await linkHistory(new GitRepo(repo.dir), new Linker(parseOutcomes(yaml).map!), {});
     const a = allocate(links, ['a', 'b'], 'week');
-    assert.equal(a.rows.find(r => r.key === 'a')!.commits, 2.5);
+    assert.equal(a.rows.find(r => r.key === 'a')!.commits, 3.5);
     assert.equal(a.rows.find(r => r.key === 'a')!.lines, null);
     assert.equal(a.lineAlignment, null);
-    assert.equal(a.linesPending, 6);
+    assert.equal(a.linesPending, 7);
   });
 
   it('an ignored-only window has no alignment share', async () => {

@@ -22,10 +22,13 @@ export const report: Command = {
     const bucket = (str(v, 'bucket') ?? 'week') as Bucket;
     if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
     const window = { since: checkDate(v, 'since'), until: checkDate(v, 'until') };
-    const links = await linkedHistory(repo, new Linker(map), window, v);
+    const linker = new Linker(map);
+    const links = await linkedHistory(repo, linker, window, v);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const lines = v['no-lines'] ? undefined : await repo.numstat(links.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
-    const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines?.stats, new Set(lines?.unknown));
+    const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines && {
+      stats: lines.stats, unknown: new Set(lines.unknown), boundary: await repo.shallowBoundary(), ignored: p => linker.file(p).status === 'ignored',
+    });
     const text = renderReport(format, { map, allocation: alloc, repoName: path.basename(repo.root), generatedAt: new Date().toISOString() });
     const out = str(v, 'out');
     if (out) {

@@ -42,6 +42,8 @@ export interface LineStat {
   lines: number;
   /** Files git reports as binary ("-\t-"): they have no line counts. */
   binaryFiles: number;
+  /** Per changed file: its added + deleted lines, or null for a binary file (a measure may leave some files out). */
+  files: [string, number | null][];
 }
 
 /** Hex object names only: nothing else from a user reaches git where it could be read as an option. */
@@ -332,6 +334,17 @@ export class GitRepo {
     return notes;
   }
 
+  /**
+   * The commits at a shallow clone's boundary (git lists their whole tree as changed, since their parents are not
+   * there): the repository's `shallow` file, which git names. Empty for a full clone.
+   */
+  async shallowBoundary(): Promise<Set<string>> {
+    const { stdout } = await this.run(['rev-parse', '--git-path', 'shallow']);
+    const file = path.resolve(this.root, stdout.trim());
+    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    return new Set(text.split('\n').filter(s => SHA_RE.test(s)));
+  }
+
   /** Whether `a` is an ancestor of `b` (so `a..b` is exactly what `b` added). */
   async isAncestor(a: string, b: string, signal?: AbortSignal): Promise<boolean> {
     checkShas([a, b]);
@@ -354,9 +367,11 @@ export class GitRepo {
    * The commit that last changed line `line` (1-based) of a file: all zeros for a line not committed yet, undefined
    * for a file git does not track.
    */
-  async blameLine(relPath: string, line: number, signal?: AbortSignal): Promise<string | undefined> {
+  async blameLine(relPath: string, line: number, contents?: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
-      const { stdout } = await this.run(['blame', '--porcelain', '--no-textconv', '-L', `${line},${line}`, '--', relPath], { signal });
+      // `contents`: an editor's unsaved text, blamed as it is (its changed lines are "not committed yet").
+      const args = ['blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']), '-L', `${line},${line}`, '--', relPath];
+      const { stdout } = await this.run(args, { signal, input: contents });
       const sha = stdout.slice(0, stdout.indexOf(' '));
       return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
     } catch (e) {
@@ -375,13 +390,16 @@ export function parseNumstat(out: string): Map<string, LineStat> {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i].replace(/^\n/, '');
     if (tokens[i] === '' && SHA_RE.test(tokens[i + 1] ?? '')) {
-      m.set(tokens[++i], cur = { lines: 0, binaryFiles: 0 });
+      m.set(tokens[++i], cur = { lines: 0, binaryFiles: 0, files: [] });
       continue;
     }
     const m1 = /^(-|\d+)\t(-|\d+)\t/.exec(t);
     if (!cur || !m1) continue;
-    if (m1[1] === '-' && m1[2] === '-') cur.binaryFiles++;
-    else cur.lines += (Number(m1[1]) || 0) + (Number(m1[2]) || 0);
+    const file = t.slice(m1[0].length);
+    if (m1[1] === '-' && m1[2] === '-') { cur.binaryFiles++; cur.files.push([file, null]); continue; }
+    const n = (Number(m1[1]) || 0) + (Number(m1[2]) || 0);
+    cur.lines += n;
+    cur.files.push([file, n]);
   }
   return m;
 }

@@ -330,8 +330,8 @@ export class RepoHistory {
   }
 
   /** The commit that last changed a line of a file, as the current-line annotation shows it. */
-  async lineCommit(rel: string, line: number): Promise<LineAnswer> {
-    const sha = await this.repo.blameLine(rel, line);
+  async lineCommit(rel: string, line: number, contents?: string): Promise<LineAnswer> {
+    const sha = await this.repo.blameLine(rel, line, contents);
     if (!sha) return { kind: 'untracked' };
     if (/^0+$/.test(sha)) return { kind: 'uncommitted' };
     const row = await this.commit(sha);
@@ -401,7 +401,9 @@ export class RepoHistory {
           if (unknown.length) logLine(`${this.name}: line counts unknown for ${unknown.length} commit(s) whose objects git cannot read`);
         }
       }
-      return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? this.lines : undefined, this.linesUnknown);
+      return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? {
+        stats: this.lines, unknown: this.linesUnknown, boundary: await this.repo.shallowBoundary(), ignored: p => linker.file(p).status === 'ignored',
+      } : undefined);
     });
   }
 

@@ -49,6 +49,11 @@ export interface Allocation {
   linesPending: number;
   /** Counted commits whose line counts git could not give (missing objects): left out of every line figure. */
   linesUnknown: string[];
+  /**
+   * Counted commits at a shallow clone's boundary: git lists their whole tree as changed, so their lines are left
+   * out of every line figure, and the report says the history is shallow.
+   */
+  shallowBoundary: string[];
   topUnlinkedFolders: { folder: string; commits: number }[];
   topUnlinkedAuthors: { author: string; commits: number }[];
 }
@@ -65,13 +70,28 @@ export function bucketStart(iso: string, bucket: Bucket): string {
 
 const zeroVia = (): ByVia => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
 
+/** What the line measure knows: counts per commit, and the commits and files it leaves out. */
+export interface LineInfo {
+  stats: ReadonlyMap<string, LineStat>;
+  /** Commits git could not give counts for (missing objects). */
+  unknown?: ReadonlySet<string>;
+  /** A shallow clone's boundary commits. */
+  boundary?: ReadonlySet<string>;
+  /** Files that need no outcome (outcomes.yaml's ignore, no area): their lines count for nobody (DESIGN.md). */
+  ignored?: (path: string) => boolean;
+}
+
 /**
  * Effort per outcome from linked commits (DESIGN.md: merges left out; a commit linked to several outcomes
  * splits its weight evenly). Pure: give it the commits of the window in any order, and the line counts
  * known so far (commits counts never wait for them).
  */
 export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucket: Bucket,
-  window: { since?: string; until?: string } = {}, lineStats?: ReadonlyMap<string, LineStat>, linesUnknown: ReadonlySet<string> = new Set()): Allocation {
+  window: { since?: string; until?: string } = {}, lineInfo?: LineInfo): Allocation {
+  const lineStats = lineInfo?.stats;
+  const linesUnknown = lineInfo?.unknown ?? new Set<string>();
+  const boundary = lineInfo?.boundary ?? new Set<string>();
+  const ignored = lineInfo?.ignored ?? (() => false);
   const rows = new Map<string, AllocationRow & { lines: number; linesByVia: ByVia; binaryFiles: number }>();
   for (const k of [...outcomeIds, UNLINKED, IGNORED]) rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0, lines: 0, linesByVia: zeroVia(), lineShare: 0, binaryFiles: 0 });
   const buckets = new Map<string, BucketRow & { lineValues: Record<string, number> }>();
@@ -80,15 +100,21 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const authors = new Map<string, number>();
   let counted = 0, linked = 0, unlinked = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
   const unknownShas: string[] = [];
+  const boundaryShas: string[] = [];
   for (const l of links) {
     if (l.commit.parents.length > 1) continue;
     counted++;
-    const ls = lineStats?.get(l.commit.sha);
-    const unknown = !ls && linesUnknown.has(l.commit.sha);
-    if (unknown) unknownShas.push(l.commit.sha);
-    else if (!ls) pending++;
-    const lines = ls?.lines ?? 0;
-    const bin = ls?.binaryFiles ?? 0;
+    const atBoundary = boundary.has(l.commit.sha);
+    if (atBoundary) boundaryShas.push(l.commit.sha);
+    const ls = atBoundary ? undefined : lineStats?.get(l.commit.sha);
+    if (!atBoundary && !ls && linesUnknown.has(l.commit.sha)) unknownShas.push(l.commit.sha);
+    else if (!atBoundary && !ls) pending++;
+    let lines = 0, bin = 0;
+    for (const [path, n] of ls?.files ?? []) {
+      if (ignored(path)) continue;
+      if (n === null) bin++;
+      else lines += n;
+    }
     totalLines += lines;
     const b = bucketStart(l.commit.date, bucket);
     let br = buckets.get(b);
@@ -137,8 +163,8 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
   return {
     bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
-    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted - unknownShas.length,
-    linesUnknown: unknownShas,
+    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted - unknownShas.length - boundaryShas.length,
+    linesUnknown: unknownShas, shallowBoundary: boundaryShas,
     topUnlinkedFolders: top(folders).map(([folder, commits]) => ({ folder, commits })),
     topUnlinkedAuthors: top(authors).map(([author, commits]) => ({ author, commits })),
   };

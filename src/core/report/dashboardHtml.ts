@@ -67,7 +67,8 @@ export function renderDashboardBody(input: DashboardInput): string {
   const { allocation: a, map, measure, interactive } = input;
   const out: string[] = [];
   const lineNote = (a.linesPending ? ` · counting lines: ${a.linesPending} commit(s) to go` : '')
-    + (a.linesUnknown.length ? ` · line counts unknown for ${a.linesUnknown.length} commit(s) whose objects git cannot read (left out of the line figures)` : '');
+    + (a.linesUnknown.length ? ` · line counts unknown for ${a.linesUnknown.length} commit(s) whose objects git cannot read (left out of the line figures)` : '')
+    + (a.shallowBoundary.length ? ` · a shallow clone: ${a.shallowBoundary.length} boundary commit(s), which git shows as adding their whole tree, left out of the line figures` : '');
   out.push(`<header><h1>Outcome allocation · ${escapeHtml(input.repoName)}</h1>`);
   out.push(`<p class="summary">${a.since ? `Since ${escapeHtml(a.since.slice(0, 10))}` : 'Whole history'}${a.until ? ` until ${escapeHtml(a.until.slice(0, 10))}` : ''} · ${a.commits} commits (merges left out)${escapeHtml(lineNote)}</p>`);
   out.push(`<p class="alignment">Alignment: <strong id="alignment-commits">${pct(a.alignment)}</strong> of commits and <strong id="alignment-lines">${pct(a.lineAlignment)}</strong> of changed lines that need an outcome are linked to one.</p></header>`);

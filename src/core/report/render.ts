@@ -34,6 +34,7 @@ export function reportJson({ map, allocation, repoName, generatedAt }: ReportInp
   return {
     repository: repoName, generatedAt, bucket: allocation.bucket, since: allocation.since ?? null, until: allocation.until ?? null,
     commits: allocation.commits, alignment: allocation.alignment, lineAlignment: allocation.lineAlignment, linesUnknown: allocation.linesUnknown,
+    shallowBoundary: allocation.shallowBoundary,
     outcomes: allocation.rows.map(r => ({ id: r.key, title: titleOf(map, r.key), commits: r.commits, share: r.share, byVia: r.byVia, lines: r.lines, lineShare: r.lineShare, linesByVia: r.linesByVia, binaryFiles: r.binaryFiles })),
     buckets: allocation.buckets,
     keyResults: map.outcomes.flatMap(o => o.metrics.map(m => ({ outcome: o.id, ...m }))),
@@ -61,6 +62,9 @@ function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInp
     '',
     'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%. Binary files are counted as changed files, not lines.',
   ];
+  if (a.shallowBoundary.length) {
+    lines.push('', `The history is shallow: ${a.shallowBoundary.length} boundary commit(s), which git shows as adding their whole tree, are left out of the line figures. Fetch the whole history (\`git fetch --unshallow\`) for exact lines.`);
+  }
   if (a.linesUnknown.length) {
     lines.push('', `Line counts are unknown for ${a.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${a.linesUnknown.slice(0, 10).map(s => s.slice(0, 10)).join(', ')}${a.linesUnknown.length > 10 ? ', …' : ''}.`);
   }
