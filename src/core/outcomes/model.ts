@@ -10,6 +10,8 @@ export interface Diagnostic {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The kind of problem, stable across versions (SARIF's ruleId): `unknown-key`, `duplicate-id`, … */
+  code?: string;
 }
 
 /** A location in outcomes.yaml (1-based line and column, exclusive end). */
