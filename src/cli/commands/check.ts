@@ -2,6 +2,7 @@ import { loadOutcomes, OUTCOMES_FILE } from '../../core/outcomes/load';
 import { formatDiagnostic } from '../../core/outcomes/model';
 import { patternDiagnostics } from '../../core/outcomes/patternCheck';
 import { Linker } from '../../core/links/link';
+import { quoted } from '../../core/util/printable';
 import { CliError, Command, linkedHistory, openRepo } from '../command';
 
 export const check: Command = {
@@ -26,7 +27,7 @@ export const check: Command = {
     if (v.json) io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');
     else {
       for (const d of diags) io.err(formatDiagnostic(OUTCOMES_FILE, d));
-      for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(x => JSON.stringify(x)).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
+      for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
       io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links\n`);
     }
     return errors ? 1 : 0;

@@ -1,4 +1,5 @@
 import { Linker } from '../../core/links/link';
+import { printable } from '../../core/util/printable';
 import { checkDate, Command, commitJson, linkedHistory, maxCount, openRepo, str, usableMap } from '../command';
 
 export const commits: Command = {
@@ -22,7 +23,7 @@ export const commits: Command = {
       else {
         io.out(rows.map(c => {
           const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
-          return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${c.commit.subject}${links ? '  -> ' + links : ''}${c.invalid.length ? '  invalid: ' + c.invalid.join(',') : ''}`;
+          return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${printable(c.commit.subject)}${links ? '  -> ' + links : ''}${c.invalid.length ? '  invalid: ' + c.invalid.map(printable).join(',') : ''}`;
         }).join('\n') + '\n');
       }
       shown += rows.length;
