@@ -1,6 +1,6 @@
 import { Linker } from '../../core/links/link';
 import { printable } from '../../core/util/printable';
-import { checkDate, Command, commitJson, linkedHistory, maxCount, openRepo, str, usableMap } from '../command';
+import { checkDate, Command, commitJson, explainEmpty, linkedHistory, maxCount, openRepo, str, usableMap } from '../command';
 
 export const commits: Command = {
   name: 'commits',
@@ -11,12 +11,14 @@ export const commits: Command = {
     unlinked: { type: 'boolean' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' },
   },
   async run(v, _p, io) {
+    const q = { since: checkDate(v, 'since'), until: checkDate(v, 'until'), maxCount: maxCount(v), range: str(v, 'range') };
     const repo = await openRepo(v);
     const linker = new Linker(await usableMap(repo, io));
-    const q = { since: checkDate(v, 'since'), until: checkDate(v, 'until'), maxCount: maxCount(v), range: str(v, 'range') };
     let shown = 0;
+    let read = 0;
     // Written a part at a time as the history is linked: for --json, the same bytes as one JSON array.
     await linkedHistory(repo, linker, q, v, part => {
+      read += part.length;
       const rows = v.unlinked ? part.filter(c => c.status === 'unlinked') : part;
       if (!rows.length) return;
       if (v.json) io.out(`${shown ? ',' : '['}${rows.map(commitJson).join(',')}`);
@@ -29,6 +31,7 @@ export const commits: Command = {
       shown += rows.length;
     });
     if (v.json) io.out(shown ? ']\n' : '[]\n');
+    if (!read) await explainEmpty(repo, q, io);
     return v.unlinked && shown ? 1 : 0;
   },
 };

@@ -3,7 +3,7 @@ import path = require('node:path');
 import { Linker } from '../../core/links/link';
 import { allocate, Bucket } from '../../core/links/allocation';
 import { renderReport, ReportFormat, REPORT_FORMATS } from '../../core/report/render';
-import { checkDate, CliError, Command, linkedHistory, openRepo, str, usableMap } from '../command';
+import { checkDate, CliError, Command, explainEmpty, linkedHistory, openRepo, str, usableMap } from '../command';
 
 export const report: Command = {
   name: 'report',
@@ -15,14 +15,15 @@ export const report: Command = {
     bucket: { type: 'string' }, 'no-cache': { type: 'boolean' }, 'no-lines': { type: 'boolean' },
   },
   async run(v, _p, io) {
-    const repo = await openRepo(v);
-    const map = await usableMap(repo, io);
     const format = (str(v, 'format') ?? 'md') as ReportFormat;
     if (!REPORT_FORMATS.includes(format)) throw new CliError(`--format must be one of ${REPORT_FORMATS.join(', ')}`, 2);
     const bucket = (str(v, 'bucket') ?? 'week') as Bucket;
     if (bucket !== 'week' && bucket !== 'month') throw new CliError('--bucket must be week or month', 2);
     const window = { since: checkDate(v, 'since'), until: checkDate(v, 'until') };
+    const repo = await openRepo(v);
+    const map = await usableMap(repo, io);
     const links = await linkedHistory(repo, new Linker(map), window, v);
+    if (!links.length) await explainEmpty(repo, window, io);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const lines = v['no-lines'] ? undefined : await repo.numstat(links.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
     const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, window, lines?.stats, new Set(lines?.unknown));
