@@ -54,6 +54,14 @@ export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
   return loaded.result.map;
 }
 
+/** `--format`, with `--json` as the alias it has always been; both at once must agree. */
+export function formatOf(v: Values, formats: readonly string[]): string {
+  const f = typeof v.format === 'string' ? v.format : undefined;
+  if (f !== undefined && !formats.includes(f)) throw new CliError(`--format must be one of ${formats.join(', ')}, not ${quoted(f)}`, 2);
+  if (v.json && f !== undefined && f !== 'json') throw new CliError(`--json and --format ${f} ask for two formats; give one`, 2);
+  return v.json ? 'json' : f ?? 'text';
+}
+
 export function maxCount(v: Values): number | undefined {
   const s = str(v, 'max-count');
   if (s === undefined) return undefined;

@@ -18,6 +18,10 @@ DATE is an ISO-8601 date or date-time (2024-05-01, 2024-05-01T09:30:00Z; without
 ago" (second, minute, hour, day, week, month, year), yesterday, today or now; a day alone means from its start
 (--since) or to its end (--until).
 
+DATE is an ISO-8601 date or date-time (2024-05-01, 2024-05-01T09:30:00Z; without a zone, local time), "N <unit>s
+ago" (second, minute, hour, day, week, month, year), yesterday, today or now; a day alone means from its start
+(--since) or to its end (--until). --json is --format json.
+
 History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
 reads only new commits from git; --no-cache reads everything from git. OUTCOME_LENS_TRACE=1 prints each git
 command with its time on stderr; OUTCOME_LENS_GIT_TIMEOUT=SECONDS stops a git command that prints nothing for
