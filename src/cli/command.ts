@@ -6,6 +6,8 @@ import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
 import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
 import { CommitLink, Linker } from '../core/links/link';
 import { defaultCacheDir } from '../core/util/cacheDir';
+import { DATE_FORMS, isoInstant, resolveDate } from '../core/util/dates';
+import { printable, quoted } from '../core/util/printable';
 
 /** Where a command writes: stdout for the answer, stderr for problems (one line each). */
 export interface Io {
@@ -52,6 +54,14 @@ export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
   return loaded.result.map;
 }
 
+/** `--format`, with `--json` as the alias it has always been; both at once must agree. */
+export function formatOf(v: Values, formats: readonly string[]): string {
+  const f = typeof v.format === 'string' ? v.format : undefined;
+  if (f !== undefined && !formats.includes(f)) throw new CliError(`--format must be one of ${formats.join(', ')}, not ${quoted(f)}`, 2);
+  if (v.json && f !== undefined && f !== 'json') throw new CliError(`--json and --format ${f} ask for two formats; give one`, 2);
+  return v.json ? 'json' : f ?? 'text';
+}
+
 export function maxCount(v: Values): number | undefined {
   const s = str(v, 'max-count');
   if (s === undefined) return undefined;
@@ -59,11 +69,33 @@ export function maxCount(v: Values): number | undefined {
   return Number(s);
 }
 
-export function checkDate(v: Values, name: string): string | undefined {
+/** `--since` / `--until` resolved to an instant git reads one way only (see resolveDate); anything else is exit 2. */
+export function checkDate(v: Values, name: 'since' | 'until'): string | undefined {
   const s = str(v, name);
-  // git accepts many date forms ("2 weeks ago"); refuse only what git would read as an option.
-  if (s !== undefined && (s === '' || s.startsWith('-'))) throw new CliError(`--${name} needs a date, not '${s}'`, 2);
-  return s;
+  if (s === undefined) return undefined;
+  const resolved = resolveDate(s, name === 'since' ? 'start' : 'end');
+  if (resolved === undefined) throw new CliError(`--${name} ${quoted(s)} is not a date; use ${DATE_FORMS}`, 2);
+  return resolved;
+}
+
+/**
+ * Says on stderr why a query selected no commit at all, so that an empty answer is not mistaken for "all linked":
+ * the window and the newest (or, for a window that ends before the history starts, the oldest) commit there is.
+ */
+export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Promise<void> {
+  if (q.maxCount === 0) return;
+  const tip = q.range ?? 'HEAD';
+  const dates = async (args: string[]) => (await repo.run(['log', '--no-show-signature', '--format=%cI', ...args, '--end-of-options', tip, '--']))
+    .stdout.split('\n').filter(Boolean).map(d => isoInstant(Date.parse(d)));
+  if (!q.range && !(await repo.tips()).head) { io.err('outcome-lens: no commits yet'); return; }
+  const shown = q.range ? ` in ${printable(q.range)}` : '';
+  if (q.since) {
+    const [newest] = await dates(['-1']);
+    io.err(`outcome-lens: no commits${shown} since ${q.since}${q.until ? ` until ${q.until}` : ''}${newest ? `; the newest is ${newest}` : ''}`);
+  } else if (q.until) {
+    const oldest = (await dates(['--max-parents=0'])).sort()[0];
+    io.err(`outcome-lens: no commits${shown} until ${q.until}${oldest ? `; the oldest is ${oldest}` : ''}`);
+  } else if (q.range) io.err(`outcome-lens: no commits${shown}`);
 }
 
 /**

@@ -5,14 +5,19 @@ import { check } from './commands/check';
 import { files } from './commands/files';
 import { commits } from './commands/commits';
 import { report } from './commands/report';
+import { hook } from './commands/hook';
 
 /** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report];
+const COMMANDS: Command[] = [check, files, commits, report, hook];
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 
 usage:
 ${COMMANDS.map(c => `  outcome-lens ${c.name.padEnd(7)} ${c.usage}`).join('\n')}
+
+DATE is an ISO-8601 date or date-time (2024-05-01, 2024-05-01T09:30:00Z; without a zone, local time), "N <unit>s
+ago" (second, minute, hour, day, week, month, year), yesterday, today or now; a day alone means from its start
+(--since) or to its end (--until). --json is --format json.
 
 History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
 reads only new commits from git; --no-cache reads everything from git. OUTCOME_LENS_TRACE=1 prints each git

@@ -55,6 +55,12 @@ describe('a git failure is never an empty answer (the CLI)', function () {
     }
   });
 
+  it('check with a broken outcomes.yaml still reports git failing (exit 2), not only the file\'s errors (exit 1)', () => {
+    const repo = make();
+    fs.writeFileSync(path.join(repo.dir, 'outcomes.yaml'), 'version: 2\noutcomes: []\n');
+    for (const format of ['text', 'sarif']) assertGitFailure(cli(['check', '--format', format, '--repo', repo.dir], { PATH: makeUnsafe(repo.dir) }), /detected dubious ownership/);
+  });
+
   it('a corrupt HEAD: exit 2, git cannot read the repository', () => {
     const repo = make();
     fs.writeFileSync(path.join(repo.dir, '.git', 'HEAD'), 'garbage\n');

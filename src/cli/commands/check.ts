@@ -2,13 +2,19 @@ import { loadOutcomes, OUTCOMES_FILE } from '../../core/outcomes/load';
 import { formatDiagnostic } from '../../core/outcomes/model';
 import { patternDiagnostics } from '../../core/outcomes/patternCheck';
 import { Linker } from '../../core/links/link';
-import { CliError, Command, linkedHistory, openRepo } from '../command';
+import { renderSarif } from '../../core/report/sarif';
+import { quoted } from '../../core/util/printable';
+import { CliError, Command, formatOf, linkedHistory, openRepo } from '../command';
+
+const FORMATS = ['text', 'json', 'sarif'];
 
 export const check: Command = {
   name: 'check',
-  usage: '[--repo DIR] [--json]                   validate outcomes.yaml and links',
-  options: { repo: { type: 'string' }, json: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+  usage: `[--repo DIR] [--format text|json|sarif] [--json]
+                                                               validate outcomes.yaml and links`,
+  options: { repo: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' } },
   async run(v, _p, io) {
+    const format = formatOf(v, FORMATS);
     const repo = await openRepo(v);
     const tracked = repo.trackedFiles();
     tracked.catch(() => undefined); // awaited below, where a failure is reported
@@ -20,13 +26,14 @@ export const check: Command = {
       diags.push(...await patternDiagnostics(loaded.result.map, await tracked));
       const linker = new Linker(loaded.result.map);
       await linkedHistory(repo, linker, {}, v, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
-    }
+    } else await tracked; // a git failure is exit 2 whatever the file says
     diags.sort((a, b) => a.line - b.line || a.column - b.column);
     const errors = diags.filter(d => d.severity === 'error').length;
-    if (v.json) io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');
+    if (format === 'json') io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');
+    else if (format === 'sarif') io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: diags, invalidLinks: invalid }));
     else {
       for (const d of diags) io.err(formatDiagnostic(OUTCOMES_FILE, d));
-      for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(x => JSON.stringify(x)).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
+      for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
       io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links\n`);
     }
     return errors ? 1 : 0;

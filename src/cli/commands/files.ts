@@ -1,4 +1,5 @@
 import { FileLink, Linker } from '../../core/links/link';
+import { printable } from '../../core/util/printable';
 import { Command, openRepo, usableMap } from '../command';
 
 /** Every tracked file with its outcomes, in git's order (byte order, as the contract asks). */
@@ -12,7 +13,7 @@ export const files: Command = {
     const linker = new Linker(map);
     const line = (f: FileLink) => (v.json
       ? JSON.stringify({ path: f.path, outcomes: f.outcomes, ignored: f.ignored })
-      : `${f.path}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`);
+      : `${printable(f.path)}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}`);
     let shown = 0;
     // Written a part at a time: the same bytes as one JSON.stringify of the whole array (or one line per file).
     for (let i = 0; i < list.length; i += 5000) {

@@ -62,6 +62,11 @@ export interface RunOptions {
   input?: string;
   /** Each chunk of stdout as git writes it; the output is then not kept (a history can be hundreds of megabytes). */
   onStdout?: (chunk: Buffer) => void;
+  /**
+   * The index to read (GIT_INDEX_FILE), the one GIT_* value passed on: a commit hook is given git's index of the
+   * commit being made, which `git commit -a` or `git commit <paths>` keep apart from .git/index.
+   */
+  indexFile?: string;
 }
 
 export interface RunResult {
@@ -128,7 +133,7 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
       completion: { onClose: true, onExit: false },
       // core.fsmonitor is only ever set to false here (see above); simple-git blocks any mention of it by default.
       unsafe: { allowUnsafeFsMonitor: true },
-      allowEnvironment: ['GIT_FLUSH'],
+      allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE'],
       input: o.input === undefined ? undefined : () => o.input,
       // Every outcome is judged below by exit code, not by whether stderr is empty (simple-git's default).
       errors: (error, result) => {
@@ -137,7 +142,7 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
         if (error instanceof Error && 'plugin' in error) plugin = String((error as { plugin: unknown }).plugin);
         return undefined;
       },
-    }).env(gitEnv());
+    }).env(o.indexFile === undefined ? gitEnv() : { ...gitEnv(), GIT_INDEX_FILE: o.indexFile });
   } catch (e) {
     throw new GitError(`cannot run git in ${o.cwd}: ${(e as Error).message}`, 'notRepository');
   }

@@ -18,8 +18,8 @@ export async function loadOutcomes(root: string): Promise<LoadedOutcomes> {
   let bytes: Buffer;
   try {
     const st = await fs.stat(file);
-    if (!st.isFile()) return { path: file, exists: true, result: { diagnostics: [{ severity: 'error', message: 'outcomes.yaml is not a regular file', line: 1, column: 1, endLine: 1, endColumn: 2 }] } };
-    if (st.size > MAX_BYTES) return { path: file, exists: true, result: { diagnostics: [{ severity: 'error', message: `the file is ${st.size} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, line: 1, column: 1, endLine: 1, endColumn: 2 }] } };
+    if (!st.isFile()) return { path: file, exists: true, result: { diagnostics: [{ severity: 'error', message: 'outcomes.yaml is not a regular file', line: 1, column: 1, endLine: 1, endColumn: 2, code: 'not-a-file' }] } };
+    if (st.size > MAX_BYTES) return { path: file, exists: true, result: { diagnostics: [{ severity: 'error', message: `the file is ${st.size} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, line: 1, column: 1, endLine: 1, endColumn: 2, code: 'too-large' }] } };
     bytes = await fs.readFile(file);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path: file, exists: false, result: { diagnostics: [] } };

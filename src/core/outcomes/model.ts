@@ -1,4 +1,5 @@
 /** Shared data types for outcomes.yaml (file format v1, see DESIGN.md). */
+import { printable } from '../util/printable';
 
 export type Severity = 'error' | 'warning';
 
@@ -10,6 +11,8 @@ export interface Diagnostic {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The kind of problem, stable across versions (SARIF's ruleId): `unknown-key`, `duplicate-id`, … */
+  code?: string;
 }
 
 /** A location in outcomes.yaml (1-based line and column, exclusive end). */
@@ -69,5 +72,6 @@ export interface ParseResult {
 
 /** `outcomes.yaml:12:7: error: message`, the one format the CLI and CI logs use. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
-  return `${file}:${d.line}:${d.column}: ${d.severity}: ${d.message}`;
+  // Messages quote what the user wrote; a terminal or CI log must not run its control characters.
+  return `${file}:${d.line}:${d.column}: ${d.severity}: ${printable(d.message)}`;
 }

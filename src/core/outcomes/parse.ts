@@ -37,7 +37,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
-      return { diagnostics: [at(badUtf8Position(input), 'error', 'the file is not valid UTF-8; save it as UTF-8')] };
+      return { diagnostics: [at(badUtf8Position(input), 'error', 'the file is not valid UTF-8; save it as UTF-8', 'not-utf8')] };
     }
   }
   if (text.length > MAX_BYTES) return tooBig(text.length);
@@ -51,7 +51,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   } catch (e) {
     // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
     const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
-    return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg)] };
+    return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg, 'unreadable')] };
   }
 }
 
@@ -69,15 +69,15 @@ function bounded(diags: Diagnostic[]): Diagnostic[] {
   if (out.length <= MAX_DIAGNOSTICS) return out;
   const rest = out.length - MAX_DIAGNOSTICS;
   const last = out[MAX_DIAGNOSTICS - 1];
-  return [...out.slice(0, MAX_DIAGNOSTICS), { ...last, severity: 'error', message: `${rest} more problem(s) not shown; fix the ones above first` }];
+  return [...out.slice(0, MAX_DIAGNOSTICS), { ...last, severity: 'error', message: `${rest} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' }];
 }
 
 function tooBig(n: number): ParseResult {
-  return { diagnostics: [at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`)] };
+  return { diagnostics: [at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large')] };
 }
 
-function at(p: { line: number; column: number }, severity: Severity, message: string): Diagnostic {
-  return { severity, message, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 };
+function at(p: { line: number; column: number }, severity: Severity, message: string, code: string): Diagnostic {
+  return { severity, message, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1, code };
 }
 
 function badUtf8Position(bytes: Uint8Array): { line: number; column: number } {
@@ -112,18 +112,18 @@ class Validator {
     for (const e of doc.errors) {
       const [start, end] = e.pos;
       const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping` : cleanYamlMessage(e.message);
-      this.diags.push({ severity: 'error', message: msg, ...this.span(start, end) });
+      this.diags.push({ severity: 'error', message: msg, ...this.span(start, end), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
     }
-    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]) });
+    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]), code: 'yaml-warning' });
     if (doc.errors.length) return { diagnostics: this.diags };
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
-      this.error({ line: 1, column: 1, endLine: 1, endColumn: 1 }, 'the file is empty; it needs at least `version: 1` and `outcomes:`');
+      this.error({ line: 1, column: 1, endLine: 1, endColumn: 1 }, 'the file is empty; it needs at least `version: 1` and `outcomes:`', 'empty-file');
       return { diagnostics: this.diags };
     }
     const top = this.deref(root);
     if (!isMap(top)) {
-      this.error(this.range(root), 'outcomes.yaml must be a mapping with `version` and `outcomes` keys');
+      this.error(this.range(root), 'outcomes.yaml must be a mapping with `version` and `outcomes` keys', 'not-a-mapping');
       return { diagnostics: this.diags };
     }
     let map: OutcomeMap;
@@ -131,7 +131,7 @@ class Validator {
       map = this.topLevel(top);
     } catch (e) {
       if (!(e instanceof AliasBomb)) throw e;
-      this.error({ line: 1, column: 1, endLine: 1, endColumn: 2 }, 'the file expands too many aliases (`*name`); write the lists out instead');
+      this.error({ line: 1, column: 1, endLine: 1, endColumn: 2 }, 'the file expands too many aliases (`*name`); write the lists out instead', 'alias-expansion');
       return { diagnostics: this.diags };
     }
     const hasErrors = this.diags.some(d => d.severity === 'error');
@@ -142,27 +142,27 @@ class Validator {
     const keys = this.keys(top, TOP_KEYS, 'top level');
     const map: OutcomeMap = { version: 1, trailer: 'Outcome', ignore: [], outcomes: [] };
     const version = keys.get('version');
-    if (!version) this.error(this.range(top, true), 'missing `version: 1` (the file format version)');
+    if (!version) this.error(this.range(top, true), 'missing `version: 1` (the file format version)', 'missing-version');
     else {
       const v = this.deref(version.value);
-      if (!isScalar(v) || v.value !== 1) this.error(this.range(version.value ?? version.key), 'version must be the integer 1 (`version: 1`)');
+      if (!isScalar(v) || v.value !== 1) this.error(this.range(version.value ?? version.key), 'version must be the integer 1 (`version: 1`)', 'bad-version');
     }
     const trailer = keys.get('trailer');
     if (trailer) {
       const s = this.string(trailer, 'trailer');
       if (s !== undefined) {
-        if (!TRAILER_KEY_RE.test(s)) this.error(this.range(trailer.value), 'trailer must be a git trailer key: letters, digits and `-` only (e.g. `Outcome`)');
+        if (!TRAILER_KEY_RE.test(s)) this.error(this.range(trailer.value), 'trailer must be a git trailer key: letters, digits and `-` only (e.g. `Outcome`)', 'bad-trailer-key');
         else map.trailer = s;
       }
     }
     const ignore = keys.get('ignore');
     if (ignore) map.ignore = this.patterns(ignore, 'ignore');
     const outcomes = keys.get('outcomes');
-    if (!outcomes) this.error(this.range(top, true), 'missing `outcomes:` (a list of outcomes; it may be empty: `outcomes: []`)');
+    if (!outcomes) this.error(this.range(top, true), 'missing `outcomes:` (a list of outcomes; it may be empty: `outcomes: []`)', 'missing-outcomes');
     else {
       const seq = this.deref(outcomes.value);
       if (seq === null || (isScalar(seq) && seq.value === null)) return map; // `outcomes:` with nothing yet
-      if (!isSeq(seq)) this.error(this.range(outcomes.value ?? outcomes.key), 'outcomes must be a list (`- id: ...` items)');
+      if (!isSeq(seq)) this.error(this.range(outcomes.value ?? outcomes.key), 'outcomes must be a list (`- id: ...` items)', 'wrong-type');
       else {
         const seen = new Set<string>();
         for (const item of seq.items) {
@@ -177,7 +177,7 @@ class Validator {
   private outcome(item: Node, seen: Set<string>): Outcome | undefined {
     const node = this.deref(item);
     if (!isMap(node)) {
-      this.error(this.range(item), 'each outcome must be a mapping with at least `id` and `title`');
+      this.error(this.range(item), 'each outcome must be a mapping with at least `id` and `title`', 'wrong-type');
       return undefined;
     }
     const keys = this.keys(node, OUTCOME_KEYS, 'an outcome');
@@ -185,22 +185,22 @@ class Validator {
     const idPair = keys.get('id');
     let id: string | undefined;
     let idRange = range;
-    if (!idPair) this.error(this.range(node, true), 'this outcome has no `id` (lower-case letters, digits, `.`, `_`, `-`)');
+    if (!idPair) this.error(this.range(node, true), 'this outcome has no `id` (lower-case letters, digits, `.`, `_`, `-`)', 'missing-id');
     else {
       idRange = this.range(idPair.value ?? idPair.key);
       id = this.string(idPair, 'id');
       if (id !== undefined) {
-        if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``);
-        else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`);
+        if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
+        else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`, 'duplicate-id');
         seen.add(id);
       }
     }
     const titlePair = keys.get('title');
     let title: string | undefined;
-    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``);
+    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``, 'missing-title');
     else {
       title = this.string(titlePair, 'title');
-      if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty');
+      if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty', 'empty-title');
     }
     const optional = (k: string) => { const p = keys.get(k); return p ? this.string(p, k) : undefined; };
     const description = optional('description');
@@ -211,18 +211,18 @@ class Validator {
       const s = this.string(statusPair, 'status');
       if (s !== undefined) {
         if ((STATUSES as readonly string[]).includes(s)) status = s as OutcomeStatus;
-        else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`);
+        else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
       }
     }
     const link = optional('link');
-    if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL');
+    if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL', 'bad-link');
     const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
     const areasPair = keys.get('areas');
     const areas = areasPair ? this.patterns(areasPair, 'areas') : [];
     const ticketsPair = keys.get('tickets');
     const tickets = ticketsPair ? this.patterns(ticketsPair, 'tickets').map(t => t.pattern) : [];
     if (!areas.length && !tickets.length && id) {
-      this.warn(idRange, `outcome ${JSON.stringify(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`);
+      this.warn(idRange, `outcome ${JSON.stringify(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`, 'no-areas-or-tickets');
     }
     if (id === undefined || title === undefined) return undefined;
     return {
@@ -234,14 +234,14 @@ class Validator {
   private metrics(pair: P): KeyResult[] {
     const seq = this.deref(pair.value as Node);
     if (seq === null || (isScalar(seq) && seq.value === null)) return [];
-    if (!isSeq(seq)) { this.error(this.range(pair.value ?? pair.key), 'metrics must be a list of `- name: ...` key results'); return []; }
+    if (!isSeq(seq)) { this.error(this.range(pair.value ?? pair.key), 'metrics must be a list of `- name: ...` key results', 'wrong-type'); return []; }
     const out: KeyResult[] = [];
     for (const item of seq.items) {
       const m = this.deref(item as Node);
-      if (!isMap(m)) { this.error(this.range(item as Node), 'each key result must be a mapping with a `name`'); continue; }
+      if (!isMap(m)) { this.error(this.range(item as Node), 'each key result must be a mapping with a `name`', 'wrong-type'); continue; }
       const keys = this.keys(m, METRIC_KEYS, 'a key result');
       const namePair = keys.get('name');
-      if (!namePair) { this.error(this.range(m, true), 'this key result has no `name`'); continue; }
+      if (!namePair) { this.error(this.range(m, true), 'this key result has no `name`', 'missing-key-result-name'); continue; }
       const name = this.string(namePair, 'name');
       if (name === undefined) continue;
       const kr: KeyResult = { name };
@@ -258,7 +258,7 @@ class Validator {
     const seq = this.deref(pair.value as Node);
     if (seq === null || (isScalar(seq) && seq.value === null)) return [];
     if (!isSeq(seq)) {
-      this.error(this.range(pair.value ?? pair.key), `${what} must be a list of strings (\`- ...\` items)`);
+      this.error(this.range(pair.value ?? pair.key), `${what} must be a list of strings (\`- ...\` items)`, 'wrong-type');
       return [];
     }
     const out: PatternEntry[] = [];
@@ -267,10 +267,10 @@ class Validator {
       const r = this.range(item as Node);
       if (!isScalar(n) || typeof n.value !== 'string') {
         if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean')) out.push({ pattern: String(n.source ?? n.value), range: r });
-        else this.error(r, `each entry of ${what} must be a string${what === 'tickets' ? ' (a ticket-key prefix such as `PAY-`)' : ' (a path pattern)'}`);
+        else this.error(r, `each entry of ${what} must be a string${what === 'tickets' ? ' (a ticket-key prefix such as `PAY-`)' : ' (a path pattern)'}`, 'wrong-type');
         continue;
       }
-      if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`); continue; }
+      if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`, 'empty-pattern'); continue; }
       out.push({ pattern: n.value, range: r });
     }
     return out;
@@ -282,12 +282,12 @@ class Validator {
     for (const pair of m.items) {
       const k = this.deref(pair.key as Node);
       if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
-        this.error(this.range(pair.key as Node), `keys must be plain names (in ${where})`);
+        this.error(this.range(pair.key as Node), `keys must be plain names (in ${where})`, 'bad-key');
         continue;
       }
       const name = String(k.value);
       if (!known.includes(name)) {
-        this.warn(this.range(pair.key as Node), `unknown key ${JSON.stringify(name)} in ${where} (ignored); known keys: ${known.join(', ')}`);
+        this.warn(this.range(pair.key as Node), `unknown key ${JSON.stringify(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
@@ -302,10 +302,10 @@ class Validator {
       return String(n.source ?? n.value);
     }
     if (isScalar(n) && typeof n.value === 'number' && key === 'id') {
-      this.error(this.range(pair.value as Node), `id must be a string; quote it: id: "${n.source ?? n.value}"`);
+      this.error(this.range(pair.value as Node), `id must be a string; quote it: id: "${n.source ?? n.value}"`, 'wrong-type');
       return undefined;
     }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a string`);
+    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a string`, 'wrong-type');
     return undefined;
   }
 
@@ -315,7 +315,7 @@ class Validator {
     if (isScalar(n) && n.value !== null && typeof n.value !== 'object') {
       return typeof n.value === 'string' ? n.value : String((n as Scalar).source ?? n.value);
     }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a number or a short text such as \`4%\``);
+    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a number or a short text such as \`4%\``, 'wrong-type');
     return undefined;
   }
 
@@ -345,8 +345,8 @@ class Validator {
     return { line: s.line, column: shift(s.line, s.col), endLine: endSame.line, endColumn: Math.max(shift(endSame.line, endSame.col), shift(s.line, s.col) + 1) };
   }
 
-  private error(r: SourceRange, message: string) { this.diags.push({ severity: 'error', message, ...r }); }
-  private warn(r: SourceRange, message: string) { this.diags.push({ severity: 'warning', message, ...r }); }
+  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...r, code }); }
+  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...r, code }); }
 }
 
 type P = Pair<Node, Node>;

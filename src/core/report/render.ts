@@ -1,6 +1,7 @@
 import { Allocation, IGNORED, UNLINKED } from '../links/allocation';
 import { OutcomeMap } from '../outcomes/model';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './dashboardHtml';
+import { mdText } from './markdown';
 
 export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv', 'html'];
@@ -43,14 +44,9 @@ export function reportJson({ map, allocation, repoName, generatedAt }: ReportInp
   };
 }
 
-/** Markdown table cells: pipes and line breaks in untrusted text would break the table. */
-function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, c => (c === '<' ? '&lt;' : '&gt;'));
-}
-
 function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInput): string {
   const lines = [
-    `# Outcome allocation: ${mdCell(repoName)}`,
+    `# Outcome allocation: ${mdText(repoName)}`,
     '',
     `Window: ${a.since ?? 'start of history'} to ${a.until ?? 'now'} · ${a.commits} commits (merges left out) · generated ${generatedAt}`,
     '',
@@ -58,7 +54,7 @@ function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInp
     '',
     '| Outcome | Commits | Share | Lines | Line share | trailer | note | ticket | area |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...a.rows.map(r => `| ${mdCell(titleOf(map, r.key))}${r.key.startsWith('(') ? '' : ` (\`${r.key}\`)`} | ${num(r.commits)} | ${pct(r.share)} | ${r.lines === null ? 'n/a' : num(r.lines)} | ${pct(r.lineShare)} | ${num(r.byVia.trailer)} | ${num(r.byVia.note)} | ${num(r.byVia.ticket)} | ${num(r.byVia.area)} |`),
+    ...a.rows.map(r => `| ${mdText(titleOf(map, r.key))}${r.key.startsWith('(') ? '' : ` (\`${r.key}\`)`} | ${num(r.commits)} | ${pct(r.share)} | ${r.lines === null ? 'n/a' : num(r.lines)} | ${pct(r.lineShare)} | ${num(r.byVia.trailer)} | ${num(r.byVia.note)} | ${num(r.byVia.ticket)} | ${num(r.byVia.area)} |`),
     '',
     'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%. Binary files are counted as changed files, not lines.',
   ];
@@ -71,11 +67,11 @@ function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInp
   const krs = map.outcomes.flatMap(o => o.metrics.map(m => ({ o, m })));
   if (krs.length) {
     lines.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target |', '| --- | --- | --- | --- | --- |');
-    for (const { o, m } of krs) lines.push(`| ${mdCell(o.id)} | ${mdCell(m.name)} | ${mdCell(m.baseline ?? '')} | ${mdCell(m.current ?? '')} | ${mdCell(m.target ?? '')} |`);
+    for (const { o, m } of krs) lines.push(`| ${mdText(o.id)} | ${mdText(m.name)} | ${mdText(m.baseline ?? '')} | ${mdText(m.current ?? '')} | ${mdText(m.target ?? '')} |`);
   }
   if (a.topUnlinkedFolders.length) {
     lines.push('', '## Where unlinked work happens', '', '| Folder | Unlinked commits |', '| --- | ---: |');
-    for (const f of a.topUnlinkedFolders) lines.push(`| ${mdCell(f.folder)} | ${f.commits} |`);
+    for (const f of a.topUnlinkedFolders) lines.push(`| ${mdText(f.folder)} | ${f.commits} |`);
   }
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,131 @@
+import { promises as fs, realpathSync } from 'node:fs';
+import path = require('node:path');
+import { GitRepo } from '../../core/git/repo';
+import { hookEdit } from '../../core/git/commitMessage';
+import { Linker, suggestOutcomes } from '../../core/links/link';
+import { loadOutcomes } from '../../core/outcomes/load';
+import { printable } from '../../core/util/printable';
+import { CliError, Command, Io, openRepo, Values } from '../command';
+
+const HOOK = 'prepare-commit-msg';
+/** Where an existing hook is kept while ours runs it first; `uninstall` puts it back. */
+const CHAINED = `${HOOK}.outcome-lens-chained`;
+/** The line that tells our hook from anyone else's. */
+const MARKER = '# outcome-lens prepare-commit-msg hook';
+
+/** A word for sh, single-quoted: nothing in it is expanded. */
+const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The hook: the chained hook first (its failure is its own and still stops the commit, as before), then this CLI,
+ * whose part can never make the hook fail: whatever it does, the hook exits 0.
+ */
+export function hookScript(node: string, cli: string): string {
+  return `#!/bin/sh
+${MARKER}, written by \`outcome-lens hook install\`.
+# It adds the outcome trailer when the staged files point to exactly one outcome, and never fails a commit.
+# A hook that was here before is kept as ${CHAINED} and runs first;
+# \`outcome-lens hook uninstall\` puts it back.
+chained="$(dirname "$0")/${CHAINED}"
+if [ -x "$chained" ]; then
+  "$chained" "$@" || exit $?
+fi
+${sh(node)} ${sh(cli)} hook run "$1" "$2" "$3" </dev/null || :
+exit 0
+`;
+}
+
+/** The hooks folder git runs hooks from: core.hooksPath when set (husky and friends), else .git/hooks. */
+async function hooksDir(repo: GitRepo): Promise<string> {
+  const out = (await repo.run(['rev-parse', '--git-path', 'hooks'])).stdout.replace(/\n$/, '');
+  return path.resolve(repo.root, out);
+}
+
+const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
+const isOurs = async (p: string) => (await fs.readFile(p, 'utf8').catch(() => '')).includes(MARKER);
+
+async function install(repo: GitRepo, io: Io): Promise<number> {
+  const dir = await hooksDir(repo);
+  const hook = path.join(dir, HOOK);
+  const chained = path.join(dir, CHAINED);
+  await fs.mkdir(dir, { recursive: true });
+  let kept: boolean;
+  const updating = await isOurs(hook);
+  if (await exists(hook) && !updating) {
+    if (await exists(chained)) {
+      throw new CliError(`${printable(chained)} already exists (a hook kept by an earlier install); move it or ${printable(hook)} away, then install again`, 2);
+    }
+    // A rename keeps the hook exactly: its bytes, its mode, or the symlink it is.
+    await fs.rename(hook, chained);
+    kept = true;
+  } else kept = await exists(chained);
+  const cli = realpathSync(process.argv[1]);
+  const tmp = `${hook}.outcome-lens-${process.pid}`;
+  await fs.writeFile(tmp, hookScript(process.execPath, cli), { mode: 0o755 });
+  await fs.chmod(tmp, 0o755);
+  await fs.rename(tmp, hook);
+  io.out(`${updating ? 'updated' : 'installed'} ${printable(hook)}${kept ? `; it runs the hook that was there before first (kept as ${printable(chained)})` : ''}\n`);
+  return 0;
+}
+
+async function uninstall(repo: GitRepo, io: Io): Promise<number> {
+  const dir = await hooksDir(repo);
+  const hook = path.join(dir, HOOK);
+  const chained = path.join(dir, CHAINED);
+  if (!(await exists(hook)) || !(await isOurs(hook))) {
+    io.out(`no Outcome Lens hook at ${printable(hook)}; nothing to remove\n`);
+    return 0;
+  }
+  await fs.unlink(hook);
+  if (await exists(chained)) {
+    await fs.rename(chained, hook);
+    io.out(`removed the Outcome Lens hook; ${printable(hook)} is the hook that was there before\n`);
+  } else io.out(`removed ${printable(hook)}\n`);
+  return 0;
+}
+
+/**
+ * `hook run MSGFILE [SOURCE [SHA]]`, as git calls prepare-commit-msg: adds the trailer when the staged files point
+ * to exactly one outcome (see hookEdit). Without a usable outcomes.yaml it leaves the message alone.
+ */
+async function run(v: Values, args: string[], io: Io): Promise<number> {
+  const [msgFile, source = ''] = args;
+  if (!msgFile) throw new CliError('hook run needs the commit message file (git gives it to prepare-commit-msg)', 2);
+  if (source === 'merge' || source === 'squash' || source === 'commit') return 0;
+  const repo = await openRepo(v);
+  const loaded = await loadOutcomes(repo.root);
+  if (!loaded.exists) return 0;
+  if (!loaded.result.map) {
+    io.err('outcome-lens: outcomes.yaml has errors, so no outcome trailer was added (outcome-lens check shows them)');
+    return 0;
+  }
+  const map = loaded.result.map;
+  // git gives its hooks the index of the commit being made (`commit -a` and `commit <paths>` use another one).
+  const index = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
+  const staged = (await repo.run(['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'], { indexFile: index })).stdout
+    .split('\0').filter(Boolean);
+  const ids = suggestOutcomes(new Linker(map), staged);
+  if (ids.length !== 1) return 0;
+  const file = path.resolve(msgFile);
+  const message = await fs.readFile(file, 'utf8');
+  const commentChar = (await repo.run(['config', '--get', 'core.commentChar'], { ok: [1] })).stdout.trim() || '#';
+  const edit = hookEdit(message, map.trailer, ids[0], source, commentChar);
+  if (edit.text !== undefined && edit.text !== message) await fs.writeFile(file, edit.text);
+  return 0;
+}
+
+export const hook: Command = {
+  name: 'hook',
+  usage: `install|uninstall [--repo DIR]          a prepare-commit-msg hook that adds the outcome
+                                                               trailer when the staged files point to one outcome`,
+  options: { repo: { type: 'string' } },
+  positionals: true,
+  async run(v, p, io) {
+    const [sub, ...rest] = p;
+    if (sub === 'run') return run(v, rest, io);
+    if (rest.length) throw new CliError(`hook ${sub ?? ''}: unexpected ${printable(rest.join(' '))}`, 2);
+    if (sub === 'install') return install(await openRepo(v), io);
+    if (sub === 'uninstall') return uninstall(await openRepo(v), io);
+    throw new CliError(`hook needs install or uninstall${sub ? `, not ${JSON.stringify(printable(sub))}` : ''}`, 2);
+  },
+};
