@@ -35,8 +35,16 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
   /** Debounced: moving the cursor fast asks git once, for where it stops. */
   schedule(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
-    return new Promise(resolve => { this.timer = setTimeout(() => { void this.runner.request().then(resolve); }, 200); });
+    // Every caller waits for the run after the last call, a caller whose own timer was replaced included.
+    return new Promise(resolve => {
+      this.waiting.push(resolve);
+      this.timer = setTimeout(() => {
+        const waiting = this.waiting.splice(0);
+        void this.runner.request().then(() => { for (const w of waiting) w(); });
+      }, 200);
+    });
   }
+  private readonly waiting: (() => void)[] = [];
 
   private clear(editor?: vscode.TextEditor): void {
     editor?.setDecorations(this.decoration, []);
