@@ -66,5 +66,9 @@ export function runCli(): void {
   // The answer is written exactly as the command gives it (parts of a JSON array, lines with their newlines).
   const out = (s: string) => { if (s) process.stdout.write(s); };
   const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
-  void main(process.argv.slice(2), { out, err }).then(code => { process.exitCode = code; });
+  // Exits once the answer is written: a child of a git stopped by the timeout may live on and must not hold the CI job.
+  void main(process.argv.slice(2), { out, err }).then(code => {
+    process.exitCode = code;
+    process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+  });
 }

@@ -1,4 +1,5 @@
 import type * as SimpleGitModule from 'simple-git';
+import type { Readable } from 'node:stream';
 
 /**
  * The one place where the product starts git (DESIGN.md, "One place per concern"): the CLI, the history worker and
@@ -34,7 +35,7 @@ export interface GitSettings {
   trusted: () => boolean;
   /** One line per command, `> git log ... [123 ms]`, and git's stderr when it failed. */
   log: (line: string) => void;
-  /** A command that prints nothing for this long is stopped (simple-git's block timeout). */
+  /** A command that prints nothing for this long is stopped. */
   timeoutMs: number;
 }
 
@@ -67,6 +68,11 @@ export interface RunOptions {
    * commit being made, which `git commit -a` or `git commit <paths>` keep apart from .git/index.
    */
   indexFile?: string;
+  /**
+   * A folder git must not look above for the repository (GIT_CEILING_DIRECTORIES): a repository whose .git went
+   * away is then "not a git repository", not the history of whatever repository holds its folder.
+   */
+  ceiling?: string;
 }
 
 export interface RunResult {
@@ -112,11 +118,18 @@ function commandLine(args: readonly string[]): string {
 export async function runGit(args: readonly string[], o: RunOptions): Promise<RunResult> {
   if (!settings.trusted()) throw new GitError('git does not run in an untrusted workspace (Restricted Mode)', 'untrusted');
   if (o.signal?.aborted) throw new GitError('cancelled', 'cancelled');
-  // Stops git when the caller cancels, or when the caller's handler of the output throws (its error is the answer).
+  // Stops git when the caller cancels, when git prints nothing for the timeout, or when the caller's handler of the
+  // output throws (its error is the answer).
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   o.signal?.addEventListener('abort', onAbort, { once: true });
   let handlerFailed: { error: unknown } | undefined;
+  let timedOut = false;
+  let watchdog: NodeJS.Timeout | undefined;
+  const quiet = () => {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => { timedOut = true; stop.abort(); }, settings.timeoutMs);
+  };
   // A read-only query must not start the repository's configured file-system monitor (a command of its choosing).
   const full = ['-c', 'core.fsmonitor=false', ...args];
   let exitCode: number | null = null;
@@ -128,12 +141,11 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
       baseDir: o.cwd,
       trimmed: false,
       abort: stop.signal,
-      timeout: { block: settings.timeoutMs },
       // Done when git has exited and closed its output; simple-git's default also waits 50 ms after exit.
       completion: { onClose: true, onExit: false },
       // core.fsmonitor is only ever set to false here (see above); simple-git blocks any mention of it by default.
       unsafe: { allowUnsafeFsMonitor: true },
-      allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE'],
+      allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE', 'GIT_CEILING_DIRECTORIES'],
       input: o.input === undefined ? undefined : () => o.input,
       // Every outcome is judged below by exit code, not by whether stderr is empty (simple-git's default).
       errors: (error, result) => {
@@ -142,30 +154,52 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
         if (error instanceof Error && 'plugin' in error) plugin = String((error as { plugin: unknown }).plugin);
         return undefined;
       },
-    }).env(o.indexFile === undefined ? gitEnv() : { ...gitEnv(), GIT_INDEX_FILE: o.indexFile });
+    }).env({
+      ...gitEnv(),
+      ...(o.indexFile === undefined ? {} : { GIT_INDEX_FILE: o.indexFile }),
+      ...(o.ceiling === undefined ? {} : { GIT_CEILING_DIRECTORIES: o.ceiling }),
+    });
   } catch (e) {
     throw new GitError(`cannot run git in ${o.cwd}: ${(e as Error).message}`, 'notRepository');
   }
-  if (o.onStdout) {
-    const take = o.onStdout;
-    git = git.outputHandler((_cmd, stdout) => {
-      // simple-git has just attached its own collector, which keeps every chunk until git exits: hand them on instead.
-      const own = stdout.listeners('data');
-      if (own.length === 1) stdout.removeListener('data', own[0] as (...a: unknown[]) => void);
-      stdout.on('data', (b: Buffer) => {
-        if (handlerFailed) return;
-        try { take(b); } catch (e) { handlerFailed = { error: e }; stop.abort(); }
-      });
+  const take = o.onStdout;
+  let streams: Readable[] = [];
+  git = git.outputHandler((_cmd, stdout, stderrStream) => {
+    streams = [stdout as Readable, stderrStream as Readable]; // the child's pipes
+    quiet();
+    stderrStream.on('data', quiet);
+    if (!take) { stdout.on('data', quiet); return; }
+    // simple-git has just attached its own collector, which keeps every chunk until git exits: hand them on instead.
+    const own = stdout.listeners('data');
+    if (own.length === 1) stdout.removeListener('data', own[0] as (...a: unknown[]) => void);
+    stdout.on('data', (b: Buffer) => {
+      quiet();
+      if (handlerFailed) return;
+      try { take(b); } catch (e) { handlerFailed = { error: e }; stop.abort(); }
     });
-  }
+  });
   const t0 = performance.now();
   gitStats.started++;
   let stdout = '';
+  // Stopped is answered at once: a child git left behind (a hook, a credential helper) may hold the pipes open
+  // long after git itself was killed, and simple-git waits for them to close.
+  let stopped: (() => void) | undefined;
+  const whenStopped = new Promise<'stopped'>(resolve => { stopped = () => resolve('stopped'); stop.signal.addEventListener('abort', stopped, { once: true }); });
   try {
-    stdout = await git.raw(full);
+    const raw = git.raw(full);
+    raw.catch(() => undefined);
+    const r = await Promise.race([raw, whenStopped]);
+    if (r === 'stopped') {
+      plugin = timedOut ? 'timeout' : 'abort';
+      // Our ends of the pipes, which would otherwise keep this process alive for as long as that child lives.
+      for (const st of streams) st.destroy();
+    }
+    else stdout = r;
   } catch (e) {
     stderr ||= String((e as Error).message ?? e);
   } finally {
+    clearTimeout(watchdog);
+    if (stopped) stop.signal.removeEventListener('abort', stopped);
     o.signal?.removeEventListener('abort', onAbort);
   }
   if (handlerFailed) throw handlerFailed.error;
