@@ -149,6 +149,13 @@ export class WorkspaceIndex implements vscode.Disposable {
       this.timers.set(r.root, setTimeout(() => { this.timers.delete(r.root); r.gitChanged(); }, SETTLE_MS));
     };
     for (const dir of gitDirs(r.root)) watch(dir, '{HEAD,index,packed-refs,refs/**}', changed);
+    // .git itself going away or coming back (a re-clone, a restore): the watchers above follow the new folder.
+    watch(r.root, '.git', () => {
+      if (this.watchers.get(r.root) !== ws) return;
+      this.unwatch(r.root);
+      this.watch(r);
+      r.gitChanged(true);
+    });
     this.watchers.set(r.root, ws);
   }
 
@@ -156,6 +163,7 @@ export class WorkspaceIndex implements vscode.Disposable {
     for (const w of this.watchers.get(root) ?? []) w.dispose();
     this.watchers.delete(root);
     clearTimeout(this.timers.get(root));
+    this.timers.delete(root);
   }
 
   /** Resolves once the workspace has been scanned (commands that run right after activation). */

@@ -200,7 +200,7 @@ export class GitRepo {
   }
 
   run(args: readonly string[], o: Omit<RunOptions, 'cwd'> = {}) {
-    return runGit(args, { cwd: this.root, ...o });
+    return runGit(args, { cwd: this.root, ceiling: path.dirname(this.root), ...o });
   }
 
   /**
