@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext) {
   );
   registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
   // For other extensions and the integration tests: the index and the views' providers, read-only.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir };
+  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
 }
 
 export function deactivate(): void {}

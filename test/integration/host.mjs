@@ -68,8 +68,10 @@ export function codeServerCli(stateRoot, args) {
     { encoding: 'utf8', env: { ...process.env, ...xdgEnv(stateRoot) }, timeout: 120000 });
 }
 
+/** The workbench on a folder, or on a multi-root workspace when `folder` is a .code-workspace file. */
 export function workbenchUrl(authority, folder, payload) {
-  return `http://${authority}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  const kind = folder.endsWith('.code-workspace') ? 'workspace' : 'folder';
+  return `http://${authority}/?${kind}=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 export const remoteUri = (authority, p) => `vscode-remote://${authority}${path.resolve(p)}`;
 

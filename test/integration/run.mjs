@@ -35,14 +35,15 @@ const REAL_GIT = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8'
  * Runs suite files inside the extension host; collects per-test results. `setup(folder, stateRoot)` may change the
  * fixture and returns extra environment and settings for the host.
  */
-async function runSuite(name, suite, { trusted, setup = () => ({}) }) {
+async function runSuite(name, suite, { trusted, setup = () => ({}), timeoutMs = TIMEOUT_MS }) {
   const stateRoot = fs.mkdtempSync(path.join(STATE, `${name}-`));
   const folder = makeFixture(path.join(stateRoot, 'shop'));
   const resultFile = path.join(stateRoot, 'result.json');
   let server, ctx;
   try {
     const extra = setup(folder, stateRoot);
-    server = await startCodeServer({ folder, stateRoot, trusted, settings: extra.settings, env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: suite, ...extra.env } });
+    const open = extra.open ?? folder;
+    server = await startCodeServer({ folder: open, stateRoot, trusted, settings: extra.settings, env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: suite, ...extra.env } });
     const payload = [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['extensionTestsPath', remoteUri(server.authority, path.join(OUT, 'index'))],
       ['skipWelcome', 'true'], ['skipReleaseNotes', 'true']];
     ctx = await launchBrowser(stateRoot);
@@ -51,12 +52,12 @@ async function runSuite(name, suite, { trusted, setup = () => ({}) }) {
     page.on('console', m => consoleLog.write(m.text() + '\n'));
     let done; const finished = new Promise(r => { done = r; });
     await page.exposeFunction('codeAutomationExit', code => done(code));
-    await page.goto(workbenchUrl(server.authority, folder, payload));
+    await page.goto(workbenchUrl(server.authority, open, payload));
     log(`${name}: workbench loading, tests running in the extension host`);
-    const code = await Promise.race([finished, new Promise(r => setTimeout(() => r('timeout'), TIMEOUT_MS))]);
+    const code = await Promise.race([finished, new Promise(r => setTimeout(() => r('timeout'), timeoutMs))]);
     if (code === 'timeout') {
       await page.screenshot({ path: path.join(stateRoot, 'timeout.png') }).catch(() => {});
-      throw new Error(`tests did not finish in ${TIMEOUT_MS} ms (see ${stateRoot})`);
+      throw new Error(`tests did not finish in ${timeoutMs} ms (see ${stateRoot})`);
     }
     if (!fs.existsSync(resultFile)) throw new Error(`the test runner wrote no result file (see ${stateRoot}/browser-console.log)`);
     const got = JSON.parse(fs.readFileSync(resultFile, 'utf8')).results;
@@ -219,6 +220,20 @@ if (want('unsafe')) await runSuite('unsafe', 'unsafe', {
   setup: (folder, stateRoot) => {
     if (process.getuid?.() === 0) { execFileSync('chown', ['-R', '65534:65534', folder]); return {}; }
     return { env: { PATH: `${gitShim(stateRoot, `GIT_TEST_ASSUME_DIFFERENT_OWNER=1 exec ${REAL_GIT} "$@"`)}:${process.env.PATH}` } };
+  },
+});
+// Several repositories in one window, one of them behind a git that hangs while .git/outcome-lens-hang exists.
+if (want('multiroot')) await runSuite('multiroot', 'multiroot', {
+  trusted: true,
+  timeoutMs: 2 * TIMEOUT_MS,
+  setup: (folder, stateRoot) => {
+    const folders = [folder, makeFixture(path.join(stateRoot, 'second')), makeFixture(path.join(stateRoot, 'slow'))];
+    const open = path.join(stateRoot, 'shops.code-workspace');
+    fs.writeFileSync(open, JSON.stringify({ folders: folders.map(f => ({ path: f })) }));
+    const shim = gitShim(stateRoot, `if [ -e .git/outcome-lens-hang ]; then sleep 120; fi\nexec ${REAL_GIT} "$@"`);
+    // The second repository has a third outcome, in outcomes.yaml only (not committed), so the folders differ.
+    fs.appendFileSync(path.join(folders[1], 'outcomes.yaml'), '  - id: docs-quality\n    title: Docs people finish reading\n    areas:\n      - docs/\n');
+    return { open, env: { PATH: `${shim}:${process.env.PATH}`, VSCODE_CLI: '1', OUTCOME_LENS_REAL_GIT: REAL_GIT }, settings: { 'outcomeLens.git.timeout': 10 } };
   },
 });
 if (want('ui')) await uiCheck();
