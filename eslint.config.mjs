@@ -28,7 +28,11 @@ export default tseslint.config(
     ignores: ['src/core/git/runner.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: GIT_ENGINE.map(name => ({ name, message: 'start git through runGit (src/core/git/runner.ts)' })) }],
-      'no-restricted-syntax': ['error', { selector: requireOf(GIT_ENGINE), message: 'start git through runGit (src/core/git/runner.ts)' }],
+      'no-restricted-syntax': ['error', { selector: requireOf(GIT_ENGINE), message: 'start git through runGit (src/core/git/runner.ts)' }, {
+        // VS Code renders a notification as markdown: a file name or git's text in it can be a live link.
+        selector: "CallExpression[callee.property.name=/^show(Error|Warning|Information)Message$/][arguments.0.type=/^(TemplateLiteral|BinaryExpression)$/]",
+        message: 'keep untrusted text out of notifications: a fixed message, the details in the log',
+      }],
     },
   },
   {

@@ -197,7 +197,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     const items = f.outcomes.map(id => ({ label: repo.map!.outcomes.find(o => o.id === id)?.title ?? id, description: id, id }));
     if (!items.length) {
       // (the file's name stays out of the message: VS Code renders notifications as markdown)
-      const choice = await vscode.window.showInformationMessage(`Outcome Lens: this file is ${f.status === 'ignored' ? 'ignored by outcomes.yaml' : 'linked to no outcome'}.`, 'Open outcomes.yaml');
+      const choice = await vscode.window.showInformationMessage(f.status === 'ignored' ? 'Outcome Lens: this file is ignored by outcomes.yaml.' : 'Outcome Lens: this file is linked to no outcome.', 'Open outcomes.yaml');
       if (choice) await vscode.window.showTextDocument(repo.outcomesUri);
       return undefined;
     }
