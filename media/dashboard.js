@@ -7,9 +7,10 @@
     if (e.data && e.data.type === 'render' && typeof e.data.body === 'string') main.innerHTML = e.data.body;
   });
   document.addEventListener('click', e => {
-    const el = e.target instanceof Element ? e.target.closest('[data-action],[data-reveal]') : null;
+    const el = e.target instanceof Element ? e.target.closest('[data-action],[data-reveal],[data-commit]') : null;
     if (!el) return;
     if (el.hasAttribute('data-reveal')) vscode.postMessage({ type: 'reveal', key: el.getAttribute('data-reveal') });
+    else if (el.hasAttribute('data-commit')) vscode.postMessage({ type: 'commit', sha: el.getAttribute('data-commit') });
     else vscode.postMessage({ type: 'set', key: el.getAttribute('data-action'), value: el.getAttribute('data-value') });
   });
   vscode.postMessage({ type: 'ready' });
