@@ -158,9 +158,11 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
   const steps = trendSteps(kr);
   const numeric = steps.filter(p => p.value !== null);
   const target = parseTarget(kr);
+  const xOf = (p: TrendPoint) => (p === kr.atStart ? LEFT : xs(Date.parse(p.date)));
   if (numeric.length) {
     const vals = [...numeric.map(p => p.value!), ...(target !== undefined ? [target] : [])];
-    let lo = Math.min(...vals), hi = Math.max(...vals);
+    const min = Math.min(...vals), max = Math.max(...vals);
+    let lo = min, hi = max;
     if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
     // A margin, so that the line does not run along the effort's axis or the top edge.
     const pad = (hi - lo) * 0.12;
@@ -168,23 +170,26 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
     const yk = (v: number) => top + (H - top - bottom) * (1 - (v - lo) / (hi - lo));
     const unit = numeric[numeric.length - 1].unit;
     const fmtV = (v: number) => `${+v.toPrecision(4)}${unit}`;
-    parts.push(`<text class="tick" x="${plotRight + 6}" y="${f1(yk(hi) + 3)}">${escapeHtml(fmtV(hi))}</text><text class="tick" x="${plotRight + 6}" y="${f1(yk(lo) + 3)}">${escapeHtml(fmtV(lo))}</text>`);
+    for (const v of min === max ? [min] : [min, max]) parts.push(`<text class="tick" x="${plotRight + 6}" y="${f1(yk(v) + 3)}">${escapeHtml(fmtV(v))}</text>`);
     if (target !== undefined) parts.push(`<line class="target" x1="${LEFT}" y1="${f1(yk(target))}" x2="${plotRight}" y2="${f1(yk(target))}"><title>${escapeHtml(`target ${kr.target}`)}</title></line>`);
+    // A step line through the numbers; a value that is not a number ends it until the next number (no made-up values).
     let d = '';
-    numeric.forEach((p, i) => {
-      const x = p === kr.atStart ? LEFT : xs(Date.parse(p.date));
-      const yv = f1(yk(p.value!));
-      d += i === 0 ? `M${f1(x)} ${yv}` : `H${f1(x)}V${yv}`;
+    let open = false;
+    steps.forEach(p => {
+      const x = f1(xOf(p));
+      if (p.value === null) { if (open) d += `H${x}`; open = false; return; }
+      const yv = f1(yk(p.value));
+      d += open ? `H${x}V${yv}` : `M${x} ${yv}`;
+      open = true;
     });
-    d += `H${plotRight}`;
+    if (open) d += `H${plotRight}`;
     parts.push(`<path class="trend" d="${d}"/>`);
     for (const p of numeric) {
-      const x = p === kr.atStart ? LEFT : xs(Date.parse(p.date));
-      parts.push(`<circle class="trend-point" cx="${f1(x)}" cy="${f1(yk(p.value!))}" r="3.5"><title>${escapeHtml(`${day(p.date)}: ${p.text}${p === kr.atStart ? ' (set before the window)' : ''} · commit ${p.sha.slice(0, 10)}`)}</title></circle>`);
+      parts.push(`<circle class="trend-point" cx="${f1(xOf(p))}" cy="${f1(yk(p.value!))}" r="3.5"><title>${escapeHtml(`${day(p.date)}: ${p.text}${p === kr.atStart ? ' (set before the window)' : ''} · commit ${p.sha.slice(0, 10)}`)}</title></circle>`);
     }
   }
   for (const p of steps.filter(s => s.value === null)) {
-    const x = p === kr.atStart ? LEFT : xs(Date.parse(p.date));
+    const x = xOf(p);
     parts.push(`<g class="text-event"><line x1="${f1(x)}" y1="${top}" x2="${f1(x)}" y2="${f1(ye(0))}"/><path d="M${f1(x)} ${top - 5}l5 5l-5 5l-5 -5z"/><title>${escapeHtml(`${day(p.date)}: ${p.text} · commit ${p.sha.slice(0, 10)}`)}</title></g>`);
   }
   parts.push(xLabels({ ...axis, buckets: effort.map(e => ({ row: e.b.row, x0: e.x0, x1: e.x1 })) }, r.bucket, H - bottom + 2));
