@@ -60,7 +60,8 @@ export function timeAxis(r: Pick<ReportJson, 'buckets' | 'bucket'>): TimeAxis | 
 function xLabels(axis: TimeAxis, bucket: 'week' | 'month', y: number): string {
   const width = (axis.withYear ? (bucket === 'week' ? 11 : 8) : bucket === 'week' ? 6 : 3) * 6 + 14;
   const every = Math.max(1, Math.ceil(axis.buckets.length / Math.max(1, Math.floor(PLOT / width))));
-  return axis.buckets.filter((_, i) => i % every === 0).map(b =>
+  // (a label that would run past the chart's right edge is left out)
+  return axis.buckets.filter((b, i) => i % every === 0 && b.x0 + width - 14 <= W).map(b =>
     `<line class="tickmark" x1="${f1(b.x0)}" y1="${y}" x2="${f1(b.x0)}" y2="${y + 4}"/><text class="tick" x="${f1(b.x0)}" y="${y + 15}" text-anchor="start">${escapeHtml(bucketLabel(b.row.start, bucket, axis.withYear))}</text>`).join('');
 }
 
@@ -169,7 +170,8 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
     lo -= pad; hi += pad;
     const yk = (v: number) => top + (H - top - bottom) * (1 - (v - lo) / (hi - lo));
     const unit = numeric[numeric.length - 1].unit;
-    const fmtV = (v: number) => `${+v.toPrecision(4)}${unit}`;
+    // A value as the file writes it (72k, not 72000) where a point or the target has it.
+    const fmtV = (v: number) => [...numeric.map(p => ({ v: p.value, t: p.text })), { v: target, t: kr.target }].find(x => x.v === v)?.t?.trim() ?? `${+v.toPrecision(4)}${unit}`;
     for (const v of min === max ? [min] : [min, max]) parts.push(`<text class="tick" x="${plotRight + 6}" y="${f1(yk(v) + 3)}">${escapeHtml(fmtV(v))}</text>`);
     if (target !== undefined) parts.push(`<line class="target" x1="${LEFT}" y1="${f1(yk(target))}" x2="${plotRight}" y2="${f1(yk(target))}"><title>${escapeHtml(`target ${kr.target}`)}</title></line>`);
     // A step line through the numbers; a value that is not a number ends it until the next number (no made-up values).

@@ -59,9 +59,10 @@ function planTable(r: ReportJson): string {
     out.push(`<tr data-key="${escapeHtml(o.id)}"${off ? ' class="off"' : ''}><th scope="row">${escapeHtml(o.id === UNLINKED ? 'Unlinked' : o.title)}</th><td class="text">${escapeHtml(o.owner ?? '')}</td>`
       + `<td>${o.budget === null ? '—' : pct(o.budget)}</td><td>${actual === null ? (lines && r.linesPending ? '…' : 'n/a') : pct(actual)}</td><td>${escapeHtml(driftText)}</td></tr>`);
   }
+  // Across repositories each outcome's plan is over its own repositories: those shares do not add up to one whole.
   const sum = planned.reduce((s, o) => s + o.budget!, 0);
-  out.push(`</tbody><tfoot><tr><th scope="row">Planned in all</th><td></td><td>${pct(sum)}</td><td></td><td></td></tr></tfoot></table>`);
-  if (sum > 1 + 1e-9) out.push(`<p class="note warn">The budgets add up to ${pct(sum)}: more than the whole effort.</p>`);
+  out.push(rollup ? '</tbody></table>' : `</tbody><tfoot><tr><th scope="row">Planned in all</th><td></td><td>${pct(sum)}</td><td></td><td></td></tr></tfoot></table>`);
+  if (!rollup && sum > 1 + 1e-9) out.push(`<p class="note warn">The budgets add up to ${pct(sum)}: more than the whole effort.</p>`);
   if (rollup) out.push('<p class="note">Across repositories, an outcome\'s planned and actual shares are over the repositories that give it a budget (each weighted by its effort).</p>');
   return out.join('');
 }

@@ -48,9 +48,9 @@ function reportMarkdown(r: ReportJson): string {
       const off = offBudget(drift, r.driftThreshold);
       out.push(`| ${rowName(o)} | ${mdText(o.owner ?? '')} | ${o.budget === null ? '—' : pct(o.budget)} | ${pct(lines ? o.lineActualShare : o.actualShare)} | ${drift === null ? '—' : `${pts(drift)}${off ? ' **off**' : ''}`} |`);
     }
-    const sum = planned.reduce((s, o) => s + o.budget!, 0);
-    out.push(`| **Planned in all** | | ${pct(sum)} | | |`);
-    if (r.repositories) out.push('', 'Across repositories, an outcome\'s planned and actual shares are over the repositories that give it a budget (each weighted by its effort).');
+    // (across repositories each outcome's plan is over its own repositories: no sum of one whole)
+    if (!r.repositories) out.push(`| **Planned in all** | | ${pct(planned.reduce((s, o) => s + o.budget!, 0))} | | |`);
+    else out.push('', 'Across repositories, an outcome\'s planned and actual shares are over the repositories that give it a budget (each weighted by its effort).');
   }
   if (r.shallowBoundary.length) {
     out.push('', `The history is shallow: ${r.shallowBoundary.length} boundary commit(s), which git shows as adding their whole tree, are left out of the line figures. Fetch the whole history (\`git fetch --unshallow\`) for exact lines.`);
