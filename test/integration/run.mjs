@@ -70,21 +70,40 @@ async function runSuite(name, suite, { trusted, setup = () => ({}) }) {
   }
 }
 
-/** Clicks the Outcome Lens icon in the activity bar, reads the rows of both views, takes a screenshot. */
-async function uiCheck() {
-  const stateRoot = fs.mkdtempSync(path.join(STATE, 'ui-'));
-  const folder = makeFixture(path.join(stateRoot, 'shop'));
+/**
+ * A check in the workbench as a user sees it: code-server on `folder` with the extension loaded from source, the
+ * browser on it, the Outcome Lens icon clicked; `fn(page, check, consoleLines)` does the rest. Whatever throws is a
+ * failed check (`failTitle`) with a screenshot.
+ */
+async function workbenchCheck(part, folder, stateRoot, failTitle, fn) {
   let server, ctx;
-  const check = (title, ok, err) => results.push({ title: `[ui] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
+  const check = (title, ok, err) => results.push({ title: `[${part}] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
   try {
     server = await startCodeServer({ folder, stateRoot, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
     ctx = await launchBrowser(stateRoot);
     const page = ctx.pages()[0] || await ctx.newPage();
+    const consoleLines = [];
+    page.on('console', m => consoleLines.push(m.text()));
     await page.goto(workbenchUrl(server.authority, folder, [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['skipWelcome', 'true']]));
     await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
     const tab = page.locator('.activitybar [aria-label^="Outcome Lens"]').first();
     await tab.waitFor({ timeout: 60000 });
     await tab.click();
+    await fn(page, check, consoleLines);
+  } catch (e) {
+    check(failTitle, false, e.message);
+    if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, `${part}-fail.png`) }).catch(() => {});
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    if (server) await server.stop();
+  }
+}
+
+/** Clicks the Outcome Lens icon in the activity bar, reads the rows of both views, takes a screenshot. */
+async function uiCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'ui-'));
+  const folder = makeFixture(path.join(stateRoot, 'shop'));
+  await workbenchCheck('ui', folder, stateRoot, 'Outcome Lens views render in the workbench', async (page, check) => {
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row', { hasText: 'Raise checkout conversion' }).first().waitFor({ timeout: 60000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'Unlinked files' }).first().waitFor({ timeout: 60000 });
@@ -132,13 +151,7 @@ async function uiCheck() {
     check('the dashboard opens from the command palette; its table shows checkout\'s 2 commits (25.0%) and 5 lines (12.5%)',
       JSON.stringify(cells?.slice(0, 4)) === JSON.stringify(['2', '25.0%', '5', '12.5%']), `cells: ${JSON.stringify(cells)}`);
     // (media/screenshot-dashboard.png comes from the dashboard check, on the fixture with planning)
-  } catch (e) {
-    check('Outcome Lens views render in the workbench', false, e.message);
-    if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, 'ui-fail.png') }).catch(() => {});
-  } finally {
-    if (ctx) await ctx.close().catch(() => {});
-    if (server) await server.stop();
-  }
+  });
 }
 
 /** The packaged .vsix installs into code-server (the same host the tests use). */
@@ -161,6 +174,18 @@ async function vsixCheck() {
   }
 }
 
+/** A page opened in headless Chromium: its console errors and warnings and every request it made. */
+async function openPage(ctx, file) {
+  const page = await ctx.newPage();
+  const problems = [], requests = [];
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('pageerror', e => problems.push(String(e)));
+  page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
+  await page.goto(`file://${file}`);
+  await page.waitForLoadState('load');
+  return { page, problems, requests };
+}
+
 /** The HTML report opens in headless Chromium with no console errors and no network requests. */
 async function htmlReportCheck() {
   const stateRoot = fs.mkdtempSync(path.join(STATE, 'report-'));
@@ -171,13 +196,7 @@ async function htmlReportCheck() {
   try {
     execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'html', '--out', file, '--repo', folder, '--no-cache'], { stdio: 'pipe' });
     ctx = await launchBrowser(stateRoot);
-    const page = ctx.pages()[0] || await ctx.newPage();
-    const problems = [], requests = [];
-    page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-    page.on('pageerror', e => problems.push(String(e)));
-    page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
-    await page.goto(`file://${file}`);
-    await page.waitForLoadState('load');
+    const { page, problems, requests } = await openPage(ctx, file);
     ok('opens with no console errors', problems.length === 0, problems.join('\n'));
     ok('makes no network requests', requests.length === 0, requests.join('\n'));
     const cells = await page.locator('#totals tbody tr').first().locator('td').allInnerTexts();
@@ -215,19 +234,8 @@ const ptsText = (x, threshold) => {
 async function dashboardUiCheck() {
   const stateRoot = fs.mkdtempSync(path.join(STATE, 'dashboard-ui-'));
   const folder = planFixture(makeFixture(path.join(stateRoot, 'shop')));
-  let server, ctx;
-  const check = (title, ok, err) => results.push({ title: `[dashboard-ui] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
-  try {
-    const core = JSON.parse(execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'json', '--no-cache', '--repo', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    const theme = { 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' };
-    server = await startCodeServer({ folder, stateRoot, settings: theme });
-    ctx = await launchBrowser(stateRoot);
-    const page = ctx.pages()[0] || await ctx.newPage();
-    const csp = [];
-    page.on('console', m => { if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text()); });
-    await page.goto(workbenchUrl(server.authority, folder, [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['skipWelcome', 'true']]));
-    await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
-    await page.locator('.activitybar [aria-label^="Outcome Lens"]').first().click({ timeout: 60000 });
+  const core = JSON.parse(execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'json', '--no-cache', '--repo', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  await workbenchCheck('dashboard-ui', folder, stateRoot, 'the dashboard renders in the workbench', async (page, check, consoleLines) => {
     await page.keyboard.press('F1');
     await page.keyboard.type('Outcome Lens: Open Dashboard');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Dashboard' }).first().waitFor({ timeout: 30000 });
@@ -256,6 +264,7 @@ async function dashboardUiCheck() {
     const bars = await frame.locator('#chart-absolute rect').count();
     const weeks = await frame.locator('#buckets tbody tr').count();
     check(`both charts drawn over every week of the window (${weeks} weeks, ${bars} bars)`, bars > 0 && weeks >= 13 && await frame.locator('#chart-share rect').count() === bars, `${bars} bars, ${weeks} weeks`);
+    const csp = consoleLines.filter(l => /Content Security Policy|Refused to/i.test(l));
     check('no Content Security Policy violation in the webview', csp.length === 0, csp.join('\n'));
     await page.mouse.move(1390, 850);
     const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
@@ -273,25 +282,7 @@ async function dashboardUiCheck() {
     await page.mouse.move(1390, 850);
     await page.screenshot({ path: path.join(out, 'screenshot-dashboard-plan.png') });
     log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png`);
-  } catch (e) {
-    check('the dashboard renders in the workbench', false, e.message);
-    if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, 'dashboard-fail.png') }).catch(() => {});
-  } finally {
-    if (ctx) await ctx.close().catch(() => {});
-    if (server) await server.stop();
-  }
-}
-
-/** A page opened in headless Chromium: its console errors and warnings and every request it made. */
-async function openPage(ctx, file) {
-  const page = await ctx.newPage();
-  const problems = [], requests = [];
-  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-  page.on('pageerror', e => problems.push(String(e)));
-  page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
-  await page.goto(`file://${file}`);
-  await page.waitForLoadState('load');
-  return { page, problems, requests };
+  });
 }
 
 /**

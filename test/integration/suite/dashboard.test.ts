@@ -5,17 +5,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { api, EXT_ID, git, root, rows, until } from './helpers';
+import { EXT_ID, git, root, rows, settled as settledIn, until } from './helpers';
 import type { ReportJson } from '../../../src/core/report/model';
 
-async function settled() {
-  const a = await api();
-  await a.index.ready();
-  const repo = await until('the repository', () => a.index.withOutcomes[0]);
-  await vscode.commands.executeCommand('outcomeLens.outcomes.focus');
-  await until('a complete read', () => repo.summary?.history?.complete && repo.summary.files && !repo.summary.reading);
-  return { a, repo };
-}
+const settled = () => settledIn('outcomeLens.outcomes');
 
 /** The core's report of the fixture, as `outcome-lens report --format json` makes it. */
 function coreReport(...args: string[]): ReportJson {
