@@ -202,6 +202,38 @@ describe('planned vs actual and drift (a real repository, numbers by hand)', fun
   });
 });
 
+describe('the unlinked commits every format lists', function () {
+  this.timeout(60_000);
+  it('the 20 most recent with the total, id, author, date and subject escaped as each format needs', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2024-01-01T10:00:00Z' });
+      for (let i = 1; i <= 22; i++) {
+        repo.write(`docs/${i}.md`).commit(`Chore ${i} <img src=x onerror=alert(1)> [link](https://evil.example)\n`, { date: `2024-01-${String(i + 1).padStart(2, '0')}T10:00:00Z`, author: 'Mallory **Bold** <m@example.com>' });
+      }
+      const args = ['report', '--all', '--no-lines', '--no-cache', '--repo', repo.dir];
+      const j = json(args);
+      assert.equal(j.unlinkedCommits.total, 23, 'root and the 22 chores');
+      assert.equal(j.unlinkedCommits.recent.length, 20);
+      assert.deepEqual(j.unlinkedCommits.recent.map(c => c.subject.split(' ').slice(0, 2).join(' ')), Array.from({ length: 20 }, (_, i) => `Chore ${22 - i}`), 'newest first');
+      assert.deepEqual(Object.keys(j.unlinkedCommits.recent[0]).sort(), ['author', 'date', 'sha', 'subject']);
+      const md = cli([...args, '--format', 'md']).stdout;
+      assert.match(md, /^The 20 most recent of 23:$/m);
+      const row = md.split('\n').find(l => l.includes('Chore 22'))!;
+      assert.equal(row, `| \`${j.unlinkedCommits.recent[0].sha.slice(0, 10)}\` | Mallory \\*\\*Bold\\*\\* | 2024-01-23 | Chore 22 &lt;img src=x onerror=alert\\(1\\)&gt; \\[link\\]\\(https://evil.example\\) |`);
+      const html = cli([...args, '--format', 'html']).stdout;
+      assert.match(html, /<caption>The 20 most recent of 23 unlinked commits<\/caption>/);
+      assert.ok(html.includes('<td class="text">Mallory **Bold**</td><td class="text">2024-01-23</td><td class="text">Chore 22 &lt;img src=x onerror=alert(1)&gt; [link](https://evil.example)</td>'));
+      assert.doesNotMatch(html, /<img/);
+      const csv = cli([...args, '--format', 'csv']).stdout;
+      assert.ok(csv.includes(`"${j.unlinkedCommits.recent[0].sha}","Mallory **Bold**","2024-01-23T10:00:00+00:00","Chore 22 <img src=x onerror=alert(1)> [link](https://evil.example)"`), csv);
+      assert.ok(csv.includes('"20 of 23 unlinked commits"'));
+    } finally {
+      repo.rm();
+    }
+  });
+});
+
 describe('the time axis: buckets and labels', () => {
   it('weeks up to 180 days, months beyond', () => {
     assert.equal(chooseBucket('2024-01-01T00:00:00Z', new Date(Date.UTC(2024, 0, 1) + 180 * 86400_000).toISOString()), 'week');
