@@ -56,7 +56,7 @@ describe('key results over time (outcomes.yaml in git)', function () {
     assert.deepEqual(versions.map(v => v.sha), [sha.areas, sha.third, sha.broken, sha.second, sha.created], 'newest first, the commits that touch it only');
     const h = keyResultHistory(versions);
     assert.equal(h.versions, 5);
-    assert.deepEqual(h.unreadable, [{ sha: sha.broken, date: '2024-02-15T10:00:00+00:00' }], 'the version with errors is named, and left out');
+    assert.deepEqual(h.unreadable, [{ sha: sha.broken, date: '2024-02-15T10:00:00+00:00', reason: 'errors' }], 'the version with errors is named, and left out');
     const conv = h.series.find(s => s.name === 'Conversion')!;
     assert.deepEqual(conv.points.map(p => [p.sha, p.date, p.text, p.value, p.unit]), [
       [sha.created, '2024-01-05T10:00:00+00:00', '3.1%', 3.1, '%'],
@@ -97,19 +97,33 @@ describe('key results over time (outcomes.yaml in git)', function () {
     assert.deepEqual(parseCatFileBatch(out, 3).map(b => b?.toString()), ['he\nlo', undefined, ''].map(x => (x === undefined ? undefined : x)));
   });
 
+  it('a version whose blob git does not have (a partial clone) costs only its own point, and is named', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-kr-missing-'));
+    try {
+      fs.cpSync(r.dir, dir, { recursive: true });
+      const blob = r.git('rev-parse', `${sha.second}:outcomes.yaml`).trim();
+      fs.rmSync(path.join(dir, '.git', 'objects', blob.slice(0, 2), blob.slice(2)));
+      const h = keyResultHistory(await readOutcomesVersions(new GitRepo(dir)));
+      assert.deepEqual(h.unreadable.map(u => [u.sha, u.reason]), [[sha.second, 'absent'], [sha.broken, 'errors']]);
+      assert.deepEqual(h.series.find(s => s.name === 'Conversion')!.points.map(p => p.text), ['3.1%', '3.8%'], 'the other versions stand');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the report shows each key result\'s trend in the window, in every format', () => {
     const args = ['report', '--since', '2024-02-10', '--until', '2024-03-31', '--no-lines', '--no-cache', '--repo', r.dir];
     const j: ReportJson = JSON.parse(cli([...args, '--format', 'json']).stdout);
     const conv = j.keyResults.find(k => k.name === 'Conversion')!;
     assert.deepEqual([conv.atStart?.text, conv.atStart?.date], ['3.4%', '2024-02-01T10:00:00+00:00']);
     assert.deepEqual(conv.history.map(p => [p.text, p.date, p.sha]), [['3.8%', '2024-03-01T10:00:00+00:00', sha.third]]);
-    assert.deepEqual(j.keyResultVersions, { versions: 5, unreadable: [{ sha: sha.broken, date: '2024-02-15T10:00:00+00:00' }] });
+    assert.deepEqual(j.keyResultVersions, { versions: 5, unreadable: [{ sha: sha.broken, date: '2024-02-15T10:00:00+00:00', reason: 'errors' }] });
     const html = cli([...args, '--format', 'html']).stdout;
     assert.match(html, /<table class="kr-trend" id="kr-0-trend">.*?<tr><th scope="row">2024-02-01 \(before the window\)<\/th><td>3\.4%<\/td>.*?<tr><th scope="row">2024-03-01<\/th><td>3\.8%<\/td>/s);
     assert.match(html, /<tr class="text-event"><th scope="row">2024-03-01<\/th><td>at risk<\/td>/);
     assert.match(html, /<svg class="chart kr-chart" id="kr-0-chart"/);
     assert.match(html, /<path class="trend" d="M56\.0 [\d.]+H[\d.]+V[\d.]+H[\d.]+"\/>/, 'a step line from the window\'s start');
-    assert.match(html, /1 version\(s\) of outcomes\.yaml had errors and are left out of the trends/);
+    assert.match(html, /1 version\(s\) of outcomes\.yaml could not be read and are left out of the key results&#39; trends: [0-9a-f]{10} \(errors\)\./);
     const md = cli([...args, '--format', 'md']).stdout;
     assert.ok(md.includes('| checkout | Conversion | 3\\.1% | 3\\.8% | 4% | 3\\.4% (before 2024-02-10) → 3\\.8% (2024-03-01) |'), md);
     const csv = cli([...args, '--format', 'csv']).stdout;

@@ -10,14 +10,18 @@ import { parseOutcomes } from './parse';
  * those commits (one `git cat-file --batch`), never `git log -p`.
  */
 
-/** outcomes.yaml as one commit left it: its key results, or that it could not be read (it had errors). */
+/** outcomes.yaml as one commit left it: its key results, or why they could not be read. */
 export interface OutcomesVersion {
   sha: string;
   /** Author date, as git prints %aI. */
   date: string;
-  /** Per outcome id, its key results; undefined when the file had errors (or was deleted) at that commit. */
+  /** Per outcome id, its key results; undefined when the version could not be read (see `unreadable`). */
   metrics?: Record<string, KeyResult[]>;
+  /** Why there are no metrics: the file had errors, or git has no such blob (deleted there, or missing from a partial clone). */
+  unreadable?: UnreadableReason;
 }
+
+export type UnreadableReason = 'errors' | 'absent';
 
 /** One value of a key result: where `current` was set to it. */
 export interface TrendPoint {
@@ -39,8 +43,8 @@ export interface KeyResultSeries {
 
 export interface KeyResultHistory {
   series: KeyResultSeries[];
-  /** Versions of outcomes.yaml that could not be read (errors, or the file missing), left out of every trend. */
-  unreadable: { sha: string; date: string }[];
+  /** Versions of outcomes.yaml that could not be read, and why, left out of every trend. */
+  unreadable: { sha: string; date: string; reason: UnreadableReason }[];
   /** Commits that changed outcomes.yaml. */
   versions: number;
 }
@@ -55,7 +59,7 @@ export async function readOutcomesVersions(repo: GitRepo, o: { from?: string; he
   return commits.map((c, i) => {
     const text = texts[i];
     const map = text ? parseOutcomes(text).map : undefined;
-    return { sha: c.sha, date: c.date, metrics: map && metricsOf(map) };
+    return map ? { sha: c.sha, date: c.date, metrics: metricsOf(map) } : { sha: c.sha, date: c.date, unreadable: text ? 'errors' : 'absent' };
   });
 }
 
@@ -70,9 +74,9 @@ function metricsOf(map: OutcomeMap): Record<string, KeyResult[]> {
 export function keyResultHistory(versions: readonly OutcomesVersion[]): KeyResultHistory {
   const ordered = versions.map((v, i) => ({ v, i })).sort((a, b) => Date.parse(a.v.date) - Date.parse(b.v.date) || b.i - a.i).map(x => x.v);
   const series = new Map<string, KeyResultSeries>();
-  const unreadable: { sha: string; date: string }[] = [];
+  const unreadable: KeyResultHistory['unreadable'] = [];
   for (const v of ordered) {
-    if (!v.metrics) { unreadable.push({ sha: v.sha, date: v.date }); continue; }
+    if (!v.metrics) { unreadable.push({ sha: v.sha, date: v.date, reason: v.unreadable ?? 'errors' }); continue; }
     for (const [outcome, krs] of Object.entries(v.metrics)) {
       for (const kr of krs) {
         if (kr.current === undefined) continue;

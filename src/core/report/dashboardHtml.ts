@@ -1,6 +1,6 @@
 import { BucketChoice, IGNORED, metricProgress, UNLINKED } from '../links/allocation';
 import { CHART_DEFS, colourClass, COLOUR_CSS, effortChart, escapeHtml, keyResultChart } from './chart';
-import { day, offBudget, pct, pts, shortSha, whole, windowText } from './format';
+import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText } from './format';
 
 /** A whole number for HTML ("<1" escaped). */
 const wholeHtml = (x: number | null | undefined, unknown?: string) => escapeHtml(whole(x, unknown));
@@ -83,9 +83,7 @@ function totalsTable(r: ReportJson, interactive?: Interactive): string {
 function keyResults(r: ReportJson): string {
   if (!r.keyResults.length) return '';
   const out = ['<h2>Key results over time</h2>'];
-  if (r.keyResultVersions.unreadable.length) {
-    out.push(`<p class="note">${r.keyResultVersions.unreadable.length} version(s) of outcomes.yaml had errors and are left out of the trends: ${escapeHtml(r.keyResultVersions.unreadable.slice(0, 5).map(u => shortSha(u.sha)).join(', '))}.</p>`);
-  }
+  if (r.keyResultVersions.unreadable.length) out.push(`<p class="note">${escapeHtml(unreadableNote(r))}</p>`);
   r.keyResults.forEach((kr, i) => out.push(keyResult(r, kr, i)));
   return out.join('');
 }

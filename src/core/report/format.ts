@@ -1,4 +1,4 @@
-import type { ReportWindow } from './model';
+import type { ReportJson, ReportWindow } from './model';
 
 /**
  * Numbers and dates as every screen format writes them (the HTML report, the dashboard, Markdown): whole numbers,
@@ -58,3 +58,10 @@ export function windowText(w: ReportWindow, end = 'now', exact = false): string 
 
 /** Short commit id, as reports list commits. */
 export const shortSha = (sha: string) => sha.slice(0, 10);
+
+/** The versions of outcomes.yaml the trends leave out, and why (errors in the file, or no blob: deleted, or not in this clone). */
+export function unreadableNote(r: Pick<ReportJson, 'keyResultVersions'>): string {
+  const u = r.keyResultVersions.unreadable;
+  const list = u.slice(0, 5).map(x => `${shortSha(x.sha)} (${x.reason === 'absent' ? 'no file: deleted there, or its object is not in this clone' : 'errors'})`).join(', ');
+  return `${u.length} version(s) of outcomes.yaml could not be read and are left out of the key results' trends: ${list}${u.length > 5 ? ', …' : ''}.`;
+}

@@ -98,7 +98,7 @@ export interface ReportJson {
   buckets: BucketRow[];
   keyResults: ReportKeyResult[];
   /** Versions of outcomes.yaml the key results' history was read from, and those that could not be read. */
-  keyResultVersions: { versions: number; unreadable: { sha: string; date: string }[] };
+  keyResultVersions: { versions: number; unreadable: KeyResultHistory['unreadable'] };
   unlinkedCommits: { total: number; recent: (UnlinkedCommit & { repository?: string })[] };
   topUnlinkedFolders: { folder: string; commits: number; repository?: string }[];
   topUnlinkedAuthors: { author: string; commits: number }[];

@@ -1,6 +1,6 @@
 import { IGNORED } from '../links/allocation';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './dashboardHtml';
-import { day, offBudget, pct, pts, shortSha, whole, windowText } from './format';
+import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText } from './format';
 import { mdText } from './markdown';
 import { ReportJson } from './model';
 
@@ -59,6 +59,7 @@ function reportMarkdown(r: ReportJson): string {
     out.push('', `Line counts are unknown for ${r.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${r.linesUnknown.slice(0, 10).map(shortSha).join(', ')}${r.linesUnknown.length > 10 ? ', …' : ''}.`);
   }
   if (r.keyResults.length) {
+    if (r.keyResultVersions.unreadable.length) out.push('', mdText(unreadableNote(r)));
     out.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target | In this window |', '| --- | --- | --- | --- | --- | --- |');
     for (const k of r.keyResults) {
       const trend = [...(k.atStart ? [`${mdText(k.atStart.text)} (before ${day(r.window.since)})`] : []), ...k.history.map(p => `${mdText(p.text)} (${day(p.date)})`)].join(' → ') || 'no value recorded';
