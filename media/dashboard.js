@@ -5,6 +5,12 @@
   const main = document.getElementById('main');
   window.addEventListener('message', e => {
     if (e.data && e.data.type === 'render' && typeof e.data.body === 'string') main.innerHTML = e.data.body;
+    else if (e.data && e.data.type === 'busy' && typeof e.data.text === 'string') {
+      // A line at the top while a new answer is read; the next render replaces the whole page, this line with it.
+      let busy = document.getElementById('busy');
+      if (!busy) { busy = document.createElement('p'); busy.id = 'busy'; busy.className = 'summary'; busy.setAttribute('role', 'status'); main.prepend(busy); }
+      busy.textContent = e.data.text;
+    }
   });
   document.addEventListener('click', e => {
     const el = e.target instanceof Element ? e.target.closest('[data-action],[data-reveal],[data-commit]') : null;

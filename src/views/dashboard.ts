@@ -131,6 +131,8 @@ export class Dashboard implements vscode.Disposable {
     const repo = this.repo;
     if (!repo?.map || !this.panel) return;
     if (!this.windowPicked) this.windowDays = this.settings.windowDays(vscode.Uri.file(repo.root));
+    // What is shown stays until the new answer is there; meanwhile the page says what it is reading.
+    if (this.body) void this.panel.webview.postMessage({ type: 'busy', text: `Reading ${this.windowDays} days of history…` });
     // Commit counts at once; changed lines (about ten times dearer to read) follow, or only they for the lines measure.
     let keyResults: KeyResultHistory | undefined;
     for (const lines of this.measure === 'lines' ? [true] : [false, true]) {
