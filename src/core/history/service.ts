@@ -294,7 +294,7 @@ export class RepoHistory {
       history: s && {
         snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
         byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
-        ...(s.complete && planOf(s) ? { plan: planOf(s) } : {}),
+        ...planOf(s),
       },
       files: f && { tracked: f.list.length, unlinked: f.unlinked.length, byOutcome: f.byOutcome, byArea: f.byArea },
     };
@@ -439,15 +439,18 @@ export class RepoHistory {
   }
 }
 
-/** The window's planned vs actual (commits) of the outcomes with a budget: for the Outcomes view's drift. */
-function planOf(s: Snapshot): PlanSummary | undefined {
+/**
+ * The window's planned vs actual (commits) of the outcomes with a budget, for the Outcomes view's drift: `{ plan }`
+ * once the window is read completely and some outcome has a budget, else nothing (no drift from half a window).
+ */
+function planOf(s: Snapshot): { plan?: PlanSummary } {
   const outcomes = s.linker.map.outcomes;
-  if (!outcomes.some(o => o.budget !== undefined)) return undefined;
+  if (!s.complete || !outcomes.some(o => o.budget !== undefined)) return {};
   if (!s.plan) {
     const a = allocate(s.all, outcomes.map(o => o.id), 'month');
     s.plan = Object.fromEntries(planVsActual(a, outcomes, 'commits').filter(p => p.budget !== null).map(p => [p.id, { budget: p.budget!, actual: p.actual }]));
   }
-  return s.plan;
+  return { plan: s.plan };
 }
 
 /** Classifies the tracked files in steps (the worker answers questions in between), and counts them per outcome and area. */

@@ -97,8 +97,8 @@ export function bucketStart(iso: string, bucket: Bucket): string {
 
 const DAY_MS = 86400_000;
 
-/** The bucket after the one that starts on `start`. */
-function nextBucket(start: string, bucket: Bucket): string {
+/** The first day after the bucket that starts on `start` (the next bucket's start): where its span on a time axis ends. */
+export function bucketEnd(start: string, bucket: Bucket): string {
   const [y, m, d] = start.split('-').map(Number);
   const next = bucket === 'month' ? new Date(Date.UTC(y, m, 1)) : new Date(Date.UTC(y, m - 1, d + 7));
   return next.toISOString().slice(0, 10);
@@ -109,18 +109,13 @@ export function bucketRange(from: string, to: string, bucket: Bucket): string[] 
   const first = bucketStart(from, bucket), last = bucketStart(to, bucket);
   if (first === 'unknown' || last === 'unknown') return [];
   const out: string[] = [];
-  for (let b = first; b <= last; b = nextBucket(b, bucket)) out.push(b);
+  for (let b = first; b <= last; b = bucketEnd(b, bucket)) out.push(b);
   return out;
 }
 
 /** The bucket a window of this span is drawn in: weeks up to WEEKS_UP_TO_DAYS, months beyond. */
 export function chooseBucket(from: string, to: string): Bucket {
   return Date.parse(to) - Date.parse(from) > WEEKS_UP_TO_DAYS * DAY_MS ? 'month' : 'week';
-}
-
-/** The first day after a bucket, YYYY-MM-DD: where its span on a time axis ends. */
-export function bucketEnd(start: string, bucket: Bucket): string {
-  return nextBucket(start, bucket);
 }
 
 const zeroVia = (): ByVia => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
@@ -160,7 +155,8 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const boundaryShas: string[] = [];
   const unlinkedList: CommitLink[] = [];
   const counting = links.filter(l => l.commit.parents.length <= 1);
-  const bucket = bucketChoice === 'auto' ? chooseBucket(...axisOf(counting, window)) : bucketChoice;
+  const [axisFrom, axisTo] = axisOf(counting, window);
+  const bucket = bucketChoice === 'auto' ? chooseBucket(axisFrom, axisTo) : bucketChoice;
   for (const l of counting) {
     counted++;
     const atBoundary = boundary.has(l.commit.sha);
@@ -207,7 +203,6 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
       credit(IGNORED, 1);
     }
   }
-  const [axisFrom, axisTo] = axisOf(counting, window);
   const keys = [...rows.keys()];
   for (const start of counting.length || window.since ? bucketRange(axisFrom, axisTo, bucket) : []) {
     if (buckets.has(start)) continue;
