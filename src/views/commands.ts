@@ -233,7 +233,9 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       }
     });
     if (!written) return undefined;
-    void vscode.window.showInformationMessage(`Outcome Lens: report written (${view.windowDays} days, by ${view.measure}).`, 'Open').then(choice => {
+    // A fixed text (VS Code renders a notification as markdown); the window is in the report and the file name.
+    const note = dashboard.shown === repo ? "Outcome Lens: report written with the dashboard's window, measure and bucket." : "Outcome Lens: report written with the views' window, by commits.";
+    void vscode.window.showInformationMessage(note, 'Open').then(choice => {
       if (choice !== 'Open') return;
       // HTML in the browser, the other formats in an editor.
       if (format === 'html') void vscode.env.openExternal(written);
