@@ -234,6 +234,23 @@ describe('the unlinked commits every format lists', function () {
   });
 });
 
+describe('the unlinked commits of one second', function () {
+  this.timeout(60_000);
+  it('are listed in git\'s order (newest first), not by their ids', () => {
+    const repo = new TempRepo();
+    try {
+      const at = { date: '2024-01-02T10:00:00Z' };
+      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2024-01-01T10:00:00Z' });
+      for (const n of ['first', 'second', 'third', 'fourth']) repo.write(`docs/${n}.md`).commit(`${n}\n`, at);
+      const j = json(['report', '--all', '--no-lines', '--repo', repo.dir]);
+      assert.deepEqual(j.unlinkedCommits.recent.map(c => c.subject), ['fourth', 'third', 'second', 'first', 'root']);
+      assert.deepEqual(j.unlinkedCommits.recent.map(c => c.sha), repo.git('log', '--format=%H').trim().split('\n'), 'as git log lists them');
+    } finally {
+      repo.rm();
+    }
+  });
+});
+
 describe('the time axis: buckets and labels', () => {
   it('weeks up to 180 days, months beyond', () => {
     assert.equal(chooseBucket('2024-01-01T00:00:00Z', new Date(Date.UTC(2024, 0, 1) + 180 * 86400_000).toISOString()), 'week');

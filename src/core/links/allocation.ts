@@ -225,7 +225,8 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
     return { ...br, alignment: ratio(pb.linked, pb.unlinked), lineAlignment: haveLines ? ratio(pb.linkedLines, pb.unlinkedLines) : null, lineValues: haveLines ? br.lineValues : null };
   });
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
-  const byDate = (x: CommitLink, y: CommitLink) => Date.parse(y.commit.date) - Date.parse(x.commit.date) || (x.commit.sha < y.commit.sha ? -1 : 1);
+  // Newest first; commits of the same second keep git's order (the sort is stable), which knows which came first.
+  const byDate = (x: CommitLink, y: CommitLink) => Date.parse(y.commit.date) - Date.parse(x.commit.date);
   return {
     bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
     counts: { linked, unlinked, ignored: ignoredCount },
