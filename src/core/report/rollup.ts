@@ -172,7 +172,8 @@ export function rollup(reports: readonly ReportJson[], generatedAt: string): Rol
   const names = reports.map(r => r.repository);
   for (const n of new Set(names)) if (names.filter(x => x === n).length > 1) warnings.push(`two reports name the repository ${JSON.stringify(n)}: they are counted as two repositories`);
   const recent = reports.flatMap(r => r.unlinkedCommits.recent.map(u => ({ ...u, repository: r.repository })))
-    .sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || (a.sha < b.sha ? -1 : 1)).slice(0, UNLINKED_LIST_MAX);
+    // Newest first; the same second keeps each report's own (git's) order, and the reports' order between them.
+    .sort((a, b) => Date.parse(b.date) - Date.parse(a.date)).slice(0, UNLINKED_LIST_MAX);
   const authors = new Map<string, number>();
   for (const r of reports) for (const a of r.topUnlinkedAuthors) authors.set(a.author, (authors.get(a.author) ?? 0) + a.commits);
   const window: ReportWindow = {
