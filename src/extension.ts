@@ -24,7 +24,7 @@ export function activate(context: vscode.ExtensionContext) {
   // Commits read from git are kept in the extension's global storage: reopening a repository reads only new ones.
   const historyCacheDir = context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'history') : undefined;
   const index = new WorkspaceIndex(log, settings, historyCacheDir, path.join(context.extensionPath, 'dist', 'worker.js'));
-  const outcomesTree = new OutcomesTree(index);
+  const outcomesTree = new OutcomesTree(index, settings);
   const unlinkedTree = new UnlinkedTree(index, settings);
   const decorations = new OutcomeDecorations(index, settings);
   const statusBar = new OutcomeStatusBar(index, settings);
@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
     if (node) void outcomes.view.reveal(node, { select: true, focus: true, expand: true });
     else void vscode.commands.executeCommand('outcomeLens.unlinked.focus');
   };
-  const dashboard = new Dashboard(context.extensionUri, index, log, revealKey);
+  const dashboard = new Dashboard(context.extensionUri, index, log, settings, revealKey);
   context.subscriptions.push(
     log, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, ...outcomes.disposables, ...unlinked.disposables,
     vscode.window.registerFileDecorationProvider(decorations),

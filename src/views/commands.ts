@@ -12,7 +12,7 @@ import { OutcomeNode } from './outcomesTree';
 import { UnlinkedNode } from './unlinkedTree';
 import { toRange } from './outcomesYaml';
 import { Settings } from '../vscode/settings';
-import { Dashboard } from './dashboard';
+import { Dashboard, repoReport } from './dashboard';
 import { renderReport, ReportFormat } from '../core/report/render';
 
 /** The parts of the built-in git extension's API we use (its typings are not published as a package). */
@@ -213,18 +213,35 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     if (!repo?.map) { void vscode.window.showInformationMessage('Outcome Lens: needs a repository with a valid outcomes.yaml'); return undefined; }
     const format = arg?.format ?? (await vscode.window.showQuickPick(['html', 'md', 'csv', 'json'], { placeHolder: 'Report format' })) as ReportFormat | undefined;
     if (!format) return undefined;
-    const target = arg?.file ? vscode.Uri.file(arg.file) : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(vscode.Uri.file(repo.root), `outcome-report.${format}`), filters: { Report: [format] } });
+    // What the dashboard shows (window, measure, bucket) when it shows this repository; else the views' window.
+    const view = dashboard.shown === repo ? dashboard.view : { windowDays: settings.windowDays(vscode.Uri.file(repo.root)), measure: 'commits' as const, bucket: 'auto' as const };
+    // Next to the repository, not in it: a report is not part of the code.
+    const suggested = path.join(path.dirname(repo.root), `${repo.name}-outcomes-${view.windowDays}d-${new Date().toISOString().slice(0, 10)}.${format}`);
+    const target = arg?.file ? vscode.Uri.file(arg.file) : await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(suggested), filters: { Report: [format] }, saveLabel: 'Export Report' });
     if (!target) return undefined;
-    const days = dashboard.shown === repo ? dashboard.windowDays : settings.windowDays(vscode.Uri.file(repo.root));
-    const bucket = dashboard.shown === repo ? dashboard.bucket : 'week';
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Outcome Lens: exporting report' }, async () => {
-      await repo.refresh(); // what git has now, also when no view showed the history
-      const allocation = await repo.history().allocation({ days, bucket, lines: true });
-      if (!allocation || !repo.map) throw new Error('no history to report');
-      await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, { map: repo.map, allocation, repoName: repo.name, generatedAt: new Date().toISOString() })));
-      void vscode.window.showInformationMessage('Outcome Lens: report written');
-      return target.fsPath;
+    const written = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Outcome Lens: exporting report', cancellable: true }, async (_p, token) => {
+      const stop = token.onCancellationRequested(() => repo.cancel());
+      try {
+        await repo.refresh(); // what git has now, also when no view showed the history
+        const got = token.isCancellationRequested ? undefined : await repoReport(repo, settings, view, true);
+        if (token.isCancellationRequested) return undefined;
+        if (!got) throw new UserMessage('there is no history to report');
+        await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, got.report)));
+        return target;
+      } finally {
+        stop.dispose();
+      }
     });
+    if (!written) return undefined;
+    // A fixed text (VS Code renders a notification as markdown); the window is in the report and the file name.
+    const note = dashboard.shown === repo ? "Outcome Lens: report written with the dashboard's window, measure and bucket." : "Outcome Lens: report written with the views' window, by commits.";
+    void vscode.window.showInformationMessage(note, 'Open').then(choice => {
+      if (choice !== 'Open') return;
+      // HTML in the browser, the other formats in an editor.
+      if (format === 'html') void vscode.env.openExternal(written);
+      else void vscode.window.showTextDocument(written);
+    });
+    return written.fsPath;
   });
 
   reg('outcomeLens.showLog', () => log.show());

@@ -5,6 +5,8 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import type { CommitRow } from '../core/history/protocol';
 import { commitItem, commitTooltip, countText, errorRows, MessageNode, messageItem, relativeTime, throttled, topLevel } from './common';
+import { Settings } from '../vscode/settings';
+import { offBudget, pct, pts } from '../core/report/format';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -25,10 +27,20 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   private readonly emitter = new vscode.EventEmitter<OutcomeNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
+  private readonly settingSub: vscode.Disposable;
   private readonly repoNodes = new Map<RepoIndex, OutcomeNode>();
 
-  constructor(private readonly index: WorkspaceIndex) {
+  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
+    this.settingSub = vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.budget.driftThreshold')) this.emitter.fire(undefined); });
+  }
+
+  /** An outcome's planned vs actual over the views' window, when it has a budget and the window is read. */
+  private plan(repo: RepoIndex, id: string): { budget: number; actual: number; drift: number; off: boolean } | undefined {
+    const p = repo.summary?.history?.plan?.[id];
+    if (!p || p.actual === null) return undefined;
+    const drift = p.actual - p.budget;
+    return { budget: p.budget, actual: p.actual, drift, off: offBudget(drift, this.settings.driftThreshold(vscode.Uri.file(repo.root))) };
   }
 
   refresh(): void {
@@ -95,6 +107,8 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       md.appendText(`id: ${o.id} · status: ${o.status}${o.owner ? ` · owner: ${o.owner}` : ''}`);
       if (o.description) md.appendMarkdown('\n\n').appendText(o.description);
       if (o.link) md.appendMarkdown('\n\n').appendText(o.link);
+      const p = this.plan(node.repo, o.id);
+      if (p) md.appendMarkdown('\n\n').appendText(`Budget ${pct(p.budget)} · actual ${pct(p.actual)} of the commits that need an outcome in the last ${node.repo.summary?.history?.windowDays} days (${pts(p.drift)})`);
       item.tooltip = md;
     }
     return commitTooltip(item, node);
@@ -114,7 +128,10 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         const o = node.outcome;
         const t = new vscode.TreeItem(o.title, C.Collapsed);
         t.id = `outcome:${node.repo.root}:${o.id}`;
-        t.description = [o.id, o.status !== 'active' ? o.status : '', o.owner ?? ''].filter(Boolean).join(' · ');
+        // Drift shows only past the threshold: a description that always carried numbers would be noise.
+        const p = this.plan(node.repo, o.id);
+        const drift = p?.off ? `${Math.round(p.actual * 100)}% of effort, budget ${Math.round(p.budget * 100)}% (${pts(p.drift)})` : '';
+        t.description = [o.id, o.status !== 'active' ? o.status : '', o.owner ?? '', drift].filter(Boolean).join(' · ');
         t.iconPath = new vscode.ThemeIcon(o.status === 'achieved' ? 'pass' : o.status === 'dropped' ? 'circle-slash' : o.status === 'proposed' ? 'lightbulb' : 'target');
         t.contextValue = o.link ? 'outcome.withLink' : 'outcome';
         return t;
@@ -167,6 +184,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
 
   dispose(): void {
     this.sub.dispose();
+    this.settingSub.dispose();
     this.emitter.dispose();
   }
 }

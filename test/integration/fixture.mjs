@@ -69,3 +69,34 @@ export function makeFixture(dir, { commits = true } = {}) {
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   console.log(makeFixture(path.resolve(process.argv[2] || '.state/fixture')));
 }
+
+/**
+ * The fixture with planning on top (the dashboard's suite and UI check): outcomes.yaml gains budgets (checkout 50%,
+ * search 20%) and is then changed three more times, moving the key results: checkout conversion 3.4% (the fixture's)
+ * -> 3.5% -> 3.7% -> 3.9%, search p95 310ms -> "measuring" (a text event) -> 260ms. outcomes.yaml joins `ignore`,
+ * so these commits are ignored work and the fixture's counts stay: 4 linked, 3 unlinked.
+ */
+export const PLANNED_VALUES = [
+  { daysAgo: 20, checkout: '3.5%', search: '310ms' },
+  { daysAgo: 12, checkout: '3.7%', search: 'measuring' },
+  { daysAgo: 5, checkout: '3.9%', search: '260ms' },
+];
+
+export function plannedOutcomes(checkout, search) {
+  return OUTCOMES_YAML
+    .replace('  - vendor/\n', '  - vendor/\n  - outcomes.yaml\n')
+    .replace('    owner: "@payments"\n', '    owner: "@payments"\n    budget: 50%\n')
+    .replace('current: 3.4%', `current: ${checkout}`)
+    .replace('    owner: "@search"\n', `    owner: "@search"\n    budget: 20%\n    metrics:\n      - name: Search p95\n        baseline: 400ms\n        target: 200ms\n        current: ${search}\n`);
+}
+
+export function planFixture(dir) {
+  const day = 86400_000;
+  for (const v of PLANNED_VALUES) {
+    const d = new Date(Math.floor(Date.now() / day) * day - v.daysAgo * day + 3600_000).toISOString();
+    const env = { ...process.env, GIT_AUTHOR_DATE: d, GIT_COMMITTER_DATE: d, GIT_CONFIG_NOSYSTEM: '1', HOME: dir };
+    fs.writeFileSync(path.join(dir, 'outcomes.yaml'), plannedOutcomes(v.checkout, v.search));
+    execFileSync('git', ['commit', '-q', '--no-verify', '-a', '--author=Ada Lovelace <ada@example.com>', '-m', `Key results: checkout ${v.checkout}, search ${v.search}`], { cwd: dir, env });
+  }
+  return dir;
+}

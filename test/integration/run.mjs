@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { ROOT, checkInstalled, codeServerCli, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
-import { makeFixture } from './fixture.mjs';
+import { makeFixture, planFixture } from './fixture.mjs';
 
 const shotArg = process.argv.indexOf('--screenshot');
 const SCREENSHOT = shotArg > 0 ? path.resolve(process.argv[shotArg + 1]) : undefined;
@@ -71,21 +71,40 @@ async function runSuite(name, suite, { trusted, setup = () => ({}), timeoutMs = 
   }
 }
 
-/** Clicks the Outcome Lens icon in the activity bar, reads the rows of both views, takes a screenshot. */
-async function uiCheck() {
-  const stateRoot = fs.mkdtempSync(path.join(STATE, 'ui-'));
-  const folder = makeFixture(path.join(stateRoot, 'shop'));
+/**
+ * A check in the workbench as a user sees it: code-server on `folder` with the extension loaded from source, the
+ * browser on it, the Outcome Lens icon clicked; `fn(page, check, consoleLines)` does the rest. Whatever throws is a
+ * failed check (`failTitle`) with a screenshot.
+ */
+async function workbenchCheck(part, folder, stateRoot, failTitle, fn) {
   let server, ctx;
-  const check = (title, ok, err) => results.push({ title: `[ui] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
+  const check = (title, ok, err) => results.push({ title: `[${part}] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
   try {
     server = await startCodeServer({ folder, stateRoot, settings: { 'workbench.colorTheme': 'Default Dark Modern', 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden' } });
     ctx = await launchBrowser(stateRoot);
     const page = ctx.pages()[0] || await ctx.newPage();
+    const consoleLines = [];
+    page.on('console', m => consoleLines.push(m.text()));
     await page.goto(workbenchUrl(server.authority, folder, [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['skipWelcome', 'true']]));
     await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
     const tab = page.locator('.activitybar [aria-label^="Outcome Lens"]').first();
     await tab.waitFor({ timeout: 60000 });
     await tab.click();
+    await fn(page, check, consoleLines);
+  } catch (e) {
+    check(failTitle, false, e.message);
+    if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, `${part}-fail.png`) }).catch(() => {});
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+    if (server) await server.stop();
+  }
+}
+
+/** Clicks the Outcome Lens icon in the activity bar, reads the rows of both views, takes a screenshot. */
+async function uiCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'ui-'));
+  const folder = makeFixture(path.join(stateRoot, 'shop'));
+  await workbenchCheck('ui', folder, stateRoot, 'Outcome Lens views render in the workbench', async (page, check) => {
     const sidebar = page.locator('.part.sidebar');
     await sidebar.locator('.monaco-list-row', { hasText: 'Raise checkout conversion' }).first().waitFor({ timeout: 60000 });
     await sidebar.locator('.monaco-list-row', { hasText: 'Unlinked files' }).first().waitFor({ timeout: 60000 });
@@ -132,17 +151,8 @@ async function uiCheck() {
     }
     check('the dashboard opens from the command palette; its table shows checkout\'s 2 commits (25.0%) and 5 lines (12.5%)',
       JSON.stringify(cells?.slice(0, 4)) === JSON.stringify(['2', '25.0%', '5', '12.5%']), `cells: ${JSON.stringify(cells)}`);
-    await page.mouse.move(1300, 800);
-    const dshot = shot.replace(/\.png$/, '') + '-dashboard.png';
-    await page.screenshot({ path: dshot.replace('screenshot-views-dashboard', 'screenshot-dashboard') });
-    log(`screenshot: ${path.relative(ROOT, dshot.replace('screenshot-views-dashboard', 'screenshot-dashboard'))}`);
-  } catch (e) {
-    check('Outcome Lens views render in the workbench', false, e.message);
-    if (ctx) await ctx.pages()[0]?.screenshot({ path: path.join(stateRoot, 'ui-fail.png') }).catch(() => {});
-  } finally {
-    if (ctx) await ctx.close().catch(() => {});
-    if (server) await server.stop();
-  }
+    // (media/screenshot-dashboard.png comes from the dashboard check, on the fixture with planning)
+  });
 }
 
 /** The packaged .vsix installs into code-server (the same host the tests use). */
@@ -165,6 +175,18 @@ async function vsixCheck() {
   }
 }
 
+/** A page opened in headless Chromium: its console errors and warnings and every request it made. */
+async function openPage(ctx, file) {
+  const page = await ctx.newPage();
+  const problems = [], requests = [];
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  page.on('pageerror', e => problems.push(String(e)));
+  page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
+  await page.goto(`file://${file}`);
+  await page.waitForLoadState('load');
+  return { page, problems, requests };
+}
+
 /** The HTML report opens in headless Chromium with no console errors and no network requests. */
 async function htmlReportCheck() {
   const stateRoot = fs.mkdtempSync(path.join(STATE, 'report-'));
@@ -175,13 +197,7 @@ async function htmlReportCheck() {
   try {
     execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'html', '--out', file, '--repo', folder, '--no-cache'], { stdio: 'pipe' });
     ctx = await launchBrowser(stateRoot);
-    const page = ctx.pages()[0] || await ctx.newPage();
-    const problems = [], requests = [];
-    page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
-    page.on('pageerror', e => problems.push(String(e)));
-    page.on('request', r => { if (r.url() !== `file://${file}`) requests.push(r.url()); });
-    await page.goto(`file://${file}`);
-    await page.waitForLoadState('load');
+    const { page, problems, requests } = await openPage(ctx, file);
     ok('opens with no console errors', problems.length === 0, problems.join('\n'));
     ok('makes no network requests', requests.length === 0, requests.join('\n'));
     const cells = await page.locator('#totals tbody tr').first().locator('td').allInnerTexts();
@@ -194,12 +210,124 @@ async function htmlReportCheck() {
   }
 }
 
+/** The webview frame that holds `selector`, once it is there. */
+async function webviewFrame(page, selector, ms = 90000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    for (const f of page.frames()) if (await f.locator(selector).count().catch(() => 0)) return f;
+    if (Date.now() > end) throw new Error(`no webview shows ${selector}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+const pctText = x => `${(x * 100).toFixed(1)}%`;
+const ptsText = (x, threshold) => {
+  const v = Math.round(x * 1000) / 10;
+  const off = Math.abs(x) > threshold + 1e-9;
+  return `${v > 0 ? '+' : v < 0 ? '\u2212' : ''}${Math.abs(v).toFixed(1)} pts${off ? (x > 0 ? ' over' : ' under') : ''}`;
+};
+
+/**
+ * The dashboard as a user sees it, on the fixture with planning: opened from the command palette, its
+ * planned-vs-actual table and a key result's trend read from the webview's DOM and compared with the core's report
+ * (the CLI's JSON) and with numbers by hand; no Content Security Policy violation; screenshots in dark and light.
+ */
+async function dashboardUiCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'dashboard-ui-'));
+  const folder = planFixture(makeFixture(path.join(stateRoot, 'shop')));
+  const core = JSON.parse(execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'json', '--no-cache', '--repo', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  await workbenchCheck('dashboard-ui', folder, stateRoot, 'the dashboard renders in the workbench', async (page, check, consoleLines) => {
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Outcome Lens: Open Dashboard');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Open Dashboard' }).first().waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    const frame = await webviewFrame(page, '#plan tbody tr[data-key="checkout-conversion"]');
+    // Lines follow commits: wait for them, so the screenshot shows the finished page.
+    await frame.locator('#totals tbody tr[data-key="checkout-conversion"] td').nth(2).filter({ hasText: /^\d+$/ }).waitFor({ timeout: 60000 });
+    const cells = async key => (await frame.locator(`#plan tbody tr[data-key="${key}"] td`).allInnerTexts()).map(t => t.trim());
+    const row = id => core.outcomes.find(o => o.id === id);
+    for (const [id, byHand] of [['checkout-conversion', ['@payments', '50.0%', '28.6%', '\u221221.4 pts under']], ['search-latency', ['@search', '20.0%', '28.6%', '+8.6 pts']]]) {
+      const o = row(id);
+      const fromCore = [o.owner, pctText(o.budget), pctText(o.actualShare), ptsText(o.drift, core.driftThreshold)];
+      const shown = await cells(id);
+      check(`planned vs actual of ${id}: ${JSON.stringify(byHand)}, as the core computes it`,
+        JSON.stringify(shown) === JSON.stringify(fromCore) && JSON.stringify(shown) === JSON.stringify(byHand), `shown ${JSON.stringify(shown)}, core ${JSON.stringify(fromCore)}`);
+    }
+    const off = await frame.locator('#plan tbody tr.off').evaluateAll(trs => trs.map(tr => tr.getAttribute('data-key')));
+    check('the drift past the threshold is marked', JSON.stringify(off) === '["checkout-conversion"]', JSON.stringify(off));
+    const trend = await frame.locator('#kr-0-trend tbody tr').evaluateAll(trs => trs.map(tr => [...tr.children].map(c => c.textContent.trim())));
+    const dates = execFileSync('git', ['log', '--format=%aI', '--', 'outcomes.yaml'], { cwd: folder, encoding: 'utf8' }).trim().split('\n').reverse().map(d => d.slice(0, 10));
+    const kr = core.keyResults.find(k => k.name === 'Checkout conversion');
+    const want = kr.history.map(p => [p.date.slice(0, 10), p.text, p.sha.slice(0, 10)]);
+    check('the key result\'s trend: 3.4% -> 3.5% -> 3.7% -> 3.9% on the dates outcomes.yaml changed, as the core reads it',
+      JSON.stringify(trend) === JSON.stringify(want) && JSON.stringify(trend.map(t => t[1])) === '["3.4%","3.5%","3.7%","3.9%"]' && JSON.stringify(trend.map(t => t[0])) === JSON.stringify(dates),
+      `shown ${JSON.stringify(trend)}, core ${JSON.stringify(want)}, dates ${JSON.stringify(dates)}`);
+    const bars = await frame.locator('#chart-absolute rect').count();
+    const weeks = await frame.locator('#buckets tbody tr').count();
+    check(`both charts drawn over every week of the window (${weeks} weeks, ${bars} bars)`, bars > 0 && weeks >= 13 && await frame.locator('#chart-share rect').count() === bars, `${bars} bars, ${weeks} weeks`);
+    const csp = consoleLines.filter(l => /Content Security Policy|Refused to/i.test(l));
+    check('no Content Security Policy violation in the webview', csp.length === 0, csp.join('\n'));
+    await page.mouse.move(1390, 850);
+    const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
+    await page.screenshot({ path: path.join(out, 'screenshot-dashboard.png') });
+    // The same dashboard in the light theme (picked as a user does), scrolled to planned vs actual and the key results.
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Preferences: Color Theme');
+    const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
+    await pick('Preferences: Color Theme').click({ timeout: 30000 });
+    await page.keyboard.type('Light Modern');
+    await pick('Light Modern').click({ timeout: 30000 });
+    const light = await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check('the dashboard follows the theme to light', light, 'still dark');
+    await (await webviewFrame(page, '#plan')).locator('#plan').evaluate(el => el.previousElementSibling.scrollIntoView());
+    await page.mouse.move(1390, 850);
+    await page.screenshot({ path: path.join(out, 'screenshot-dashboard-plan.png') });
+    log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png`);
+  });
+}
+
+/**
+ * The HTML report with planning (charts, planned vs actual, key results over time) and the organisation's rollup of
+ * two repositories open in headless Chromium with no console errors and no network requests.
+ */
+async function rollupHtmlCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'rollup-'));
+  const ok = (title, cond, err) => results.push({ title: `[report] ${title}`, state: cond ? 'passed' : 'failed', err: cond ? undefined : err });
+  let ctx;
+  try {
+    const cli = (...args) => execFileSync('node', [path.join(ROOT, 'dist/cli.js'), ...args, '--no-cache'], { stdio: 'pipe' });
+    const shop = planFixture(makeFixture(path.join(stateRoot, 'shop')));
+    const plain = makeFixture(path.join(stateRoot, 'storefront'));
+    cli('report', '--format', 'html', '--out', path.join(stateRoot, 'planned.html'), '--repo', shop);
+    cli('report', '--format', 'json', '--out', path.join(stateRoot, 'shop.json'), '--repo', shop);
+    cli('report', '--format', 'json', '--out', path.join(stateRoot, 'storefront.json'), '--repo', plain);
+    execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'rollup', path.join(stateRoot, 'shop.json'), path.join(stateRoot, 'storefront.json'), '--format', 'html', '--out', path.join(stateRoot, 'rollup.html')], { stdio: 'pipe' });
+    ctx = await launchBrowser(stateRoot);
+    const planned = await openPage(ctx, path.join(stateRoot, 'planned.html'));
+    ok('the report with planning opens with no console errors', planned.problems.length === 0, planned.problems.join('\n'));
+    ok('the report with planning makes no network requests', planned.requests.length === 0, planned.requests.join('\n'));
+    const kr = await planned.page.locator('#kr-0-chart .trend-point').count();
+    ok(`draws a key result's trend (${kr} points) and planned vs actual`, kr === 4 && await planned.page.locator('#plan tbody tr').count() === 3, `${kr} points`);
+    const rolled = await openPage(ctx, path.join(stateRoot, 'rollup.html'));
+    ok('the rollup opens with no console errors', rolled.problems.length === 0, rolled.problems.join('\n'));
+    ok('the rollup makes no network requests', rolled.requests.length === 0, rolled.requests.join('\n'));
+    const repos = await rolled.page.locator('#repositories tbody tr th').allInnerTexts();
+    const total = (await rolled.page.locator('#repositories tfoot td').allInnerTexts())[1];
+    ok('the rollup lists both repositories and their 19 commits (11 + 8)', JSON.stringify(repos) === '["shop","storefront"]' && total === '19', `${JSON.stringify(repos)}, ${total}`);
+  } catch (e) {
+    ok('the report with planning and the rollup', false, String(e.stderr || e.message));
+  } finally {
+    if (ctx) await ctx.close().catch(() => {});
+  }
+}
+
 checkInstalled();
 fs.mkdirSync(STATE, { recursive: true });
 const only = process.env.OUTCOME_LENS_ONLY?.split(',');
 const want = name => !only || only.includes(name);
 if (want('vsix')) await vsixCheck();
 if (want('report')) await htmlReportCheck();
+if (want('report')) await rollupHtmlCheck();
 await buildSuite();
 if (want('host')) await runSuite('host', 'extension', { trusted: true });
 // Restricted Mode: a git first on the host's PATH records every start; the built-in git extension is off, so that
@@ -236,7 +364,9 @@ if (want('multiroot')) await runSuite('multiroot', 'multiroot', {
     return { open, env: { PATH: `${shim}:${process.env.PATH}`, VSCODE_CLI: '1', OUTCOME_LENS_REAL_GIT: REAL_GIT }, settings: { 'outcomeLens.git.timeout': 10 } };
   },
 });
+if (want('dashboard')) await runSuite('dashboard', 'dashboard', { trusted: true, setup: folder => { planFixture(folder); return {}; } });
 if (want('ui')) await uiCheck();
+if (want('dashboard')) await dashboardUiCheck();
 for (const r of results) console.log(`  ${r.state === 'passed' ? 'ok  ' : 'FAIL'} ${r.title}${r.err ? '\n      ' + String(r.err).split('\n').slice(0, 4).join('\n      ') : ''}`);
 const failed = results.filter(r => r.state !== 'passed').length;
 console.log(`integration: ${results.length - failed} passed, ${failed} failed`);

@@ -52,7 +52,7 @@ describe('untrusted text, wherever it is printed', () => {
         '    metrics:', '      - { name: "![pixel](https://evil.example/p.png)", baseline: "1", target: "[2](x)", current: "1|5" }', '',
       ].join('\n')).write('src/a.ts').commit('Linked\n');
       repo.write('[docs](https:evil.example)/x.md').commit('Unlinked\n');
-      const r = cli(['report', '--format', 'md', '--no-lines', '--repo', repo.dir]);
+      const r = cli(['report', '--all', '--format', 'md', '--no-lines', '--repo', repo.dir]);
       assert.equal(r.code, 0, r.stderr);
       assert.ok(r.stdout.includes('| \\[Sign in\\]\\(https:evil.example\\) &lt;b&gt;now&lt;/b&gt; (`a`) |'), r.stdout);
       assert.ok(r.stdout.includes('| a | \\!\\[pixel\\]\\(https://evil.example/p.png\\) | 1 | 1\\|5 | \\[2\\]\\(x\\) |'), r.stdout);

@@ -357,6 +357,34 @@ export class GitRepo {
     }
   }
 
+  /**
+   * The commits that changed one file, newest first, with their author dates, as `git log --format=%H%x00%aI -- FILE`
+   * lists them; `from`: only those after that commit (what a HEAD that moved forward added).
+   */
+  async fileCommits(file: string, o: { from?: string; head?: string; signal?: AbortSignal } = {}): Promise<{ sha: string; date: string }[]> {
+    checkShas([o.from, o.head].filter((x): x is string => !!x));
+    const tip = o.head ?? 'HEAD';
+    const range = o.from ? `${o.from}..${tip}` : tip;
+    const { stdout } = await this.run(['log', '-z', '--no-show-signature', '--no-color', '--format=%H%x00%aI', '--end-of-options', range, '--', file], { signal: o.signal });
+    const f = stdout.split('\0').map(t => t.replace(/^\n/, ''));
+    const out: { sha: string; date: string }[] = [];
+    for (let i = 0; i + 1 < f.length; i += 2) if (SHA_RE.test(f[i])) out.push({ sha: f[i], date: f[i + 1] });
+    return out;
+  }
+
+  /**
+   * One file's contents at each of many commits, from one `git cat-file --batch` (not a process per commit): the
+   * blob's bytes, or null where the commit has no such file.
+   */
+  async fileAt(shas: readonly string[], file: string, signal?: AbortSignal): Promise<(Buffer | null)[]> {
+    checkShas(shas);
+    if (!shas.length) return [];
+    if (/[\n\r]/.test(file)) throw new GitError(`a path with a line break cannot be read in a batch: ${JSON.stringify(file)}`, 'other');
+    const chunks: Buffer[] = [];
+    await this.run(['cat-file', '--batch'], { signal, input: shas.map(s => `${s}:${file}\n`).join(''), onStdout: b => chunks.push(b) });
+    return parseCatFileBatch(Buffer.concat(chunks), shas.length);
+  }
+
   /** `git show` of one commit, stat and patch, for a read-only diff document. */
   async show(sha: string, signal?: AbortSignal): Promise<string> {
     checkShas([sha]);
@@ -380,6 +408,25 @@ export class GitRepo {
       throw e;
     }
   }
+}
+
+/** Parses `git cat-file --batch` output: per object `<oid> <type> <size>\\n<bytes>\\n`, or `<name> missing\\n`. */
+export function parseCatFileBatch(out: Buffer, expected: number): (Buffer | null)[] {
+  const result: (Buffer | null)[] = [];
+  let at = 0;
+  while (result.length < expected && at < out.length) {
+    const nl = out.indexOf(0x0a, at);
+    if (nl === -1) break;
+    const header = out.subarray(at, nl).toString('utf8');
+    at = nl + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) { result.push(null); continue; } // "<name> missing" (or ambiguous): no such file at that commit
+    const size = Number(m[2]);
+    result.push(m[1] === 'blob' ? out.subarray(at, at + size) : null);
+    at += size + 1;
+  }
+  if (result.length !== expected) throw new GitError(`git cat-file --batch answered ${result.length} of ${expected} objects`, 'other');
+  return result;
 }
 
 /** Parses `git log -z --numstat --format=%x00%H`: per commit, NUL-terminated "added\tdeleted\tpath" records. */

@@ -62,6 +62,8 @@ export interface Summary {
     unlinked: number;
     invalid: number;
     byOutcome: Record<string, number>;
+    /** Planned vs actual (commits) of the outcomes with a budget, once the window is read; undefined without budgets. */
+    plan?: PlanSummary;
   };
   files?: {
     tracked: number;
@@ -71,6 +73,9 @@ export interface Summary {
     byArea: Record<string, number[]>;
   };
 }
+
+/** Per outcome with a budget: its budget and its actual share of the effort that needs an outcome (0..1; null with none). */
+export type PlanSummary = Record<string, { budget: number; actual: number | null }>;
 
 export interface FolderRows {
   /** Sub-folders holding unlinked files, most first, with how many are under each. */
@@ -93,7 +98,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 /** The service's methods the extension host may call, by name, through the history worker. */
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
-  'patternDiagnostics', 'allocation', 'show',
+  'patternDiagnostics', 'allocation', 'keyResultHistory', 'show',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 

@@ -3,14 +3,15 @@ import { GitRepo, LineStat, RawCommit } from '../git/repo';
 import { GitError, logLine } from '../git/runner';
 import { readHistory } from '../git/history';
 import { CommitLink, Linker } from '../links/link';
-import { allocate, Allocation, Bucket, bucketStart } from '../links/allocation';
+import { allocate, Allocation, BucketChoice, bucketStart, planVsActual } from '../links/allocation';
+import { keyResultHistory, KeyResultHistory, OutcomesVersion, readOutcomesVersions } from '../outcomes/keyResultHistory';
 import { FolderCounts, folderChildren } from '../links/folderCounts';
 import { Diagnostic, OutcomeMap } from '../outcomes/model';
 import { patternDiagnostics } from '../outcomes/patternCheck';
 import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
 import { lowerBound } from '../util/sortedPaths';
 import { breathe } from '../util/breathe';
-import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, mapKey, Summary } from './protocol';
+import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, mapKey, PlanSummary, Summary } from './protocol';
 
 /** While the first read of a window arrives, the views are told of it at most this often. */
 const PUBLISH_MS = 250;
@@ -27,6 +28,8 @@ class Snapshot {
   private static made = 0;
   /** Which answer this is: a dashboard draws again only when it changes. */
   readonly seq = ++Snapshot.made;
+  /** Planned vs actual of the window (commits), worked out once, when first asked. */
+  plan?: PlanSummary;
 
   constructor(readonly since: string, readonly windowDays: number, readonly head: string | undefined, readonly notesTip: string | undefined,
     readonly linker: Linker) {}
@@ -104,6 +107,8 @@ export class RepoHistory {
   private running?: AbortController;
   /** The newest outcomes.yaml asked for; a relink of an older one that has not started yet is skipped. */
   private wantedMap?: { map: OutcomeMap | undefined };
+  /** outcomes.yaml's versions in the history of `head`, newest first: read once, then only what a new HEAD adds. */
+  private versions?: { head: string; list: OutcomesVersion[] };
 
   constructor(readonly root: string, private readonly config: { cacheDir?: string }, map: OutcomeMap | undefined,
     windowDays: number, private readonly changed: () => void = () => undefined) {
@@ -289,6 +294,7 @@ export class RepoHistory {
       history: s && {
         snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
         byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
+        ...planOf(s),
       },
       files: f && { tracked: f.list.length, unlinked: f.unlinked.length, byOutcome: f.byOutcome, byArea: f.byArea },
     };
@@ -376,7 +382,7 @@ export class RepoHistory {
    * 1/k to each), after what git has now is read. `lines`: changed lines too, read from git for the commits whose
    * counts are not known yet; a commit whose objects git cannot read has unknown line counts, named in the answer.
    */
-  allocation(o: { days: number; bucket: Bucket; lines: boolean }): Promise<Allocation | undefined> {
+  allocation(o: { days: number; bucket: BucketChoice; lines: boolean }): Promise<Allocation | undefined> {
     // After a running refresh: an answer about what git has now, not about the read before it.
     return this.enqueue(async () => {
       const linker = this.linker;
@@ -401,9 +407,29 @@ export class RepoHistory {
           if (unknown.length) logLine(`${this.name}: line counts unknown for ${unknown.length} commit(s) whose objects git cannot read`);
         }
       }
-      return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since }, o.lines ? {
+      return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since, now: new Date().toISOString() }, o.lines ? {
         stats: this.lines, unknown: this.linesUnknown, boundary: await this.repo.shallowBoundary(), ignored: p => linker.file(p).status === 'ignored',
       } : undefined);
+    });
+  }
+
+  /**
+   * Each key result's `current` at every commit that changed outcomes.yaml, in the history of the HEAD the last
+   * refresh read. Read from git once; a HEAD that moved forward costs only the versions it added.
+   */
+  keyResultHistory(): Promise<KeyResultHistory> {
+    return this.enqueue(async () => {
+      if (this.error) throw new GitError(this.error.message, this.error.kind);
+      const head = this.snap?.head ?? (await this.repo.tips()).head;
+      if (!head) return keyResultHistory([]);
+      const had = this.versions;
+      if (had?.head !== head) {
+        const forward = had && await this.repo.isAncestor(had.head, head);
+        const fresh = await readOutcomesVersions(this.repo, { head, from: forward ? had.head : undefined });
+        this.versions = { head, list: forward ? [...fresh, ...had.list] : fresh };
+        logLine(`${this.name}: ${fresh.length} version(s) of outcomes.yaml read from git${forward ? ' (new since the last read)' : ''}`);
+      }
+      return keyResultHistory(this.versions!.list);
     });
   }
 
@@ -411,6 +437,20 @@ export class RepoHistory {
   show(sha: string): Promise<string> {
     return this.repo.show(sha);
   }
+}
+
+/**
+ * The window's planned vs actual (commits) of the outcomes with a budget, for the Outcomes view's drift: `{ plan }`
+ * once the window is read completely and some outcome has a budget, else nothing (no drift from half a window).
+ */
+function planOf(s: Snapshot): { plan?: PlanSummary } {
+  const outcomes = s.linker.map.outcomes;
+  if (!s.complete || !outcomes.some(o => o.budget !== undefined)) return {};
+  if (!s.plan) {
+    const a = allocate(s.all, outcomes.map(o => o.id), 'month');
+    s.plan = Object.fromEntries(planVsActual(a, outcomes, 'commits').filter(p => p.budget !== null).map(p => [p.id, { budget: p.budget!, actual: p.actual }]));
+  }
+  return { plan: s.plan };
 }
 
 /** Classifies the tracked files in steps (the worker answers questions in between), and counts them per outcome and area. */

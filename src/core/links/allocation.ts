@@ -2,8 +2,14 @@ import { CommitLink, Via, VIA_ORDER } from './link';
 import type { LineStat } from '../git/repo';
 
 export type Bucket = 'week' | 'month';
+/** A bucket, or "chosen by the window": weeks up to WEEKS_UP_TO_DAYS, months beyond. */
+export type BucketChoice = Bucket | 'auto';
 export const UNLINKED = '(unlinked)';
 export const IGNORED = '(ignored)';
+/** The longest window drawn in weeks when the bucket is chosen by the window; a longer one is drawn in months. */
+export const WEEKS_UP_TO_DAYS = 180;
+/** Unlinked commits a report lists (the most recent ones), with how many there are in all. */
+export const UNLINKED_LIST_MAX = 20;
 
 type ByVia = Record<Via, number>;
 
@@ -33,13 +39,32 @@ export interface BucketRow {
   lineAlignment: number | null;
 }
 
+/** Commits (or changed lines) by what they serve: linked to an outcome, unlinked, or ignored. */
+export interface StatusCounts {
+  linked: number;
+  unlinked: number;
+  ignored: number;
+}
+
+/** An unlinked commit as a report lists it. */
+export interface UnlinkedCommit {
+  sha: string;
+  author: string;
+  date: string;
+  subject: string;
+}
+
 export interface Allocation {
   bucket: Bucket;
   since?: string;
   until?: string;
   /** Non-merge commits counted (merges are left out so no work is counted twice). */
   commits: number;
+  counts: StatusCounts;
+  /** The same by changed lines; null until line counts are known. */
+  lineCounts: StatusCounts | null;
   rows: AllocationRow[];
+  /** Every bucket from the window's start to its end, oldest first: a bucket with no commit is there, empty. */
   buckets: BucketRow[];
   /** linked / (linked + unlinked) commits; null when there is neither. */
   alignment: number | null;
@@ -56,6 +81,8 @@ export interface Allocation {
   shallowBoundary: string[];
   topUnlinkedFolders: { folder: string; commits: number }[];
   topUnlinkedAuthors: { author: string; commits: number }[];
+  /** The most recent unlinked commits (UNLINKED_LIST_MAX at most, newest first) and how many there are. */
+  unlinkedCommits: { total: number; recent: UnlinkedCommit[] };
 }
 
 /** Buckets a date: ISO weeks from Monday, or calendar months, in UTC so that a report does not depend on where it runs. */
@@ -66,6 +93,29 @@ export function bucketStart(iso: string, bucket: Bucket): string {
   const day = (d.getUTCDay() + 6) % 7;
   const monday = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day));
   return monday.toISOString().slice(0, 10);
+}
+
+const DAY_MS = 86400_000;
+
+/** The first day after the bucket that starts on `start` (the next bucket's start): where its span on a time axis ends. */
+export function bucketEnd(start: string, bucket: Bucket): string {
+  const [y, m, d] = start.split('-').map(Number);
+  const next = bucket === 'month' ? new Date(Date.UTC(y, m, 1)) : new Date(Date.UTC(y, m - 1, d + 7));
+  return next.toISOString().slice(0, 10);
+}
+
+/** Every bucket start from the one holding `from` to the one holding `to`, oldest first (a linear time axis). */
+export function bucketRange(from: string, to: string, bucket: Bucket): string[] {
+  const first = bucketStart(from, bucket), last = bucketStart(to, bucket);
+  if (first === 'unknown' || last === 'unknown') return [];
+  const out: string[] = [];
+  for (let b = first; b <= last; b = bucketEnd(b, bucket)) out.push(b);
+  return out;
+}
+
+/** The bucket a window of this span is drawn in: weeks up to WEEKS_UP_TO_DAYS, months beyond. */
+export function chooseBucket(from: string, to: string): Bucket {
+  return Date.parse(to) - Date.parse(from) > WEEKS_UP_TO_DAYS * DAY_MS ? 'month' : 'week';
 }
 
 const zeroVia = (): ByVia => ({ trailer: 0, note: 0, ticket: 0, area: 0 });
@@ -84,10 +134,12 @@ export interface LineInfo {
 /**
  * Effort per outcome from linked commits (DESIGN.md: merges left out; a commit linked to several outcomes
  * splits its weight evenly). Pure: give it the commits of the window in any order, and the line counts
- * known so far (commits counts never wait for them).
+ * known so far (commits counts never wait for them). The buckets run from the window's start (`since`, else the
+ * oldest commit) to its end (`until`, else `now`, else the newest commit), empty ones included, and reach out to any
+ * commit whose author date lies outside that (a cherry-pick keeps its old date): a time axis that tells the truth.
  */
-export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucket: Bucket,
-  window: { since?: string; until?: string } = {}, lineInfo?: LineInfo): Allocation {
+export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucketChoice: BucketChoice,
+  window: { since?: string; until?: string; now?: string } = {}, lineInfo?: LineInfo): Allocation {
   const lineStats = lineInfo?.stats;
   const linesUnknown = lineInfo?.unknown ?? new Set<string>();
   const boundary = lineInfo?.boundary ?? new Set<string>();
@@ -98,11 +150,14 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const perBucket = new Map<string, { linked: number; unlinked: number; linkedLines: number; unlinkedLines: number }>();
   const folders = new Map<string, number>();
   const authors = new Map<string, number>();
-  let counted = 0, linked = 0, unlinked = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
+  let counted = 0, linked = 0, unlinked = 0, ignoredCount = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
   const unknownShas: string[] = [];
   const boundaryShas: string[] = [];
-  for (const l of links) {
-    if (l.commit.parents.length > 1) continue;
+  const unlinkedList: CommitLink[] = [];
+  const counting = links.filter(l => l.commit.parents.length <= 1);
+  const [axisFrom, axisTo] = axisOf(counting, window);
+  const bucket = bucketChoice === 'auto' ? chooseBucket(axisFrom, axisTo) : bucketChoice;
+  for (const l of counting) {
     counted++;
     const atBoundary = boundary.has(l.commit.sha);
     if (atBoundary) boundaryShas.push(l.commit.sha);
@@ -140,12 +195,21 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
     } else if (l.status === 'unlinked') {
       unlinked++; pb.unlinked++; unlinkedLines += lines; pb.unlinkedLines += lines;
       credit(UNLINKED, 1);
+      unlinkedList.push(l);
       authors.set(l.commit.author, (authors.get(l.commit.author) ?? 0) + 1);
       for (const folder of new Set(l.commit.files.map(folderOf))) folders.set(folder, (folders.get(folder) ?? 0) + 1);
     } else {
+      ignoredCount++;
       credit(IGNORED, 1);
     }
   }
+  const keys = [...rows.keys()];
+  for (const start of counting.length || window.since ? bucketRange(axisFrom, axisTo, bucket) : []) {
+    if (buckets.has(start)) continue;
+    buckets.set(start, { start, values: {}, lineValues: {}, alignment: null, lineAlignment: null });
+    perBucket.set(start, { linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
+  }
+  for (const br of buckets.values()) for (const k of keys) { br.values[k] ??= 0; br.lineValues[k] ??= 0; }
   const haveLines = !!lineStats && pending === 0;
   const ratio = (a: number, b: number) => (a + b ? a / (a + b) : null);
   const outRows: AllocationRow[] = [...rows.values()].map(r => ({
@@ -161,13 +225,65 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
     return { ...br, alignment: ratio(pb.linked, pb.unlinked), lineAlignment: haveLines ? ratio(pb.linkedLines, pb.unlinkedLines) : null, lineValues: haveLines ? br.lineValues : null };
   });
   const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+  // Newest first; commits of the same second keep git's order (the sort is stable), which knows which came first.
+  const byDate = (x: CommitLink, y: CommitLink) => Date.parse(y.commit.date) - Date.parse(x.commit.date);
   return {
     bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
+    counts: { linked, unlinked, ignored: ignoredCount },
+    lineCounts: haveLines ? { linked: linkedLines, unlinked: unlinkedLines, ignored: totalLines - linkedLines - unlinkedLines } : null,
+    unlinkedCommits: {
+      total: unlinkedList.length,
+      recent: unlinkedList.sort(byDate).slice(0, UNLINKED_LIST_MAX).map(({ commit: c }) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject })),
+    },
     alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted - unknownShas.length - boundaryShas.length,
     linesUnknown: unknownShas, shallowBoundary: boundaryShas,
     topUnlinkedFolders: top(folders).map(([folder, commits]) => ({ folder, commits })),
     topUnlinkedAuthors: top(authors).map(([author, commits]) => ({ author, commits })),
   };
+}
+
+/**
+ * The span a window's time axis covers: `since` (else the oldest commit) to `until` (else `now`, else the newest
+ * commit), widened to every commit's author date.
+ */
+function axisOf(links: readonly CommitLink[], window: { since?: string; until?: string; now?: string }): [string, string] {
+  let from = window.since, to = window.until ?? window.now;
+  for (const l of links) {
+    const d = l.commit.date;
+    if (Number.isNaN(Date.parse(d))) continue;
+    if (from === undefined || Date.parse(d) < Date.parse(from)) from = d;
+    if (to === undefined || Date.parse(d) > Date.parse(to)) to = d;
+  }
+  from ??= to;
+  to ??= from;
+  return [from ?? '', to ?? ''];
+}
+
+/** Planned vs actual for one outcome, over one measure (DESIGN.md, `budget`). */
+export interface PlanRow {
+  id: string;
+  /** The planned share, 0..1, or null when the outcome has no budget. */
+  budget: number | null;
+  /** Its share of the effort that needs an outcome (linked + unlinked: what budgets plan); null when there is none or the measure is not known yet. */
+  actual: number | null;
+  /** actual - budget (a fraction: 0.15 is 15 percentage points over); null without both. */
+  drift: number | null;
+}
+
+/**
+ * Planned vs actual per outcome: each outcome's effort over the window as a share of the linked and unlinked effort
+ * (ignored work needs no outcome, so budgets do not plan it), against its `budget`. Lines: null until counted.
+ */
+export function planVsActual(a: Allocation, outcomes: readonly { id: string; budget?: number }[], measure: 'commits' | 'lines'): PlanRow[] {
+  const c = measure === 'lines' ? a.lineCounts : a.counts;
+  const whole = c ? c.linked + c.unlinked : 0;
+  return outcomes.map(o => {
+    const row = a.rows.find(r => r.key === o.id);
+    const effort = measure === 'lines' ? row?.lines ?? null : row?.commits ?? 0;
+    const actual = effort === null || !whole ? null : effort / whole;
+    const budget = o.budget ?? null;
+    return { id: o.id, budget, actual, drift: budget === null || actual === null ? null : actual - budget };
+  });
 }
 
 /** The folder a path is in, `.` for the root (the unit a tech lead acts on). */

@@ -46,6 +46,8 @@ export interface Outcome {
   owner?: string;
   status: OutcomeStatus;
   link?: string;
+  /** The planned share of effort (DESIGN.md, planning fields), 0..1 from `budget: 30%`; undefined when not planned. */
+  budget?: number;
   metrics: KeyResult[];
   areas: PatternEntry[];
   tickets: string[];

@@ -21,7 +21,7 @@ export const ID_RE = /^[a-z0-9._-]+$/;
 export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
 
 const TOP_KEYS = ['version', 'trailer', 'ignore', 'outcomes'];
-const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'metrics', 'areas', 'tickets'];
+const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'budget', 'metrics', 'areas', 'tickets'];
 const METRIC_KEYS = ['name', 'baseline', 'target', 'current'];
 
 /**
@@ -169,6 +169,7 @@ class Validator {
           const o = this.outcome(item as Node, seen);
           if (o) map.outcomes.push(o);
         }
+        this.budgetSum();
       }
     }
     return map;
@@ -216,6 +217,7 @@ class Validator {
     }
     const link = optional('link');
     if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL', 'bad-link');
+    const budget = keys.has('budget') ? this.budget(keys.get('budget')!) : undefined;
     const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
     const areasPair = keys.get('areas');
     const areas = areasPair ? this.patterns(areasPair, 'areas') : [];
@@ -226,9 +228,39 @@ class Validator {
     }
     if (id === undefined || title === undefined) return undefined;
     return {
-      id, title, description, owner, status, link, metrics, areas, tickets, range, idRange,
+      id, title, description, owner, status, link, ...(budget === undefined ? {} : { budget }), metrics, areas, tickets, range, idRange,
       areasRange: areasPair ? this.range(areasPair.value ?? areasPair.key) : undefined,
     };
+  }
+
+  /** Budgets read so far, in file order, for the sum check. */
+  private readonly budgets: { value: number; range: SourceRange }[] = [];
+
+  /** `budget: 30%` (or the number 30): a share of effort, 0-100%, as a fraction. */
+  private budget(pair: P): number | undefined {
+    const n = this.deref(pair.value as Node);
+    const r = this.range(pair.value ?? pair.key);
+    const text = isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value).trim() : undefined;
+    const m = text === undefined ? null : /^(\d+(?:\.\d+)?)(\s*%)?$/.exec(text);
+    if (!m) { this.error(r, 'budget must be a percentage of effort such as `30%` (0-100%)', 'bad-budget'); return undefined; }
+    const pct = Number(m[1]);
+    if (pct > 100) { this.error(r, `budget ${pct}% is more than 100%; it is the share of effort planned for this outcome (0-100%)`, 'budget-out-of-range'); return undefined; }
+    if (!m[2] && pct > 0 && pct <= 1) this.warn(r, `budget ${text} reads as ${text}%; write \`${+(pct * 100).toFixed(4)}%\` if you meant a fraction of the effort, or \`${text}%\` to keep it`, 'budget-looks-like-fraction');
+    this.budgets.push({ value: pct / 100, range: r });
+    return pct / 100;
+  }
+
+  /** Budgets are shares of one whole: past 100% they cannot all be met (a warning at the budget that tips it over). */
+  private budgetSum(): void {
+    let sum = 0;
+    for (const b of this.budgets) {
+      sum += b.value;
+      if (sum > 1 + 1e-9) {
+        const total = +(this.budgets.reduce((s, x) => s + x.value, 0) * 100).toFixed(2);
+        this.warn(b.range, `the budgets add up to ${total}%, more than the whole effort (100%); lower some of them`, 'budgets-over-100');
+        return;
+      }
+    }
   }
 
   private metrics(pair: P): KeyResult[] {

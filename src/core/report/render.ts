@@ -1,114 +1,140 @@
-import { Allocation, IGNORED, UNLINKED } from '../links/allocation';
-import { OutcomeMap } from '../outcomes/model';
+import { IGNORED } from '../links/allocation';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './dashboardHtml';
+import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText } from './format';
 import { mdText } from './markdown';
+import { ReportJson } from './model';
 
 export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv', 'html'];
 
-export interface ReportInput {
-  map: OutcomeMap;
-  allocation: Allocation;
-  repoName: string;
-  generatedAt: string;
-}
-
-const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-const num = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
-export function renderReport(format: ReportFormat, input: ReportInput): string {
+/** A report (or a rollup) in one format: JSON is the report itself; the others render it. */
+export function renderReport(format: ReportFormat, r: ReportJson): string {
   switch (format) {
-    case 'json': return JSON.stringify(reportJson(input), null, 2);
-    case 'csv': return reportCsv(input);
-    case 'html': return reportHtml(input);
-    default: return reportMarkdown(input);
+    case 'json': return JSON.stringify(r, null, 2) + '\n';
+    case 'csv': return reportCsv(r);
+    case 'html': return reportHtml(r);
+    default: return reportMarkdown(r);
   }
 }
 
-function titleOf(map: OutcomeMap, key: string): string {
-  if (key === UNLINKED) return 'Unlinked work';
-  if (key === IGNORED) return 'Ignored (needs no outcome)';
-  return map.outcomes.find(o => o.id === key)?.title ?? key;
-}
+const rowName = (o: ReportJson['outcomes'][number]) => `${mdText(o.title)}${o.id.startsWith('(') ? '' : ` (\`${o.id}\`)`}`;
 
-export function reportJson({ map, allocation, repoName, generatedAt }: ReportInput) {
-  return {
-    repository: repoName, generatedAt, bucket: allocation.bucket, since: allocation.since ?? null, until: allocation.until ?? null,
-    commits: allocation.commits, alignment: allocation.alignment, lineAlignment: allocation.lineAlignment, linesUnknown: allocation.linesUnknown,
-    shallowBoundary: allocation.shallowBoundary,
-    outcomes: allocation.rows.map(r => ({ id: r.key, title: titleOf(map, r.key), commits: r.commits, share: r.share, byVia: r.byVia, lines: r.lines, lineShare: r.lineShare, linesByVia: r.linesByVia, binaryFiles: r.binaryFiles })),
-    buckets: allocation.buckets,
-    keyResults: map.outcomes.flatMap(o => o.metrics.map(m => ({ outcome: o.id, ...m }))),
-    topUnlinkedFolders: allocation.topUnlinkedFolders, topUnlinkedAuthors: allocation.topUnlinkedAuthors,
-    note: 'Merge commits are left out; a commit linked to several outcomes counts 1/k towards each of its k outcomes.',
-  };
-}
-
-function reportMarkdown({ map, allocation: a, repoName, generatedAt }: ReportInput): string {
-  const lines = [
-    `# Outcome allocation: ${mdText(repoName)}`,
+function reportMarkdown(r: ReportJson): string {
+  const lines = r.measure === 'lines';
+  const unknown = r.linesPending ? '…' : 'n/a';
+  const out = [
+    `# Outcome allocation: ${mdText(r.repository)}`,
     '',
-    `Window: ${a.since ?? 'start of history'} to ${a.until ?? 'now'} · ${a.commits} commits (merges left out) · generated ${generatedAt}`,
+    `Window: ${mdText(windowText(r.window, 'now', true))}${r.window.defaulted ? ' — the default window, as the extension\'s `outcomeLens.history.windowDays`; `--since DATE` or `--all` for another' : ''} · ${r.commits} commits (merges left out) · ${r.bucket === 'week' ? 'weekly' : 'monthly'} · generated ${mdText(r.generatedAt)}`,
     '',
-    `**Alignment: ${pct(a.alignment)}** of the commits${a.lineAlignment === null ? '' : ` and **${pct(a.lineAlignment)}** of the changed lines`} that need an outcome are linked to one.`,
-    '',
-    '| Outcome | Commits | Share | Lines | Line share | trailer | note | ticket | area |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...a.rows.map(r => `| ${mdText(titleOf(map, r.key))}${r.key.startsWith('(') ? '' : ` (\`${r.key}\`)`} | ${num(r.commits)} | ${pct(r.share)} | ${r.lines === null ? 'n/a' : num(r.lines)} | ${pct(r.lineShare)} | ${num(r.byVia.trailer)} | ${num(r.byVia.note)} | ${num(r.byVia.ticket)} | ${num(r.byVia.area)} |`),
-    '',
-    'A commit linked to several outcomes counts 1/k towards each, so shares sum to 100%. Binary files are counted as changed files, not lines.',
+    `**Alignment: ${pct(r.alignment)}** of the commits${r.lineAlignment === null ? '' : ` and **${pct(r.lineAlignment)}** of the changed lines`} that need an outcome are linked to one.`,
   ];
-  if (a.shallowBoundary.length) {
-    lines.push('', `The history is shallow: ${a.shallowBoundary.length} boundary commit(s), which git shows as adding their whole tree, are left out of the line figures. Fetch the whole history (\`git fetch --unshallow\`) for exact lines.`);
+  if (r.repositories) {
+    out.push('', '## Repositories', '', '| Repository | Window | Commits | Alignment | Line alignment | Unlinked commits |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const x of r.repositories) out.push(`| ${mdText(x.repository)} | ${mdText(windowText(x.window, day(x.generatedAt)))} | ${x.commits} | ${pct(x.alignment)} | ${pct(x.lineAlignment)} | ${x.counts.unlinked} |`);
+    out.push(`| **All** | | ${r.commits} | ${pct(r.alignment)} | ${pct(r.lineAlignment)} | ${r.counts.unlinked} |`);
   }
-  if (a.linesUnknown.length) {
-    lines.push('', `Line counts are unknown for ${a.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${a.linesUnknown.slice(0, 10).map(s => s.slice(0, 10)).join(', ')}${a.linesUnknown.length > 10 ? ', …' : ''}.`);
+  out.push('', '| Outcome | Owner | Commits | Share | Lines | Line share | trailer | note | ticket | area |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const o of r.outcomes) {
+    out.push(`| ${rowName(o)} | ${mdText(o.owner ?? '')} | ${whole(o.commits)} | ${pct(o.share)} | ${whole(o.lines, unknown)} | ${pct(o.lineShare)} | ${whole(o.byVia.trailer)} | ${whole(o.byVia.note)} | ${whole(o.byVia.ticket)} | ${whole(o.byVia.area)} |`);
   }
-  const krs = map.outcomes.flatMap(o => o.metrics.map(m => ({ o, m })));
-  if (krs.length) {
-    lines.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target |', '| --- | --- | --- | --- | --- |');
-    for (const { o, m } of krs) lines.push(`| ${mdText(o.id)} | ${mdText(m.name)} | ${mdText(m.baseline ?? '')} | ${mdText(m.current ?? '')} | ${mdText(m.target ?? '')} |`);
+  out.push('', 'Whole numbers: a commit linked to several outcomes counts 1/k towards each of its k outcomes (the exact split is in the JSON and CSV reports), so shares sum to 100%. Binary files are counted as changed files, not lines.');
+  const planned = r.outcomes.filter(o => o.budget !== null);
+  if (planned.length) {
+    out.push('', '## Planned vs actual', '', `Share of the ${lines ? 'changed lines' : 'commits'} that need an outcome (linked and unlinked); drift past ${Math.round(r.driftThreshold * 100)} points is marked **off**.`, '',
+      '| Outcome | Owner | Planned | Actual | Drift |', '| --- | --- | ---: | ---: | ---: |');
+    for (const o of r.outcomes.filter(x => x.id !== IGNORED)) {
+      const drift = lines ? o.lineDrift : o.drift;
+      const off = offBudget(drift, r.driftThreshold);
+      out.push(`| ${rowName(o)} | ${mdText(o.owner ?? '')} | ${o.budget === null ? '—' : pct(o.budget)} | ${pct(lines ? o.lineActualShare : o.actualShare)} | ${drift === null ? '—' : `${pts(drift)}${off ? ' **off**' : ''}`} |`);
+    }
+    // (across repositories each outcome's plan is over its own repositories: no sum of one whole)
+    if (!r.repositories) out.push(`| **Planned in all** | | ${pct(planned.reduce((s, o) => s + o.budget!, 0))} | | |`);
+    else out.push('', 'Across repositories, an outcome\'s planned and actual shares are over the repositories that give it a budget (each weighted by its effort).');
   }
-  if (a.topUnlinkedFolders.length) {
-    lines.push('', '## Where unlinked work happens', '', '| Folder | Unlinked commits |', '| --- | ---: |');
-    for (const f of a.topUnlinkedFolders) lines.push(`| ${mdText(f.folder)} | ${f.commits} |`);
+  if (r.shallowBoundary.length) {
+    out.push('', `The history is shallow: ${r.shallowBoundary.length} boundary commit(s), which git shows as adding their whole tree, are left out of the line figures. Fetch the whole history (\`git fetch --unshallow\`) for exact lines.`);
   }
-  return lines.join('\n') + '\n';
+  if (r.linesUnknown.length) {
+    out.push('', `Line counts are unknown for ${r.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${r.linesUnknown.slice(0, 10).map(shortSha).join(', ')}${r.linesUnknown.length > 10 ? ', …' : ''}.`);
+  }
+  if (r.keyResults.length) {
+    if (r.keyResultVersions.unreadable.length) out.push('', mdText(unreadableNote(r)));
+    out.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target | In this window |', '| --- | --- | --- | --- | --- | --- |');
+    for (const k of r.keyResults) {
+      const trend = [...(k.atStart ? [`${mdText(k.atStart.text)} (before ${day(r.window.since)})`] : []), ...k.history.map(p => `${mdText(p.text)} (${day(p.date)})`)].join(' → ') || 'no value recorded';
+      out.push(`| ${mdText(k.repository ? `${k.repository}: ${k.outcome}` : k.outcome)} | ${mdText(k.name)} | ${mdText(k.baseline ?? '')} | ${mdText(k.current ?? '')} | ${mdText(k.target ?? '')} | ${trend} |`);
+    }
+  }
+  const u = r.unlinkedCommits;
+  out.push('', '## Unlinked commits', '');
+  if (!u.total) out.push('None in this window.');
+  else {
+    const repo = !!r.repositories;
+    out.push(u.recent.length < u.total ? `The ${u.recent.length} most recent of ${u.total}:` : `All ${u.total}:`, '',
+      `| Commit |${repo ? ' Repository |' : ''} Author | Date | Subject |`, `| --- |${repo ? ' --- |' : ''} --- | --- | --- |`);
+    for (const c of u.recent) out.push(`| \`${shortSha(c.sha).replace(/[^0-9a-f]/g, '')}\` |${repo ? ` ${mdText(c.repository ?? '')} |` : ''} ${mdText(c.author)} | ${day(c.date)} | ${mdText(c.subject)} |`);
+  }
+  if (r.topUnlinkedFolders.length) {
+    out.push('', '## Where unlinked work happens', '', '| Folder | Unlinked commits |', '| --- | ---: |');
+    for (const f of r.topUnlinkedFolders) out.push(`| ${mdText(f.repository ? `${f.repository}: ${f.folder}` : f.folder)} | ${f.commits} |`);
+  }
+  return out.join('\n') + '\n';
 }
 
 function csvCell(s: string): string {
-  // Quote always; a leading = + - @ would be run as a formula by spreadsheets, so prefix it.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  // Quote always; a leading = + - @ would be run as a formula by spreadsheets, so prefix it (a number stays a number).
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-\d+(\.\d+)?(e-?\d+)?$/.test(s) ? `'${s}` : s;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-function reportCsv({ map, allocation: a }: ReportInput): string {
-  const keys = a.rows.map(r => r.key);
-  // One row per bucket and measure: easy to pivot in a spreadsheet.
-  const head = ['bucket', 'measure', ...keys.map(k => titleOf(map, k)), 'alignment'];
-  const out: string[][] = [head];
+/**
+ * The exact numbers: one row per bucket and measure (easy to pivot), the totals, each outcome's owner, budget and
+ * drift; then, after an empty line, the unlinked commits and the key results' history.
+ */
+function reportCsv(r: ReportJson): string {
+  const keys = r.outcomes.map(o => o.id);
+  const num = (x: number) => String(x);
   const fix = (x: number | null) => (x === null ? '' : x.toFixed(4));
-  for (const b of a.buckets) {
+  const out: string[][] = [['bucket', 'measure', ...r.outcomes.map(o => o.title), 'alignment']];
+  for (const b of r.buckets) {
     out.push([b.start, 'commits', ...keys.map(k => num(b.values[k] ?? 0)), fix(b.alignment)]);
     if (b.lineValues) out.push([b.start, 'lines', ...keys.map(k => num(b.lineValues![k] ?? 0)), fix(b.lineAlignment)]);
   }
-  out.push(['total', 'commits', ...a.rows.map(r => num(r.commits)), fix(a.alignment)]);
-  if (a.lineAlignment !== null) out.push(['total', 'lines', ...a.rows.map(r => num(r.lines ?? 0)), fix(a.lineAlignment)]);
-  return out.map(r => r.map(csvCell).join(',')).join('\n') + '\n';
+  out.push(['total', 'commits', ...r.outcomes.map(o => num(o.commits)), fix(r.alignment)]);
+  if (r.lineCounts) out.push(['total', 'lines', ...r.outcomes.map(o => num(o.lines ?? 0)), fix(r.lineAlignment)]);
+  out.push(['owner', '', ...r.outcomes.map(o => o.owner ?? ''), '']);
+  out.push(['budget', '', ...r.outcomes.map(o => fix(o.budget)), '']);
+  out.push(['actual share', 'commits', ...r.outcomes.map(o => fix(o.actualShare)), '']);
+  out.push(['drift', 'commits', ...r.outcomes.map(o => fix(o.drift)), '']);
+  if (r.lineCounts) {
+    out.push(['actual share', 'lines', ...r.outcomes.map(o => fix(o.lineActualShare)), '']);
+    out.push(['drift', 'lines', ...r.outcomes.map(o => fix(o.lineDrift)), '']);
+  }
+  const repo = !!r.repositories;
+  const tail: string[][] = [[], [...(repo ? ['repository'] : []), 'unlinked commit', 'author', 'date', 'subject']];
+  for (const c of r.unlinkedCommits.recent) tail.push([...(repo ? [c.repository ?? ''] : []), c.sha, c.author, c.date, c.subject]);
+  tail.push([...(repo ? [''] : []), `${r.unlinkedCommits.recent.length} of ${r.unlinkedCommits.total} unlinked commits`]);
+  if (r.keyResults.length) {
+    tail.push([], [...(repo ? ['repository'] : []), 'key result', 'outcome', 'date', 'current', 'value', 'commit']);
+    for (const k of r.keyResults) for (const p of [...(k.atStart ? [k.atStart] : []), ...k.history]) {
+      tail.push([...(repo ? [k.repository ?? ''] : []), k.name, k.outcome, p.date, p.text, p.value === null ? '' : String(p.value), p.sha]);
+    }
+  }
+  return [...out, ...tail].map(row => row.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-function reportHtml(input: ReportInput): string {
-  // One self-contained file: the dashboard's own chart and tables, a strict CSP with a nonce, no script, no network.
+function reportHtml(r: ReportJson): string {
+  // One self-contained file: the dashboard's own charts and tables, a strict CSP with a nonce, no script, no network.
   const nonce = (require('node:crypto') as typeof import('node:crypto')).randomBytes(16).toString('base64') /* loaded on first render, not at activation */;
-  const body = renderDashboardBody({ map: input.map, allocation: input.allocation, repoName: input.repoName, measure: input.allocation.lineAlignment === null ? 'commits' : 'lines' });
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; img-src data:">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Outcome allocation: ${escapeHtml(input.repoName)}</title>
+<title>Outcome allocation: ${escapeHtml(r.repository)}</title>
 <style nonce="${nonce}">${REPORT_VARS}${DASHBOARD_CSS}</style></head>
 <body>
-${body}
-<footer class="note">Generated by Outcome Lens on ${escapeHtml(input.generatedAt)}.</footer>
+${renderDashboardBody(r)}
+<footer class="note">Generated by Outcome Lens on ${escapeHtml(r.generatedAt)}.</footer>
 </body></html>
 `;
 }

@@ -30,6 +30,16 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, ms = 60_0
   }
 }
 
+/** The fixture's history read and linked, every count final, with `view` focused (a view that shows history). */
+export async function settled(view = 'outcomeLens.unlinked') {
+  const a = await api();
+  await a.index.ready();
+  const repo = await until('the repository', () => a.index.withOutcomes[0]);
+  await vscode.commands.executeCommand(`${view}.focus`);
+  await until('a complete read', () => repo.summary?.history?.complete && repo.summary.files && !repo.summary.reading);
+  return { a, repo };
+}
+
 export const root = () => vscode.workspace.workspaceFolders![0].uri.fsPath;
 
 /** git in the fixture, as a user in a terminal would run it (the test's own process, not the extension's). */
