@@ -1,0 +1,253 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cliAsync, CliResult } from './helpers/cli';
+import * as odd from './helpers/oddRepos';
+
+// Every command of the CLI, run as a process, on each odd or hostile kind of repository (issue 17): the truthful
+// answer, exit code and message, and never a hang, a crash or a stack trace.
+
+const COMMANDS = {
+  check: ['check'],
+  files: ['files', '--json'],
+  commits: ['commits', '--json'],
+  unlinked: ['commits', '--unlinked'],
+  json: ['report', '--format', 'json'],
+  md: ['report', '--format', 'md'],
+} as const;
+type Name = keyof typeof COMMANDS;
+type Answers = Record<Name, CliResult>;
+
+interface CommitRow { sha: string; author: string; email: string; subject: string; links: { outcome: string; via: string }[]; invalid: string[]; status: string }
+interface FileRow { path: string; outcomes: string[]; ignored: boolean }
+interface ReportRow { id: string; commits: number; lines: number | null }
+interface Report { commits: number; linesUnknown: string[]; shallowBoundary: string[]; outcomes: ReportRow[] }
+
+/** What no answer may be: a process that did not end, an exit code outside the contract, a stack trace. */
+function assertSane(what: string, r: CliResult): void {
+  assert.notEqual(r.code, null, `${what}: the process ended by itself (no hang, no signal): ${r.stderr}`);
+  assert.ok([0, 1, 2].includes(r.code!), `${what}: exit ${r.code}: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n {4}at |internal error/, `${what}: no stack trace`);
+}
+
+/** Every command at once on one repository, by `--repo` or (with `cwd`) from inside it. */
+async function runAll(dir: string, o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Answers> {
+  const names = Object.keys(COMMANDS) as Name[];
+  const got = await Promise.all(names.map(n => cliAsync([...COMMANDS[n], ...(o.cwd ? [] : ['--repo', dir])], { cwd: o.cwd, env: o.env })));
+  const out = {} as Answers;
+  names.forEach((n, i) => { assertSane(`${n} in ${dir}`, got[i]); out[n] = got[i]; });
+  return out;
+}
+
+const commitsOf = (r: CliResult) => JSON.parse(r.stdout) as CommitRow[];
+const filesOf = (r: CliResult) => JSON.parse(r.stdout) as FileRow[];
+const reportOf = (r: CliResult) => JSON.parse(r.stdout) as Report;
+const outcome = (rep: Report, id: string) => rep.outcomes.find(o => o.id === id)!;
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+/** `check`'s last line: the counts. */
+const checkLine = (errors: number, warnings: number, invalid = 0) => `outcomes.yaml: ${errors} error(s), ${warnings} warning(s), ${invalid} commit(s) with invalid links\n`;
+/** The answers of a repository whose every command succeeded, `commits --unlinked` aside. */
+function assertAllZero(a: Answers, unlinkedCode = 0): void {
+  for (const n of Object.keys(a) as Name[]) assert.equal(a[n].code, n === 'unlinked' ? unlinkedCode : 0, `${n}: ${a[n].stderr}`);
+}
+/** Neither the JSON nor the Markdown report says the history is shallow or names unknown line counts. */
+function assertWhole(a: Answers): void {
+  assert.deepEqual(reportOf(a.json).shallowBoundary, []);
+  assert.deepEqual(reportOf(a.json).linesUnknown, []);
+  assert.doesNotMatch(a.md.stdout, /shallow|unknown/i);
+}
+
+describe('odd repositories: every command, as a process', function () {
+  this.timeout(180_000);
+  const made: odd.OddRepo[] = [];
+  const keep = <T extends odd.OddRepo>(r: T): T => { made.push(r); return r; };
+  after(() => { for (const r of made) r.rm(); });
+
+  it('no commit yet: exit 0, no history, a report of 0 commits (the only empty answer there is)', async () => {
+    const r = keep(odd.unbornRepo());
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.equal(a.check.stdout, checkLine(0, 2));
+    assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
+    assert.equal(a.commits.stdout, '[]\n');
+    assert.equal(a.unlinked.stdout, '');
+    for (const n of ['commits', 'unlinked', 'json', 'md'] as const) assert.equal(a[n].stderr, 'outcome-lens: no commits yet\n', n);
+    assert.equal(reportOf(a.json).commits, 0);
+    assert.match(a.md.stdout, / · 0 commits \(merges left out\) · /);
+    assertWhole(a);
+  });
+
+  it('an orphan branch checked out, commits on another branch: no history on this one, the index\'s files', async () => {
+    const r = keep(odd.orphanRepo());
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
+    assert.equal(a.commits.stdout, '[]\n', 'main\'s commits are not this branch\'s history');
+    assert.equal(a.unlinked.stderr, 'outcome-lens: no commits yet\n');
+    assert.equal(reportOf(a.json).commits, 0);
+  });
+
+  it('a shallow clone: the boundary commit\'s whole tree does not swamp the line figures, and the report says the history is shallow', async () => {
+    const r = keep(odd.shallowClone());
+    assert.equal(git(r.dir, 'rev-parse', '--is-shallow-repository').trim(), 'true');
+    const boundaryLines = git(r.dir, 'show', '--numstat', '--format=', r.expectBoundary).split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split('\t')[0]), 0);
+    assert.ok(boundaryLines > 2000, `the boundary lists its whole tree as added (${boundaryLines} lines)`);
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
+    const rep = reportOf(a.json);
+    assert.equal(rep.commits, 3);
+    assert.deepEqual(rep.shallowBoundary, [r.expectBoundary]);
+    assert.equal(outcome(rep, 'app').lines, r.expectLines.app);
+    assert.equal(outcome(rep, 'docs').lines, r.expectLines.docs);
+    assert.equal(outcome(rep, '(unlinked)').lines, 0);
+    assert.ok(a.md.stdout.includes('The history is shallow: 1 boundary commit(s), which git shows as adding their whole tree, are left out of the line figures.'), a.md.stdout);
+  });
+
+  it('a detached HEAD: the history of the commit checked out', async () => {
+    const r = keep(odd.detachedHead());
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
+    assert.deepEqual(filesOf(a.files).map(f => f.path), ['docs/x.md', 'outcomes.yaml', 'src/a.ts']);
+    assert.equal(reportOf(a.json).commits, 2);
+    assertWhole(a);
+  });
+
+  it('a linked worktree, run from inside it: its own outcomes.yaml, the shared notes, a cache that stays true', async () => {
+    const r = keep(odd.linkedWorktree());
+    const a = await runAll(r.dir, { cwd: r.dir });
+    assertAllZero(a);
+    const rows = commitsOf(a.commits);
+    assert.deepEqual(rows.map(c => c.subject), r.expectSubjects);
+    assert.deepEqual(rows[0].links, [{ outcome: 'web', via: 'area' }], 'outcome web exists only in the worktree\'s outcomes.yaml');
+    assert.deepEqual(rows[1].links, [{ outcome: 'docs', via: 'note' }], 'the note made in the main checkout');
+    assert.deepEqual(filesOf(a.files).find(f => f.path === 'web/page.ts')?.outcomes, ['web']);
+    const warm = await cliAsync(['commits', '--json'], { cwd: r.dir, env: { OUTCOME_LENS_TRACE: '1' } });
+    assert.equal(warm.stdout, a.commits.stdout, 'the second run answers the same');
+    assert.match(warm.stderr, /: 3 commits \(0 read from git\)/, 'from the cache');
+    r.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: app', r.webCommit);
+    const noted = commitsOf(await cliAsync(['commits', '--json'], { cwd: r.dir }));
+    assert.deepEqual(noted[0].links, [{ outcome: 'app', via: 'note' }, { outcome: 'web', via: 'area' }], 'a note added in the main checkout reaches the warm worktree');
+  });
+
+  it('a bare repository: exit 2, "is a bare repository", from every command', async () => {
+    const r = keep(odd.bareRepo());
+    const a = await runAll(r.dir);
+    for (const n of Object.keys(a) as Name[]) {
+      assert.equal(a[n].code, 2, n);
+      assert.equal(a[n].stdout, '', n);
+      assert.equal(a[n].stderr, `outcome-lens: ${r.dir} is a bare repository: it has no work tree, so there are no files to link\n`, n);
+    }
+  });
+
+  for (const [kind, build] of [['a mirror without one blob', odd.missingBlob]] as const) {
+    it(`${kind}: files and commits stand, the commits whose blobs are missing have unknown line counts, named`, async () => {
+      const r = keep(build());
+      const a = await runAll(r.dir);
+      assertAllZero(a);
+      assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
+      const rep = reportOf(a.json);
+      assert.deepEqual([...rep.linesUnknown].sort(), r.expectUnknown);
+      assert.equal(outcome(rep, 'app').lines, r.expectLines.app + odd.ODD_YAML.split('\n').length - 1, 'the rest of the report stands');
+      assert.equal(rep.commits, r.expectSubjects.length);
+      assert.ok(a.md.stdout.includes(`Line counts are unknown for ${r.expectUnknown.length} commit(s) whose objects git cannot read`), a.md.stdout);
+      for (const sha of r.expectUnknown) assert.ok(a.md.stdout.includes(sha.slice(0, 10)), `names ${sha}`);
+    });
+  }
+
+  it('a SHA-256 repository: 64-hex ids, links by area, trailer and note, the same answer from the cache', async () => {
+    const r = keep(odd.sha256Repo());
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    const rows = commitsOf(a.commits);
+    assert.deepEqual(rows.map(c => c.sha), git(r.dir, 'rev-list', 'HEAD').trim().split('\n'));
+    for (const c of rows) assert.match(c.sha, /^[0-9a-f]{64}$/);
+    assert.deepEqual(rows.map(c => c.links), [[{ outcome: 'docs', via: 'trailer' }], [{ outcome: 'app', via: 'note' }], [{ outcome: 'app', via: 'area' }]]);
+    const warm = await cliAsync(['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    assert.equal(warm.stdout, a.commits.stdout);
+    assert.match(warm.stderr, /: 3 commits \(0 read from git\)/);
+    assert.equal(reportOf(a.json).commits, 3);
+  });
+
+  it('a message and an author name in ISO-8859-1 (with the encoding header): correct UTF-8 in JSON', async () => {
+    const r = keep(odd.latin1Repo());
+    const raw = execFileSync('git', ['cat-file', 'commit', r.sha], { cwd: r.dir });
+    assert.ok(raw.includes('\nencoding ISO-8859-1\n') && raw.includes(Buffer.from(r.expectSubject, 'latin1')) && raw.includes(Buffer.from(r.expectAuthor, 'latin1')), 'the commit holds Latin-1 bytes');
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    const [row] = commitsOf(a.commits);
+    assert.equal(row.subject, r.expectSubject);
+    assert.equal(row.author, r.expectAuthor);
+    assert.deepEqual(reportOf(a.json).outcomes.find(o => o.id === 'app')?.commits, 2);
+  });
+
+  it('an octopus merge: judged by its first-parent diff, linked; left out of the report', async () => {
+    const r = keep(odd.octopusMerge());
+    assert.equal(git(r.dir, 'rev-list', '--parents', '-1', r.merge).trim().split(' ').length, 5, 'four parents');
+    const a = await runAll(r.dir);
+    assertAllZero(a, 1);
+    const merge = commitsOf(a.commits).find(c => c.sha === r.merge)!;
+    assert.deepEqual(merge.links, [{ outcome: 'docs', via: 'area' }, { outcome: 'app', via: 'area' }], `its first-parent diff: ${r.expectFiles.join(', ')}`);
+    assert.equal(merge.status, 'linked');
+    assert.equal(reportOf(a.json).commits, 5, 'merges are left out');
+    assert.deepEqual(a.unlinked.stdout.split('\n').filter(Boolean).map(l => l.split(' ').slice(3).join(' ')), ['Main moves on', 'Work on b3', 'Start']);
+  });
+
+  it('a commit adding 50,000 files: every command completes, with exact counts', async () => {
+    const r = keep(odd.fiftyThousandFiles());
+    const a = await runAll(r.dir);
+    assertAllZero(a, 1);
+    const files = filesOf(a.files);
+    assert.equal(files.length, r.expectTracked);
+    assert.equal(files.filter(f => f.outcomes.join() === 'app').length, r.expectSrc);
+    assert.equal(files.filter(f => !f.outcomes.length).length, r.expectTracked - r.expectSrc);
+    const rows = commitsOf(a.commits);
+    assert.deepEqual(rows.map(c => [c.sha === r.big, c.status, c.links]), [[true, 'linked', [{ outcome: 'app', via: 'area' }]], [false, 'unlinked', []]]);
+    assert.equal(a.unlinked.stdout.split('\n').filter(Boolean).length, 1);
+    const rep = reportOf(a.json);
+    assert.equal(rep.commits, 2);
+    assert.equal(outcome(rep, 'app').lines, 50_000);
+    assert.equal(outcome(rep, '(unlinked)').lines, odd.ODD_YAML.split('\n').length - 1);
+    assert.match(a.md.stdout, /^\| App \(`app`\) \| 1 \| 50\.0% \| 50000 \| /m);
+    assert.equal(a.check.stdout, checkLine(0, 2));
+  });
+
+  it('paths with spaces, quotes, newlines, tabs, leading dashes, backslashes, NFC and NFD, 0x1E, 0x1F and other controls', async () => {
+    const r = keep(odd.oddPathsRepo());
+    const a = await runAll(r.dir);
+    assertAllZero(a, 1);
+    const tracked = git(r.dir, 'ls-files', '-z').split('\0').filter(Boolean);
+    assert.equal(tracked.length, odd.ODD_PATHS.length + 1);
+    const files = filesOf(a.files);
+    assert.deepEqual(files.map(f => f.path), tracked, 'every path once, byte for byte, in git\'s order');
+    // git is the oracle of what each outcome's areas match.
+    const matched = (areas: string[]) => {
+      const list = path.join(r.dir, '..', 'areas.txt');
+      fs.writeFileSync(list, areas.join('\n') + '\n');
+      return new Set(git(r.dir, 'ls-files', '-z', '-c', '-i', `--exclude-from=${list}`).split('\0').filter(Boolean));
+    };
+    const oracle: Record<string, Set<string>> = { app: matched(['src/']), docs: matched(['docs/']), nfc: matched(['src/caf\u00e9.ts']), dash: matched(['/-rf', '/--help']) };
+    assert.deepEqual([...oracle.nfc], ['src/caf\u00e9.ts'], 'NFC and NFD are two names');
+    for (const f of files) assert.deepEqual(f.outcomes, Object.keys(oracle).filter(id => oracle[id].has(f.path)), JSON.stringify(f.path));
+    const rows = commitsOf(a.commits);
+    assert.deepEqual(rows.map(c => c.sha), git(r.dir, 'rev-list', 'HEAD').trim().split('\n'), 'no commit forged from a path or a message holding 0x1E');
+    assert.deepEqual(rows.map(c => c.subject), r.expectSubjects);
+    assert.deepEqual(rows[0].links, [{ outcome: 'app', via: 'area' }], 'the forging path is one file of the commit that changed it');
+    assert.deepEqual(rows[1].links.map(l => l.outcome), ['dash', 'app', 'nfc']);
+    assert.equal(reportOf(a.json).commits, 3);
+    assert.ok(!a.json.stdout.includes(odd.FORGED_SHA) && !a.md.stdout.includes('Mallory'), 'no forged commit in the report');
+    const text = await cliAsync(['files', '--repo', r.dir]);
+    assert.equal(text.stdout.split('\n').filter(Boolean).length, tracked.length, 'text output: one line per file, whatever its name holds');
+  });
+
+  it('a merge conflict in progress: files --json lists each path once', async () => {
+    const r = keep(odd.mergeConflict());
+    assert.ok(git(r.dir, 'ls-files', '--stage').trim().split('\n').length > r.expectFiles.length, 'several stages per path');
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
+    assert.deepEqual(commitsOf(a.commits).map(c => c.subject), ['Main', 'Start']);
+  });
+});
