@@ -132,6 +132,21 @@ describe('odd repositories: every command, as a process', function () {
     assert.deepEqual(noted[0].links, [{ outcome: 'app', via: 'note' }, { outcome: 'web', via: 'area' }], 'a note added in the main checkout reaches the warm worktree');
   });
 
+  it('a submodule: vendor/dep/ matches the gitlink, check does not call it unmatched, the commits that change it link to it', async () => {
+    const r = keep(odd.withSubmodule());
+    assert.match(git(r.dir, 'ls-files', '--stage', 'vendor/dep'), /^160000 /);
+    const a = await runAll(r.dir);
+    assertAllZero(a);
+    assert.deepEqual(filesOf(a.files).find(f => f.path === 'vendor/dep'), { path: 'vendor/dep', outcomes: ['dep'], ignored: false });
+    assert.doesNotMatch(a.check.stderr, /vendor\/dep/);
+    const rows = commitsOf(a.commits);
+    for (const sha of [r.added, r.bumped]) assert.deepEqual(rows.find(c => c.sha === sha)?.links, [{ outcome: 'dep', via: 'area' }], sha);
+    assert.equal(outcome(reportOf(a.json), 'dep').commits, 2);
+    const warm = await cliAsync(['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    assert.match(warm.stderr, /: 3 commits \(0 read from git\)/);
+    assert.equal(warm.stdout, a.commits.stdout, 'the cache keeps which paths are gitlinks');
+  });
+
   it('a bare repository: exit 2, "is a bare repository", from every command', async () => {
     const r = keep(odd.bareRepo());
     const a = await runAll(r.dir);

@@ -4,7 +4,7 @@ import path = require('node:path');
 import type { RawCommit } from './repo';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
-const FORMAT = 5;
+const FORMAT = 6;
 const NONE: never[] = [];
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
 const PER_LINE = 500;
@@ -22,8 +22,8 @@ interface Header {
 }
 interface Part {
   paths: string[];
-  /** [sha, parents, author, email, date, committed, subject, message, trailers, file numbers] */
-  commits: [string, string, string, string, string, string, string, string, [string, string][], number[]][];
+  /** [sha, parents, author, email, date, committed, subject, message, trailers, file numbers, gitlink numbers if any] */
+  commits: [string, string, string, string, string, string, string, string, [string, string][], number[], number[]?][];
 }
 interface Order {
   order: { head: string; indices: number[] };
@@ -83,7 +83,7 @@ export class CommitCache {
           for (let k = 0; k < nums.length; k++) files[k] = paths[nums[k]];
           c.commits.set(r[0], {
             sha: r[0], parents: r[1] ? r[1].split(' ') : NONE, author: r[2], email: r[3], date: r[4], committed: r[5], subject: r[6], message: r[7],
-            trailers: r[8].length ? r[8] : NONE as [string, string][], files,
+            trailers: r[8].length ? r[8] : NONE as [string, string][], files, gitlinks: r[10] ? r[10].map(k => paths[k]) : NONE,
           });
         }
         await pause();
@@ -131,7 +131,9 @@ export class CommitCache {
     };
     for (const c of this.commits.values()) {
       at.set(c.sha, at.size);
-      part.commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.committed, c.subject, c.message, c.trailers, c.files.map(num)]);
+      const row: Part['commits'][number] = [c.sha, c.parents.join(' '), c.author, c.email, c.date, c.committed, c.subject, c.message, c.trailers, c.files.map(num)];
+      if (c.gitlinks?.length) row.push(c.gitlinks.map(num));
+      part.commits.push(row);
       if (part.commits.length === PER_LINE) { lines.push(JSON.stringify(part)); part = { paths: [], commits: [] }; }
     }
     if (part.commits.length) lines.push(JSON.stringify(part));

@@ -24,6 +24,8 @@ export interface RawCommit {
   trailers: [string, string][];
   /** Paths changed against the first parent, as git prints them with -z. */
   files: string[];
+  /** Those of `files` that are submodules (gitlinks) on either side of the change: patterns match them as folders. */
+  gitlinks?: string[];
 }
 
 /** A file list as git lists it, with the paths that are submodules (gitlinks): patterns match those as folders. */
@@ -53,9 +55,11 @@ const CHUNK = 2000;
 /** The fields of a commit record, NUL-separated; each record starts with an empty field (see LogParser). */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%cI', '%s', '%(trailers:only,unfold)', '%B'];
 // With -z paths come verbatim (core.quotepath does not apply), and no signature is checked (log.showSignature).
+// --raw rather than --name-only: its file modes tell a submodule (gitlink) from a file; unabbreviated, so git looks no
+// object up to shorten an id.
 const LOG = [
   'log', '-z', '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8', '--no-notes',
-  '--root', '--no-renames', '--diff-merges=first-parent', '--name-only', '--no-relative',
+  '--root', '--no-renames', '--diff-merges=first-parent', '--raw', '--no-abbrev', '--no-relative',
   `--format=%x00${FIELDS.join('%x00')}`,
 ];
 
@@ -86,9 +90,10 @@ function own(s: string): string {
 const EMPTY: never[] = [];
 
 /**
- * Reads `git log -z --format=%x00<fields> --name-only` as git writes it, framed by NUL only (a path may hold any
- * other byte): a record is an empty token, the fields, then one token per changed path (the first one after a
- * newline) until the next empty token. Paths are never empty, so an empty token can only start a record.
+ * Reads `git log -z --format=%x00<fields> --raw` as git writes it, framed by NUL only (a path may hold any other
+ * byte): a record is an empty token, the fields, then per changed path a `:<old mode> <new mode> <ids> <status>`
+ * token (the first one after a newline) and the path, until the next empty token. Neither is ever empty, so an empty
+ * token can only start a record.
  */
 export class LogParser {
   private readonly decoder = new StringDecoder('utf8');
@@ -96,6 +101,9 @@ export class LogParser {
   private field = -1;
   private fields: string[] = [];
   private files: string[] = [];
+  private gitlinks: string[] = [];
+  /** The `:<modes> <ids> <status>` token of the path that comes next. */
+  private change?: string;
   private out: RawCommit[] = [];
 
   constructor(private readonly interned = new Map<string, string>()) {}
@@ -134,20 +142,29 @@ export class LogParser {
       this.field = 0;
       return;
     }
-    // The file list follows the record after a newline.
-    const p = this.files.length === 0 && t.startsWith('\n') ? t.slice(1) : t;
-    if (p) this.files.push(this.intern(p));
+    if (this.change === undefined) {
+      // The file list follows the record after a newline.
+      this.change = this.files.length === 0 && t.startsWith('\n') ? t.slice(1) : t;
+      return;
+    }
+    const p = this.intern(t);
+    this.files.push(p);
+    // ":160000 100644 …": a gitlink before or after the change.
+    if (this.change.startsWith('160000 ', 1) || this.change.startsWith('160000 ', 8)) this.gitlinks.push(p);
+    this.change = undefined;
   }
 
   private finish(): void {
-    if (this.field < FIELDS.length) { this.files = []; return; }
+    this.change = undefined;
+    if (this.field < FIELDS.length) { this.files = []; this.gitlinks = []; return; }
     const [sha, parents, author, email, date, committed, subject, trailers, message] = this.fields;
     this.out.push({
       sha: own(sha), parents: parents ? parents.split(' ').map(own) : EMPTY, author: this.intern(author), email: this.intern(email),
       date: own(date), committed: own(committed), subject: own(subject), message: own(message), trailers: parseTrailerLines(trailers),
-      files: this.files.length ? this.files : EMPTY,
+      files: this.files.length ? this.files : EMPTY, gitlinks: this.gitlinks.length ? this.gitlinks : EMPTY,
     });
     this.files = [];
+    this.gitlinks = [];
     this.field = -1;
     this.fields = [];
   }

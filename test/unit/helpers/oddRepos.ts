@@ -285,7 +285,7 @@ export const FORGING_PATH = `src/forge\x1e\x1e${FORGED_SHA}\x1e\x1eMallory\x1ema
 /** File names that quoting, option parsing, record framing and Unicode normalisation could each get wrong. */
 export const ODD_PATHS = [
   'src/with space.ts', 'src/"quoted".ts', "src/it's.ts", 'src/new\nline.ts', 'src/tab\there.ts', 'src/back\\slash.ts',
-  'src/-rf', 'src/--help', '-rf', '--help', 'src/caf\u00e9.ts', 'src/cafe\u0301.ts', 'src/rec\x1esep.ts', 'src/unit\x1fsep.ts',
+  'src/-rf', 'src/--help', '-rf', '--help', '\nfirst.ts', ':colon.ts', 'src/caf\u00e9.ts', 'src/cafe\u0301.ts', 'src/rec\x1esep.ts', 'src/unit\x1fsep.ts',
   'src/ctl\x01\x7f.ts', 'src/\u001b[31mred.ts', FORGING_PATH,
 ];
 
