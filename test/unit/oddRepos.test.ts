@@ -266,3 +266,36 @@ describe('odd repositories: every command, as a process', function () {
     assert.deepEqual(commitsOf(a.commits).map(c => c.subject), ['Main', 'Start']);
   });
 });
+
+describe('hostile repository config: nothing runs, nothing changes', function () {
+  this.timeout(180_000);
+  let clean: ReturnType<typeof odd.cleanConfig>;
+  let hostile: ReturnType<typeof odd.hostileConfig>;
+  before(() => { clean = odd.cleanConfig(); hostile = odd.hostileConfig(); });
+  after(() => { clean?.rm(); hostile?.rm(); });
+
+  /** The answer without what differs by nature between two folders: the name and the time of the report. */
+  const normal = (s: string, dir: string) => s.split(path.basename(dir)).join('<repo>').replace(/"generatedAt": "[^"]*"|generated \S+/g, '<when>');
+
+  it('the same commits, so the same ids: what is compared is the config', () => {
+    assert.equal(hostile.head, clean.head);
+  });
+
+  it('every command answers exactly as in a clean repository, and no driver, filter, monitor, pager, alias or gpg ran', async () => {
+    const [c, h] = await Promise.all([runAll(clean.dir), runAll(hostile.dir)]);
+    assertAllZero(c);
+    for (const n of Object.keys(COMMANDS) as Name[]) {
+      assert.equal(h[n].code, c[n].code, n);
+      assert.equal(normal(h[n].stdout, hostile.dir), normal(c[n].stdout, clean.dir), n);
+      assert.equal(normal(h[n].stderr, hostile.dir), normal(c[n].stderr, clean.dir), n);
+    }
+    const rows = commitsOf(c.commits);
+    assert.deepEqual(rows.map(r => [r.subject, r.links]), [
+      ['Add a gitlink', [{ outcome: 'docs', via: 'area' }, { outcome: 'dep', via: 'area' }]],
+      ['Signed work', [{ outcome: 'docs', via: 'note' }]],
+      ['Both areas', [{ outcome: 'app', via: 'area' }, { outcome: 'web', via: 'area' }]],
+      ['Start', [{ outcome: 'docs', via: 'area' }, { outcome: 'app', via: 'area' }, { outcome: 'web', via: 'area' }]],
+    ], 'a note under refs/notes/commits is no link');
+    assert.deepEqual(odd.markersWritten(hostile.root), []);
+  });
+});

@@ -54,14 +54,20 @@ const SHA_RE = /^[0-9a-f]{7,64}$/;
 const CHUNK = 2000;
 /** The fields of a commit record, NUL-separated; each record starts with an empty field (see LogParser). */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%cI', '%s', '%(trailers:only,unfold)', '%B'];
-// With -z paths come verbatim (core.quotepath does not apply), and no signature is checked (log.showSignature).
-// --raw rather than --name-only: its file modes tell a submodule (gitlink) from a file; unabbreviated, so git looks no
-// object up to shorten an id.
-const LOG = [
-  'log', '-z', '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8', '--no-notes',
-  '--root', '--no-renames', '--diff-merges=first-parent', '--raw', '--no-abbrev', '--no-relative',
-  `--format=%x00${FIELDS.join('%x00')}`,
+/**
+ * What every `git log` of a commit's changes passes, so that the answer is the same whatever the repository's config
+ * says: no signature checked (log.showSignature would run gpg.program), no colour, no external diff or textconv
+ * command, no renames or copies, every submodule change (diff.ignoreSubmodules hides them), git's own file order
+ * (diff.orderFile reorders them, and the order of links with them), git's default diff (diff.algorithm changes the
+ * line counts), and paths from the root (diff.relative).
+ */
+const PLAIN_DIFF = [
+  '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=none', '-O/dev/null',
+  '--diff-algorithm=myers', '--no-relative', '--root', '--diff-merges=first-parent',
 ];
+// With -z paths come verbatim (core.quotepath does not apply). --raw rather than --name-only: its file modes tell a
+// submodule (gitlink) from a file; unabbreviated, so git looks no object up to shorten an id.
+const LOG = ['log', '-z', ...PLAIN_DIFF, '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', `--format=%x00${FIELDS.join('%x00')}`];
 
 /** Commit ids for `--stdin`, one a line: a command line of thousands of ids is too long for some systems. */
 const ids = (shas: readonly string[]) => shas.join('\n') + '\n';
@@ -237,7 +243,7 @@ export class GitRepo {
       // No HEAD: git itself tells an unborn branch ("does not have any commits yet") from a broken one. Only the
       // first is "no history".
       try {
-        const head = (await this.run(['log', '-1', '--format=%H'], { signal })).stdout.trim();
+        const head = (await this.run(['log', '-1', '--no-show-signature', '--format=%H'], { signal })).stdout.trim();
         if (head) tips.head = head;
       } catch (e) {
         if (!(e instanceof GitError && e.kind === 'unborn')) throw e;
@@ -320,8 +326,7 @@ export class GitRepo {
     const stats = new Map<string, LineStat>();
     const unknown: string[] = [];
     const read = async (part: readonly string[]) => {
-      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-renames',
-        '--diff-merges=first-parent', '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
+      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
       for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
     };
     for (let i = 0; i < shas.length; i += CHUNK) {
@@ -343,7 +348,7 @@ export class GitRepo {
     const commits = list.split('\n').map(l => l.split(' ')[1]).filter((s): s is string => !!s && SHA_RE.test(s));
     const notes = new Map<string, string>();
     for (let i = 0; i < commits.length; i += CHUNK) {
-      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
+      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
         { signal, input: ids(commits.slice(i, i + CHUNK)) });
       const f = stdout.split('\0');
       for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k], f[k + 1]);
@@ -377,7 +382,7 @@ export class GitRepo {
   /** `git show` of one commit, stat and patch, for a read-only diff document. */
   async show(sha: string, signal?: AbortSignal): Promise<string> {
     checkShas([sha]);
-    return (await this.run(['show', '--no-color', '--no-ext-diff', '--no-textconv', '--stat', '--patch', '--format=fuller', '--encoding=UTF-8', sha, '--'], { signal })).stdout;
+    return (await this.run(['show', '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--stat', '--patch', '--format=fuller', '--encoding=UTF-8', sha, '--'], { signal })).stdout;
   }
 
   /**

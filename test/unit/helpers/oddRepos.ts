@@ -317,9 +317,10 @@ const HOSTILE_YAML = `${SUBMODULE_YAML}  - id: web
  * refs/notes/commits, and .gitattributes that give every file a diff and a filter driver.
  */
 function configHistory(repo: TempRepo): { head: string } {
-  repo.write('outcomes.yaml', HOSTILE_YAML).write('.gitattributes', '*.ts diff=evil filter=evil\n*.md diff=evil filter=evilproc\n');
-  repo.write('src/a.ts', 'one\ntwo\n').write('web/b.ts', 'b\n').write('docs/c.md', 'c\n').commit('Start\n');
-  repo.write('src/a.ts', 'one\ntwo\nthree\n').write('web/b.ts', 'b\nb\n').commit('Both areas\n');
+  repo.write('outcomes.yaml', HOSTILE_YAML).write('.gitattributes', '*.ts diff=evil filter=evil\n*.md diff=evil filter=evilproc\n*.txt diff=evil\n');
+  // git's default diff (myers) counts 8 changed lines in src/lines.txt, histogram 18.
+  repo.write('src/a.ts', 'one\ntwo\n').write('web/b.ts', 'b\n').write('docs/c.md', 'c\n').write('src/lines.txt', 'a\nc\nb\nc\nb\na\nc\nc\nb\nb\n').commit('Start\n');
+  repo.write('src/a.ts', 'one\ntwo\nthree\n').write('web/b.ts', 'b\nb\n').write('src/lines.txt', 'b\nc\nc\nc\nb\nb\nb\nb\nc\na\n').commit('Both areas\n');
   const tree = repo.git('rev-parse', 'HEAD^{tree}').trim();
   const parent = repo.git('rev-parse', 'HEAD').trim();
   const signed = `tree ${tree}\nparent ${parent}\nauthor Test Author <test@example.com> 1704153600 +0000\ncommitter Test Author <test@example.com> 1704153600 +0000\n` +
@@ -363,7 +364,7 @@ export function hostileConfig(o: BuildOptions = {}): OddRepo & { root: string; h
     ['diff.renames', 'copies'], ['log.follow', 'true'], ['format.pretty', 'format:%h %s %d'], ['diff.orderFile', order],
     ['diff.ignoreSubmodules', 'all'], ['notes.displayRef', 'refs/notes/*'], ['core.notesRef', 'refs/notes/commits'],
     ['i18n.logOutputEncoding', 'ISO-8859-1'], ['core.quotePath', 'true'], ['diff.relative', 'true'], ['log.showRoot', 'false'],
-    ['diff.noprefix', 'true'], ['core.abbrev', '4'], ['log.abbrevCommit', 'true'], ['log.date', 'relative'], ['diff.algorithm', 'patience'],
+    ['diff.noprefix', 'true'], ['core.abbrev', '4'], ['log.abbrevCommit', 'true'], ['log.date', 'relative'], ['diff.algorithm', 'histogram'],
   ];
   for (const [k, v] of config) repo.git('config', k, v);
   return { dir: repo.dir, root: s.root, rm: s.rm, ...h };
