@@ -157,7 +157,7 @@ describe('odd repositories: every command, as a process', function () {
     }
   });
 
-  for (const [kind, build] of [['a mirror without one blob', odd.missingBlob]] as const) {
+  for (const [kind, build] of [['a blobless partial clone (sparse checkout)', odd.partialClone], ['a mirror without one blob', odd.missingBlob]] as const) {
     it(`${kind}: files and commits stand, the commits whose blobs are missing have unknown line counts, named`, async () => {
       const r = keep(build());
       const a = await runAll(r.dir);
@@ -169,8 +169,23 @@ describe('odd repositories: every command, as a process', function () {
       assert.equal(rep.commits, r.expectSubjects.length);
       assert.ok(a.md.stdout.includes(`Line counts are unknown for ${r.expectUnknown.length} commit(s) whose objects git cannot read`), a.md.stdout);
       for (const sha of r.expectUnknown) assert.ok(a.md.stdout.includes(sha.slice(0, 10)), `names ${sha}`);
+      const markers = (r as { root?: string }).root;
+      if (markers) assert.deepEqual(odd.markersWritten(markers), [], 'nothing was fetched: the remote\'s upload-pack never ran');
     });
   }
+
+  it('a treeless partial clone: the files stand; reading history is exit 2 naming the missing tree, and nothing is fetched', async () => {
+    const r = keep(odd.treelessClone());
+    const a = await runAll(r.dir);
+    assert.equal(a.files.code, 0, a.files.stderr);
+    assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
+    for (const n of ['check', 'commits', 'unlinked', 'json', 'md'] as const) {
+      assert.equal(a[n].code, 2, n);
+      assert.equal(a[n].stdout, '', n);
+      assert.match(a[n].stderr, /^outcome-lens: git log failed: object [0-9a-f]{40} is not in this partial clone, and Outcome Lens does not fetch \(that would run the remote's commands\)\n$/, n);
+    }
+    assert.deepEqual(odd.markersWritten(r.root), [], 'the remote\'s upload-pack never ran');
+  });
 
   it('a SHA-256 repository: 64-hex ids, links by area, trailer and note, the same answer from the cache', async () => {
     const r = keep(odd.sha256Repo());

@@ -195,6 +195,22 @@ export function partialClone(o: BuildOptions = {}): OddRepo & { root: string; ex
   return { dir, root: s.root, rm: s.rm, expectUnknown: [h.docsOnly], expectSubjects: h.subjects, expectLines: { app: 2 + 3 + 1 } };
 }
 
+/**
+ * A treeless partial clone (`--filter=tree:0`): the trees of every commit but HEAD's were never fetched, so no history
+ * can be read (only git fetching them would tell what the commits changed). `root` holds the markers.
+ */
+export function treelessClone(o: BuildOptions = {}): OddRepo & { root: string; expectFiles: string[] } {
+  const s = scratch('treeless', o);
+  const src = repoIn(s.root);
+  src.git('config', 'uploadpack.allowFilter', 'true');
+  src.git('config', 'uploadpack.allowAnySHA1InWant', 'true');
+  blobHistory(src);
+  const dir = path.join(s.root, 'clone');
+  gitIn(src, s.root, 'clone', '-q', '--filter=tree:0', `file://${src.dir}`, dir);
+  gitIn(src, dir, 'config', 'remote.origin.uploadpack', markerScript(s.root, 'uploadpack'));
+  return { dir, root: s.root, rm: s.rm, expectFiles: ['docs/guide.md', 'outcomes.yaml', 'src/a.ts', 'src/b.ts', 'src/c.ts'] };
+}
+
 /** A full repository whose one blob (docs/guide.md's) was deleted from its loose objects, as a mirror without it. */
 export function missingBlob(o: BuildOptions = {}): OddRepo & { expectUnknown: string[]; expectSubjects: string[]; expectLines: Record<string, number> } {
   const s = scratch('missing-blob', o);
