@@ -174,6 +174,19 @@ describe('odd repositories: every command, as a process', function () {
     });
   }
 
+  it('a blobless clone of 600 commits: the report names the 300 whose blobs are missing, reading them in a few git processes', async () => {
+    const r = keep(odd.bloblessHistory(600));
+    const got = await cliAsync(['report', '--format', 'json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    assertSane('report', got);
+    assert.equal(got.code, 0, got.stderr);
+    const rep = reportOf(got);
+    assert.equal(rep.commits, 600);
+    assert.deepEqual([...rep.linesUnknown].sort(), r.expectUnknown);
+    assert.equal(outcome(rep, 'app').lines, r.expectAppLines);
+    const started = got.stderr.split('\n').filter(l => l.startsWith('outcome-lens: > git ')).length;
+    assert.ok(started < 20, `${started} git processes, not one per commit`);
+  });
+
   it('a treeless partial clone: the files stand; reading history is exit 2 naming the missing tree, and nothing is fetched', async () => {
     const r = keep(odd.treelessClone());
     const a = await runAll(r.dir);

@@ -329,17 +329,64 @@ export class GitRepo {
       const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
       for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
     };
+    const bad = (e: unknown) => e instanceof GitError && e.kind === 'badObject';
     for (let i = 0; i < shas.length; i += CHUNK) {
-      const part = shas.slice(i, i + CHUNK);
+      let part = shas.slice(i, i + CHUNK);
       try {
         await read(part);
+        continue;
       } catch (e) {
-        if (!(e instanceof GitError && e.kind === 'badObject')) throw e;
-        // One commit at a time, to find the ones whose blobs are missing.
-        for (const sha of part) await read([sha]).catch(err => { if (err instanceof GitError && err.kind === 'badObject') unknown.push(sha); else throw err; });
+        if (!bad(e)) throw e;
       }
+      // Some object is missing: the commits that need one are set aside in three git calls, the rest read at once.
+      const needing = await this.needingMissing(part, signal).catch(e => { if (bad(e)) return undefined; throw e; });
+      if (needing) {
+        for (const sha of part) if (needing.has(sha)) unknown.push(sha);
+        part = part.filter(sha => !needing.has(sha));
+        if (!part.length) continue;
+        try {
+          await read(part);
+          continue;
+        } catch (e) {
+          if (!bad(e)) throw e;
+        }
+      }
+      // Still failing (or the changes themselves cannot be read): one commit at a time.
+      for (const sha of part) await read([sha]).catch(err => { if (bad(err)) unknown.push(sha); else throw err; });
     }
     return { stats, unknown };
+  }
+
+  /**
+   * The commits of `shas` whose changes name a blob git does not have: the blob ids of their changes (`--raw`), and
+   * the objects their trees and their first parents' trees lack, as `rev-list --missing=print` lists them without
+   * fetching anything.
+   */
+  private async needingMissing(shas: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+    const raw = (await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--raw', '--no-abbrev', '--format=%x00%H%x00%P', '--stdin'],
+      { signal, input: ids(shas) })).stdout.split('\0');
+    const changes = new Map<string, string[]>();
+    const trees = new Set<string>();
+    let blobs: string[] = [];
+    for (let k = 0; k < raw.length; k++) {
+      if (raw[k] === '' && SHA_RE.test(raw[k + 1] ?? '')) {
+        changes.set(raw[k + 1], blobs = []);
+        trees.add(raw[k + 1]);
+        const first = raw[k + 2]?.split(' ')[0];
+        if (first) trees.add(first);
+        k += 2;
+        continue;
+      }
+      // ":<old mode> <new mode> <old id> <new id> <status>", then its path
+      const change = raw[k].replace(/^\n/, '').split(' ');
+      if (change.length === 5 && change[0].startsWith(':')) {
+        for (const id of [change[2], change[3]]) if (!/^0+$/.test(id)) blobs.push(id);
+        k++;
+      }
+    }
+    const listed = (await this.run(['rev-list', '--objects', '--no-walk', '--missing=print', '--stdin'], { signal, input: ids([...trees]) })).stdout;
+    const missing = new Set(listed.split('\n').filter(l => l.startsWith('?')).map(l => l.slice(1)));
+    return new Set([...changes].filter(([, b]) => b.some(id => missing.has(id))).map(([sha]) => sha));
   }
 
   /** The notes under refs/notes/outcomes, by commit id (two git calls, whatever the size of the history). */

@@ -196,6 +196,33 @@ export function partialClone(o: BuildOptions = {}): OddRepo & { root: string; ex
 }
 
 /**
+ * A blobless clone of `n` commits made with fast-import, each adding one one-line file: the odd ones under docs/
+ * (outside the sparse checkout, so their blobs were never fetched), the even ones under src/. The first adds
+ * outcomes.yaml as well.
+ */
+export function bloblessHistory(n: number, o: BuildOptions = {}): OddRepo & { expectUnknown: string[]; expectAppLines: number } {
+  const s = scratch('blobless', o);
+  const src = repoIn(s.root);
+  src.git('config', 'uploadpack.allowFilter', 'true');
+  src.git('config', 'uploadpack.allowAnySHA1InWant', 'true');
+  let stream = '';
+  for (let i = 0; i < n; i++) {
+    const msg = `change ${i}\n`;
+    const file = i % 2 ? `docs/d${i}.md` : `src/f${i}.ts`;
+    stream += `commit refs/heads/main\nmark :${i + 1}\nauthor Dev <d@example.com> ${1704067200 + i * 60} +0000\ncommitter Dev <d@example.com> ${1704067200 + i * 60} +0000\n`;
+    stream += `data ${msg.length}\n${msg}${i ? `from :${i}\n` : `M 644 inline outcomes.yaml\ndata ${Buffer.byteLength(ODD_YAML)}\n${ODD_YAML}`}M 644 inline ${file}\ndata ${String(i).length + 1}\n${i}\n\n`;
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: src.dir, input: stream });
+  src.git('reset', '-q', '--hard', 'main');
+  const shas = src.git('rev-list', '--reverse', 'HEAD').trim().split('\n');
+  const dir = path.join(s.root, 'clone');
+  gitIn(src, s.root, 'clone', '-q', '--filter=blob:none', '--no-checkout', `file://${src.dir}`, dir);
+  gitIn(src, dir, 'sparse-checkout', 'set', 'src');
+  gitIn(src, dir, 'checkout', '-q', 'main');
+  return { dir, rm: s.rm, expectUnknown: shas.filter((_, i) => i % 2).sort(), expectAppLines: Math.ceil(n / 2) + ODD_YAML.split('\n').length - 1 };
+}
+
+/**
  * A treeless partial clone (`--filter=tree:0`): the trees of every commit but HEAD's were never fetched, so no history
  * can be read (only git fetching them would tell what the commits changed). `root` holds the markers.
  */
