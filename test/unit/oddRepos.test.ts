@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cliAsync, CliResult } from './helpers/cli';
 import * as odd from './helpers/oddRepos';
+import { GitRepo } from '../../src/core/git/repo';
 
 // Every command of the CLI, run as a process, on each odd or hostile kind of repository (issue 17): the truthful
 // answer, exit code and message, and never a hang, a crash or a stack trace.
@@ -324,6 +325,30 @@ describe('hostile repository config: nothing runs, nothing changes', function ()
       ['Both areas', [{ outcome: 'app', via: 'area' }, { outcome: 'web', via: 'area' }]],
       ['Start', [{ outcome: 'docs', via: 'area' }, { outcome: 'app', via: 'area' }, { outcome: 'web', via: 'area' }]],
     ], 'a note under refs/notes/commits is no link');
+    assert.deepEqual(odd.markersWritten(hostile.root), []);
+  });
+
+  it('blame (the current line) and show (a commit\'s diff) run no filter, textconv or gpg either, and answer as in a clean repository', async () => {
+    const both = await Promise.all([clean, hostile].map(async r => {
+      const g = new GitRepo(r.dir);
+      return [await g.blameLine('src/a.ts', 3), await g.blameLine('src/a.ts', 4, 'one\ntwo\nthree\nfour\n'), await g.blameLine('docs/c.md', 1), (await g.show(r.head)).length > 0];
+    }));
+    const both2 = git(clean.dir, 'rev-parse', 'HEAD~2', 'HEAD~3').trim().split('\n');
+    assert.deepEqual(both[0], [both2[0], '0'.repeat(40), both2[1], true]);
+    assert.deepEqual(both[1], both[0]);
+    assert.deepEqual(odd.markersWritten(hostile.root), []);
+  });
+
+  it('a filter driver named so that -c cannot switch it off (a=b) is not run: blame refuses that file, saying why', async () => {
+    const dir = path.join(hostile.root, 'eq');
+    fs.mkdirSync(dir);
+    git(dir, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(dir, '.gitattributes'), '*.ts filter=a=b\n');
+    fs.writeFileSync(path.join(dir, 'x.ts'), 'x\n');
+    git(dir, 'add', '-A');
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'x'], { cwd: dir });
+    git(dir, 'config', 'filter.a=b.clean', odd.markerScript(hostile.root, 'eq-clean'));
+    await assert.rejects(new GitRepo(dir).blameLine('x.ts', 1), /x\.ts is not blamed: git cannot be told to skip its filter driver "a=b"/);
     assert.deepEqual(odd.markersWritten(hostile.root), []);
   });
 });

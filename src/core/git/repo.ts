@@ -414,6 +414,19 @@ export class GitRepo {
     return new Set(text.split('\n').filter(s => SHA_RE.test(s)));
   }
 
+  /**
+   * `-c` options that switch off the filter driver .gitattributes gives a path: blame runs its clean command (a command
+   * of the repository's config) on the text it blames. check-attr prints the driver's name, or a word (`unspecified`,
+   * `set`) that could itself be a driver's name: whatever it prints is switched off.
+   */
+  private async filterOff(relPath: string, signal?: AbortSignal): Promise<string[]> {
+    const [, , driver] = (await this.run(['check-attr', '-z', 'filter', '--', relPath], { signal })).stdout.split('\0');
+    if (!driver) return [];
+    // `-c name=value` is split at the first '=': a driver whose name holds one cannot be named there.
+    if (/[=\n]/.test(driver)) throw new GitError(`${relPath} is not blamed: git cannot be told to skip its filter driver ${JSON.stringify(driver)}`, 'other');
+    return ['clean', 'smudge', 'process'].flatMap(k => ['-c', `filter.${driver}.${k}=`]).concat('-c', `filter.${driver}.required=false`);
+  }
+
   /** Whether `a` is an ancestor of `b` (so `a..b` is exactly what `b` added). */
   async isAncestor(a: string, b: string, signal?: AbortSignal): Promise<boolean> {
     checkShas([a, b]);
@@ -439,7 +452,8 @@ export class GitRepo {
   async blameLine(relPath: string, line: number, contents?: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
       // `contents`: an editor's unsaved text, blamed as it is (its changed lines are "not committed yet").
-      const args = ['blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']), '-L', `${line},${line}`, '--', relPath];
+      const args = [...await this.filterOff(relPath, signal), 'blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']),
+        '-L', `${line},${line}`, '--', relPath];
       const { stdout } = await this.run(args, { signal, input: contents });
       const sha = stdout.slice(0, stdout.indexOf(' '));
       return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;

@@ -134,8 +134,9 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
       timeout: { block: settings.timeoutMs },
       // Done when git has exited and closed its output; simple-git's default also waits 50 ms after exit.
       completion: { onClose: true, onExit: false },
-      // core.fsmonitor is only ever set to false here (see above); simple-git blocks any mention of it by default.
-      unsafe: { allowUnsafeFsMonitor: true },
+      // core.fsmonitor is only ever set to false here (see above), a filter driver's commands only to nothing
+      // (GitRepo.blameLine); simple-git blocks any mention of them by default.
+      unsafe: { allowUnsafeFsMonitor: true, allowUnsafeFilter: true },
       allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE', 'GIT_ALLOW_PROTOCOL'],
       input: o.input === undefined ? undefined : () => o.input,
       // Every outcome is judged below by exit code, not by whether stderr is empty (simple-git's default).

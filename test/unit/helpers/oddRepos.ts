@@ -53,7 +53,7 @@ export function markerScript(root: string, name: string): string {
   const dir = path.join(root, 'markers');
   fs.mkdirSync(dir, { recursive: true });
   const script = path.join(root, `run-${name}.sh`);
-  fs.writeFileSync(script, `#!/bin/sh\necho "$0 $*" >> '${path.join(dir, name)}'\ncat >/dev/null 2>&1\nexit 0\n`, { mode: 0o755 });
+  fs.writeFileSync(script, `#!/bin/sh\necho "$0 $*" >> '${path.join(dir, name)}'\nexit 0\n`, { mode: 0o755 });
   return script;
 }
 
