@@ -352,3 +352,50 @@ describe('hostile repository config: nothing runs, nothing changes', function ()
     assert.deepEqual(odd.markersWritten(hostile.root), []);
   });
 });
+
+describe('what git prints names and commits as reaches a warm cache', function () {
+  this.timeout(180_000);
+  let r: ReturnType<typeof odd.rewritableNames>;
+  before(() => { r = odd.rewritableNames(); });
+  after(() => r?.rm());
+  const rows = async (...extra: string[]) => {
+    const got = await cliAsync(['commits', '--json', '--repo', r.dir, ...extra]);
+    assertSane('commits', got);
+    assert.equal(got.code, 0, got.stderr);
+    return commitsOf(got).map(c => `${c.subject}: ${c.author} <${c.email}>`);
+  };
+
+  it('.mailmap, mailmap.file, git replace, core.useReplaceRefs and mailmap.blob, each on the second run as on --no-cache', async () => {
+    assert.deepEqual(await rows(), ['Third: Dev One <one@example.com>', 'Second: Dev Two <two@example.com>', 'Start: Dev One <one@example.com>']);
+    r.write('.mailmap', 'Grace Hopper <grace@example.com> <two@example.com>\n');
+    const mapped = ['Third: Dev One <one@example.com>', 'Second: Grace Hopper <grace@example.com>', 'Start: Dev One <one@example.com>'];
+    assert.deepEqual(await rows(), mapped, '.mailmap added');
+    assert.deepEqual(await rows('--no-cache'), mapped);
+    const people = path.join(r.dir, '..', 'people.map');
+    fs.writeFileSync(people, 'Ada <ada@example.com> <one@example.com>\n');
+    r.git('config', 'mailmap.file', people);
+    assert.deepEqual(await rows(), ['Third: Ada <ada@example.com>', 'Second: Grace Hopper <grace@example.com>', 'Start: Ada <ada@example.com>'], 'mailmap.file set');
+    fs.writeFileSync(people, 'Ada Lovelace <ada@example.com> <one@example.com>\n');
+    const lovelace = ['Third: Ada Lovelace <ada@example.com>', 'Second: Grace Hopper <grace@example.com>', 'Start: Ada Lovelace <ada@example.com>'];
+    assert.deepEqual(await rows(), lovelace, 'mailmap.file changed');
+    const replacement = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: r.dir, encoding: 'utf8', input: r.git('cat-file', 'commit', r.second).replace('\n\nSecond\n', '\n\nReplaced\n') }).trim();
+    r.git('replace', r.second, replacement);
+    const replaced = [lovelace[0], 'Replaced: Grace Hopper <grace@example.com>', lovelace[2]];
+    assert.deepEqual(await rows(), replaced, 'git replace');
+    assert.deepEqual(await rows('--no-cache'), replaced);
+    r.git('config', 'core.useReplaceRefs', 'false');
+    assert.deepEqual(await rows(), lovelace, 'replace refs switched off');
+    // mailmap.blob names a blob by a branch that moves while HEAD does not.
+    r.git('config', '--unset', 'mailmap.file');
+    r.git('config', 'mailmap.blob', 'people:map');
+    const names = (text: string) => {
+      const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: r.dir, input: text, encoding: 'utf8' }).trim();
+      const tree = execFileSync('git', ['mktree'], { cwd: r.dir, input: `100644 blob ${blob}\tmap\n`, encoding: 'utf8' }).trim();
+      r.git('update-ref', 'refs/heads/people', execFileSync('git', ['commit-tree', tree, '-m', 'names'], { cwd: r.dir, env: { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' }, encoding: 'utf8' }).trim());
+    };
+    names('Margaret <margaret@example.com> <one@example.com>\n');
+    assert.deepEqual(await rows(), ['Third: Margaret <margaret@example.com>', 'Second: Grace Hopper <grace@example.com>', 'Start: Margaret <margaret@example.com>'], 'mailmap.blob set');
+    names('Margaret Hamilton <margaret@example.com> <one@example.com>\n');
+    assert.deepEqual(await rows(), ['Third: Margaret Hamilton <margaret@example.com>', 'Second: Grace Hopper <grace@example.com>', 'Start: Margaret Hamilton <margaret@example.com>'], 'the blob it names changed');
+  });
+});

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
 import path = require('node:path');
 import type { RawCommit } from './repo';
+import { runGit } from './runner';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
 const FORMAT = 6;
@@ -147,14 +149,23 @@ export class CommitCache {
 }
 
 /**
- * What the commits git prints depend on besides their ids, as a short hash: .mailmap (the names), and the shallow
- * boundary, grafts and replace refs (which parents and which commits a walk sees). When any of them changes, nothing
- * cached is trusted.
+ * What the commits git prints depend on besides their ids, as a short hash: .mailmap and the mailmap.file and
+ * mailmap.blob it names (the names), and the shallow boundary, grafts, replace refs and core.useReplaceRefs (which
+ * parents and which commits a walk sees). When any of them changes, nothing cached is trusted.
  */
 async function historyKey(root: string): Promise<string> {
   const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
   const common = await commonDir(root);
   const parts = [await read(path.join(root, '.mailmap'))];
+  // Exit 1: none of them is set.
+  const config = (await runGit(['config', '-z', '--get-regexp', '^(mailmap\\.(file|blob)|core\\.usereplacerefs)$'], { cwd: root, ok: [1] })).stdout;
+  parts.push(config);
+  for (const entry of config.split('\0')) {
+    const [key, value = ''] = entry.split(/\n(.*)/s);
+    // git reads mailmap.file relative to the work tree's root, `~/` from the home folder.
+    if (key === 'mailmap.file') parts.push(await read(value.startsWith('~/') ? path.join(os.homedir(), value.slice(2)) : path.resolve(root, value)));
+    if (key === 'mailmap.blob' && value && !value.startsWith('-')) parts.push((await runGit(['rev-parse', '--verify', '-q', value], { cwd: root, ok: [1] })).stdout);
+  }
   if (common) {
     parts.push(await read(path.join(common, 'shallow')), await read(path.join(common, 'info', 'grafts')));
     parts.push((await read(path.join(common, 'packed-refs'))).split('\n').filter(l => l.includes(' refs/replace/')).join('\n'));
