@@ -81,6 +81,8 @@ describe('odd repositories: every command, as a process', function () {
 
   it('an orphan branch checked out, commits on another branch: no history on this one, the index\'s files', async () => {
     const r = keep(odd.orphanRepo());
+    assert.equal(git(r.dir, 'branch', '--show-current').trim(), 'fresh');
+    assert.equal(git(r.dir, 'rev-list', '--count', 'main').trim(), '2', 'main has commits');
     const a = await runAll(r.dir);
     assertAllZero(a);
     assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
@@ -108,6 +110,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a detached HEAD: the history of the commit checked out', async () => {
     const r = keep(odd.detachedHead());
+    assert.throws(() => git(r.dir, 'symbolic-ref', '-q', 'HEAD'), 'HEAD names no branch');
     const a = await runAll(r.dir);
     assertAllZero(a);
     assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
