@@ -351,7 +351,7 @@ describe('hostile repository config: nothing runs, nothing changes', function ()
     git(dir, 'add', '-A');
     execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'x'], { cwd: dir });
     git(dir, 'config', 'filter.a=b.clean', odd.markerScript(hostile.root, 'eq-clean'));
-    await assert.rejects(new GitRepo(dir).blameLine('x.ts', 1), /x\.ts is not blamed: git cannot be told to skip its filter driver "a=b"/);
+    await assert.rejects(new GitRepo(dir).blameLine('x.ts', 1), /"x\.ts" is not blamed: git cannot be told to skip its filter driver "a=b"/);
     assert.deepEqual(odd.markersWritten(hostile.root), []);
   });
 });

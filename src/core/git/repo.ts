@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { GitError, runGit, RunOptions } from './runner';
+import { quoted } from '../util/printable';
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
@@ -423,7 +424,7 @@ export class GitRepo {
     const [, , driver] = (await this.run(['check-attr', '-z', 'filter', '--', relPath], { signal })).stdout.split('\0');
     if (!driver) return [];
     // `-c name=value` is split at the first '=': a driver whose name holds one cannot be named there.
-    if (/[=\n]/.test(driver)) throw new GitError(`${relPath} is not blamed: git cannot be told to skip its filter driver ${JSON.stringify(driver)}`, 'other');
+    if (/[=\n]/.test(driver)) throw new GitError(`${quoted(relPath)} is not blamed: git cannot be told to skip its filter driver ${quoted(driver)}`, 'other');
     return ['clean', 'smudge', 'process'].flatMap(k => ['-c', `filter.${driver}.${k}=`]).concat('-c', `filter.${driver}.required=false`);
   }
 
