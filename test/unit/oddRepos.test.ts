@@ -12,7 +12,9 @@ import { GitRepo } from '../../src/core/git/repo';
 const COMMANDS = {
   check: ['check'],
   files: ['files', '--json'],
+  filesText: ['files'],
   commits: ['commits', '--json'],
+  commitsText: ['commits'],
   unlinked: ['commits', '--unlinked'],
   json: ['report', '--format', 'json'],
   md: ['report', '--format', 'md'],
@@ -32,14 +34,61 @@ function assertSane(what: string, r: CliResult): void {
   assert.doesNotMatch(r.stderr, /\n {4}at |internal error/, `${what}: no stack trace`);
 }
 
+/** Every run of the CLI in this file, for the matrix printed at the end (kinds × commands, hangs, crashes, traces). */
+interface Run { kind: string; command: string; matrix: boolean; code: number | null; stderr: string }
+const runs: Run[] = [];
+
+/** `outcome-lens ARGS` on the repository of kind `kind`, recorded for the matrix, and never a hang, crash or trace. */
+async function run(kind: string, args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv; matrix?: boolean } = {}): Promise<CliResult> {
+  const r = await cliAsync(args, { cwd: o.cwd, env: o.env });
+  runs.push({ kind, command: args.filter((a, i) => a !== '--repo' && args[i - 1] !== '--repo').join(' '), matrix: !!o.matrix, code: r.code, stderr: r.stderr });
+  assertSane(`${kind}: ${args.join(' ')}`, r);
+  return r;
+}
+
 /** Every command at once on one repository, by `--repo` or (with `cwd`) from inside it. */
-async function runAll(dir: string, o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Answers> {
+async function runAll(kind: string, dir: string, o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Answers> {
   const names = Object.keys(COMMANDS) as Name[];
-  const got = await Promise.all(names.map(n => cliAsync([...COMMANDS[n], ...(o.cwd ? [] : ['--repo', dir])], { cwd: o.cwd, env: o.env })));
+  const got = await Promise.all(names.map(n => run(kind, [...COMMANDS[n], ...(o.cwd ? [] : ['--repo', dir])], { ...o, matrix: true })));
   const out = {} as Answers;
-  names.forEach((n, i) => { assertSane(`${n} in ${dir}`, got[i]); out[n] = got[i]; });
+  names.forEach((n, i) => { out[n] = got[i]; });
   return out;
 }
+
+const isHang = (r: Run) => r.code === null;
+const isCrash = (r: Run) => r.code !== null && ![0, 1, 2].includes(r.code);
+const hasTrace = (r: Run) => /\n {4}at |internal error/.test(r.stderr);
+/** What a run got, for the matrix: "works" (with what it says on stderr), or its exit code and first line of stderr. */
+function answerOf(r: Run): string {
+  const line = r.stderr.split('\n').find(Boolean)?.replace(/^outcome-lens: /, '').replace(/\/\S*ol-odd-[^\s:]*/g, 'DIR');
+  if (r.code === 1 && r.command === 'commits --unlinked' && !line) return 'exit 1: lists the unlinked commits';
+  if (r.code === 0) return line ? `works, says "${line}"` : 'works';
+  return `exit ${r.code}${line ? `: ${line}` : ''}`;
+}
+/** The commands in COMMANDS's order, then the others. */
+const ORDER = Object.values(COMMANDS).map(c => c.join(' '));
+const byOrder = (a: string, b: string) => ((ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99)) || a.localeCompare(b);
+
+// The matrix: one line of counts always; the table by kind (Markdown) in the file OUTCOME_LENS_MATRIX names.
+after(() => {
+  if (!runs.length) return;
+  const kinds = [...new Set(runs.map(r => r.kind))];
+  const matrix = runs.filter(r => r.matrix);
+  const commands = new Set(matrix.map(r => r.command));
+  process.stdout.write(`  odd repositories: ${kinds.length} kinds, ${commands.size} commands each, ${runs.length} runs of the CLI: ` +
+    `${runs.filter(isHang).length} hangs, ${runs.filter(isCrash).length} crashes, ${runs.filter(hasTrace).length} stack traces\n`);
+  const file = process.env.OUTCOME_LENS_MATRIX;
+  if (!file) return;
+  const rows = kinds.map(kind => {
+    const mine = runs.filter(r => r.kind === kind);
+    const byAnswer = new Map<string, string[]>();
+    for (const r of mine.filter(r => r.matrix).sort((a, b) => byOrder(a.command, b.command))) byAnswer.set(answerOf(r), [...(byAnswer.get(answerOf(r)) ?? []), r.command]);
+    const answers = [...byAnswer].map(([answer, cmds]) => `${cmds.map(c => `\`${c}\``).join(', ')}: ${answer.replace(/\|/g, '\\|')}`).join('<br>');
+    return `| ${kind} | ${mine.length} | ${answers || `works (${[...new Set(mine.map(r => r.command))].sort(byOrder).map(c => `\`${c}\``).join(', ')})`} | ${mine.filter(isHang).length} | ${mine.filter(isCrash).length} | ${mine.filter(hasTrace).length} |`;
+  });
+  fs.writeFileSync(file, ['| Repository kind | CLI runs | What each command gets | Hangs | Crashes | Stack traces |', '|---|---|---|---|---|---|', ...rows,
+    `| **${kinds.length} kinds** | **${runs.length}** | | **${runs.filter(isHang).length}** | **${runs.filter(isCrash).length}** | **${runs.filter(hasTrace).length}** |`, ''].join('\n'));
+});
 
 const commitsOf = (r: CliResult) => JSON.parse(r.stdout) as CommitRow[];
 const filesOf = (r: CliResult) => JSON.parse(r.stdout) as FileRow[];
@@ -67,7 +116,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('no commit yet: exit 0, no history, a report of 0 commits (the only empty answer there is)', async () => {
     const r = keep(odd.unbornRepo());
-    const a = await runAll(r.dir);
+    const a = await runAll('no commit yet', r.dir);
     assertAllZero(a);
     assert.equal(a.check.stdout, checkLine(0, 2));
     assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
@@ -83,7 +132,7 @@ describe('odd repositories: every command, as a process', function () {
     const r = keep(odd.orphanRepo());
     assert.equal(git(r.dir, 'branch', '--show-current').trim(), 'fresh');
     assert.equal(git(r.dir, 'rev-list', '--count', 'main').trim(), '2', 'main has commits');
-    const a = await runAll(r.dir);
+    const a = await runAll('orphan branch', r.dir);
     assertAllZero(a);
     assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
     assert.equal(a.commits.stdout, '[]\n', 'main\'s commits are not this branch\'s history');
@@ -96,7 +145,7 @@ describe('odd repositories: every command, as a process', function () {
     assert.equal(git(r.dir, 'rev-parse', '--is-shallow-repository').trim(), 'true');
     const boundaryLines = git(r.dir, 'show', '--numstat', '--format=', r.expectBoundary).split('\n').filter(Boolean).reduce((n, l) => n + Number(l.split('\t')[0]), 0);
     assert.ok(boundaryLines > 2000, `the boundary lists its whole tree as added (${boundaryLines} lines)`);
-    const a = await runAll(r.dir);
+    const a = await runAll('shallow clone', r.dir);
     assertAllZero(a);
     assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
     const rep = reportOf(a.json);
@@ -111,7 +160,7 @@ describe('odd repositories: every command, as a process', function () {
   it('a detached HEAD: the history of the commit checked out', async () => {
     const r = keep(odd.detachedHead());
     assert.throws(() => git(r.dir, 'symbolic-ref', '-q', 'HEAD'), 'HEAD names no branch');
-    const a = await runAll(r.dir);
+    const a = await runAll('detached HEAD', r.dir);
     assertAllZero(a);
     assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
     assert.deepEqual(filesOf(a.files).map(f => f.path), ['docs/x.md', 'outcomes.yaml', 'src/a.ts']);
@@ -121,39 +170,39 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a linked worktree, run from inside it: its own outcomes.yaml, the shared notes, a cache that stays true', async () => {
     const r = keep(odd.linkedWorktree());
-    const a = await runAll(r.dir, { cwd: r.dir });
+    const a = await runAll('linked worktree', r.dir, { cwd: r.dir });
     assertAllZero(a);
     const rows = commitsOf(a.commits);
     assert.deepEqual(rows.map(c => c.subject), r.expectSubjects);
     assert.deepEqual(rows[0].links, [{ outcome: 'web', via: 'area' }], 'outcome web exists only in the worktree\'s outcomes.yaml');
     assert.deepEqual(rows[1].links, [{ outcome: 'docs', via: 'note' }], 'the note made in the main checkout');
     assert.deepEqual(filesOf(a.files).find(f => f.path === 'web/page.ts')?.outcomes, ['web']);
-    const warm = await cliAsync(['commits', '--json'], { cwd: r.dir, env: { OUTCOME_LENS_TRACE: '1' } });
+    const warm = await run('linked worktree', ['commits', '--json'], { cwd: r.dir, env: { OUTCOME_LENS_TRACE: '1' } });
     assert.equal(warm.stdout, a.commits.stdout, 'the second run answers the same');
     assert.match(warm.stderr, /: 3 commits \(0 read from git\)/, 'from the cache');
     r.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: app', r.webCommit);
-    const noted = commitsOf(await cliAsync(['commits', '--json'], { cwd: r.dir }));
+    const noted = commitsOf(await run('linked worktree', ['commits', '--json'], { cwd: r.dir }));
     assert.deepEqual(noted[0].links, [{ outcome: 'app', via: 'note' }, { outcome: 'web', via: 'area' }], 'a note added in the main checkout reaches the warm worktree');
   });
 
   it('a submodule: vendor/dep/ matches the gitlink, check does not call it unmatched, the commits that change it link to it', async () => {
     const r = keep(odd.withSubmodule());
     assert.match(git(r.dir, 'ls-files', '--stage', 'vendor/dep'), /^160000 /);
-    const a = await runAll(r.dir);
+    const a = await runAll('submodule', r.dir);
     assertAllZero(a);
     assert.deepEqual(filesOf(a.files).find(f => f.path === 'vendor/dep'), { path: 'vendor/dep', outcomes: ['dep'], ignored: false });
     assert.doesNotMatch(a.check.stderr, /vendor\/dep/);
     const rows = commitsOf(a.commits);
     for (const sha of [r.added, r.bumped]) assert.deepEqual(rows.find(c => c.sha === sha)?.links, [{ outcome: 'dep', via: 'area' }], sha);
     assert.equal(outcome(reportOf(a.json), 'dep').commits, 2);
-    const warm = await cliAsync(['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    const warm = await run('submodule', ['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
     assert.match(warm.stderr, /: 3 commits \(0 read from git\)/);
     assert.equal(warm.stdout, a.commits.stdout, 'the cache keeps which paths are gitlinks');
   });
 
   it('a bare repository: exit 2, "is a bare repository", from every command', async () => {
     const r = keep(odd.bareRepo());
-    const a = await runAll(r.dir);
+    const a = await runAll('bare repository', r.dir);
     for (const n of Object.keys(a) as Name[]) {
       assert.equal(a[n].code, 2, n);
       assert.equal(a[n].stdout, '', n);
@@ -161,10 +210,10 @@ describe('odd repositories: every command, as a process', function () {
     }
   });
 
-  for (const [kind, build] of [['a blobless partial clone (sparse checkout)', odd.partialClone], ['a mirror without one blob', odd.missingBlob]] as const) {
-    it(`${kind}: files and commits stand, the commits whose blobs are missing have unknown line counts, named`, async () => {
+  for (const [kind, build] of [['blobless partial clone (sparse checkout)', odd.partialClone], ['mirror missing one blob', odd.missingBlob]] as const) {
+    it(`a ${kind}: files and commits stand, the commits whose blobs are missing have unknown line counts, named`, async () => {
       const r = keep(build());
-      const a = await runAll(r.dir);
+      const a = await runAll(kind, r.dir);
       assertAllZero(a);
       assert.deepEqual(commitsOf(a.commits).map(c => c.subject), r.expectSubjects);
       const rep = reportOf(a.json);
@@ -180,8 +229,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a blobless clone of 600 commits: the report names the 300 whose blobs are missing, reading them in a few git processes', async () => {
     const r = keep(odd.bloblessHistory(600));
-    const got = await cliAsync(['report', '--format', 'json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
-    assertSane('report', got);
+    const got = await run('blobless clone, 600 commits', ['report', '--format', 'json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
     assert.equal(got.code, 0, got.stderr);
     const rep = reportOf(got);
     assert.equal(rep.commits, 600);
@@ -193,7 +241,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a treeless partial clone: the files stand; reading history is exit 2 naming the missing tree, and nothing is fetched', async () => {
     const r = keep(odd.treelessClone());
-    const a = await runAll(r.dir);
+    const a = await runAll('treeless partial clone', r.dir);
     assert.equal(a.files.code, 0, a.files.stderr);
     assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
     for (const n of ['check', 'commits', 'unlinked', 'json', 'md'] as const) {
@@ -206,13 +254,13 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a SHA-256 repository: 64-hex ids, links by area, trailer and note, the same answer from the cache', async () => {
     const r = keep(odd.sha256Repo());
-    const a = await runAll(r.dir);
+    const a = await runAll('SHA-256', r.dir);
     assertAllZero(a);
     const rows = commitsOf(a.commits);
     assert.deepEqual(rows.map(c => c.sha), git(r.dir, 'rev-list', 'HEAD').trim().split('\n'));
     for (const c of rows) assert.match(c.sha, /^[0-9a-f]{64}$/);
     assert.deepEqual(rows.map(c => c.links), [[{ outcome: 'docs', via: 'trailer' }], [{ outcome: 'app', via: 'note' }], [{ outcome: 'app', via: 'area' }]]);
-    const warm = await cliAsync(['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    const warm = await run('SHA-256', ['commits', '--json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
     assert.equal(warm.stdout, a.commits.stdout);
     assert.match(warm.stderr, /: 3 commits \(0 read from git\)/);
     assert.equal(reportOf(a.json).commits, 3);
@@ -222,7 +270,7 @@ describe('odd repositories: every command, as a process', function () {
     const r = keep(odd.latin1Repo());
     const raw = execFileSync('git', ['cat-file', 'commit', r.sha], { cwd: r.dir });
     assert.ok(raw.includes('\nencoding ISO-8859-1\n') && raw.includes(Buffer.from(r.expectSubject, 'latin1')) && raw.includes(Buffer.from(r.expectAuthor, 'latin1')), 'the commit holds Latin-1 bytes');
-    const a = await runAll(r.dir);
+    const a = await runAll('ISO-8859-1 message and author', r.dir);
     assertAllZero(a);
     const [row] = commitsOf(a.commits);
     assert.equal(row.subject, r.expectSubject);
@@ -233,7 +281,7 @@ describe('odd repositories: every command, as a process', function () {
   it('an octopus merge: judged by its first-parent diff, linked; left out of the report', async () => {
     const r = keep(odd.octopusMerge());
     assert.equal(git(r.dir, 'rev-list', '--parents', '-1', r.merge).trim().split(' ').length, 5, 'four parents');
-    const a = await runAll(r.dir);
+    const a = await runAll('octopus merge', r.dir);
     assertAllZero(a, 1);
     const merge = commitsOf(a.commits).find(c => c.sha === r.merge)!;
     assert.deepEqual(merge.links, [{ outcome: 'docs', via: 'area' }, { outcome: 'app', via: 'area' }], `its first-parent diff: ${r.expectFiles.join(', ')}`);
@@ -244,7 +292,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a commit adding 50,000 files: every command completes, with exact counts', async () => {
     const r = keep(odd.fiftyThousandFiles());
-    const a = await runAll(r.dir);
+    const a = await runAll('50,000 files in one commit', r.dir);
     assertAllZero(a, 1);
     const files = filesOf(a.files);
     assert.equal(files.length, r.expectTracked);
@@ -263,7 +311,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('paths with spaces, quotes, newlines, tabs, leading dashes, backslashes, NFC and NFD, 0x1E, 0x1F and other controls', async () => {
     const r = keep(odd.oddPathsRepo());
-    const a = await runAll(r.dir);
+    const a = await runAll('odd paths', r.dir);
     assertAllZero(a, 1);
     const tracked = git(r.dir, 'ls-files', '-z').split('\0').filter(Boolean);
     assert.equal(tracked.length, odd.ODD_PATHS.length + 1);
@@ -285,14 +333,14 @@ describe('odd repositories: every command, as a process', function () {
     assert.deepEqual(rows[1].links.map(l => l.outcome), ['dash', 'app', 'nfc']);
     assert.equal(reportOf(a.json).commits, 3);
     assert.ok(!a.json.stdout.includes(odd.FORGED_SHA) && !a.md.stdout.includes('Mallory'), 'no forged commit in the report');
-    const text = await cliAsync(['files', '--repo', r.dir]);
+    const text = await run('odd paths', ['files', '--repo', r.dir]);
     assert.equal(text.stdout.split('\n').filter(Boolean).length, tracked.length, 'text output: one line per file, whatever its name holds');
   });
 
   it('a merge conflict in progress: files --json lists each path once', async () => {
     const r = keep(odd.mergeConflict());
     assert.ok(git(r.dir, 'ls-files', '--stage').trim().split('\n').length > r.expectFiles.length, 'several stages per path');
-    const a = await runAll(r.dir);
+    const a = await runAll('merge conflict in progress', r.dir);
     assertAllZero(a);
     assert.deepEqual(filesOf(a.files).map(f => f.path), r.expectFiles);
     assert.deepEqual(commitsOf(a.commits).map(c => c.subject), ['Main', 'Start']);
@@ -314,7 +362,7 @@ describe('hostile repository config: nothing runs, nothing changes', function ()
   });
 
   it('every command answers exactly as in a clean repository, and no driver, filter, monitor, pager, alias or gpg ran', async () => {
-    const [c, h] = await Promise.all([runAll(clean.dir), runAll(hostile.dir)]);
+    const [c, h] = await Promise.all([runAll('clean config (hostile\'s twin)', clean.dir), runAll('hostile config', hostile.dir)]);
     assertAllZero(c);
     for (const n of Object.keys(COMMANDS) as Name[]) {
       assert.equal(h[n].code, c[n].code, n);
@@ -362,8 +410,7 @@ describe('what git prints names and commits as reaches a warm cache', function (
   before(() => { r = odd.rewritableNames(); });
   after(() => r?.rm());
   const rows = async (...extra: string[]) => {
-    const got = await cliAsync(['commits', '--json', '--repo', r.dir, ...extra]);
-    assertSane('commits', got);
+    const got = await run('.mailmap and git replace', ['commits', '--json', '--repo', r.dir, ...extra]);
     assert.equal(got.code, 0, got.stderr);
     return commitsOf(got).map(c => `${c.subject}: ${c.author} <${c.email}>`);
   };
