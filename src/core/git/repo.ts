@@ -331,29 +331,20 @@ export class GitRepo {
       for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
     };
     const bad = (e: unknown) => e instanceof GitError && e.kind === 'badObject';
+    /** true when read, false when some object is missing; any other failure is thrown. */
+    const tryRead = (part: readonly string[]) => read(part).then(() => true, e => { if (bad(e)) return false; throw e; });
     for (let i = 0; i < shas.length; i += CHUNK) {
       let part = shas.slice(i, i + CHUNK);
-      try {
-        await read(part);
-        continue;
-      } catch (e) {
-        if (!bad(e)) throw e;
-      }
+      if (await tryRead(part)) continue;
       // Some object is missing: the commits that need one are set aside in three git calls, the rest read at once.
       const needing = await this.needingMissing(part, signal).catch(e => { if (bad(e)) return undefined; throw e; });
       if (needing) {
         for (const sha of part) if (needing.has(sha)) unknown.push(sha);
         part = part.filter(sha => !needing.has(sha));
-        if (!part.length) continue;
-        try {
-          await read(part);
-          continue;
-        } catch (e) {
-          if (!bad(e)) throw e;
-        }
+        if (!part.length || await tryRead(part)) continue;
       }
       // Still failing (or the changes themselves cannot be read): one commit at a time.
-      for (const sha of part) await read([sha]).catch(err => { if (bad(err)) unknown.push(sha); else throw err; });
+      for (const sha of part) if (!await tryRead([sha])) unknown.push(sha);
     }
     return { stats, unknown };
   }

@@ -8,6 +8,9 @@ import { TempRepo } from './repo';
 // so that every run makes the same commits. Each returns the folder to run in (`dir`), what a truthful answer
 // contains (`expect…`), and `rm()`. They use nothing but Node and git, so that the extension's integration fixture
 // can build the same repositories (`parent` puts them in a folder of its choosing).
+// From another module: `const r = unbornRepo({ parent: dir })` builds under `dir` (default os.tmpdir()) and returns the
+// repository's path as `r.dir`; `r.rm()` removes it. Every builder has that one optional argument, bloblessHistory(n, o)
+// aside; none reads or changes the process's working folder or environment.
 
 /** The outcomes.yaml most kinds use: `app` claims src/, `docs` docs/; lock files need no outcome. */
 export const ODD_YAML = `version: 1
