@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
+import * as os from 'node:os';
 import path = require('node:path');
 import type { RawCommit } from './repo';
+import { runGit } from './runner';
 
 /** Bumped whenever the cached shape or what git is asked changes. */
-const FORMAT = 5;
+const FORMAT = 6;
 const NONE: never[] = [];
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
 const PER_LINE = 500;
@@ -22,8 +24,8 @@ interface Header {
 }
 interface Part {
   paths: string[];
-  /** [sha, parents, author, email, date, committed, subject, message, trailers, file numbers] */
-  commits: [string, string, string, string, string, string, string, string, [string, string][], number[]][];
+  /** [sha, parents, author, email, date, committed, subject, message, trailers, file numbers, gitlink numbers if any] */
+  commits: [string, string, string, string, string, string, string, string, [string, string][], number[], number[]?][];
 }
 interface Order {
   order: { head: string; indices: number[] };
@@ -83,7 +85,7 @@ export class CommitCache {
           for (let k = 0; k < nums.length; k++) files[k] = paths[nums[k]];
           c.commits.set(r[0], {
             sha: r[0], parents: r[1] ? r[1].split(' ') : NONE, author: r[2], email: r[3], date: r[4], committed: r[5], subject: r[6], message: r[7],
-            trailers: r[8].length ? r[8] : NONE as [string, string][], files,
+            trailers: r[8].length ? r[8] : NONE as [string, string][], files, gitlinks: r[10] ? r[10].map(k => paths[k]) : NONE,
           });
         }
         await pause();
@@ -131,7 +133,9 @@ export class CommitCache {
     };
     for (const c of this.commits.values()) {
       at.set(c.sha, at.size);
-      part.commits.push([c.sha, c.parents.join(' '), c.author, c.email, c.date, c.committed, c.subject, c.message, c.trailers, c.files.map(num)]);
+      const row: Part['commits'][number] = [c.sha, c.parents.join(' '), c.author, c.email, c.date, c.committed, c.subject, c.message, c.trailers, c.files.map(num)];
+      if (c.gitlinks?.length) row.push(c.gitlinks.map(num));
+      part.commits.push(row);
       if (part.commits.length === PER_LINE) { lines.push(JSON.stringify(part)); part = { paths: [], commits: [] }; }
     }
     if (part.commits.length) lines.push(JSON.stringify(part));
@@ -145,14 +149,23 @@ export class CommitCache {
 }
 
 /**
- * What the commits git prints depend on besides their ids, as a short hash: .mailmap (the names), and the shallow
- * boundary, grafts and replace refs (which parents and which commits a walk sees). When any of them changes, nothing
- * cached is trusted.
+ * What the commits git prints depend on besides their ids, as a short hash: .mailmap and the mailmap.file and
+ * mailmap.blob it names (the names), and the shallow boundary, grafts, replace refs and core.useReplaceRefs (which
+ * parents and which commits a walk sees). When any of them changes, nothing cached is trusted.
  */
 async function historyKey(root: string): Promise<string> {
   const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
   const common = await commonDir(root);
   const parts = [await read(path.join(root, '.mailmap'))];
+  // Exit 1: none of them is set.
+  const config = (await runGit(['config', '-z', '--get-regexp', '^(mailmap\\.(file|blob)|core\\.usereplacerefs)$'], { cwd: root, ok: [1] })).stdout;
+  parts.push(config);
+  for (const entry of config.split('\0')) {
+    const [key, value = ''] = entry.split(/\n(.*)/s);
+    // git reads mailmap.file relative to the work tree's root, `~/` from the home folder.
+    if (key === 'mailmap.file') parts.push(await read(value.startsWith('~/') ? path.join(os.homedir(), value.slice(2)) : path.resolve(root, value)));
+    if (key === 'mailmap.blob' && value && !value.startsWith('-')) parts.push((await runGit(['rev-parse', '--verify', '-q', value], { cwd: root, ok: [1] })).stdout);
+  }
   if (common) {
     parts.push(await read(path.join(common, 'shallow')), await read(path.join(common, 'info', 'grafts')));
     parts.push((await read(path.join(common, 'packed-refs'))).split('\n').filter(l => l.includes(' refs/replace/')).join('\n'));

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { GitError, runGit, RunOptions } from './runner';
+import { quoted } from '../util/printable';
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
@@ -24,6 +25,8 @@ export interface RawCommit {
   trailers: [string, string][];
   /** Paths changed against the first parent, as git prints them with -z. */
   files: string[];
+  /** Those of `files` that are submodules (gitlinks) on either side of the change: patterns match them as folders. */
+  gitlinks?: string[];
 }
 
 /** A file list as git lists it, with the paths that are submodules (gitlinks): patterns match those as folders. */
@@ -52,12 +55,20 @@ const SHA_RE = /^[0-9a-f]{7,64}$/;
 const CHUNK = 2000;
 /** The fields of a commit record, NUL-separated; each record starts with an empty field (see LogParser). */
 const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%cI', '%s', '%(trailers:only,unfold)', '%B'];
-// With -z paths come verbatim (core.quotepath does not apply), and no signature is checked (log.showSignature).
-const LOG = [
-  'log', '-z', '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--encoding=UTF-8', '--no-notes',
-  '--root', '--no-renames', '--diff-merges=first-parent', '--name-only', '--no-relative',
-  `--format=%x00${FIELDS.join('%x00')}`,
+/**
+ * What every `git log` of a commit's changes passes, so that the answer is the same whatever the repository's config
+ * says: no signature checked (log.showSignature would run gpg.program), no colour, no external diff or textconv
+ * command, no renames or copies, every submodule change (diff.ignoreSubmodules hides them), git's own file order
+ * (diff.orderFile reorders them, and the order of links with them), git's default diff (diff.algorithm changes the
+ * line counts), and paths from the root (diff.relative).
+ */
+const PLAIN_DIFF = [
+  '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=none', '-O/dev/null',
+  '--diff-algorithm=myers', '--no-relative', '--root', '--diff-merges=first-parent',
 ];
+// With -z paths come verbatim (core.quotepath does not apply). --raw rather than --name-only: its file modes tell a
+// submodule (gitlink) from a file; unabbreviated, so git looks no object up to shorten an id.
+const LOG = ['log', '-z', ...PLAIN_DIFF, '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', `--format=%x00${FIELDS.join('%x00')}`];
 
 /** Commit ids for `--stdin`, one a line: a command line of thousands of ids is too long for some systems. */
 const ids = (shas: readonly string[]) => shas.join('\n') + '\n';
@@ -86,9 +97,10 @@ function own(s: string): string {
 const EMPTY: never[] = [];
 
 /**
- * Reads `git log -z --format=%x00<fields> --name-only` as git writes it, framed by NUL only (a path may hold any
- * other byte): a record is an empty token, the fields, then one token per changed path (the first one after a
- * newline) until the next empty token. Paths are never empty, so an empty token can only start a record.
+ * Reads `git log -z --format=%x00<fields> --raw` as git writes it, framed by NUL only (a path may hold any other
+ * byte): a record is an empty token, the fields, then per changed path a `:<old mode> <new mode> <ids> <status>`
+ * token (the first one after a newline) and the path, until the next empty token. Neither is ever empty, so an empty
+ * token can only start a record.
  */
 export class LogParser {
   private readonly decoder = new StringDecoder('utf8');
@@ -96,6 +108,9 @@ export class LogParser {
   private field = -1;
   private fields: string[] = [];
   private files: string[] = [];
+  private gitlinks: string[] = [];
+  /** The `:<modes> <ids> <status>` token of the path that comes next. */
+  private change?: string;
   private out: RawCommit[] = [];
 
   constructor(private readonly interned = new Map<string, string>()) {}
@@ -134,20 +149,29 @@ export class LogParser {
       this.field = 0;
       return;
     }
-    // The file list follows the record after a newline.
-    const p = this.files.length === 0 && t.startsWith('\n') ? t.slice(1) : t;
-    if (p) this.files.push(this.intern(p));
+    if (this.change === undefined) {
+      // The file list follows the record after a newline.
+      this.change = this.files.length === 0 && t.startsWith('\n') ? t.slice(1) : t;
+      return;
+    }
+    const p = this.intern(t);
+    this.files.push(p);
+    // ":160000 100644 …": a gitlink before or after the change.
+    if (this.change.startsWith('160000 ', 1) || this.change.startsWith('160000 ', 8)) this.gitlinks.push(p);
+    this.change = undefined;
   }
 
   private finish(): void {
-    if (this.field < FIELDS.length) { this.files = []; return; }
+    this.change = undefined;
+    if (this.field < FIELDS.length) { this.files = []; this.gitlinks = []; return; }
     const [sha, parents, author, email, date, committed, subject, trailers, message] = this.fields;
     this.out.push({
       sha: own(sha), parents: parents ? parents.split(' ').map(own) : EMPTY, author: this.intern(author), email: this.intern(email),
       date: own(date), committed: own(committed), subject: own(subject), message: own(message), trailers: parseTrailerLines(trailers),
-      files: this.files.length ? this.files : EMPTY,
+      files: this.files.length ? this.files : EMPTY, gitlinks: this.gitlinks.length ? this.gitlinks : EMPTY,
     });
     this.files = [];
+    this.gitlinks = [];
     this.field = -1;
     this.fields = [];
   }
@@ -220,7 +244,7 @@ export class GitRepo {
       // No HEAD: git itself tells an unborn branch ("does not have any commits yet") from a broken one. Only the
       // first is "no history".
       try {
-        const head = (await this.run(['log', '-1', '--format=%H'], { signal })).stdout.trim();
+        const head = (await this.run(['log', '-1', '--no-show-signature', '--format=%H'], { signal })).stdout.trim();
         if (head) tips.head = head;
       } catch (e) {
         if (!(e instanceof GitError && e.kind === 'unborn')) throw e;
@@ -303,21 +327,58 @@ export class GitRepo {
     const stats = new Map<string, LineStat>();
     const unknown: string[] = [];
     const read = async (part: readonly string[]) => {
-      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', '--no-color', '--no-ext-diff', '--no-textconv', '--root', '--no-renames',
-        '--diff-merges=first-parent', '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
+      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
       for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
     };
+    const bad = (e: unknown) => e instanceof GitError && e.kind === 'badObject';
+    /** true when read, false when some object is missing; any other failure is thrown. */
+    const tryRead = (part: readonly string[]) => read(part).then(() => true, e => { if (bad(e)) return false; throw e; });
     for (let i = 0; i < shas.length; i += CHUNK) {
-      const part = shas.slice(i, i + CHUNK);
-      try {
-        await read(part);
-      } catch (e) {
-        if (!(e instanceof GitError && e.kind === 'badObject')) throw e;
-        // One commit at a time, to find the ones whose blobs are missing.
-        for (const sha of part) await read([sha]).catch(err => { if (err instanceof GitError && err.kind === 'badObject') unknown.push(sha); else throw err; });
+      let part = shas.slice(i, i + CHUNK);
+      if (await tryRead(part)) continue;
+      // Some object is missing: the commits that need one are set aside in three git calls, the rest read at once.
+      const needing = await this.needingMissing(part, signal).catch(e => { if (bad(e)) return undefined; throw e; });
+      if (needing) {
+        for (const sha of part) if (needing.has(sha)) unknown.push(sha);
+        part = part.filter(sha => !needing.has(sha));
+        if (!part.length || await tryRead(part)) continue;
       }
+      // Still failing (or the changes themselves cannot be read): one commit at a time.
+      for (const sha of part) if (!await tryRead([sha])) unknown.push(sha);
     }
     return { stats, unknown };
+  }
+
+  /**
+   * The commits of `shas` whose changes name a blob git does not have: the blob ids of their changes (`--raw`), and
+   * the objects their trees and their first parents' trees lack, as `rev-list --missing=print` lists them without
+   * fetching anything.
+   */
+  private async needingMissing(shas: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
+    const raw = (await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--raw', '--no-abbrev', '--format=%x00%H%x00%P', '--stdin'],
+      { signal, input: ids(shas) })).stdout.split('\0');
+    const changes = new Map<string, string[]>();
+    const trees = new Set<string>();
+    let blobs: string[] = [];
+    for (let k = 0; k < raw.length; k++) {
+      if (raw[k] === '' && SHA_RE.test(raw[k + 1] ?? '')) {
+        changes.set(raw[k + 1], blobs = []);
+        trees.add(raw[k + 1]);
+        const first = raw[k + 2]?.split(' ')[0];
+        if (first) trees.add(first);
+        k += 2;
+        continue;
+      }
+      // ":<old mode> <new mode> <old id> <new id> <status>", then its path
+      const change = raw[k].replace(/^\n/, '').split(' ');
+      if (change.length === 5 && change[0].startsWith(':')) {
+        for (const id of [change[2], change[3]]) if (!/^0+$/.test(id)) blobs.push(id);
+        k++;
+      }
+    }
+    const listed = (await this.run(['rev-list', '--objects', '--no-walk', '--missing=print', '--stdin'], { signal, input: ids([...trees]) })).stdout;
+    const missing = new Set(listed.split('\n').filter(l => l.startsWith('?')).map(l => l.slice(1)));
+    return new Set([...changes].filter(([, b]) => b.some(id => missing.has(id))).map(([sha]) => sha));
   }
 
   /** The notes under refs/notes/outcomes, by commit id (two git calls, whatever the size of the history). */
@@ -326,7 +387,7 @@ export class GitRepo {
     const commits = list.split('\n').map(l => l.split(' ')[1]).filter((s): s is string => !!s && SHA_RE.test(s));
     const notes = new Map<string, string>();
     for (let i = 0; i < commits.length; i += CHUNK) {
-      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
+      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
         { signal, input: ids(commits.slice(i, i + CHUNK)) });
       const f = stdout.split('\0');
       for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k], f[k + 1]);
@@ -343,6 +404,19 @@ export class GitRepo {
     const file = path.resolve(this.root, stdout.trim());
     const text = await fs.readFile(file, 'utf8').catch(() => '');
     return new Set(text.split('\n').filter(s => SHA_RE.test(s)));
+  }
+
+  /**
+   * `-c` options that switch off the filter driver .gitattributes gives a path: blame runs its clean command (a command
+   * of the repository's config) on the text it blames. check-attr prints the driver's name, or a word (`unspecified`,
+   * `set`) that could itself be a driver's name: whatever it prints is switched off.
+   */
+  private async filterOff(relPath: string, signal?: AbortSignal): Promise<string[]> {
+    const [, , driver] = (await this.run(['check-attr', '-z', 'filter', '--', relPath], { signal })).stdout.split('\0');
+    if (!driver) return [];
+    // `-c name=value` is split at the first '=': a driver whose name holds one cannot be named there.
+    if (/[=\n]/.test(driver)) throw new GitError(`${quoted(relPath)} is not blamed: git cannot be told to skip its filter driver ${quoted(driver)}`, 'other');
+    return ['clean', 'smudge', 'process'].flatMap(k => ['-c', `filter.${driver}.${k}=`]).concat('-c', `filter.${driver}.required=false`);
   }
 
   /** Whether `a` is an ancestor of `b` (so `a..b` is exactly what `b` added). */
@@ -388,7 +462,7 @@ export class GitRepo {
   /** `git show` of one commit, stat and patch, for a read-only diff document. */
   async show(sha: string, signal?: AbortSignal): Promise<string> {
     checkShas([sha]);
-    return (await this.run(['show', '--no-color', '--no-ext-diff', '--no-textconv', '--stat', '--patch', '--format=fuller', '--encoding=UTF-8', sha, '--'], { signal })).stdout;
+    return (await this.run(['show', '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--stat', '--patch', '--format=fuller', '--encoding=UTF-8', sha, '--'], { signal })).stdout;
   }
 
   /**
@@ -398,7 +472,8 @@ export class GitRepo {
   async blameLine(relPath: string, line: number, contents?: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
       // `contents`: an editor's unsaved text, blamed as it is (its changed lines are "not committed yet").
-      const args = ['blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']), '-L', `${line},${line}`, '--', relPath];
+      const args = [...await this.filterOff(relPath, signal), 'blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']),
+        '-L', `${line},${line}`, '--', relPath];
       const { stdout } = await this.run(args, { signal, input: contents });
       const sha = stdout.slice(0, stdout.indexOf(' '));
       return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;

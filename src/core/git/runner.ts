@@ -97,6 +97,9 @@ function gitEnv(): Record<string, string> {
     if (v !== undefined && !/^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i.test(k)) env[k] = v;
   }
   env.LC_ALL = 'C';
+  // No transport at all: a partial clone's missing objects are not fetched, which would run the commands its config
+  // names (remote.*.uploadpack, core.sshCommand, credential helpers) and wait on a network; they are reported instead.
+  env.GIT_ALLOW_PROTOCOL = '';
   // git flushes its output after every commit when it writes to a pipe; buffered, a history arrives in a tenth of
   // the chunks, and git spends its time reading history instead of waiting on writes.
   env.GIT_FLUSH = '0';
@@ -143,9 +146,10 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
       abort: stop.signal,
       // Done when git has exited and closed its output; simple-git's default also waits 50 ms after exit.
       completion: { onClose: true, onExit: false },
-      // core.fsmonitor is only ever set to false here (see above); simple-git blocks any mention of it by default.
-      unsafe: { allowUnsafeFsMonitor: true },
-      allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE', 'GIT_CEILING_DIRECTORIES'],
+      // core.fsmonitor is only ever set to false here (see above), a filter driver's commands only to nothing
+      // (GitRepo.blameLine); simple-git blocks any mention of them by default.
+      unsafe: { allowUnsafeFsMonitor: true, allowUnsafeFilter: true },
+      allowEnvironment: ['GIT_FLUSH', 'GIT_INDEX_FILE', 'GIT_ALLOW_PROTOCOL', 'GIT_CEILING_DIRECTORIES'],
       input: o.input === undefined ? undefined : () => o.input,
       // Every outcome is judged below by exit code, not by whether stderr is empty (simple-git's default).
       errors: (error, result) => {
@@ -232,6 +236,10 @@ function classify(args: readonly string[], exitCode: number | null, stderr: stri
     return new GitError(`git refuses the repository at ${dubious[1]}: detected dubious ownership (it belongs to another user); if you trust it, run: git config --global --add safe.directory ${dubious[1]}`, 'unsafe', exitCode, stderr);
   }
   if (/does not have any commits yet/.test(stderr)) return new GitError(complaint, 'unborn', exitCode, stderr);
+  const unfetched = /could not fetch ([0-9a-f]+) from promisor remote/.exec(stderr);
+  if (unfetched) {
+    return new GitError(`${what} failed: object ${unfetched[1]} is not in this partial clone, and Outcome Lens does not fetch (that would run the remote's commands)`, 'badObject', exitCode, stderr);
+  }
   if (/must be run in a work tree/.test(stderr)) return new GitError(`${cwd} is a bare repository: it has no work tree, so there are no files to link`, 'bare', exitCode, stderr);
   // Also what git says of a repository whose HEAD or config it cannot read.
   if (/not a git repository/i.test(stderr)) return new GitError(`git cannot read a repository at ${cwd}: ${complaint}`, 'notRepository', exitCode, stderr);

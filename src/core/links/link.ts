@@ -107,6 +107,12 @@ export class Linker {
     return f;
   }
 
+  /** A submodule's answer: the folder it is (git matches `vendor/dep/` against the gitlink `vendor/dep`). */
+  gitlink(path: string): FileLink {
+    const d = this.dir(path);
+    return fileLink(path, d.outcomes, d.ignored);
+  }
+
   /** The same answer without remembering the file. */
   classify(path: string): FileLink {
     const slash = path.lastIndexOf('/');
@@ -225,8 +231,9 @@ export class Linker {
     }
     let anyNotIgnored = false;
     const files = c.files;
+    const gitlinks = c.gitlinks;
     for (let i = 0; i < files.length; i++) {
-      const f = this.file(files[i]);
+      const f = gitlinks?.length && gitlinks.includes(files[i]) ? this.gitlink(files[i]) : this.file(files[i]);
       for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', files[i]);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }

@@ -8,9 +8,10 @@ export class TempRepo {
   readonly dir: string;
   private tick = 0;
 
-  constructor(prefix = 'ol-repo-') {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    this.git('init', '-q', '-b', 'main');
+  /** `parent`: the folder to make it in (default the system's temporary folder); `init`: more `git init` arguments. */
+  constructor(prefix = 'ol-repo-', o: { parent?: string; init?: string[] } = {}) {
+    this.dir = fs.mkdtempSync(path.join(o.parent ?? os.tmpdir(), prefix));
+    this.git('init', '-q', '-b', 'main', ...(o.init ?? []));
     this.git('config', 'user.name', 'Test Author');
     this.git('config', 'user.email', 'test@example.com');
     this.git('config', 'commit.gpgsign', 'false');
