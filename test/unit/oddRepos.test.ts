@@ -16,8 +16,8 @@ const COMMANDS = {
   commits: ['commits', '--json'],
   commitsText: ['commits'],
   unlinked: ['commits', '--unlinked'],
-  json: ['report', '--format', 'json'],
-  md: ['report', '--format', 'md'],
+  json: ['report', '--all', '--format', 'json'],
+  md: ['report', '--all', '--format', 'md'],
 } as const;
 type Name = keyof typeof COMMANDS;
 type Answers = Record<Name, CliResult>;
@@ -229,7 +229,7 @@ describe('odd repositories: every command, as a process', function () {
 
   it('a blobless clone of 600 commits: the report names the 300 whose blobs are missing, reading them in a few git processes', async () => {
     const r = keep(odd.bloblessHistory(600));
-    const got = await run('blobless clone, 600 commits', ['report', '--format', 'json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
+    const got = await run('blobless clone, 600 commits', ['report', '--all', '--format', 'json', '--repo', r.dir], { env: { OUTCOME_LENS_TRACE: '1' } });
     assert.equal(got.code, 0, got.stderr);
     const rep = reportOf(got);
     assert.equal(rep.commits, 600);
@@ -305,7 +305,7 @@ describe('odd repositories: every command, as a process', function () {
     assert.equal(rep.commits, 2);
     assert.equal(outcome(rep, 'app').lines, 50_000);
     assert.equal(outcome(rep, '(unlinked)').lines, odd.ODD_YAML.split('\n').length - 1);
-    assert.match(a.md.stdout, /^\| App \(`app`\) \| 1 \| 50\.0% \| 50000 \| /m);
+    assert.match(a.md.stdout, /^\| App \(`app`\) \|  \| 1 \| 50\.0% \| 50000 \| /m);
     assert.equal(a.check.stdout, checkLine(0, 2));
   });
 
