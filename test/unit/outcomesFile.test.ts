@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { MAX_DEPTH, parseOutcomes } from '../../src/core/outcomes/parse';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const GOOD_OUTCOME = '  - id: a\n    title: A\n    areas: [src/]\n';
@@ -42,7 +42,15 @@ const BROKEN: [string, string | Buffer, number, number | undefined, string][] = 
   ['tab indentation', 'version: 1\noutcomes:\n\t- id: a\n', 3, undefined, ''],
   ['bad indentation in a list', 'version: 1\noutcomes:\n  - id: a\n   title: A\n', 4, undefined, ''],
   ['alias bomb', 'version: 1\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\noutcomes:\n  - id: x\n    title: X\n    areas: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n', 9, 13, 'must be a string'],
-  ['deeply nested', 'version: 1\noutcomes: ' + '['.repeat(20000) + '\n', 2, undefined, ''],
+  ['deeply nested', 'version: 1\noutcomes: ' + '['.repeat(20000) + '\n', 2, 11, 'nested too deeply'],
+  ['5,000 nested flow sequences, closed', 'version: 1\noutcomes: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 2, 11, 'nested too deeply'],
+  ['5,000 nested flow mappings', 'version: 1\noutcomes: ' + '{a: '.repeat(5000) + '1' + '}'.repeat(5000) + '\n', 2, 11, 'nested too deeply'],
+  ['5,000 nested flow mappings, unclosed', 'version: 1\noutcomes: ' + '{a: '.repeat(5000) + '\n', 2, 11, 'nested too deeply'],
+  ['5,000 nested block sequences on one line', 'version: 1\nx:\n  ' + '- '.repeat(5000) + '1\noutcomes: []\n', 2, 1, 'nested too deeply'],
+  ['1,200 nested block mappings (as deep as 1 MB allows)', 'version: 1\nx:\n' + Array.from({ length: 1200 }, (_, i) => ' '.repeat(i + 1) + 'a:').join('\n') + '\noutcomes: []\n', 2, 1, 'nested too deeply'],
+  ['5,000 nested explicit keys', 'version: 1\nx:\n  ' + '? '.repeat(5000) + '1\noutcomes: []\n', 2, 1, 'nested too deeply'],
+  ['deep nesting inside an outcome starts at its first bracket', 'version: 1\noutcomes:\n  - id: a\n    title: ' + '['.repeat(5000) + '\n', 4, 12, 'nested too deeply'],
+  ['a whole file of brackets', '['.repeat(5000), 1, 1, 'nested too deeply'],
   ['not UTF-8', Buffer.concat([Buffer.from('version: 1\noutcomes:\n  - id: a\n    title: caf'), Buffer.from([0xe9]), Buffer.from('\n')]), 4, 15, 'UTF-8'],
   ['empty file', '', 1, 1, 'empty'],
   ['only comments', '# nothing yet\n', 1, 1, 'empty'],
@@ -148,6 +156,13 @@ outcomes:
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: A\n    title: x\n  - title: y\n');
     assert.equal(r.map, undefined);
     assert.deepEqual(r.diagnostics.filter(d => d.severity === 'error').map(d => d.line), [3, 5]);
+  });
+  it(`refuses nesting deeper than ${MAX_DEPTH} levels, where it starts, and reads ${MAX_DEPTH} levels`, () => {
+    const nested = (n: number) => `version: 1\noutcomes: []\nx: ${'['.repeat(n - 1)}${']'.repeat(n - 1)}\n`; // the top mapping is level 1
+    assert.deepEqual(parseOutcomes(nested(MAX_DEPTH)).diagnostics.map(d => d.code), ['unknown-key']);
+    const deep = parseOutcomes(nested(MAX_DEPTH + 1)).diagnostics;
+    assert.deepEqual(deep.map(d => [d.code, d.line, d.column]), [['too-deep', 3, 4]]);
+    assert.doesNotMatch(deep[0].message, /stack|RangeError/);
   });
   it('defaults: trailer Outcome, status active', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n');

@@ -107,11 +107,17 @@ class Validator {
 
   run(text: string): ParseResult {
     this.text = text;
-    const doc = yaml().parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+    const read = tokenize(text, this.lc);
+    if ('tooDeep' in read) {
+      this.error(this.span(read.tooDeep, read.tooDeep + 1), `the file is nested too deeply: the lists and mappings that start here go more than ${MAX_DEPTH} levels deep (outcomes.yaml needs 5)`, 'too-deep');
+      return { diagnostics: this.diags };
+    }
+    const doc = composeOne(read.tokens, text.length);
     this.doc = doc;
     for (const e of doc.errors) {
       const [start, end] = e.pos;
-      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping` : cleanYamlMessage(e.message);
+      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping`
+        : e.code === 'RESOURCE_EXHAUSTION' ? 'the file is nested too deeply to read' : cleanYamlMessage(e.message);
       this.diags.push({ severity: 'error', message: msg, ...this.span(start, end), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
     }
     for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]), code: 'yaml-warning' });
@@ -350,6 +356,68 @@ class Validator {
 }
 
 type P = Pair<Node, Node>;
+
+/**
+ * Lists and mappings nested deeper than this are refused while the file is read: the yaml library recurses once per
+ * level and, thousands of levels down, overflows the stack wherever it happens to run out.
+ */
+export const MAX_DEPTH = 100;
+
+type Collection = Yaml.CST.BlockMap | Yaml.CST.BlockSequence | Yaml.CST.FlowCollection;
+const isCollection = (t: Yaml.CST.Token): t is Collection => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
+
+/**
+ * The tokens of the text, as `Parser.parse` makes them, or the offset where nesting deeper than MAX_DEPTH starts.
+ * The parser is fed one lexeme at a time so that its stack of open collections is looked at before it is deep
+ * enough to overflow (the parser itself recurses when it closes many levels at once).
+ */
+function tokenize(text: string, lc: LineCounter): { tokens: Yaml.CST.Token[] } | { tooDeep: number } {
+  const parser = new (yaml().Parser)(lc.addNewLine);
+  lc.addNewLine(0);
+  const tokens: Yaml.CST.Token[] = [];
+  for (const lexeme of new (yaml().Lexer)().lex(text)) {
+    for (const t of parser.next(lexeme)) tokens.push(t);
+    if (parser.stack.length > MAX_DEPTH) {
+      const open = parser.stack.filter(isCollection);
+      if (open.length > MAX_DEPTH) return { tooDeep: nestingStart(open) };
+    }
+  }
+  for (const t of parser.end()) tokens.push(t);
+  return { tokens };
+}
+
+/**
+ * Where a too-deep chain of open collections starts: the outermost of the run of one style (flow or block) in which
+ * each collection holds nothing but the next, so the first `[` or `{` of `[[[[`, or the key that opens a block.
+ */
+function nestingStart(open: Collection[]): number {
+  const flow = (c: Collection) => c.type === 'flow-collection';
+  // the next collection is still open, so it is not in its parent's items yet: it fills the last item if that is empty
+  const entries = (c: Collection) => {
+    const items = c.items as Yaml.CST.CollectionItem[];
+    const last = items[items.length - 1];
+    return items.filter(i => i.key || i.value).length + (!last || (!last.key && !last.value) ? 1 : 0);
+  };
+  let i = open.length - 1;
+  while (i > 0 && entries(open[i - 1]) === 1 && flow(open[i - 1]) === flow(open[i])) i--;
+  if (flow(open[i]) || i === 0) return open[i].offset;
+  const items = open[i - 1].items as Yaml.CST.CollectionItem[];
+  return items[items.length - 1]?.key?.offset ?? open[i].offset;
+}
+
+/** The first document of the tokens, as `parseDocument` composes it (a second document is an error). */
+function composeOne(tokens: readonly Yaml.CST.Token[], length: number): Document.Parsed {
+  const composer = new (yaml().Composer)({ prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new (yaml().YAMLParseError)([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'the file holds a second YAML document (after a `---` line); outcomes.yaml is one document'));
+      break;
+    }
+  }
+  return doc!;
+}
 
 class AliasBomb extends Error {
   constructor() { super('too many aliases'); }
