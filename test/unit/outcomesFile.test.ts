@@ -107,6 +107,13 @@ outcomes:
     assert.deepEqual(deep.map(d => [d.code, d.line, d.column]), [['too-deep', 3, 4]]);
     assert.doesNotMatch(deep[0].message, /stack|RangeError/);
   });
+  it('keeps the text of numbers in key results, and refuses numbers where a string belongs', () => {
+    const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 0x1F, current: 1e3}\n');
+    assert.deepEqual(r.map!.outcomes[0].metrics, [{ name: 'p95', baseline: '3.10', target: '0x1F', current: '1e3' }]);
+    const bad = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [42]\n');
+    assert.equal(bad.map, undefined);
+    assert.deepEqual(bad.diagnostics.filter(d => d.severity === 'error').map(d => [d.code, d.line, d.column, d.endColumn]), [['wrong-type', 5, 13, 15]]);
+  });
   it('defaults: trailer Outcome, status active', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n');
     assert.equal(r.map!.trailer, 'Outcome');

@@ -194,7 +194,7 @@ class Validator {
     if (!idPair) this.error(this.range(node, true), 'this outcome has no `id` (lower-case letters, digits, `.`, `_`, `-`)', 'missing-id');
     else {
       idRange = this.range(idPair.value ?? idPair.key);
-      id = this.string(idPair, 'id');
+      id = this.string(idPair, 'id', undefined, true);
       if (id !== undefined) {
         if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
         else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`, 'duplicate-id');
@@ -205,7 +205,7 @@ class Validator {
     let title: string | undefined;
     if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``, 'missing-title');
     else {
-      title = this.string(titlePair, 'title');
+      title = this.string(titlePair, 'title', undefined, true);
       if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty', 'empty-title');
     }
     const optional = (k: string) => { const p = keys.get(k); return p ? this.string(p, k) : undefined; };
@@ -214,13 +214,14 @@ class Validator {
     let status: OutcomeStatus = 'active';
     const statusPair = keys.get('status');
     if (statusPair) {
-      const s = this.string(statusPair, 'status');
+      const s = this.string(statusPair, 'status', `status must be one of ${STATUSES.join(', ')}`);
       if (s !== undefined) {
         if ((STATUSES as readonly string[]).includes(s)) status = s as OutcomeStatus;
         else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
       }
     }
-    const link = optional('link');
+    const linkPair = keys.get('link');
+    const link = linkPair ? this.string(linkPair, 'link', 'link must be an http:// or https:// URL') : undefined;
     if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL', 'bad-link');
     const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
     const areasPair = keys.get('areas');
@@ -248,14 +249,13 @@ class Validator {
       const keys = this.keys(m, METRIC_KEYS, 'a key result');
       const namePair = keys.get('name');
       if (!namePair) { this.error(this.range(m, true), 'this key result has no `name`', 'missing-key-result-name'); continue; }
-      const name = this.string(namePair, 'name');
-      if (name === undefined) continue;
-      const kr: KeyResult = { name };
+      const name = this.string(namePair, 'name', undefined, true);
+      const kr: KeyResult = { name: name ?? '' };
       for (const k of ['baseline', 'target', 'current'] as const) {
         const p = keys.get(k);
         if (p) { const v = this.scalarText(p, k); if (v !== undefined) kr[k] = v; }
       }
-      out.push(kr);
+      if (name !== undefined) out.push(kr);
     }
     return out;
   }
@@ -272,8 +272,7 @@ class Validator {
       const n = this.deref(item as Node);
       const r = this.range(item as Node);
       if (!isScalar(n) || typeof n.value !== 'string') {
-        if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean')) out.push({ pattern: String(n.source ?? n.value), range: r });
-        else this.error(r, `each entry of ${what} must be a string${what === 'tickets' ? ' (a ticket-key prefix such as `PAY-`)' : ' (a path pattern)'}`, 'wrong-type');
+        this.error(r, notAString(`each entry of ${what}`, n, what === 'tickets' ? 'a ticket-key prefix such as `PAY-`' : 'a path pattern'), 'wrong-type');
         continue;
       }
       if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`, 'empty-pattern'); continue; }
@@ -301,28 +300,32 @@ class Validator {
     return out;
   }
 
-  private string(pair: P, key: string): string | undefined {
+  /**
+   * A string value. The schema says strings: a number, a boolean or an empty value is an error that says how to
+   * write it (`wanted` replaces "quote it" where quoting would not make the value right, as for `status: 5`).
+   */
+  private string(pair: P, key: string, wanted?: string, required = false): string | undefined {
     const n = this.deref(pair.value as Node);
     if (isScalar(n) && typeof n.value === 'string') return n.value;
-    if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean') && key !== 'id' && key !== 'status' && key !== 'link' && key !== 'trailer') {
-      return String(n.source ?? n.value);
-    }
-    if (isScalar(n) && typeof n.value === 'number' && key === 'id') {
-      this.error(this.range(pair.value as Node), `id must be a string; quote it: id: "${n.source ?? n.value}"`, 'wrong-type');
-      return undefined;
-    }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a string`, 'wrong-type');
+    this.error(this.range((pair.value ?? pair.key) as Node), wanted && !isEmpty(n) ? wanted : notAString(key, n, undefined, !required), 'wrong-type');
     return undefined;
   }
 
-  /** A metric value as written (`3.10` stays `3.10`, `4%` stays `4%`). */
+  /** A metric value as written: a number keeps its text (`3.10` stays `3.10`), a text stays as it is (`4%`). */
   private scalarText(pair: P, key: string): string | undefined {
     const n = this.deref(pair.value as Node);
-    if (isScalar(n) && n.value !== null && typeof n.value !== 'object') {
-      return typeof n.value === 'string' ? n.value : String((n as Scalar).source ?? n.value);
-    }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a number or a short text such as \`4%\``, 'wrong-type');
+    if (isScalar(n) && typeof n.value === 'string') return n.value;
+    if (isScalar(n) && typeof n.value === 'number') return this.sourceText(n);
+    const quote = isScalar(n) && typeof n.value === 'boolean' ? ` (quote it for the text: ${JSON.stringify(String(n.source ?? n.value))})` : '';
+    const msg = isEmpty(n) ? `${key} is empty; write a number or a short text such as \`4%\`, or remove it` : `${key} must be a number or a short text such as \`4%\`${quote}`;
+    this.error(this.range((pair.value ?? pair.key) as Node), msg, 'wrong-type');
     return undefined;
+  }
+
+  /** A plain scalar's text exactly as the file has it (a number's value would lose `3.10`'s trailing zero). */
+  private sourceText(n: Scalar): string {
+    const r = (n as { range?: [number, number, number] }).range;
+    return r && n.type === 'PLAIN' ? this.text.slice(r[0], r[1]) : String(n.source ?? n.value);
   }
 
   private deref(n: Node | null | undefined): Node | null {
@@ -356,6 +359,21 @@ class Validator {
 }
 
 type P = Pair<Node, Node>;
+
+const isEmpty = (n: Node | null): boolean => n === null || (isScalar(n) && n.value === null);
+
+/** Why a value is not the string the schema asks for (`what` names it), with the fix. */
+function notAString(what: string, n: Node | null, kind?: string, removable = true): string {
+  const a = kind ? ` (${kind})` : '';
+  if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean' || typeof n.value === 'bigint')) {
+    return `${what} must be a string${a}; quote it: ${JSON.stringify(String(n.source ?? n.value))}`;
+  }
+  if (isEmpty(n)) {
+    const written = isScalar(n) && n.source ? ` (\`${n.source}\`)` : '';
+    return `${what} is empty${written}; write a string${a}${removable ? ' or remove it' : ''}`;
+  }
+  return `${what} must be a string${a}`;
+}
 
 /**
  * Lists and mappings nested deeper than this are refused while the file is read: the yaml library recurses once per

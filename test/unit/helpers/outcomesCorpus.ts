@@ -4,6 +4,8 @@
  */
 
 export const GOOD_OUTCOME = '  - id: a\n    title: A\n    areas: [src/]\n';
+/** An outcome's first lines, for the cases that add to it (its next line is line 5). */
+const O = '  - id: a\n    title: A\n';
 
 /** [kind, name, file content, line, column (or undefined when only the line is certain), message fragment]: exit 1. */
 export const BROKEN: [string, string, string | Buffer, number, number | undefined, string][] = [
@@ -53,6 +55,36 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['structure', 'only comments', '# nothing yet\n', 1, 1, 'empty'],
   ['size', 'too big', 'version: 1\noutcomes: []\n' + '#'.repeat(1100 * 1024) + '\n', 1, 1, 'at most'],
   ['syntax', 'a second YAML document', 'version: 1\noutcomes: []\n---\nversion: 1\n', 3, undefined, ''],
+  // numbers and booleans where the schema says strings (a YAML scalar is a number unless quoted)
+  ['types', 'a number in areas', `version: 1\noutcomes:\n${O}    areas: [42]\n`, 5, 13, 'must be a string (a path pattern); quote it: "42"'],
+  ['types', 'a boolean in areas', `version: 1\noutcomes:\n${O}    areas: [src/, true]\n`, 5, 19, 'quote it: "true"'],
+  ['types', 'a number in ignore', 'version: 1\nignore: [1.50]\noutcomes: []\n', 2, 10, 'quote it: "1.50"'],
+  ['types', 'a number in tickets', `version: 1\noutcomes:\n${O}    tickets: [7]\n`, 5, 15, 'each entry of tickets must be a string'],
+  ['types', 'owner is a number', `version: 1\noutcomes:\n${O}    owner: 7\n    areas: [src/]\n`, 5, 12, 'owner must be a string; quote it'],
+  ['types', 'title is a number', 'version: 1\noutcomes:\n  - id: a\n    title: 42\n    areas: [src/]\n', 4, 12, 'title must be a string; quote it: "42"'],
+  ['types', 'description is a boolean', `version: 1\noutcomes:\n${O}    description: false\n    areas: [src/]\n`, 5, 18, 'description must be a string'],
+  ['types', 'link is a number', `version: 1\noutcomes:\n${O}    link: 42\n    areas: [src/]\n`, 5, 11, 'link must be an http:// or https:// URL'],
+  ['types', 'status is a number', `version: 1\noutcomes:\n${O}    status: 1\n    areas: [src/]\n`, 5, 13, 'status must be one of'],
+  ['types', 'id is a boolean', 'version: 1\noutcomes:\n  - id: true\n    title: T\n    areas: [src/]\n', 3, 9, 'id must be a string'],
+  ['types', 'trailer is a number', 'version: 1\ntrailer: 12\noutcomes: []\n', 2, 10, 'trailer must be a string'],
+  ['types', 'a key result name is a number', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      - name: 3\n        target: 4%\n`, 7, 15, 'name must be a string'],
+  ['types', 'a key result value is a boolean', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      - name: n\n        current: true\n`, 8, 18, 'current must be a number or a short text'],
+  // null (an empty value, `null` or `~`) in each field that needs a value, and as a list entry
+  ['nulls', 'version is empty', 'version:\noutcomes: []\n', 1, 9, 'version must be the integer 1'],
+  ['nulls', 'trailer is empty', 'version: 1\ntrailer:\noutcomes: []\n', 2, 9, 'trailer is empty'],
+  ['nulls', 'id is empty', 'version: 1\noutcomes:\n  - id:\n    title: T\n    areas: [src/]\n', 3, 8, 'id is empty; write a string'],
+  ['nulls', 'title is null', 'version: 1\noutcomes:\n  - id: a\n    title: null\n    areas: [src/]\n', 4, 12, 'title is empty (`null`)'],
+  ['nulls', 'description is ~', `version: 1\noutcomes:\n${O}    description: ~\n    areas: [src/]\n`, 5, 18, 'description is empty (`~`); write a string or remove it'],
+  ['nulls', 'owner is empty', `version: 1\noutcomes:\n${O}    owner:\n    areas: [src/]\n`, 5, 11, 'owner is empty'],
+  ['nulls', 'status is empty', `version: 1\noutcomes:\n${O}    status:\n    areas: [src/]\n`, 5, 12, 'status is empty'],
+  ['nulls', 'link is null', `version: 1\noutcomes:\n${O}    link: null\n    areas: [src/]\n`, 5, 11, 'link is empty'],
+  ['nulls', 'a key result name is empty', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      - name:\n        target: 4%\n`, 7, 14, 'name is empty'],
+  ['nulls', 'a key result value is null', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      - {name: n, baseline: null}\n`, 7, 29, 'baseline is empty'],
+  ['nulls', 'a null entry in areas', `version: 1\noutcomes:\n${O}    areas: [src/, null]\n`, 5, 19, 'each entry of areas is empty'],
+  ['nulls', 'an empty entry in ignore', 'version: 1\nignore:\n  - vendor/\n  -\noutcomes: []\n', 4, 4, 'each entry of ignore is empty'],
+  ['nulls', 'a ~ entry in tickets', `version: 1\noutcomes:\n${O}    tickets: [PAY-, ~]\n`, 5, 21, 'each entry of tickets is empty'],
+  ['nulls', 'an empty outcome', 'version: 1\noutcomes:\n  -\n', 3, 4, 'each outcome must be a mapping'],
+  ['nulls', 'an empty key result', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      -\n`, 7, 8, 'each key result must be a mapping'],
 ];
 
 /** [kind, name, file content, what stderr must match]: valid but unusual, exit 0 (in a repository with src/a.ts and vendor/x.js). */
@@ -63,6 +95,7 @@ export const UNUSUAL: [string, string, string | Buffer, RegExp?][] = [
   ['structure', 'empty list', 'version: 1\noutcomes: []\n'],
   ['nulls', 'outcomes with nothing yet', 'version: 1\noutcomes:\n'],
   ['anchors and tags', 'anchors and aliases reused', 'version: 1\nignore: &ig [vendor/]\noutcomes:\n  - id: a\n    title: A\n    areas: *ig\n'],
+  ['nulls', 'optional lists left empty', 'version: 1\nignore:\noutcomes:\n  - id: a\n    title: A\n    areas:\n    tickets:\n    metrics:\n', /outcomes\.yaml:4:9: warning: outcome "a" has neither/],
   ['types', 'numbers in metrics keep their text', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 250ms}\n'],
   ['patterns', 'pattern that matches nothing warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/, nothing-here/]\n', /outcomes\.yaml:5:19: warning: "nothing-here\/" in the areas of "a" matches no tracked file/],
   ['patterns', 'shadowed pattern warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n      - src/\n      - src/a.ts\n', /outcomes\.yaml:7:9: warning: "src\/a.ts" .* is shadowed/],
