@@ -114,6 +114,18 @@ outcomes:
     assert.equal(bad.map, undefined);
     assert.deepEqual(bad.diagnostics.filter(d => d.severity === 'error').map(d => [d.code, d.line, d.column, d.endColumn]), [['wrong-type', 5, 13, 15]]);
   });
+  it('merge keys: the mapping\'s own keys win, then the merged mappings in order', () => {
+    const r = parseOutcomes('version: 1\nx: &base {owner: base, status: dropped, tickets: [B-]}\ny: &other {owner: other, link: "https://x.example/"}\noutcomes:\n  - <<: [*base, *other]\n    id: a\n    title: A\n    owner: own\n');
+    const o = r.map!.outcomes[0];
+    assert.deepEqual([o.owner, o.status, o.tickets, o.link], ['own', 'dropped', ['B-'], 'https://x.example/']);
+  });
+  it('resolves each of 3,000 aliases to its anchor', () => {
+    // One walk of the document resolves them all (the library's Alias.resolve walks it once per alias).
+    const text = 'version: 1\nignore: &ig [vendor/]\noutcomes:\n' + Array.from({ length: 3000 }, (_, i) => `  - id: o${i}\n    title: T\n    areas: *ig\n`).join('');
+    const r = parseOutcomes(text);
+    assert.equal(r.map!.outcomes.length, 3000);
+    assert.deepEqual(r.map!.outcomes[2999].areas.map(a => a.pattern), ['vendor/']);
+  });
   it('defaults: trailer Outcome, status active', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n');
     assert.equal(r.map!.trailer, 'Outcome');

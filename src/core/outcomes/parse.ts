@@ -113,7 +113,7 @@ class Validator {
       return { diagnostics: this.diags };
     }
     const doc = composeOne(read.tokens, text.length);
-    this.doc = doc;
+    this.anchors = this.resolveAliases(doc);
     for (const e of doc.errors) {
       const [start, end] = e.pos;
       const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping`
@@ -281,11 +281,21 @@ class Validator {
     return out;
   }
 
-  /** Collects a mapping's keys, warns on unknown ones; duplicates are already errors from the parser. */
-  private keys(m: YAMLMap, known: string[], where: string): Map<string, P> {
+  /**
+   * Collects a mapping's keys, warns on unknown ones; duplicates are already errors from the parser. A merge key
+   * (`<<: *base`, YAML 1.1, as docker-compose files use it) adds the keys of the mappings it names that the mapping
+   * does not have itself, the first of them winning.
+   */
+  private keys(m: YAMLMap, known: string[], where: string, merging: Set<YAMLMap> = new Set()): Map<string, P> {
     const out = new Map<string, P>();
+    const merged: YAMLMap[] = [];
+    merging.add(m);
     for (const pair of m.items) {
       const k = this.deref(pair.key as Node);
+      if (isScalar(k) && k.value === '<<' && k.type === 'PLAIN') {
+        merged.push(...this.mergeSources(pair as P));
+        continue;
+      }
       if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
         this.error(this.range(pair.key as Node), `keys must be plain names (in ${where})`, 'bad-key');
         continue;
@@ -296,6 +306,22 @@ class Validator {
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
+    }
+    for (const source of merged) {
+      if (merging.has(source)) continue; // a mapping that merges itself adds nothing
+      for (const [name, pair] of this.keys(source, known, where, merging)) if (!out.has(name)) out.set(name, pair);
+    }
+    return out;
+  }
+
+  /** The mappings a merge key names: an alias of a mapping, a mapping, or a list of them. */
+  private mergeSources(pair: P): YAMLMap[] {
+    const v = this.deref(pair.value);
+    const items = isSeq(v) ? (v.items as Node[]).map(i => ({ node: i, map: this.deref(i) })) : [{ node: pair.value, map: v }];
+    const out: YAMLMap[] = [];
+    for (const { node, map } of items) {
+      if (isMap(map)) out.push(map);
+      else this.error(this.range(node ?? pair.key), 'a merge key (`<<`) takes a mapping: `<<: *name`, where `&name` is on a mapping (or a list of them)', 'bad-merge');
     }
     return out;
   }
@@ -330,14 +356,37 @@ class Validator {
 
   private deref(n: Node | null | undefined): Node | null {
     let cur = n ?? null;
-    while (cur && isAlias(cur)) {
+    if (cur && isAlias(cur)) {
       if (++this.aliasVisits > MAX_ALIAS_VISITS) throw new AliasBomb();
-      cur = (cur.resolve(this.doc!) as Node | undefined) ?? null;
+      const target = this.anchors.get(cur);
+      if (!target) {
+        this.error(this.range(cur), `the alias *${cur.source} names no anchor above it: write \`&${cur.source}\` on the value it stands for, before the alias`, 'unknown-alias');
+        return null;
+      }
+      cur = target;
     }
     if (cur && (isMap(cur) || isSeq(cur)) && ++this.aliasVisits > MAX_ALIAS_VISITS * 10) throw new AliasBomb();
     return cur;
   }
-  private doc?: Document;
+
+  /**
+   * What each alias stands for: the last node with its anchor before it, as YAML reads it. One walk for all of them
+   * (the library's `Alias.resolve` walks the whole document for each alias, minutes for a file of many aliases).
+   */
+  private resolveAliases(doc: Document): Map<Yaml.Alias, Node> {
+    const out = new Map<Yaml.Alias, Node>();
+    const anchored = new Map<string, Node>();
+    yaml().visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = anchored.get(node.source);
+          if (target) out.set(node, target);
+        } else if ((node as { anchor?: string }).anchor) anchored.set((node as { anchor: string }).anchor, node);
+      },
+    });
+    return out;
+  }
+  private anchors = new Map<Yaml.Alias, Node>();
 
   private range(n: Node | null | undefined, startOnly = false): SourceRange {
     const r = (n as { range?: [number, number, number] } | null)?.range;
@@ -365,6 +414,8 @@ const isEmpty = (n: Node | null): boolean => n === null || (isScalar(n) && n.val
 /** Why a value is not the string the schema asks for (`what` names it), with the fix. */
 function notAString(what: string, n: Node | null, kind?: string, removable = true): string {
   const a = kind ? ` (${kind})` : '';
+  const tag = (n as { tag?: string } | null)?.tag;
+  if (isScalar(n) && tag && tag !== 'tag:yaml.org,2002:str') return `${what} must be a string${a}; remove the tag \`${tag.replace(/^tag:yaml\.org,2002:/, '!!')}\``;
   if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean' || typeof n.value === 'bigint')) {
     return `${what} must be a string${a}; quote it: ${JSON.stringify(String(n.source ?? n.value))}`;
   }

@@ -85,6 +85,12 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['nulls', 'a ~ entry in tickets', `version: 1\noutcomes:\n${O}    tickets: [PAY-, ~]\n`, 5, 21, 'each entry of tickets is empty'],
   ['nulls', 'an empty outcome', 'version: 1\noutcomes:\n  -\n', 3, 4, 'each outcome must be a mapping'],
   ['nulls', 'an empty key result', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      -\n`, 7, 8, 'each key result must be a mapping'],
+  // anchors, aliases, merge keys and tags
+  ['anchors and tags', 'an alias of an anchor that does not exist', `version: 1\noutcomes:\n${O}    areas: *nope\n`, 5, 12, 'the alias *nope names no anchor above it'],
+  ['anchors and tags', 'an alias before its anchor', `version: 1\noutcomes:\n${O}    areas: *ig\nignore: &ig [vendor/]\n`, 5, 12, 'names no anchor above it'],
+  ['anchors and tags', 'a merge key of a scalar', 'version: 1\nx: &s hello\noutcomes:\n  - <<: *s\n    id: a\n    title: A\n    areas: [src/]\n', 4, 9, 'a merge key (`<<`) takes a mapping'],
+  ['anchors and tags', 'a !!binary title', 'version: 1\noutcomes:\n  - id: a\n    title: !!binary aGVsbG8=\n    areas: [src/]\n', 4, 21, 'remove the tag `!!binary`'],
+  ['anchors and tags', 'an !!int tag on a quoted title', 'version: 1\noutcomes:\n  - id: a\n    title: !!int "42"\n    areas: [src/]\n', 4, 18, 'remove the tag `!!int`'],
 ];
 
 /** [kind, name, file content, what stderr must match]: valid but unusual, exit 0 (in a repository with src/a.ts and vendor/x.js). */
@@ -96,6 +102,9 @@ export const UNUSUAL: [string, string, string | Buffer, RegExp?][] = [
   ['nulls', 'outcomes with nothing yet', 'version: 1\noutcomes:\n'],
   ['anchors and tags', 'anchors and aliases reused', 'version: 1\nignore: &ig [vendor/]\noutcomes:\n  - id: a\n    title: A\n    areas: *ig\n'],
   ['nulls', 'optional lists left empty', 'version: 1\nignore:\noutcomes:\n  - id: a\n    title: A\n    areas:\n    tickets:\n    metrics:\n', /outcomes\.yaml:4:9: warning: outcome "a" has neither/],
+  ['anchors and tags', 'merge keys share fields (`<<: *base`)', 'version: 1\nx-base: &base\n  owner: "@payments"\n  areas: [src/]\noutcomes:\n  - <<: *base\n    id: a\n    title: A\n  - <<: [*base, {status: dropped}]\n    id: b\n    title: B\n', /^outcomes\.yaml:2:1: warning: unknown key "x-base"[^\n]*\n$/],
+  ['anchors and tags', 'a !!str tag makes a number a string', 'version: 1\noutcomes:\n  - id: a\n    title: !!str 42\n    areas: [src/]\n'],
+  ['anchors and tags', 'an unknown tag warns and reads the text', 'version: 1\noutcomes:\n  - id: a\n    title: !custom Hi\n    areas: [src/]\n', /outcomes\.yaml:4:12: warning: Unresolved tag: !custom/],
   ['types', 'numbers in metrics keep their text', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 250ms}\n'],
   ['patterns', 'pattern that matches nothing warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/, nothing-here/]\n', /outcomes\.yaml:5:19: warning: "nothing-here\/" in the areas of "a" matches no tracked file/],
   ['patterns', 'shadowed pattern warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n      - src/\n      - src/a.ts\n', /outcomes\.yaml:7:9: warning: "src\/a.ts" .* is shadowed/],
