@@ -9,6 +9,7 @@ import { MAX_DEPTH, parseOutcomes } from '../../src/core/outcomes/parse';
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 /** What no answer of `check` may contain, whatever the file: a stack trace or the name of a JavaScript error. */
 const CRASH = /\n\s+at .+:\d+:\d+|RangeError|TypeError|Maximum call stack|Cannot read propert/;
+const RAW_CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('outcome-lens check on broken files', function () {
   let repo: TempRepo;
@@ -28,6 +29,7 @@ describe('outcome-lens check on broken files', function () {
       assert.equal(r.status, 1, `exit code (stderr: ${r.stderr})`);
       assert.doesNotMatch(r.stderr + r.stdout, CRASH, 'no stack trace');
       assert.ok(r.stderr.split('\n').length <= 102 && r.stderr.length < 100_000, `bounded output (${r.stderr.length} characters)`);
+      assert.doesNotMatch(r.stderr, RAW_CONTROL, 'control characters are escaped');
       const errors = r.stderr.split('\n').filter(l => /^outcomes\.yaml:\d+:\d+: error: /.test(l));
       assert.ok(errors.length >= 1, `an error line: ${r.stderr}`);
       assert.ok(errors.length <= 101, `a bounded number of errors (${errors.length})`);
@@ -50,6 +52,7 @@ describe('outcome-lens check on valid but unusual files', function () {
       assert.equal(r.status, 0, r.stderr);
       assert.doesNotMatch(r.stderr + r.stdout, CRASH, 'no stack trace');
       assert.ok(r.stderr.split('\n').length <= 102 && r.stderr.length < 100_000, `bounded output (${r.stderr.length} characters)`);
+      assert.doesNotMatch(r.stderr, RAW_CONTROL, 'control characters are escaped');
       assert.doesNotMatch(r.stderr, /error:/);
       if (stderrRe) assert.match(r.stderr, stderrRe);
     });

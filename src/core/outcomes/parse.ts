@@ -41,6 +41,8 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
     }
   }
   if (text.length > MAX_BYTES) return tooBig(text.length);
+  // YAML (like the editor) reads a lone CR as a line end; the yaml library does not. A LF in its place keeps every offset.
+  text = text.replace(/\r(?!\n)/g, '\n');
   // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const lc = new (yaml().LineCounter)();
@@ -54,6 +56,10 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
     return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg, 'unreadable')] };
   }
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What YAML 1.2 excludes from a stream (c-printable): C0 and C1 controls but tab, LF, CR and NEL; DEL; U+FFFE/F; lone surrogates. */
+const FORBIDDEN = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
 
 /** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
 const MAX_DIAGNOSTICS = 100;
@@ -92,7 +98,8 @@ function badUtf8Position(bytes: Uint8Array): { line: number; column: number } {
     } catch {
       break;
     }
-    if (b === 0x0a) { line++; col = 1; } else col++;
+    // a lone CR ends a line too; a character beyond U+FFFF is two columns, as the editor counts them
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) { line++; col = 1; } else col += len === 4 ? 2 : 1;
     i += len;
   }
   return { line, column: col };
@@ -108,6 +115,8 @@ class Validator {
   run(text: string): ParseResult {
     this.text = text;
     const read = tokenize(text, this.lc);
+    // (after tokenize, which fills the line counter)
+    this.forbiddenCharacters(text);
     if ('tooDeep' in read) {
       this.error(this.span(read.tooDeep, read.tooDeep + 1), `the file is nested too deeply: the lists and mappings that start here go more than ${MAX_DEPTH} levels deep (outcomes.yaml needs 5)`, 'too-deep');
       return { diagnostics: this.diags };
@@ -276,7 +285,7 @@ class Validator {
         continue;
       }
       if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`, 'empty-pattern'); continue; }
-      out.push({ pattern: n.value, range: r });
+      if (this.checkText(item as Node, n.value) !== undefined) out.push({ pattern: n.value, range: r });
     }
     return out;
   }
@@ -332,7 +341,7 @@ class Validator {
    */
   private string(pair: P, key: string, wanted?: string, required = false): string | undefined {
     const n = this.deref(pair.value as Node);
-    if (isScalar(n) && typeof n.value === 'string') return n.value;
+    if (isScalar(n) && typeof n.value === 'string') return this.checkText(pair.value, n.value);
     this.error(this.range((pair.value ?? pair.key) as Node), wanted && !isEmpty(n) ? wanted : notAString(key, n, undefined, !required), 'wrong-type');
     return undefined;
   }
@@ -340,7 +349,7 @@ class Validator {
   /** A metric value as written: a number keeps its text (`3.10` stays `3.10`), a text stays as it is (`4%`). */
   private scalarText(pair: P, key: string): string | undefined {
     const n = this.deref(pair.value as Node);
-    if (isScalar(n) && typeof n.value === 'string') return n.value;
+    if (isScalar(n) && typeof n.value === 'string') return this.checkText(pair.value, n.value);
     if (isScalar(n) && typeof n.value === 'number') return this.sourceText(n);
     const quote = isScalar(n) && typeof n.value === 'boolean' ? ` (quote it for the text: ${JSON.stringify(String(n.source ?? n.value))})` : '';
     const msg = isEmpty(n) ? `${key} is empty; write a number or a short text such as \`4%\`, or remove it` : `${key} must be a number or a short text such as \`4%\`${quote}`;
@@ -401,6 +410,26 @@ class Validator {
     const shift = (line: number, col: number) => (line === 1 ? Math.max(1, col - this.bom) : col);
     const endSame = e.line > s.line ? { line: s.line, col: lineEndCol(this.text, start, s.col) } : e;
     return { line: s.line, column: shift(s.line, s.col), endLine: endSame.line, endColumn: Math.max(shift(endSame.line, endSame.col), shift(s.line, s.col) + 1) };
+  }
+
+  /** YAML allows no control character but tab and line ends, and no half of a surrogate pair (only an editor's text can have one). */
+  private forbiddenCharacters(text: string) {
+    FORBIDDEN.lastIndex = 0;
+    for (let n = 0, m = FORBIDDEN.exec(text); m && n < MAX_DIAGNOSTICS; m = FORBIDDEN.exec(text), n++) {
+      const c = m[0].charCodeAt(0);
+      const u = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+      const msg = c >= 0xd800 && c <= 0xdfff
+        ? `the file contains half of a UTF-16 surrogate pair (${u}) here, which is no character; remove it`
+        : `the file contains the control character ${u} here; remove it (YAML allows no control characters but tab and line ends)`;
+      this.error(this.span(m.index, m.index + 1), msg, 'forbidden-character');
+    }
+  }
+
+  /** A string from the file that will be shown: an escape such as "\ud800" can still make half of a surrogate pair. */
+  private checkText(n: Node | null, s: string): string | undefined {
+    if (!LONE_SURROGATE.test(s)) return s;
+    this.error(this.range(n), 'this text has half of a UTF-16 surrogate pair (an escape such as "\\ud800"), which is no character: write the character itself', 'forbidden-character');
+    return undefined;
   }
 
   private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...r, code }); }

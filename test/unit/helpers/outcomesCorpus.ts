@@ -91,6 +91,15 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['anchors and tags', 'a merge key of a scalar', 'version: 1\nx: &s hello\noutcomes:\n  - <<: *s\n    id: a\n    title: A\n    areas: [src/]\n', 4, 9, 'a merge key (`<<`) takes a mapping'],
   ['anchors and tags', 'a !!binary title', 'version: 1\noutcomes:\n  - id: a\n    title: !!binary aGVsbG8=\n    areas: [src/]\n', 4, 21, 'remove the tag `!!binary`'],
   ['anchors and tags', 'an !!int tag on a quoted title', 'version: 1\noutcomes:\n  - id: a\n    title: !!int "42"\n    areas: [src/]\n', 4, 18, 'remove the tag `!!int`'],
+  // line ends, control characters and broken text
+  ['whitespace', 'CR-only line ends (classic Mac)', 'version: 1\routcomes:\r  - id: A\r    title: x\r    areas: [src/]\r', 3, 9, 'may contain only'],
+  ['whitespace', 'CRLF, CR and LF mixed', 'version: 1\r\noutcomes:\r  - id: a\n    title: A\r\n    status: done\r    areas: [src/]\n', 5, 13, 'unknown status'],
+  ['encoding', 'a NUL byte in a title', 'version: 1\noutcomes:\n  - id: a\n    title: a\0b\n    areas: [src/]\n', 4, 13, 'the control character U+0000'],
+  ['encoding', 'a terminal escape sequence in a title', 'version: 1\noutcomes:\n  - id: a\n    title: "a\x1b[2Jb"\n    areas: [src/]\n', 4, 14, 'U+001B'],
+  ['encoding', 'a DEL and a C1 control', 'version: 1\noutcomes:\n  - id: a\n    title: a\x7fb\u009b\n    areas: [src/]\n', 4, 13, 'U+007F'],
+  ['encoding', 'a binary file (NUL first)', Buffer.from([0, 1, 2, 3, 0x0a]), 1, 1, 'control character'],
+  ['encoding', 'a UTF-16 surrogate encoded as UTF-8 bytes (CESU-8), after an emoji', Buffer.concat([Buffer.from('version: 1\routcomes:\r  - id: a\r    title: \u{1F600}x'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')]), 4, 15, 'not valid UTF-8'],
+  ['encoding', 'half a surrogate pair as an escape', 'version: 1\noutcomes:\n  - id: a\n    title: "\\ud800"\n    areas: [src/]\n', 4, 12, 'surrogate pair'],
 ];
 
 /** [kind, name, file content, what stderr must match]: valid but unusual, exit 0 (in a repository with src/a.ts and vendor/x.js). */
@@ -105,6 +114,8 @@ export const UNUSUAL: [string, string, string | Buffer, RegExp?][] = [
   ['anchors and tags', 'merge keys share fields (`<<: *base`)', 'version: 1\nx-base: &base\n  owner: "@payments"\n  areas: [src/]\noutcomes:\n  - <<: *base\n    id: a\n    title: A\n  - <<: [*base, {status: dropped}]\n    id: b\n    title: B\n', /^outcomes\.yaml:2:1: warning: unknown key "x-base"[^\n]*\n$/],
   ['anchors and tags', 'a !!str tag makes a number a string', 'version: 1\noutcomes:\n  - id: a\n    title: !!str 42\n    areas: [src/]\n'],
   ['anchors and tags', 'an unknown tag warns and reads the text', 'version: 1\noutcomes:\n  - id: a\n    title: !custom Hi\n    areas: [src/]\n', /outcomes\.yaml:4:12: warning: Unresolved tag: !custom/],
+  ['whitespace', 'CR-only line ends', 'version: 1\routcomes:\r  - id: a\r    title: A\r    areas: [src/]\r    colour: x\r', /^outcomes\.yaml:6:5: warning: unknown key "colour"/],
+  ['encoding', 'an escaped control character in a quoted title is text', 'version: 1\noutcomes:\n  - id: a\n    title: "bell \\a, tab \\t"\n    areas: [src/]\n'],
   ['types', 'numbers in metrics keep their text', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 250ms}\n'],
   ['patterns', 'pattern that matches nothing warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/, nothing-here/]\n', /outcomes\.yaml:5:19: warning: "nothing-here\/" in the areas of "a" matches no tracked file/],
   ['patterns', 'shadowed pattern warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n      - src/\n      - src/a.ts\n', /outcomes\.yaml:7:9: warning: "src\/a.ts" .* is shadowed/],
