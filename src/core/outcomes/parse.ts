@@ -4,8 +4,9 @@ import type * as Yaml from 'yaml';
 let yamlModule: typeof Yaml | undefined;
 /** The yaml library, loaded on the first parse: the extension's activation does not wait for it. */
 export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
+import { quotedShort, short } from '../util/printable';
 import {
-  Diagnostic, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
 
 /** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
@@ -49,7 +50,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   const v = new Validator(lc, bom);
   try {
     const r = v.run(text);
-    return { ...r, diagnostics: bounded(r.diagnostics) };
+    return { ...r, ...bounded(r.diagnostics) };
   } catch (e) {
     // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
     const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
@@ -63,7 +64,7 @@ const FORBIDDEN = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-
 
 /** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
 const MAX_DIAGNOSTICS = 100;
-function bounded(diags: Diagnostic[]): Diagnostic[] {
+function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden'> {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of diags) {
@@ -72,10 +73,12 @@ function bounded(diags: Diagnostic[]): Diagnostic[] {
     seen.add(k);
     out.push(d);
   }
-  if (out.length <= MAX_DIAGNOSTICS) return out;
-  const rest = out.length - MAX_DIAGNOSTICS;
-  const last = out[MAX_DIAGNOSTICS - 1];
-  return [...out.slice(0, MAX_DIAGNOSTICS), { ...last, severity: 'error', message: `${rest} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' }];
+  const { shown, hidden, hiddenErrors } = firstDiagnostics(out, MAX_DIAGNOSTICS);
+  if (!hidden) return { diagnostics: shown };
+  // a file with many warnings and no error stays usable: the note is an error only when it hides one
+  const last = shown[shown.length - 1];
+  const note: Diagnostic = { ...last, severity: hiddenErrors ? 'error' : 'warning', message: `${hidden} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' };
+  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors } };
 }
 
 function tooBig(n: number): ParseResult {
@@ -123,9 +126,14 @@ class Validator {
     }
     const doc = composeOne(read.tokens, text.length);
     this.anchors = this.resolveAliases(doc);
+    // the parser locates a duplicate key by its first character; the message names the whole key
+    const keyAt = new Map<number, string>();
+    if (doc.errors.some(e => e.code === 'DUPLICATE_KEY')) {
+      yaml().visit(doc, { Pair: (_k, pair) => { const k = pair.key as Node | null; if (k?.range) keyAt.set(k.range[0], isScalar(k) ? String(k.value) : text.slice(k.range[0], k.range[1])); } });
+    }
     for (const e of doc.errors) {
       const [start, end] = e.pos;
-      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping`
+      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedShort(keyAt.get(start) ?? text.slice(start, end))}: each key may appear once in a mapping`
         : e.code === 'RESOURCE_EXHAUSTION' ? 'the file is nested too deeply to read' : cleanYamlMessage(e.message);
       this.diags.push({ severity: 'error', message: msg, ...this.span(start, end), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
     }
@@ -205,14 +213,14 @@ class Validator {
       idRange = this.range(idPair.value ?? idPair.key);
       id = this.string(idPair, 'id', undefined, true);
       if (id !== undefined) {
-        if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
-        else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`, 'duplicate-id');
+        if (!ID_RE.test(id)) this.error(idRange, `id ${quotedShort(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
+        else if (seen.has(id)) this.error(idRange, `duplicate id ${quotedShort(id)}: another outcome above already uses it`, 'duplicate-id');
         seen.add(id);
       }
     }
     const titlePair = keys.get('title');
     let title: string | undefined;
-    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``, 'missing-title');
+    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? quotedShort(id) + ' ' : ''}has no \`title\``, 'missing-title');
     else {
       title = this.string(titlePair, 'title', undefined, true);
       if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty', 'empty-title');
@@ -226,7 +234,7 @@ class Validator {
       const s = this.string(statusPair, 'status', `status must be one of ${STATUSES.join(', ')}`);
       if (s !== undefined) {
         if ((STATUSES as readonly string[]).includes(s)) status = s as OutcomeStatus;
-        else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
+        else this.error(this.range(statusPair.value), `unknown status ${quotedShort(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
       }
     }
     const linkPair = keys.get('link');
@@ -238,7 +246,7 @@ class Validator {
     const ticketsPair = keys.get('tickets');
     const tickets = ticketsPair ? this.patterns(ticketsPair, 'tickets').map(t => t.pattern) : [];
     if (!areas.length && !tickets.length && id) {
-      this.warn(idRange, `outcome ${JSON.stringify(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`, 'no-areas-or-tickets');
+      this.warn(idRange, `outcome ${quotedShort(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`, 'no-areas-or-tickets');
     }
     if (id === undefined || title === undefined) return undefined;
     return {
@@ -311,7 +319,7 @@ class Validator {
       }
       const name = String(k.value);
       if (!known.includes(name)) {
-        this.warn(this.range(pair.key as Node), `unknown key ${JSON.stringify(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
+        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
@@ -351,7 +359,7 @@ class Validator {
     const n = this.deref(pair.value as Node);
     if (isScalar(n) && typeof n.value === 'string') return this.checkText(pair.value, n.value);
     if (isScalar(n) && typeof n.value === 'number') return this.sourceText(n);
-    const quote = isScalar(n) && typeof n.value === 'boolean' ? ` (quote it for the text: ${JSON.stringify(String(n.source ?? n.value))})` : '';
+    const quote = isScalar(n) && typeof n.value === 'boolean' ? ` (quote it for the text: ${quotedShort(String(n.source ?? n.value))})` : '';
     const msg = isEmpty(n) ? `${key} is empty; write a number or a short text such as \`4%\`, or remove it` : `${key} must be a number or a short text such as \`4%\`${quote}`;
     this.error(this.range((pair.value ?? pair.key) as Node), msg, 'wrong-type');
     return undefined;
@@ -369,7 +377,7 @@ class Validator {
       if (++this.aliasVisits > MAX_ALIAS_VISITS) throw new AliasBomb();
       const target = this.anchors.get(cur);
       if (!target) {
-        this.error(this.range(cur), `the alias *${cur.source} names no anchor above it: write \`&${cur.source}\` on the value it stands for, before the alias`, 'unknown-alias');
+        this.error(this.range(cur), `the alias *${short(cur.source)} names no anchor above it: write \`&${short(cur.source)}\` on the value it stands for, before the alias`, 'unknown-alias');
         return null;
       }
       cur = target;
@@ -446,7 +454,7 @@ function notAString(what: string, n: Node | null, kind?: string, removable = tru
   const tag = (n as { tag?: string } | null)?.tag;
   if (isScalar(n) && tag && tag !== 'tag:yaml.org,2002:str') return `${what} must be a string${a}; remove the tag \`${tag.replace(/^tag:yaml\.org,2002:/, '!!')}\``;
   if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean' || typeof n.value === 'bigint')) {
-    return `${what} must be a string${a}; quote it: ${JSON.stringify(String(n.source ?? n.value))}`;
+    return `${what} must be a string${a}; quote it: ${quotedShort(String(n.source ?? n.value))}`;
   }
   if (isEmpty(n)) {
     const written = isScalar(n) && n.source ? ` (\`${n.source}\`)` : '';

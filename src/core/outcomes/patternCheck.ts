@@ -1,5 +1,6 @@
 import { Diagnostic, OutcomeMap, PatternEntry } from './model';
 import { compilePatterns, matchMask } from '../patterns/matcher';
+import { quotedShort } from '../util/printable';
 
 /**
  * Warnings that need the tracked files: a pattern that matches none of them, a pattern that adds nothing to the
@@ -16,30 +17,30 @@ export async function patternDiagnostics(map: OutcomeMap, files: readonly string
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       if (p.pattern.startsWith('#')) {
-        warn(p, `${JSON.stringify(p.pattern)} is a comment in .gitignore syntax and matches nothing; write \\# for a literal #`, 'comment-pattern');
+        warn(p, `${quotedShort(p.pattern)} is a comment in .gitignore syntax and matches nothing; write \\# for a literal #`, 'comment-pattern');
         continue;
       }
       if (p.pattern.startsWith('!')) {
         const after = await matched(list.slice(0, i + 1));
         if (after === before && before > 0) {
           const hint = p.pattern.endsWith('/') ? `; in .gitignore syntax \`${p.pattern}\` does not un-match files that a file pattern above matched: write \`${p.pattern}**\`` : '';
-          warn(p, `${JSON.stringify(p.pattern)} in ${where} has no effect${hint}`, 'negation-no-effect');
+          warn(p, `${quotedShort(p.pattern)} in ${where} has no effect${hint}`, 'negation-no-effect');
         }
         before = after;
         continue;
       }
       if (!(await matched([p]))) {
-        warn(p, `${JSON.stringify(p.pattern)} in ${where} matches no tracked file`, 'pattern-matches-nothing');
+        warn(p, `${quotedShort(p.pattern)} in ${where} matches no tracked file`, 'pattern-matches-nothing');
         continue;
       }
       const after = await matched(list.slice(0, i + 1));
-      if (after === before) warn(p, `${JSON.stringify(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
+      if (after === before) warn(p, `${quotedShort(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
       before = after;
     }
   };
   const warn = (p: PatternEntry, message: string, code: string) => out.push({ severity: 'warning', message, ...p.range, code });
   await check(map.ignore, 'ignore');
-  for (const o of map.outcomes) await check(o.areas, `the areas of "${o.id}"`);
+  for (const o of map.outcomes) await check(o.areas, `the areas of ${quotedShort(o.id)}`);
   return out;
 }
 

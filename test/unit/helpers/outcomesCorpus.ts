@@ -25,7 +25,7 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['values', 'malformed id (space)', 'version: 1\noutcomes:\n  - id: "a b"\n    title: T\n    areas: [src/]\n', 3, 9, 'may contain only'],
   ['types', 'id as a number', 'version: 1\noutcomes:\n  - id: 42\n    title: T\n    areas: [src/]\n', 3, 9, 'quote it'],
   ['duplicates', 'duplicate top-level key points at the second', 'version: 1\nversion: 1\noutcomes: []\n', 2, 1, 'duplicate key'],
-  ['duplicates', 'duplicate key inside an outcome', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    title: B\n    areas: [src/]\n', 5, 5, 'duplicate key'],
+  ['duplicates', 'duplicate key inside an outcome', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    title: B\n    areas: [src/]\n', 5, 5, 'duplicate key "title"'],
   ['values', 'link not http(s)', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    link: javascript:alert(1)\n    areas: [src/]\n', 5, 11, 'http'],
   ['values', 'link not a URL', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    link: okr/42\n    areas: [src/]\n', 5, 11, 'http'],
   ['values', 'unknown status', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    status: done\n    areas: [src/]\n', 5, 13, 'unknown status'],
@@ -100,6 +100,15 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['encoding', 'a binary file (NUL first)', Buffer.from([0, 1, 2, 3, 0x0a]), 1, 1, 'control character'],
   ['encoding', 'a UTF-16 surrogate encoded as UTF-8 bytes (CESU-8), after an emoji', Buffer.concat([Buffer.from('version: 1\routcomes:\r  - id: a\r    title: \u{1F600}x'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('\n')]), 4, 15, 'not valid UTF-8'],
   ['encoding', 'half a surrogate pair as an escape', 'version: 1\noutcomes:\n  - id: a\n    title: "\\ud800"\n    areas: [src/]\n', 4, 12, 'surrogate pair'],
+  // duplicate keys at every level: the error is at the second, and names the whole key
+  ['duplicates', 'duplicate top-level list', 'version: 1\noutcomes: []\noutcomes:\n  - id: a\n', 3, 1, 'duplicate key "outcomes"'],
+  ['duplicates', 'duplicate key in a key result', `version: 1\noutcomes:\n${O}    areas: [src/]\n    metrics:\n      - name: n\n        name: m\n`, 8, 9, 'duplicate key "name"'],
+  ['duplicates', 'duplicate key in a flow-mapping outcome', 'version: 1\noutcomes:\n  - {id: a, title: A, id: b, areas: [src/]}\n', 3, 23, 'duplicate key "id"'],
+  ['duplicates', 'duplicate key in a mapping under an unknown key', 'version: 1\nx-notes:\n  deep:\n    key one: 1\n    key one: 2\noutcomes: []\n', 5, 5, 'duplicate key "key one"'],
+  ['duplicates', 'the same key quoted and plain', `version: 1\noutcomes:\n  - id: a\n    "title": A\n    title: B\n    areas: [src/]\n`, 5, 5, 'duplicate key "title"'],
+  // huge values: messages quote the start of a value, so that one value cannot flood a log
+  ['size', 'a 100,000-character id that is not an id', `version: 1\noutcomes:\n  - id: ${'A'.repeat(100_000)}\n    title: T\n    areas: [src/]\n`, 3, 9, '…" (100000 characters) may contain only'],
+  ['size', 'an error at the end of a 500,000-character line', `version: 1\noutcomes:\n  - {id: a, title: A, areas: [${'src/, '.repeat(83_333)}src/], status: done}\n`, 3, 500_044, 'unknown status'],
 ];
 
 /** [kind, name, file content, what stderr must match]: valid but unusual, exit 0 (in a repository with src/a.ts and vendor/x.js). */
@@ -116,6 +125,10 @@ export const UNUSUAL: [string, string, string | Buffer, RegExp?][] = [
   ['anchors and tags', 'an unknown tag warns and reads the text', 'version: 1\noutcomes:\n  - id: a\n    title: !custom Hi\n    areas: [src/]\n', /outcomes\.yaml:4:12: warning: Unresolved tag: !custom/],
   ['whitespace', 'CR-only line ends', 'version: 1\routcomes:\r  - id: a\r    title: A\r    areas: [src/]\r    colour: x\r', /^outcomes\.yaml:6:5: warning: unknown key "colour"/],
   ['encoding', 'an escaped control character in a quoted title is text', 'version: 1\noutcomes:\n  - id: a\n    title: "bell \\a, tab \\t"\n    areas: [src/]\n'],
+  ['size', 'a 1 MB title (within the size limit)', `version: 1\noutcomes:\n  - id: a\n    title: ${'x'.repeat(1_000_000)}\n    areas: [src/]\n`],
+  ['size', 'a 100,000-character id', `version: 1\noutcomes:\n  - id: ${'a'.repeat(100_000)}\n    title: A\n    areas: [nothing/]\n`, /^outcomes\.yaml:5:13: warning: "nothing\/" in the areas of "a{60}…" \(100000 characters\) matches no tracked file\n$/],
+  ['size', '10,000 outcomes, each with a warning', 'version: 1\noutcomes:\n' + Array.from({ length: 10_000 }, (_, i) => `  - id: o${i}\n    title: Outcome ${i}\n`).join(''), /outcomes\.yaml:201:9: warning: 9900 more problem\(s\) not shown/],
+  ['size', '10,000 outcomes, each with a pattern that matches nothing', 'version: 1\noutcomes:\n' + Array.from({ length: 10_000 }, (_, i) => `  - id: o${i}\n    title: Outcome ${i}\n    areas: [src/, o${i}/]\n`).join(''), /^(outcomes\.yaml:\d+:19: warning: "o\d+\/" in the areas of "o\d+" matches no tracked file\n){100}outcomes\.yaml: 9900 more problem\(s\) not shown; --format json lists them all\n$/],
   ['types', 'numbers in metrics keep their text', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 250ms}\n'],
   ['patterns', 'pattern that matches nothing warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/, nothing-here/]\n', /outcomes\.yaml:5:19: warning: "nothing-here\/" in the areas of "a" matches no tracked file/],
   ['patterns', 'shadowed pattern warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n      - src/\n      - src/a.ts\n', /outcomes\.yaml:7:9: warning: "src\/a.ts" .* is shadowed/],
