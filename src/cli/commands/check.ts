@@ -8,6 +8,7 @@ import { CliError, Command, formatOf, linkedHistory, openRepo } from '../command
 
 const FORMATS = ['text', 'json', 'sarif'];
 const MAX_SHOWN = 100;
+const NOTES = new Set(['too-many-problems', 'patterns-not-checked']);
 
 export const check: Command = {
   name: 'check',
@@ -30,7 +31,6 @@ export const check: Command = {
     } else await tracked; // a git failure is exit 2 whatever the file says
     diags.sort((a, b) => a.line - b.line || a.column - b.column);
     // the counts are of every problem, also those the parser's list leaves out (its note stands for them)
-    const notes = diags.filter(d => d.code === 'too-many-problems');
     const problems = diags.filter(d => d.code !== 'too-many-problems');
     const hidden = loaded.result.hidden ?? { errors: 0, warnings: 0 };
     const errors = problems.filter(d => d.severity === 'error').length + hidden.errors;
@@ -39,8 +39,9 @@ export const check: Command = {
     else if (format === 'sarif') io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: diags, invalidLinks: invalid }));
     else {
       // a file of 10,000 outcomes can have 10,000 warnings: the log gets the first 100 (errors first), --json all
-      const first = firstDiagnostics(problems, MAX_SHOWN);
-      for (const d of [...first.shown, ...notes]) io.err(formatDiagnostic(OUTCOMES_FILE, d));
+      // what says that problems are left out or not looked for is always shown
+      const first = firstDiagnostics(diags.filter(d => !NOTES.has(d.code ?? '')), MAX_SHOWN);
+      for (const d of [...first.shown, ...diags.filter(d => NOTES.has(d.code ?? ''))]) io.err(formatDiagnostic(OUTCOMES_FILE, d));
       if (first.hidden) io.err(`${OUTCOMES_FILE}: ${first.hidden} more problem(s) not shown; --format json lists them all`);
       for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
       io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${warnings} warning(s), ${invalid.length} commit(s) with invalid links\n`);
