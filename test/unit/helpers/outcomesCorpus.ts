@@ -9,7 +9,7 @@ const O = '  - id: a\n    title: A\n';
 
 /** [kind, name, file content, line, column (or undefined when only the line is certain), message fragment]: exit 1. */
 export const BROKEN: [string, string, string | Buffer, number, number | undefined, string][] = [
-  ['syntax', 'not YAML: unclosed flow sequence', 'version: 1\noutcomes: [\n', 3, undefined, ''],
+  ['syntax', 'not YAML: unclosed flow sequence', 'version: 1\noutcomes: [\n', 3, 1, 'end with a ]'],
   ['structure', 'not a mapping: a list', '- a\n- b\n', 1, 1, 'must be a mapping'],
   ['structure', 'not a mapping: a scalar', 'hello world\n', 1, 1, 'must be a mapping'],
   ['structure', 'missing version', 'outcomes: []\n', 1, 1, 'version'],
@@ -38,8 +38,8 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['structure', 'key result without a name', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - target: 4%\n', 7, 9, 'no `name`'],
   ['types', 'ignore entry is a mapping', 'version: 1\nignore:\n  - vendor/\n  - {a: b}\noutcomes: []\n', 4, 5, 'must be a string'],
   ['types', 'owner is a mapping', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    owner: {team: x}\n    areas: [src/]\n', 5, 12, 'owner must be a string'],
-  ['whitespace', 'tab indentation', 'version: 1\noutcomes:\n\t- id: a\n', 3, undefined, ''],
-  ['syntax', 'bad indentation in a list', 'version: 1\noutcomes:\n  - id: a\n   title: A\n', 4, undefined, ''],
+  ['whitespace', 'tab indentation', 'version: 1\noutcomes:\n\t- id: a\n', 3, 1, 'Tabs are not allowed as indentation'],
+  ['syntax', 'bad indentation in a list', 'version: 1\noutcomes:\n  - id: a\n   title: A\n', 4, 1, 'Sequence item without - indicator'],
   ['anchors and tags', 'alias bomb', 'version: 1\na: &a ["x","x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\noutcomes:\n  - id: x\n    title: X\n    areas: [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\n', 9, 13, 'must be a string'],
   ['nesting', 'deeply nested', 'version: 1\noutcomes: ' + '['.repeat(20000) + '\n', 2, 11, 'nested too deeply'],
   ['nesting', '5,000 nested flow sequences, closed', 'version: 1\noutcomes: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n', 2, 11, 'nested too deeply'],
@@ -54,7 +54,7 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   ['structure', 'empty file', '', 1, 1, 'empty'],
   ['structure', 'only comments', '# nothing yet\n', 1, 1, 'empty'],
   ['size', 'too big', 'version: 1\noutcomes: []\n' + '#'.repeat(1100 * 1024) + '\n', 1, 1, 'at most'],
-  ['syntax', 'a second YAML document', 'version: 1\noutcomes: []\n---\nversion: 1\n', 3, undefined, ''],
+  ['syntax', 'a second YAML document', 'version: 1\noutcomes: []\n---\nversion: 1\n', 3, 1, 'a second YAML document'],
   // numbers and booleans where the schema says strings (a YAML scalar is a number unless quoted)
   ['types', 'a number in areas', `version: 1\noutcomes:\n${O}    areas: [42]\n`, 5, 13, 'must be a string (a path pattern); quote it: "42"'],
   ['types', 'a boolean in areas', `version: 1\noutcomes:\n${O}    areas: [src/, true]\n`, 5, 19, 'quote it: "true"'],
@@ -109,6 +109,8 @@ export const BROKEN: [string, string, string | Buffer, number, number | undefine
   // huge values: messages quote the start of a value, so that one value cannot flood a log
   ['size', 'a 100,000-character id that is not an id', `version: 1\noutcomes:\n  - id: ${'A'.repeat(100_000)}\n    title: T\n    areas: [src/]\n`, 3, 9, '…" (100000 characters) may contain only'],
   ['size', 'an error at the end of a 500,000-character line', `version: 1\noutcomes:\n  - {id: a, title: A, areas: [${'src/, '.repeat(83_333)}src/], status: done}\n`, 3, 500_044, 'unknown status'],
+  ['values', 'a unicode id', 'version: 1\noutcomes:\n  - id: café\n    title: T\n    areas: [src/]\n', 3, 9, 'id "café" may contain only'],
+  ['whitespace', 'a tab before a list item', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n\t- src/\n', 6, 1, 'Tabs are not allowed as indentation'],
 ];
 
 /** [kind, name, file content, what stderr must match]: valid but unusual, exit 0 (in a repository with src/a.ts and vendor/x.js). */
@@ -129,6 +131,12 @@ export const UNUSUAL: [string, string, string | Buffer, RegExp?][] = [
   ['size', 'a 100,000-character id', `version: 1\noutcomes:\n  - id: ${'a'.repeat(100_000)}\n    title: A\n    areas: [nothing/]\n`, /^outcomes\.yaml:5:13: warning: "nothing\/" in the areas of "a{60}…" \(100000 characters\) matches no tracked file\n$/],
   ['size', '10,000 outcomes, each with a warning', 'version: 1\noutcomes:\n' + Array.from({ length: 10_000 }, (_, i) => `  - id: o${i}\n    title: Outcome ${i}\n`).join(''), /outcomes\.yaml:201:9: warning: 9900 more problem\(s\) not shown/],
   ['size', '10,000 outcomes, each with a pattern that matches nothing', 'version: 1\noutcomes:\n' + Array.from({ length: 10_000 }, (_, i) => `  - id: o${i}\n    title: Outcome ${i}\n    areas: [src/, o${i}/]\n`).join(''), /^(outcomes\.yaml:\d+:19: warning: "o\d+\/" in the areas of "o\d+" matches no tracked file\n){100}outcomes\.yaml: 9900 more problem\(s\) not shown; --format json lists them all\n$/],
+  ['structure', 'an outcome written as a flow mapping', 'version: 1\noutcomes:\n  - {id: a, title: A, areas: [src/], metrics: [{name: n, target: 4%}]}\n'],
+  ['values', 'unicode in titles and patterns', 'version: 1\noutcomes:\n  - id: a\n    title: "Zahlungsfluss ✓ 日本 \u{1F680}"\n    areas: [src/, "ü/"]\n', /^outcomes\.yaml:5:19: warning: "ü\/" in the areas of "a" matches no tracked file\n$/],
+  ['whitespace', 'tabs between a key and its value, and after values', 'version: 1\noutcomes:\n  - id:\ta\t\n    title:\tA\n    areas: [src/,\tvendor/]\t# tabbed\n'],
+  ['size', 'a 200,000-character comment line', `# ${'x'.repeat(200_000)}\nversion: 1\noutcomes:\n${GOOD_OUTCOME}`],
+  ['size', '10,000 areas on one line', `version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [${Array.from({ length: 10_000 }, () => 'src/').join(', ')}]\n`, /^(outcomes\.yaml:5:\d+: warning: "src\/" in the areas of "a" is shadowed[^\n]*\n){100}outcomes\.yaml: 9899 more problem\(s\) not shown/],
+  ['patterns', 'a negation under an excluded folder gets the fix that works', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [vendor/, "!vendor/x.js"]\n', /^outcomes\.yaml:5:22: warning: "!vendor\/x\.js" in the areas of "a" has no effect; git cannot re-include anything in a folder that is excluded, and `vendor\/` excludes the folder `vendor\/`: write `vendor\/\*` in its place, then `!vendor\/x\.js`\n$/],
   ['types', 'numbers in metrics keep their text', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 250ms}\n'],
   ['patterns', 'pattern that matches nothing warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/, nothing-here/]\n', /outcomes\.yaml:5:19: warning: "nothing-here\/" in the areas of "a" matches no tracked file/],
   ['patterns', 'shadowed pattern warns', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas:\n      - src/\n      - src/a.ts\n', /outcomes\.yaml:7:9: warning: "src\/a.ts" .* is shadowed/],
