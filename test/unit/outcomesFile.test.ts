@@ -110,6 +110,19 @@ outcomes:
     assert.deepEqual(deep.map(d => [d.code, d.line, d.column]), [['too-deep', 3, 4]]);
     assert.doesNotMatch(deep[0].message, /stack|RangeError/);
   });
+  it('places every diagnostic within the text, also at the end of a line or of the file (counterexamples of properties.test.ts)', () => {
+    const cases: [string, [string | undefined, number, number, number, number][]][] = [
+      ['{outcomes: src/\n', [['yaml-syntax', 2, 1, 2, 1]]],
+      ["'", [['yaml-syntax', 1, 2, 1, 2]]],
+      ['version: 1\noutcomes: []\nx:\n  {a: \ny: 1\n', [['yaml-syntax', 4, 7, 4, 7]]],
+    ];
+    for (const [text, want] of cases) {
+      const got = parseOutcomes(text).diagnostics.filter(d => d.severity === 'error').map(d => [d.code, d.line, d.column, d.endLine, d.endColumn]);
+      assert.deepEqual(got.slice(0, want.length), want, JSON.stringify(text));
+    }
+    // a file too large is an empty range at its start, which is there even when its first line is empty
+    assert.deepEqual(parseOutcomes('\n'.repeat(2_000_000)).diagnostics.map(d => [d.code, d.line, d.column, d.endLine, d.endColumn]), [['too-large', 1, 1, 1, 1]]);
+  });
   it('keeps the text of numbers in key results, and refuses numbers where a string belongs', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n    metrics:\n      - {name: p95, baseline: 3.10, target: 0x1F, current: 1e3}\n');
     assert.deepEqual(r.map!.outcomes[0].metrics, [{ name: 'p95', baseline: '3.10', target: '0x1F', current: '1e3' }]);

@@ -54,7 +54,7 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   } catch (e) {
     // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
     const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
-    return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg, 'unreadable')] };
+    return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', msg, 'unreadable'), endColumn: 1 }] };
   }
 }
 
@@ -82,7 +82,8 @@ function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden
 }
 
 function tooBig(n: number): ParseResult {
-  return { diagnostics: [at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large')] };
+  // the whole file: an empty range at its start (its first line may be empty)
+  return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large'), endColumn: 1 }] };
 }
 
 function at(p: { line: number; column: number }, severity: Severity, message: string, code: string): Diagnostic {
@@ -117,9 +118,11 @@ class Validator {
 
   run(text: string): ParseResult {
     this.text = text;
-    const read = tokenize(text, this.lc);
-    // (after tokenize, which fills the line counter)
+    // Lines from the text itself: the parser's own count misses line starts when it recovers from some errors.
+    this.lc.addNewLine(0);
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) this.lc.addNewLine(nl + 1);
     this.forbiddenCharacters(text);
+    const read = tokenize(text);
     if ('tooDeep' in read) {
       this.error(this.span(read.tooDeep, read.tooDeep + 1), `the file is nested too deeply: the lists and mappings that start here go more than ${MAX_DEPTH} levels deep (outcomes.yaml needs 5)`, 'too-deep');
       return { diagnostics: this.diags };
@@ -135,9 +138,9 @@ class Validator {
       const [start, end] = e.pos;
       const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedShort(keyAt.get(start) ?? text.slice(start, end))}: each key may appear once in a mapping`
         : e.code === 'RESOURCE_EXHAUSTION' ? 'the file is nested too deeply to read' : cleanYamlMessage(e.message);
-      this.diags.push({ severity: 'error', message: msg, ...this.span(start, end), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
+      this.diags.push({ severity: 'error', message: msg, ...this.within(this.span(start, end)), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
     }
-    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]), code: 'yaml-warning' });
+    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.within(this.span(w.pos[0], w.pos[1])), code: 'yaml-warning' });
     if (doc.errors.length) return { diagnostics: this.diags };
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
@@ -440,8 +443,25 @@ class Validator {
     return undefined;
   }
 
-  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...r, code }); }
-  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...r, code }); }
+  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
+  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
+
+  /**
+   * The range cut to the text: a problem at the end of a line or of the file (an unclosed `{`) gets a range that
+   * ends there, not a column past the last character (an empty range where there is no character at all).
+   */
+  private within(r: SourceRange): SourceRange {
+    const starts = this.lc.lineStarts;
+    const lineEnd = (line: number) => {
+      if (line < 1 || line > starts.length) return 1;
+      let end = line < starts.length ? starts[line] - 1 : this.text.length;
+      if (end > starts[line - 1] && this.text[end - 1] === '\r') end--;
+      return end - starts[line - 1] + 1 - (line === 1 ? this.bom : 0);
+    };
+    const endLine = Math.min(Math.max(r.endLine, r.line), Math.max(starts.length, 1));
+    const endColumn = Math.min(r.endColumn, lineEnd(endLine));
+    return { ...r, endLine, endColumn: endLine === r.line ? Math.max(endColumn, r.column) : endColumn };
+  }
 }
 
 type P = Pair<Node, Node>;
@@ -477,9 +497,8 @@ const isCollection = (t: Yaml.CST.Token): t is Collection => t.type === 'block-m
  * The parser is fed one lexeme at a time so that its stack of open collections is looked at before it is deep
  * enough to overflow (the parser itself recurses when it closes many levels at once).
  */
-function tokenize(text: string, lc: LineCounter): { tokens: Yaml.CST.Token[] } | { tooDeep: number } {
-  const parser = new (yaml().Parser)(lc.addNewLine);
-  lc.addNewLine(0);
+function tokenize(text: string): { tokens: Yaml.CST.Token[] } | { tooDeep: number } {
+  const parser = new (yaml().Parser)();
   const tokens: Yaml.CST.Token[] = [];
   for (const lexeme of new (yaml().Lexer)().lex(text)) {
     for (const t of parser.next(lexeme)) tokens.push(t);
