@@ -166,7 +166,7 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
   it('the cases a differential run against git found', () => {
     const r = new TempRepo();
     try {
-      for (const f of ['ab', 'a_b', 'a/b', 'a/x/b', 'A/x/y', 'Ab/q', 'b/f']) r.write(f, 'x\n');
+      for (const f of ['ab', 'a_b', 'a/b', 'a/x/b', 'A/x/y', 'Ab/q', 'b/f', '#!/x', 'q\\/f', 'x/ab/y']) r.write(f, 'x\n');
       r.commit('files\n');
       const all = r.git('ls-files', '-z').split('\0').filter(Boolean);
       const git = (ps: string[]) => {
@@ -174,11 +174,15 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
         fs.writeFileSync(listFile, ps.join('\n') + '\n');
         return r.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
       };
-      for (const ps of [['a**/b'], ['a**/b', '!nomatch'], ['A**//**'], ['b', '!b\\/**'], ['b/', '!b\\/**'], ['x//y']]) {
+      for (const ps of [['a**/b'], ['a**/b', '!nomatch'], ['A**//**'], ['b', '!b\\/**'], ['b/', '!b\\/**'], ['x//y'], ['\\/a'], ['/\\/a'], ['\\/a/'], ['a\\/b'], ['b/*', '!\\/b/f'],
+        // and the ones the property test (properties.test.ts) found
+        ['a\\/'], ['a\\'], ['q\\\\/'], ['q\\/'], ['\\#[//!]'], ['[//!]', '\\#[//!]'], ['a**/ '], ['a**/ ', 'a'], ['b/ ', 'a**/\\ ']]) {
         const m = compilePatterns(ps);
         assert.deepEqual(all.filter(f => m.matches(f)), git(ps), JSON.stringify(ps));
       }
       assert.deepEqual(git(['a**/b', '!nomatch']), ['a/b', 'a/x/b', 'ab'], 'what git says, for the record');
+      // a leading escaped slash is a slash the path would begin with (the property test found it)
+      assert.deepEqual(git(['\\/a']), [], 'for the record');
     } finally {
       r.rm();
     }
@@ -225,7 +229,8 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.equal(compilePatterns(['src/**', '!src/legacy/**']).kind, 'general', 'negation');
     assert.equal(compilePatterns(['*.[tj]s']).kind, 'general', 'character class');
     assert.equal(compilePatterns(['\\#x*']).kind, 'general', 'escape');
-    assert.equal(compilePatterns(['a* ']).kind, 'general', 'trailing space');
+    assert.equal(compilePatterns(['a* ']).kind, 'glob', 'trailing spaces are trimmed first, as git trims them');
+    assert.equal(compilePatterns(['a*\\ ']).kind, 'general', 'an escaped trailing space');
   });
 
   it('handles the rules DESIGN.md names', () => {
