@@ -166,7 +166,7 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
   it('the cases a differential run against git found', () => {
     const r = new TempRepo();
     try {
-      for (const f of ['ab', 'a_b', 'a/b', 'a/x/b', 'A/x/y', 'Ab/q', 'b/f']) r.write(f, 'x\n');
+      for (const f of ['ab', 'a_b', 'a/b', 'a/x/b', 'A/x/y', 'Ab/q', 'b/f', '#!/x', 'q\\/f', 'x/ab/y']) r.write(f, 'x\n');
       r.commit('files\n');
       const all = r.git('ls-files', '-z').split('\0').filter(Boolean);
       const git = (ps: string[]) => {
@@ -174,11 +174,15 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
         fs.writeFileSync(listFile, ps.join('\n') + '\n');
         return r.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
       };
-      for (const ps of [['a**/b'], ['a**/b', '!nomatch'], ['A**//**'], ['b', '!b\\/**'], ['b/', '!b\\/**'], ['x//y']]) {
+      for (const ps of [['a**/b'], ['a**/b', '!nomatch'], ['A**//**'], ['b', '!b\\/**'], ['b/', '!b\\/**'], ['x//y'], ['\\/a'], ['/\\/a'], ['\\/a/'], ['a\\/b'], ['b/*', '!\\/b/f'],
+        // and the ones the property test (properties.test.ts) found
+        ['a\\/'], ['a\\'], ['q\\\\/'], ['q\\/'], ['\\#[//!]'], ['[//!]', '\\#[//!]'], ['a**/ '], ['a**/ ', 'a'], ['b/ ', 'a**/\\ ']]) {
         const m = compilePatterns(ps);
         assert.deepEqual(all.filter(f => m.matches(f)), git(ps), JSON.stringify(ps));
       }
       assert.deepEqual(git(['a**/b', '!nomatch']), ['a/b', 'a/x/b', 'ab'], 'what git says, for the record');
+      // a leading escaped slash is a slash the path would begin with (the property test found it)
+      assert.deepEqual(git(['\\/a']), [], 'for the record');
     } finally {
       r.rm();
     }
@@ -225,7 +229,8 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.equal(compilePatterns(['src/**', '!src/legacy/**']).kind, 'general', 'negation');
     assert.equal(compilePatterns(['*.[tj]s']).kind, 'general', 'character class');
     assert.equal(compilePatterns(['\\#x*']).kind, 'general', 'escape');
-    assert.equal(compilePatterns(['a* ']).kind, 'general', 'trailing space');
+    assert.equal(compilePatterns(['a* ']).kind, 'glob', 'trailing spaces are trimmed first, as git trims them');
+    assert.equal(compilePatterns(['a*\\ ']).kind, 'general', 'an escaped trailing space');
   });
 
   it('handles the rules DESIGN.md names', () => {
@@ -243,5 +248,97 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.equal(m(['*.LOCK'], 'yarn.lock'), false, 'case-sensitive like git on Linux');
     assert.equal(m(['?'], 'ü'), false, '? matches one byte, as in git');
     assert.equal(m([], 'a'), false);
+  });
+});
+
+describe('pattern warnings and their fixes, checked with git', function () {
+  let repo: TempRepo;
+  let files: string[];
+  before(() => {
+    repo = new TempRepo();
+    for (const f of ['dir/a.txt', 'dir/sub/b.txt', 'dir/sub/e.ts', 'dir/sub/deep/c.txt', 'dir/other/d.txt', 'top.txt', 'src/x.ts', 'src/legacy/y.ts']) repo.write(f, 'x\n');
+    repo.commit('files\n');
+    files = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+  });
+  after(() => repo.rm());
+
+  const byGit = (patterns: string[]) => {
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+    return repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+  };
+  const warnings = async (areas: string[]) => {
+    const map = parseOutcomes(`version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: ${JSON.stringify(areas)}\n`).map!;
+    return patternDiagnostics(map, files);
+  };
+  /** The list as the hint says to write it: "write `X` instead" (of the negation), "write `A` in its place, then `B`, `C`". */
+  const applyHint = (list: string[], message: string): string[] => {
+    const ticks = (s: string) => [...s.matchAll(/`([^`]+)`/g)].map(m => m[1]);
+    const above = list.slice(0, -1);
+    let m = /write (`[^`]+`) instead$/.exec(message);
+    if (m) return [...above, ...ticks(m[1])];
+    m = /and (`[^`]+`) excludes the folder `[^`]+`: write (`[^`]+`) in its place, then (.*)$/.exec(message);
+    if (m) return [...above.map(p => (p === ticks(m![1])[0] ? ticks(m![2])[0] : p)), ...ticks(m[3])];
+    throw new Error(`no fix in: ${message}`);
+  };
+
+  for (const list of [['dir/', '!dir/sub/'], ['dir/', '!dir/sub/**'], ['dir/', '!dir/sub/deep/'], ['dir/', '!dir/sub/*.ts'], ['/dir', '!dir/sub/'], ['dir/', '!dir/a.txt'], ['dir/**', '!dir/sub/'], ['dir/**', '!dir/sub/**'], ['dir/**/*.txt', '!dir/sub/'], ['src/**/*.ts', '!src/legacy/'], ['**/sub/', '!dir/sub/**']]) {
+    it(`the fix a no-effect warning gives for ${JSON.stringify(list)} works in git`, async () => {
+      const wanted = byGit(list.slice(0, -1)).filter(f => !byGit([list[list.length - 1].slice(1)]).includes(f));
+      assert.notDeepEqual(byGit(list), wanted, 'git: the negation does nothing as written');
+      const [w] = (await warnings(list)).filter(d => d.code === 'negation-no-effect');
+      assert.ok(w, 'a no-effect warning');
+      const fixed = applyHint(list, w.message);
+      assert.deepEqual(byGit(fixed), wanted, `git with the fix ${JSON.stringify(fixed)} (${w.message})`);
+      assert.deepEqual((await warnings(fixed)).map(d => d.message), [], 'and the fixed list gets no warning');
+    });
+  }
+
+  it('`dir/` then `!dir/sub/` is told to write `dir/*` and `!dir/sub/`, not `!dir/sub/**` (which git ignores too)', async () => {
+    const [w] = await warnings(['dir/', '!dir/sub/']);
+    assert.match(w.message, /`dir\/` excludes the folder `dir\/`: write `dir\/\*` in its place, then `!dir\/sub\/`$/);
+    assert.deepEqual(byGit(['dir/', '!dir/sub/**']), byGit(['dir/']), 'git: !dir/sub/** re-includes nothing under an excluded dir/');
+  });
+
+  it('warns exactly where git\'s counts for each prefix of the list say (shadowed, matches nothing, no effect), in 40 lists', async () => {
+    // The check adds a positive pattern's own matches to the prefix's instead of matching the prefix again: git's
+    // count of every prefix is the definition it must agree with.
+    const rnd = rng(17);
+    const POOL = ['dir/', 'dir/sub/', 'dir/**', '*.txt', 'sub/', 'dir/sub/*.ts', '/top.txt', 'src/', 'src/**/*.ts', 'nothing/', 'deep/', '*', 'dir/*', '#c'];
+    let lists = 0, warned = 0;
+    for (let n = 0; n < 40; n++) {
+      const list = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => (rnd() < 0.35 ? '!' : '') + POOL[Math.floor(rnd() * POOL.length)]).filter(p => p !== '!#c');
+      const expected: string[] = [];
+      let before = 0;
+      list.forEach((p, i) => {
+        if (p.startsWith('#')) return expected.push(`${i} comment-pattern`);
+        const after = byGit(list.slice(0, i + 1).filter(q => !q.startsWith('#'))).length;
+        if (p.startsWith('!')) { if (after === before && before > 0) expected.push(`${i} negation-no-effect`); }
+        else if (!byGit([p]).length) { expected.push(`${i} pattern-matches-nothing`); return; }
+        else if (after === before) expected.push(`${i} pattern-shadowed`);
+        before = after;
+      });
+      // entry i of `areas: [...]` (line 5) starts after the entries before it and their commas
+      const column = (i: number) => 13 + (i && JSON.stringify(list.slice(0, i)).length - 1);
+      const got = (await warnings(list)).map(d => `${list.findIndex((_, i) => d.column === column(i))} ${d.code}`);
+      assert.deepEqual(got, expected, JSON.stringify(list));
+      lists++;
+      warned += expected.length;
+    }
+    assert.ok(lists === 40 && warned > 20, `${warned} warnings in ${lists} lists`);
+  });
+
+  it('stops checking, and says so, when a list is too long to check (30,000 negations)', async () => {
+    const list = ['dir/', ...Array.from({ length: 30_000 }, (_, i) => `!p${i}/`)];
+    const got = await warnings(list);
+    const stop = got.filter(d => d.code === 'patterns-not-checked');
+    assert.equal(stop.length, 1, 'one warning says where the check stopped');
+    assert.match(stop[0].message, /and the patterns after it are not checked .*: 30001 patterns over 8 tracked file\(s\) are too many to check/);
+    assert.ok(got.length < 30_000, `${got.length} warnings`);
+  });
+
+  it('a negation with no path under the excluded folder gets the reason, without a fix', async () => {
+    const [w] = await warnings(['dir/', '!sub/']);
+    assert.match(w.message, /has no effect; git cannot re-include anything in a folder that is excluded, and `dir\/` is excluded above$/);
   });
 });

@@ -37,6 +37,12 @@ const CASES: { name: string; message: string; expect?: string[] }[] = [
   { name: 'unicode around', message: 'Ünïcode subject\n\nBody 日本\n\nOutcome: ü-x\n' },
   { name: 'leading whitespace line is not a trailer', message: 'S\n\n Outcome: a\n', expect: [] },
   { name: 'conflicts block ignored', message: 'S\n\nOutcome: a\n\nConflicts:\n\tfile.c\n', expect: ['a'] },
+  // counterexamples the property test (properties.test.ts) found, shrunk
+  { name: 'blank lines before the subject: the first paragraph after them is the title', message: '\n\nOutcome: a\n', expect: [] },
+  { name: 'whitespace-only lines before the subject', message: ' \n\t\nS\n\nOutcome: b\n', expect: ['b'] },
+  { name: 'a vertical tab is not whitespace to git', message: 'S\n\nOutcome: \va\n', expect: ['\va'] },
+  { name: 'a form feed is kept at the end of a value', message: 'S\n\nOutcome: a \f\n', expect: ['a \f'] },
+  { name: 'a line holding a vertical tab is not blank', message: 'S\n\nOutcome: a\n\v\nOutcome: b\n', expect: [] },
 ];
 
 describe('trailers, checked against git', function () {

@@ -1,5 +1,5 @@
 import { loadOutcomes, OUTCOMES_FILE } from '../../core/outcomes/load';
-import { formatDiagnostic } from '../../core/outcomes/model';
+import { firstDiagnostics, formatDiagnostic } from '../../core/outcomes/model';
 import { patternDiagnostics } from '../../core/outcomes/patternCheck';
 import { Linker } from '../../core/links/link';
 import { renderSarif } from '../../core/report/sarif';
@@ -7,6 +7,8 @@ import { quoted } from '../../core/util/printable';
 import { CliError, Command, formatOf, linkedHistory, openRepo } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'];
+const MAX_SHOWN = 100;
+const NOTES = new Set(['too-many-problems', 'patterns-not-checked']);
 
 export const check: Command = {
   name: 'check',
@@ -28,13 +30,21 @@ export const check: Command = {
       await linkedHistory(repo, linker, {}, v, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
     } else await tracked; // a git failure is exit 2 whatever the file says
     diags.sort((a, b) => a.line - b.line || a.column - b.column);
-    const errors = diags.filter(d => d.severity === 'error').length;
-    if (format === 'json') io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings: diags.length - errors, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');
+    // the counts are of every problem, also those the parser's list leaves out (its note stands for them)
+    const problems = diags.filter(d => d.code !== 'too-many-problems');
+    const hidden = loaded.result.hidden ?? { errors: 0, warnings: 0 };
+    const errors = problems.filter(d => d.severity === 'error').length + hidden.errors;
+    const warnings = problems.length - (errors - hidden.errors) + hidden.warnings;
+    if (format === 'json') io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');
     else if (format === 'sarif') io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: diags, invalidLinks: invalid }));
     else {
-      for (const d of diags) io.err(formatDiagnostic(OUTCOMES_FILE, d));
+      // a file of 10,000 outcomes can have 10,000 warnings: the log gets the first 100 (errors first), --json all
+      // what says that problems are left out or not looked for is always shown
+      const first = firstDiagnostics(diags.filter(d => !NOTES.has(d.code ?? '')), MAX_SHOWN);
+      for (const d of [...first.shown, ...diags.filter(d => NOTES.has(d.code ?? ''))]) io.err(formatDiagnostic(OUTCOMES_FILE, d));
+      if (first.hidden) io.err(`${OUTCOMES_FILE}: ${first.hidden} more problem(s) not shown; --format json lists them all`);
       for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
-      io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${diags.length - errors} warning(s), ${invalid.length} commit(s) with invalid links\n`);
+      io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${warnings} warning(s), ${invalid.length} commit(s) with invalid links\n`);
     }
     return errors ? 1 : 0;
   },

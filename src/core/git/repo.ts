@@ -183,7 +183,8 @@ function parseTrailerLines(text: string): [string, string][] {
   const out: [string, string][] = [];
   for (const line of text.split('\n')) {
     const at = line.indexOf(':');
-    if (at > 0) out.push([own(line.slice(0, at)), own(line.slice(at + 1).trim())]);
+    // git has trimmed the value already, by its own whitespace (a \v or a no-break space stays): take it as printed
+    if (at > 0) out.push([own(line.slice(0, at)), own(line.slice(line[at + 1] === ' ' ? at + 2 : at + 1))]);
   }
   return out;
 }

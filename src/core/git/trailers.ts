@@ -15,7 +15,8 @@ const GIT_GENERATED_PREFIXES = ['Signed-off-by: ', '(cherry picked from commit '
 const COMMENT = '#';
 const SCISSORS = '# ------------------------ >8 ------------------------\n';
 
-const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\v' || c === '\f';
+// git's own isspace (git-compat-util.h's sane_ctype): space, tab, LF and CR; not \v or \f, unlike C's.
+const isSpace = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
 const isAlnum = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 
 /** Offset of the separator `:` in a trailer line (`Key: v`, `Key : v`), or -1 (git's find_separator). */
@@ -140,16 +141,29 @@ function trimSpace(s: string): string {
   return s.slice(a, b);
 }
 
-/** Where the trailer block starts and ends in a message (offsets; start === end when there is none). */
-export function trailerBlock(message: string): { start: number; end: number } {
-  const end = endOfLogMessage(message);
-  const start = trailerStart(message, end);
-  return { start: Math.min(start, end), end };
+/** Where the blank lines at the start of a message end: git's `%(trailers)` reads the message from there (pretty.c's skip_blank_lines). */
+function afterBlankLines(s: string): number {
+  let p = 0;
+  while (p < s.length && isBlankLine(s, p)) p = nextLine(s, p);
+  return p;
+}
+
+/**
+ * Where the trailer block starts and ends in a message (offsets; start === end when there is none). The message's
+ * title is its first paragraph after any blank lines, as git reads a commit; `titled: false` reads from the very
+ * start, so that a message beginning with a blank line has an empty title (how a note is read).
+ */
+export function trailerBlock(message: string, titled = true): { start: number; end: number } {
+  const from = titled ? afterBlankLines(message) : 0;
+  const rest = message.slice(from);
+  const end = endOfLogMessage(rest);
+  const start = trailerStart(rest, end);
+  return { start: from + Math.min(start, end), end: from + end };
 }
 
 /** Every trailer of the message's trailer block, values unfolded, as `%(trailers:only,unfold)` lists them. */
-export function parseTrailers(message: string): Trailer[] {
-  const { start, end } = trailerBlock(message);
+export function parseTrailers(message: string, titled = true): Trailer[] {
+  const { start, end } = trailerBlock(message, titled);
   const lines: string[] = [];
   let lastIsTrailer = false;
   for (let p = start; p < end; ) {
@@ -173,9 +187,9 @@ export function parseTrailers(message: string): Trailer[] {
 }
 
 /** Values of the trailers whose key equals `key` case-insensitively (`%(trailers:key=K,valueonly,unfold)`). */
-export function trailerValues(message: string, key: string): string[] {
+export function trailerValues(message: string, key: string, titled = true): string[] {
   const k = key.toLowerCase();
-  return parseTrailers(message).filter(t => t.key.toLowerCase() === k).map(t => t.value);
+  return parseTrailers(message, titled).filter(t => t.key.toLowerCase() === k).map(t => t.value);
 }
 
 /** The values of the trailers whose key is `key` (case-insensitive, as git's `%(trailers:key=...)`), from [key, value] pairs. */
@@ -196,7 +210,7 @@ export function idsFromValues(values: readonly string[]): string[] {
  * so a one-line note `Outcome: x` is a trailer block (as a user writing it expects).
  */
 export function noteTrailerValues(note: string, key: string): string[] {
-  return trailerValues('\n\n' + note, key);
+  return trailerValues('\n\n' + note, key, false);
 }
 
 /**

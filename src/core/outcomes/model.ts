@@ -70,10 +70,24 @@ export interface ParseResult {
   /** Undefined when the file has errors (the caller keeps its last good map). */
   map?: OutcomeMap;
   diagnostics: Diagnostic[];
+  /** How many problems the diagnostics leave out (a file can have thousands); their place is taken by one note. */
+  hidden?: { errors: number; warnings: number };
 }
 
 /** `outcomes.yaml:12:7: error: message`, the one format the CLI and CI logs use. */
 export function formatDiagnostic(file: string, d: Diagnostic): string {
   // Messages quote what the user wrote; a terminal or CI log must not run its control characters.
   return `${file}:${d.line}:${d.column}: ${d.severity}: ${printable(d.message)}`;
+}
+
+/**
+ * The first `max` diagnostics to show, errors before warnings (so that no error hides behind a page of warnings),
+ * each kept in its place in the list, and how many are left out (of them, how many errors).
+ */
+export function firstDiagnostics(diags: readonly Diagnostic[], max: number): { shown: Diagnostic[]; hidden: number; hiddenErrors: number } {
+  if (diags.length <= max) return { shown: [...diags], hidden: 0, hiddenErrors: 0 };
+  const errors = diags.filter(d => d.severity === 'error').length;
+  const keep = new Set(diags.filter(d => d.severity === 'error').slice(0, max));
+  for (const d of diags) if (keep.size < max && d.severity !== 'error') keep.add(d);
+  return { shown: diags.filter(d => keep.has(d)), hidden: diags.length - max, hiddenErrors: Math.max(0, errors - max) };
 }

@@ -4,8 +4,9 @@ import type * as Yaml from 'yaml';
 let yamlModule: typeof Yaml | undefined;
 /** The yaml library, loaded on the first parse: the extension's activation does not wait for it. */
 export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
+import { quotedShort, short } from '../util/printable';
 import {
-  Diagnostic, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
 
 /** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
@@ -41,23 +42,29 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
     }
   }
   if (text.length > MAX_BYTES) return tooBig(text.length);
+  // YAML (like the editor) reads a lone CR as a line end; the yaml library does not. A LF in its place keeps every offset.
+  text = text.replace(/\r(?!\n)/g, '\n');
   // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const lc = new (yaml().LineCounter)();
   const v = new Validator(lc, bom);
   try {
     const r = v.run(text);
-    return { ...r, diagnostics: bounded(r.diagnostics) };
+    return { ...r, ...bounded(r.diagnostics) };
   } catch (e) {
     // The yaml library can overflow its stack on pathological nesting; that is bad input, not a crash.
     const msg = e instanceof RangeError ? 'the file is nested too deeply to read' : `the file could not be read: ${String((e as Error).message ?? e)}`;
-    return { diagnostics: [at({ line: 1, column: 1 }, 'error', msg, 'unreadable')] };
+    return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', msg, 'unreadable'), endColumn: 1 }] };
   }
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** What YAML 1.2 excludes from a stream (c-printable): C0 and C1 controls but tab, LF, CR and NEL; DEL; U+FFFE/F; lone surrogates. */
+const FORBIDDEN = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-\\x9f\\ufffe\\uffff]|${LONE_SURROGATE.source}`, 'g');
+
 /** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
 const MAX_DIAGNOSTICS = 100;
-function bounded(diags: Diagnostic[]): Diagnostic[] {
+function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden'> {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of diags) {
@@ -66,14 +73,17 @@ function bounded(diags: Diagnostic[]): Diagnostic[] {
     seen.add(k);
     out.push(d);
   }
-  if (out.length <= MAX_DIAGNOSTICS) return out;
-  const rest = out.length - MAX_DIAGNOSTICS;
-  const last = out[MAX_DIAGNOSTICS - 1];
-  return [...out.slice(0, MAX_DIAGNOSTICS), { ...last, severity: 'error', message: `${rest} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' }];
+  const { shown, hidden, hiddenErrors } = firstDiagnostics(out, MAX_DIAGNOSTICS);
+  if (!hidden) return { diagnostics: shown };
+  // a file with many warnings and no error stays usable: the note is an error only when it hides one
+  const last = shown[shown.length - 1];
+  const note: Diagnostic = { ...last, severity: hiddenErrors ? 'error' : 'warning', message: `${hidden} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' };
+  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors } };
 }
 
 function tooBig(n: number): ParseResult {
-  return { diagnostics: [at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large')] };
+  // the whole file: an empty range at its start (its first line may be empty)
+  return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large'), endColumn: 1 }] };
 }
 
 function at(p: { line: number; column: number }, severity: Severity, message: string, code: string): Diagnostic {
@@ -92,7 +102,8 @@ function badUtf8Position(bytes: Uint8Array): { line: number; column: number } {
     } catch {
       break;
     }
-    if (b === 0x0a) { line++; col = 1; } else col++;
+    // a lone CR ends a line too; a character beyond U+FFFF is two columns, as the editor counts them
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) { line++; col = 1; } else col += len === 4 ? 2 : 1;
     i += len;
   }
   return { line, column: col };
@@ -107,14 +118,29 @@ class Validator {
 
   run(text: string): ParseResult {
     this.text = text;
-    const doc = yaml().parseDocument(text, { lineCounter: this.lc, prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
-    this.doc = doc;
+    // Lines from the text itself: the parser's own count misses line starts when it recovers from some errors.
+    this.lc.addNewLine(0);
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) this.lc.addNewLine(nl + 1);
+    this.forbiddenCharacters(text);
+    const read = tokenize(text);
+    if ('tooDeep' in read) {
+      this.error(this.span(read.tooDeep, read.tooDeep + 1), `the file is nested too deeply: the lists and mappings that start here go more than ${MAX_DEPTH} levels deep (outcomes.yaml needs 5)`, 'too-deep');
+      return { diagnostics: this.diags };
+    }
+    const doc = composeOne(read.tokens, text.length);
+    this.anchors = this.resolveAliases(doc);
+    // the parser locates a duplicate key by its first character; the message names the whole key
+    const keyAt = new Map<number, string>();
+    if (doc.errors.some(e => e.code === 'DUPLICATE_KEY')) {
+      yaml().visit(doc, { Pair: (_k, pair) => { const k = pair.key as Node | null; if (k?.range) keyAt.set(k.range[0], isScalar(k) ? String(k.value) : text.slice(k.range[0], k.range[1])); } });
+    }
     for (const e of doc.errors) {
       const [start, end] = e.pos;
-      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${JSON.stringify(text.slice(start, end))}: each key may appear once in a mapping` : cleanYamlMessage(e.message);
-      this.diags.push({ severity: 'error', message: msg, ...this.span(start, end), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
+      const msg = e.code === 'DUPLICATE_KEY' ? `duplicate key ${quotedShort(keyAt.get(start) ?? text.slice(start, end))}: each key may appear once in a mapping`
+        : e.code === 'RESOURCE_EXHAUSTION' ? 'the file is nested too deeply to read' : cleanYamlMessage(e.message);
+      this.diags.push({ severity: 'error', message: msg, ...this.within(this.span(start, end)), code: e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax' });
     }
-    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.span(w.pos[0], w.pos[1]), code: 'yaml-warning' });
+    for (const w of doc.warnings) this.diags.push({ severity: 'warning', message: cleanYamlMessage(w.message), ...this.within(this.span(w.pos[0], w.pos[1])), code: 'yaml-warning' });
     if (doc.errors.length) return { diagnostics: this.diags };
     const root = doc.contents as Node | null;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
@@ -189,18 +215,18 @@ class Validator {
     if (!idPair) this.error(this.range(node, true), 'this outcome has no `id` (lower-case letters, digits, `.`, `_`, `-`)', 'missing-id');
     else {
       idRange = this.range(idPair.value ?? idPair.key);
-      id = this.string(idPair, 'id');
+      id = this.string(idPair, 'id', undefined, true);
       if (id !== undefined) {
-        if (!ID_RE.test(id)) this.error(idRange, `id ${JSON.stringify(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
-        else if (seen.has(id)) this.error(idRange, `duplicate id ${JSON.stringify(id)}: another outcome above already uses it`, 'duplicate-id');
+        if (!ID_RE.test(id)) this.error(idRange, `id ${quotedShort(id)} may contain only lower-case letters, digits, \`.\`, \`_\` and \`-\``, 'bad-id');
+        else if (seen.has(id)) this.error(idRange, `duplicate id ${quotedShort(id)}: another outcome above already uses it`, 'duplicate-id');
         seen.add(id);
       }
     }
     const titlePair = keys.get('title');
     let title: string | undefined;
-    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? JSON.stringify(id) + ' ' : ''}has no \`title\``, 'missing-title');
+    if (!titlePair) this.error(this.range(node, true), `outcome ${id ? quotedShort(id) + ' ' : ''}has no \`title\``, 'missing-title');
     else {
-      title = this.string(titlePair, 'title');
+      title = this.string(titlePair, 'title', undefined, true);
       if (title !== undefined && title.trim() === '') this.error(this.range(titlePair.value ?? titlePair.key), 'title must not be empty', 'empty-title');
     }
     const optional = (k: string) => { const p = keys.get(k); return p ? this.string(p, k) : undefined; };
@@ -209,13 +235,14 @@ class Validator {
     let status: OutcomeStatus = 'active';
     const statusPair = keys.get('status');
     if (statusPair) {
-      const s = this.string(statusPair, 'status');
+      const s = this.string(statusPair, 'status', `status must be one of ${STATUSES.join(', ')}`);
       if (s !== undefined) {
         if ((STATUSES as readonly string[]).includes(s)) status = s as OutcomeStatus;
-        else this.error(this.range(statusPair.value), `unknown status ${JSON.stringify(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
+        else this.error(this.range(statusPair.value), `unknown status ${quotedShort(s)}; use one of ${STATUSES.join(', ')}`, 'unknown-status');
       }
     }
-    const link = optional('link');
+    const linkPair = keys.get('link');
+    const link = linkPair ? this.string(linkPair, 'link', 'link must be an http:// or https:// URL') : undefined;
     if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL', 'bad-link');
     const budget = keys.has('budget') ? this.budget(keys.get('budget')!) : undefined;
     const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
@@ -224,7 +251,7 @@ class Validator {
     const ticketsPair = keys.get('tickets');
     const tickets = ticketsPair ? this.patterns(ticketsPair, 'tickets').map(t => t.pattern) : [];
     if (!areas.length && !tickets.length && id) {
-      this.warn(idRange, `outcome ${JSON.stringify(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`, 'no-areas-or-tickets');
+      this.warn(idRange, `outcome ${quotedShort(id)} has neither \`areas\` nor \`tickets\`, so only trailers and notes can link work to it`, 'no-areas-or-tickets');
     }
     if (id === undefined || title === undefined) return undefined;
     return {
@@ -274,14 +301,13 @@ class Validator {
       const keys = this.keys(m, METRIC_KEYS, 'a key result');
       const namePair = keys.get('name');
       if (!namePair) { this.error(this.range(m, true), 'this key result has no `name`', 'missing-key-result-name'); continue; }
-      const name = this.string(namePair, 'name');
-      if (name === undefined) continue;
-      const kr: KeyResult = { name };
+      const name = this.string(namePair, 'name', undefined, true);
+      const kr: KeyResult = { name: name ?? '' };
       for (const k of ['baseline', 'target', 'current'] as const) {
         const p = keys.get(k);
         if (p) { const v = this.scalarText(p, k); if (v !== undefined) kr[k] = v; }
       }
-      out.push(kr);
+      if (name !== undefined) out.push(kr);
     }
     return out;
   }
@@ -298,69 +324,121 @@ class Validator {
       const n = this.deref(item as Node);
       const r = this.range(item as Node);
       if (!isScalar(n) || typeof n.value !== 'string') {
-        if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean')) out.push({ pattern: String(n.source ?? n.value), range: r });
-        else this.error(r, `each entry of ${what} must be a string${what === 'tickets' ? ' (a ticket-key prefix such as `PAY-`)' : ' (a path pattern)'}`, 'wrong-type');
+        this.error(r, notAString(`each entry of ${what}`, n, what === 'tickets' ? 'a ticket-key prefix such as `PAY-`' : 'a path pattern'), 'wrong-type');
         continue;
       }
       if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`, 'empty-pattern'); continue; }
-      out.push({ pattern: n.value, range: r });
+      if (this.checkText(item as Node, n.value) !== undefined) out.push({ pattern: n.value, range: r });
     }
     return out;
   }
 
-  /** Collects a mapping's keys, warns on unknown ones; duplicates are already errors from the parser. */
-  private keys(m: YAMLMap, known: string[], where: string): Map<string, P> {
+  /**
+   * Collects a mapping's keys, warns on unknown ones; duplicates are already errors from the parser. A merge key
+   * (`<<: *base`, YAML 1.1, as docker-compose files use it) adds the keys of the mappings it names that the mapping
+   * does not have itself, the first of them winning.
+   */
+  private keys(m: YAMLMap, known: string[], where: string, merging: Set<YAMLMap> = new Set()): Map<string, P> {
     const out = new Map<string, P>();
+    const merged: YAMLMap[] = [];
+    merging.add(m);
     for (const pair of m.items) {
       const k = this.deref(pair.key as Node);
+      if (isScalar(k) && k.value === '<<' && k.type === 'PLAIN') {
+        merged.push(...this.mergeSources(pair as P));
+        continue;
+      }
       if (!isScalar(k) || (typeof k.value !== 'string' && typeof k.value !== 'number')) {
         this.error(this.range(pair.key as Node), `keys must be plain names (in ${where})`, 'bad-key');
         continue;
       }
       const name = String(k.value);
       if (!known.includes(name)) {
-        this.warn(this.range(pair.key as Node), `unknown key ${JSON.stringify(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
+        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
     }
+    for (const source of merged) {
+      if (merging.has(source)) continue; // a mapping that merges itself adds nothing
+      for (const [name, pair] of this.keys(source, known, where, merging)) if (!out.has(name)) out.set(name, pair);
+    }
     return out;
   }
 
-  private string(pair: P, key: string): string | undefined {
+  /** The mappings a merge key names: an alias of a mapping, a mapping, or a list of them. */
+  private mergeSources(pair: P): YAMLMap[] {
+    const v = this.deref(pair.value);
+    const items = isSeq(v) ? (v.items as Node[]).map(i => ({ node: i, map: this.deref(i) })) : [{ node: pair.value, map: v }];
+    const out: YAMLMap[] = [];
+    for (const { node, map } of items) {
+      if (isMap(map)) out.push(map);
+      else this.error(this.range(node ?? pair.key), 'a merge key (`<<`) takes a mapping: `<<: *name`, where `&name` is on a mapping (or a list of them)', 'bad-merge');
+    }
+    return out;
+  }
+
+  /**
+   * A string value. The schema says strings: a number, a boolean or an empty value is an error that says how to
+   * write it (`wanted` replaces "quote it" where quoting would not make the value right, as for `status: 5`).
+   */
+  private string(pair: P, key: string, wanted?: string, required = false): string | undefined {
     const n = this.deref(pair.value as Node);
-    if (isScalar(n) && typeof n.value === 'string') return n.value;
-    if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean') && key !== 'id' && key !== 'status' && key !== 'link' && key !== 'trailer') {
-      return String(n.source ?? n.value);
-    }
-    if (isScalar(n) && typeof n.value === 'number' && key === 'id') {
-      this.error(this.range(pair.value as Node), `id must be a string; quote it: id: "${n.source ?? n.value}"`, 'wrong-type');
-      return undefined;
-    }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a string`, 'wrong-type');
+    if (isScalar(n) && typeof n.value === 'string') return this.checkText(pair.value, n.value);
+    this.error(this.range((pair.value ?? pair.key) as Node), wanted && !isEmpty(n) ? wanted : notAString(key, n, undefined, !required), 'wrong-type');
     return undefined;
   }
 
-  /** A metric value as written (`3.10` stays `3.10`, `4%` stays `4%`). */
+  /** A metric value as written: a number keeps its text (`3.10` stays `3.10`), a text stays as it is (`4%`). */
   private scalarText(pair: P, key: string): string | undefined {
     const n = this.deref(pair.value as Node);
-    if (isScalar(n) && n.value !== null && typeof n.value !== 'object') {
-      return typeof n.value === 'string' ? n.value : String((n as Scalar).source ?? n.value);
-    }
-    this.error(this.range((pair.value ?? pair.key) as Node), `${key} must be a number or a short text such as \`4%\``, 'wrong-type');
+    if (isScalar(n) && typeof n.value === 'string') return this.checkText(pair.value, n.value);
+    if (isScalar(n) && typeof n.value === 'number') return this.sourceText(n);
+    const quote = isScalar(n) && typeof n.value === 'boolean' ? ` (quote it for the text: ${quotedShort(String(n.source ?? n.value))})` : '';
+    const msg = isEmpty(n) ? `${key} is empty; write a number or a short text such as \`4%\`, or remove it` : `${key} must be a number or a short text such as \`4%\`${quote}`;
+    this.error(this.range((pair.value ?? pair.key) as Node), msg, 'wrong-type');
     return undefined;
+  }
+
+  /** A plain scalar's text exactly as the file has it (a number's value would lose `3.10`'s trailing zero). */
+  private sourceText(n: Scalar): string {
+    const r = (n as { range?: [number, number, number] }).range;
+    return r && n.type === 'PLAIN' ? this.text.slice(r[0], r[1]) : String(n.source ?? n.value);
   }
 
   private deref(n: Node | null | undefined): Node | null {
     let cur = n ?? null;
-    while (cur && isAlias(cur)) {
+    if (cur && isAlias(cur)) {
       if (++this.aliasVisits > MAX_ALIAS_VISITS) throw new AliasBomb();
-      cur = (cur.resolve(this.doc!) as Node | undefined) ?? null;
+      const target = this.anchors.get(cur);
+      if (!target) {
+        this.error(this.range(cur), `the alias *${short(cur.source)} names no anchor above it: write \`&${short(cur.source)}\` on the value it stands for, before the alias`, 'unknown-alias');
+        return null;
+      }
+      cur = target;
     }
     if (cur && (isMap(cur) || isSeq(cur)) && ++this.aliasVisits > MAX_ALIAS_VISITS * 10) throw new AliasBomb();
     return cur;
   }
-  private doc?: Document;
+
+  /**
+   * What each alias stands for: the last node with its anchor before it, as YAML reads it. One walk for all of them
+   * (the library's `Alias.resolve` walks the whole document for each alias, minutes for a file of many aliases).
+   */
+  private resolveAliases(doc: Document): Map<Yaml.Alias, Node> {
+    const out = new Map<Yaml.Alias, Node>();
+    const anchored = new Map<string, Node>();
+    yaml().visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = anchored.get(node.source);
+          if (target) out.set(node, target);
+        } else if ((node as { anchor?: string }).anchor) anchored.set((node as { anchor: string }).anchor, node);
+      },
+    });
+    return out;
+  }
+  private anchors = new Map<Yaml.Alias, Node>();
 
   private range(n: Node | null | undefined, startOnly = false): SourceRange {
     const r = (n as { range?: [number, number, number] } | null)?.range;
@@ -377,11 +455,126 @@ class Validator {
     return { line: s.line, column: shift(s.line, s.col), endLine: endSame.line, endColumn: Math.max(shift(endSame.line, endSame.col), shift(s.line, s.col) + 1) };
   }
 
-  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...r, code }); }
-  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...r, code }); }
+  /** YAML allows no control character but tab and line ends, and no half of a surrogate pair (only an editor's text can have one). */
+  private forbiddenCharacters(text: string) {
+    FORBIDDEN.lastIndex = 0;
+    for (let n = 0, m = FORBIDDEN.exec(text); m && n < MAX_DIAGNOSTICS; m = FORBIDDEN.exec(text), n++) {
+      const c = m[0].charCodeAt(0);
+      const u = `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+      const msg = c >= 0xd800 && c <= 0xdfff
+        ? `the file contains half of a UTF-16 surrogate pair (${u}) here, which is no character; remove it`
+        : `the file contains the control character ${u} here; remove it (YAML allows no control characters but tab and line ends)`;
+      this.error(this.span(m.index, m.index + 1), msg, 'forbidden-character');
+    }
+  }
+
+  /** A string from the file that will be shown: an escape such as "\ud800" can still make half of a surrogate pair. */
+  private checkText(n: Node | null, s: string): string | undefined {
+    if (!LONE_SURROGATE.test(s)) return s;
+    this.error(this.range(n), 'this text has half of a UTF-16 surrogate pair (an escape such as "\\ud800"), which is no character: write the character itself', 'forbidden-character');
+    return undefined;
+  }
+
+  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
+  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
+
+  /**
+   * The range cut to the text: a problem at the end of a line or of the file (an unclosed `{`) gets a range that
+   * ends there, not a column past the last character (an empty range where there is no character at all).
+   */
+  private within(r: SourceRange): SourceRange {
+    const starts = this.lc.lineStarts;
+    const lineEnd = (line: number) => {
+      if (line < 1 || line > starts.length) return 1;
+      let end = line < starts.length ? starts[line] - 1 : this.text.length;
+      if (end > starts[line - 1] && this.text[end - 1] === '\r') end--;
+      return end - starts[line - 1] + 1 - (line === 1 ? this.bom : 0);
+    };
+    const endLine = Math.min(Math.max(r.endLine, r.line), Math.max(starts.length, 1));
+    const endColumn = Math.min(r.endColumn, lineEnd(endLine));
+    return { ...r, endLine, endColumn: endLine === r.line ? Math.max(endColumn, r.column) : endColumn };
+  }
 }
 
 type P = Pair<Node, Node>;
+
+const isEmpty = (n: Node | null): boolean => n === null || (isScalar(n) && n.value === null);
+
+/** Why a value is not the string the schema asks for (`what` names it), with the fix. */
+function notAString(what: string, n: Node | null, kind?: string, removable = true): string {
+  const a = kind ? ` (${kind})` : '';
+  const tag = (n as { tag?: string } | null)?.tag;
+  if (isScalar(n) && tag && tag !== 'tag:yaml.org,2002:str') return `${what} must be a string${a}; remove the tag \`${tag.replace(/^tag:yaml\.org,2002:/, '!!')}\``;
+  if (isScalar(n) && (typeof n.value === 'number' || typeof n.value === 'boolean' || typeof n.value === 'bigint')) {
+    return `${what} must be a string${a}; quote it: ${quotedShort(String(n.source ?? n.value))}`;
+  }
+  if (isEmpty(n)) {
+    const written = isScalar(n) && n.source ? ` (\`${n.source}\`)` : '';
+    return `${what} is empty${written}; write a string${a}${removable ? ' or remove it' : ''}`;
+  }
+  return `${what} must be a string${a}`;
+}
+
+/**
+ * Lists and mappings nested deeper than this are refused while the file is read: the yaml library recurses once per
+ * level and, thousands of levels down, overflows the stack wherever it happens to run out.
+ */
+export const MAX_DEPTH = 100;
+
+type Collection = Yaml.CST.BlockMap | Yaml.CST.BlockSequence | Yaml.CST.FlowCollection;
+const isCollection = (t: Yaml.CST.Token): t is Collection => t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection';
+
+/**
+ * The tokens of the text, as `Parser.parse` makes them, or the offset where nesting deeper than MAX_DEPTH starts.
+ * The parser is fed one lexeme at a time so that its stack of open collections is looked at before it is deep
+ * enough to overflow (the parser itself recurses when it closes many levels at once).
+ */
+function tokenize(text: string): { tokens: Yaml.CST.Token[] } | { tooDeep: number } {
+  const parser = new (yaml().Parser)();
+  const tokens: Yaml.CST.Token[] = [];
+  for (const lexeme of new (yaml().Lexer)().lex(text)) {
+    for (const t of parser.next(lexeme)) tokens.push(t);
+    if (parser.stack.length > MAX_DEPTH) {
+      const open = parser.stack.filter(isCollection);
+      if (open.length > MAX_DEPTH) return { tooDeep: nestingStart(open) };
+    }
+  }
+  for (const t of parser.end()) tokens.push(t);
+  return { tokens };
+}
+
+/**
+ * Where a too-deep chain of open collections starts: the outermost of the run of one style (flow or block) in which
+ * each collection holds nothing but the next, so the first `[` or `{` of `[[[[`, or the key that opens a block.
+ */
+function nestingStart(open: Collection[]): number {
+  const flow = (c: Collection) => c.type === 'flow-collection';
+  // the next collection is still open, so it is not in its parent's items yet: it fills the last item if that is empty
+  const entries = (c: Collection) => {
+    const items = c.items as Yaml.CST.CollectionItem[];
+    const last = items[items.length - 1];
+    return items.filter(i => i.key || i.value).length + (!last || (!last.key && !last.value) ? 1 : 0);
+  };
+  let i = open.length - 1;
+  while (i > 0 && entries(open[i - 1]) === 1 && flow(open[i - 1]) === flow(open[i])) i--;
+  if (flow(open[i]) || i === 0) return open[i].offset;
+  const items = open[i - 1].items as Yaml.CST.CollectionItem[];
+  return items[items.length - 1]?.key?.offset ?? open[i].offset;
+}
+
+/** The first document of the tokens, as `parseDocument` composes it (a second document is an error). */
+function composeOne(tokens: readonly Yaml.CST.Token[], length: number): Document.Parsed {
+  const composer = new (yaml().Composer)({ prettyErrors: false, uniqueKeys: true, keepSourceTokens: false, strict: true });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new (yaml().YAMLParseError)([d.range[0], d.range[1]], 'MULTIPLE_DOCS', 'the file holds a second YAML document (after a `---` line); outcomes.yaml is one document'));
+      break;
+    }
+  }
+  return doc!;
+}
 
 class AliasBomb extends Error {
   constructor() { super('too many aliases'); }

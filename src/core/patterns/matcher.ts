@@ -213,10 +213,14 @@ function asBytes(s: string): string {
  * does not depend on which compiler takes the list.
  */
 function asGitReadsIt(line: string): string[] {
-  if (line.startsWith('#') || (!line.includes('/') && !line.includes('**'))) return [line];
+  if (line.startsWith('#')) return [line];
+  // git trims the spaces at the end (not an escaped one) before it reads the line: `a**/ ` is `a**/`
+  line = trimTrailingSpaces(line);
+  if (line === '' || dangles(line.startsWith('!') ? line.slice(1) : line)) return [];
+  if (!line.includes('/') && !line.includes('**')) return [line];
   const sign = line.startsWith('!') ? '!' : '';
   let p = sign ? line.slice(1) : line;
-  const dirOnly = p.endsWith('/') && !p.endsWith('\\/') ? '/' : '';
+  const dirOnly = p.endsWith('/') ? '/' : ''; // (always: a `\/` at the end leaves a lone backslash, see dangles)
   if (dirOnly) p = p.slice(0, -1);
   // git compares the literal start (up to the first of * ? [ \), then matches the rest: a `**` that begins the rest
   // is special even after a letter.
@@ -239,6 +243,30 @@ function asGitReadsIt(line: string): string[] {
   return slashes(plainStars(p)).map(q => sign + q + dirOnly);
 }
 
+/** git's trim_trailing_spaces: the run of spaces at the end goes, unless its first space is escaped. */
+function trimTrailingSpaces(p: string): string {
+  let space = -1;
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === ' ') { if (space === -1) space = i; continue; }
+    space = -1;
+    if (p[i] === '\\' && ++i >= p.length) return p; // a lone backslash at the end: git leaves the line as it is
+  }
+  return space === -1 ? p : p.slice(0, space);
+}
+
+/**
+ * Whether a pattern (its spaces trimmed) ends in a backslash that escapes nothing, once a trailing `/` is taken as
+ * "directories only": `a\\`, `a\\/`. Such a pattern matches nothing in git (wildmatch gives up at the lone
+ * backslash); `q\\\\/` is the folder `q\\`.
+ */
+function dangles(p: string): boolean {
+  let end = p.length;
+  if (end > 0 && p[end - 1] === '/') end--;
+  let run = 0;
+  while (run < end && p[end - 1 - run] === '\\') run++;
+  return run % 2 === 1;
+}
+
 /** `**` that is not a whole segment (after a character, or before one) is a plain `*` in git's wildmatch. */
 function plainStars(p: string): string {
   return p.replace(/\*{2,}/g, (run, at: number) => {
@@ -250,11 +278,40 @@ function plainStars(p: string): string {
 
 /**
  * An escaped slash is a slash, except that `**\/` does not take git's "zero directories" shortcut (one or more);
- * and a pattern with an empty segment (`a//b`) matches nothing, since no path has one.
+ * and a pattern with an empty segment (`a//b`) matches nothing, since no path has one. Nor does one that starts
+ * with an escaped slash (`\/a`, `/\/a`): git drops only a plain leading `/`, so the `\/` is a slash the path
+ * would have to begin with.
  */
 function slashes(p: string): string[] {
-  const q = p.replace(/(^|\/)\*\*\\\//g, '$1*/**/').replace(/\\\//g, '/');
-  return q === '' || q.slice(q.startsWith('/') ? 1 : 0).includes('//') ? [] : [q];
+  if (/^\/?\\\//.test(p)) return [];
+  // (escapes read left to right: in `q\\/` the slash is not escaped)
+  const q = p.replace(/(^|\/)\*\*\\\//g, '$1*/**/').replace(/\\[\s\S]/g, e => (e === '\\/' ? '/' : e));
+  return q === '' || hasEmptySegment(q.slice(q.startsWith('/') ? 1 : 0)) ? [] : [q];
+}
+
+/** Whether a pattern has `//` outside a bracket expression (`[//!]` is a class, which matches `!`) and escapes. */
+function hasEmptySegment(p: string): boolean {
+  for (let i = 0; i < p.length; i++) {
+    if (p[i] === '\\') i++;
+    else if (p[i] === '[') i = bracketEnd(p, i) ?? i;
+    else if (p[i] === '/' && p[i + 1] === '/') return true;
+  }
+  return false;
+}
+
+/** Where the bracket expression that opens at `at` closes, as git's wildmatch reads it (`[]a]`, `[!]]`, `[[:alpha:]]`, `[\\]]`). */
+function bracketEnd(p: string, at: number): number | undefined {
+  let i = at + 1;
+  if (p[i] === '!' || p[i] === '^') i++;
+  for (let first = true; i < p.length; i++, first = false) {
+    if (p[i] === ']' && !first) return i;
+    if (p[i] === '\\') i++;
+    else if (p[i] === '[' && p[i + 1] === ':') {
+      const close = p.indexOf(':]', i + 2);
+      if (close !== -1) i = close + 1;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -17,3 +17,20 @@ export function printable(s: string): string {
 export function quoted(s: string): string {
   return printable(JSON.stringify(s));
 }
+
+/** Text of at most about `max` characters: a longer one is cut (at a character, not inside a surrogate pair) and says how long it was. */
+export function short(s: string, max = 60): string {
+  if (s.length <= max) return s;
+  const cut = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
+  return `${s.slice(0, cut)}… (${s.length} characters)`;
+}
+
+/**
+ * A value from outcomes.yaml as a message quotes it: as JSON writes it, cut like `short`, so that a 100,000-character
+ * id makes a line of a log, not a page.
+ */
+export function quotedShort(s: string, max = 60): string {
+  if (s.length <= max) return JSON.stringify(s);
+  const cut = /[\ud800-\udbff]/.test(s[max - 1]) ? max - 1 : max;
+  return `${JSON.stringify(s.slice(0, cut) + '…')} (${s.length} characters)`;
+}
