@@ -305,7 +305,7 @@ describe('odd repositories: every command, as a process', function () {
     assert.equal(rep.commits, 2);
     assert.equal(outcome(rep, 'app').lines, 50_000);
     assert.equal(outcome(rep, '(unlinked)').lines, odd.ODD_YAML.split('\n').length - 1);
-    assert.match(a.md.stdout, /^\| App \(`app`\) \|  \| 1 \| 50\.0% \| 50000 \| /m);
+    assert.match(a.md.stdout, /^\| App \(`app`\) \| {2}\| 1 \| 50\.0% \| 50000 \| /m);
     assert.equal(a.check.stdout, checkLine(0, 2));
   });
 
