@@ -111,6 +111,7 @@ export class WorkspaceIndex implements vscode.Disposable {
       if (f.uri.scheme !== 'file') continue;
       const root = findRepoRoot(f.uri.fsPath);
       if (root) roots.add(root);
+      else if (isGitDir(f.uri.fsPath)) this.log.info(`folder ${f.uri.fsPath} is a bare repository: it has no work tree, so there are no files to link`);
     }
     for (const [root, r] of this.repos) if (!roots.has(root)) { r.dispose(); this.repos.delete(root); this.unwatch(root); }
     for (const root of roots) {
@@ -181,12 +182,20 @@ export class WorkspaceIndex implements vscode.Disposable {
   }
 }
 
-/** The nearest folder at or above `dir` that holds a `.git` folder or file (worktrees, submodules). */
+/**
+ * The nearest folder at or above `dir` that holds a `.git` folder or file (worktrees, submodules). A bare repository
+ * on the way up is where git stops too: it has no work tree, so nothing above it is this folder's repository.
+ */
 export function findRepoRoot(dir: string): string | undefined {
   for (let cur = path.resolve(dir); ; cur = path.dirname(cur)) {
     if (fs.existsSync(path.join(cur, '.git'))) return cur;
-    if (path.dirname(cur) === cur) return undefined;
+    if (isGitDir(cur) || path.dirname(cur) === cur) return undefined;
   }
+}
+
+/** Whether `dir` is itself a git directory (a bare repository), by the files git looks for. */
+function isGitDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects')) && fs.existsSync(path.join(dir, 'refs'));
 }
 
 /** The repository's git folder and, for a worktree, the main repository's (which holds the refs). */
