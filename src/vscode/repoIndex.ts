@@ -49,8 +49,9 @@ export class RepoIndex implements vscode.Disposable {
     return { ...s, history: undefined, files: undefined };
   }
 
+  /** The workspace folder's name where the repository is one (a .code-workspace may name it), else the folder's. */
   get name(): string {
-    return path.basename(this.root);
+    return vscode.workspace.workspaceFolders?.find(f => f.uri.fsPath === this.root)?.name ?? path.basename(this.root);
   }
 
   /** The history service, opened in the worker on first use (a view, a command, the current line). */
