@@ -6,6 +6,7 @@ import * as esbuild from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { ROOT, checkInstalled, codeServerCli, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
 import { makeFixture, planFixture } from './fixture.mjs';
 
@@ -41,7 +42,7 @@ async function runSuite(name, suite, { trusted, setup = () => ({}), timeoutMs = 
   const resultFile = path.join(stateRoot, 'result.json');
   let server, ctx;
   try {
-    const extra = setup(folder, stateRoot);
+    const extra = await setup(folder, stateRoot);
     const open = extra.open ?? folder;
     server = await startCodeServer({ folder: open, stateRoot, trusted, settings: extra.settings, env: { OUTCOME_LENS_RESULT: resultFile, OUTCOME_LENS_SUITE: suite, ...extra.env } });
     const payload = [['extensionDevelopmentPath', remoteUri(server.authority, ROOT)], ['extensionTestsPath', remoteUri(server.authority, path.join(OUT, 'index'))],
@@ -365,6 +366,31 @@ if (want('multiroot')) await runSuite('multiroot', 'multiroot', {
   },
 });
 if (want('dashboard')) await runSuite('dashboard', 'dashboard', { trusted: true, setup: folder => { planFixture(folder); return {}; } });
+// Odd repositories, one folder each, built by the builders the CLI's tests use (test/unit/helpers/oddRepos.ts).
+// Inside this project's own clone, so that a bare one could be mistaken for the repository above it.
+if (want('odd')) await runSuite('odd', 'odd', {
+  trusted: true,
+  timeoutMs: 2 * TIMEOUT_MS,
+  setup: async (_folder, stateRoot) => {
+    const builders = path.join(OUT, 'oddRepos.cjs');
+    await esbuild.build({ entryPoints: [path.join(ROOT, 'test/unit/helpers/oddRepos.ts')], outfile: builders, bundle: true, format: 'cjs', platform: 'node', target: 'node20', logLevel: 'warning' });
+    const odd = createRequire(import.meta.url)(builders);
+    const parent = path.join(stateRoot, 'odd');
+    fs.mkdirSync(parent);
+    const kinds = {
+      unborn: odd.unbornRepo, orphan: odd.orphanRepo, shallow: odd.shallowClone, detached: odd.detachedHead, worktree: odd.linkedWorktree,
+      submodule: odd.withSubmodule, bare: odd.bareRepo, partial: odd.partialClone, 'missing-blob': odd.missingBlob, treeless: odd.treelessClone,
+      sha256: odd.sha256Repo, latin1: odd.latin1Repo, octopus: odd.octopusMerge, '50k-files': odd.fiftyThousandFiles, 'odd-paths': odd.oddPathsRepo,
+      conflict: odd.mergeConflict, 'hostile-config': odd.hostileConfig,
+    };
+    const folders = Object.entries(kinds).map(([name, build]) => ({ name, path: build({ parent }).dir }));
+    const open = path.join(stateRoot, 'odd.code-workspace');
+    // The fixtures' commits are of 2024: a window that holds them. The built-in git extension is off, so that any
+    // command the hostile configuration runs is ours.
+    fs.writeFileSync(open, JSON.stringify({ folders, settings: { 'outcomeLens.history.windowDays': 3650 } }));
+    return { open, settings: { 'git.enabled': false } };
+  },
+});
 if (want('ui')) await uiCheck();
 if (want('dashboard')) await dashboardUiCheck();
 for (const r of results) console.log(`  ${r.state === 'passed' ? 'ok  ' : 'FAIL'} ${r.title}${r.err ? '\n      ' + String(r.err).split('\n').slice(0, 4).join('\n      ') : ''}`);
