@@ -6,9 +6,10 @@ import { files } from './commands/files';
 import { commits } from './commands/commits';
 import { report } from './commands/report';
 import { hook } from './commands/hook';
+import { tag } from './commands/tag';
 
 /** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report, hook];
+const COMMANDS: Command[] = [check, files, commits, report, hook, tag];
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 
