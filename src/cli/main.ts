@@ -7,9 +7,10 @@ import { commits } from './commands/commits';
 import { report } from './commands/report';
 import { hook } from './commands/hook';
 import { tag } from './commands/tag';
+import { init } from './commands/init';
 
 /** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report, hook, tag];
+const COMMANDS: Command[] = [check, files, commits, report, init, hook, tag];
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 

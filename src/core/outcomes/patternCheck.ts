@@ -2,17 +2,18 @@ import { Diagnostic, OutcomeMap, PatternEntry } from './model';
 import { compilePatterns, matchMask } from '../patterns/matcher';
 
 /**
- * Warnings that need the tracked files: a pattern that matches none of them, a pattern that adds nothing to the
- * ones above it in the same list (it is shadowed), and a negation that takes nothing away. Adding a pattern at
- * the end of a list can only add files (a negation only take them away), so comparing how many files each
- * prefix of the list matches is enough.
+ * Warnings that need the tracked files: a pattern that matches none of them, a pattern without which its list matches
+ * the same files (it is shadowed), and a negation that takes nothing away. Each is judged against the whole list
+ * (the list with and without it): in .gitignore's rules a later `!dir/` can let an earlier negation reach files under
+ * `dir`, so a line's effect is not always visible in the lines above it.
  */
 export async function patternDiagnostics(map: OutcomeMap, files: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
   // Each count is one pass over the files: `pause` lets the thread answer other questions in between.
   const matched = async (list: PatternEntry[]) => { await pause(); return countMatches(list, files); };
   const check = async (list: PatternEntry[], where: string) => {
-    let before = 0;
+    let all: number | undefined;
+    const without = async (i: number) => { all ??= await matched(list); return (await matched([...list.slice(0, i), ...list.slice(i + 1)])) === all; };
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       if (p.pattern.startsWith('#')) {
@@ -20,21 +21,17 @@ export async function patternDiagnostics(map: OutcomeMap, files: readonly string
         continue;
       }
       if (p.pattern.startsWith('!')) {
-        const after = await matched(list.slice(0, i + 1));
-        if (after === before && before > 0) {
+        if (await without(i) && (await matched(list.slice(0, i))) > 0) {
           const hint = p.pattern.endsWith('/') ? `; in .gitignore syntax \`${p.pattern}\` does not un-match files that a file pattern above matched: write \`${p.pattern}**\`` : '';
           warn(p, `${JSON.stringify(p.pattern)} in ${where} has no effect${hint}`, 'negation-no-effect');
         }
-        before = after;
         continue;
       }
       if (!(await matched([p]))) {
         warn(p, `${JSON.stringify(p.pattern)} in ${where} matches no tracked file`, 'pattern-matches-nothing');
         continue;
       }
-      const after = await matched(list.slice(0, i + 1));
-      if (after === before) warn(p, `${JSON.stringify(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
-      before = after;
+      if (await without(i)) warn(p, `${JSON.stringify(p.pattern)} in ${where} is shadowed: the other patterns already match every file it matches`, 'pattern-shadowed');
     }
   };
   const warn = (p: PatternEntry, message: string, code: string) => out.push({ severity: 'warning', message, ...p.range, code });
