@@ -8,9 +8,10 @@ import { report } from './commands/report';
 import { hook } from './commands/hook';
 import { tag } from './commands/tag';
 import { init } from './commands/init';
+import { suggest } from './commands/suggest';
 
 /** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report, init, hook, tag];
+const COMMANDS: Command[] = [check, files, commits, report, init, tag, suggest, hook];
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 
