@@ -19,6 +19,10 @@ export interface CommitRow {
   invalid: string[];
   status: CommitStatus;
   outcomes: string[];
+  /** The ids the commit's note names (valid or not): what a note can add to or take away. */
+  noteIds?: string[];
+  /** For an unlinked commit: the outcome its files' folders changed with most often, and why. */
+  suggestion?: { outcome: string; evidence: string };
   /** The whole message: only in answers about one commit (hovers). */
   message?: string;
 }
@@ -93,7 +97,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 /** The service's methods the extension host may call, by name, through the history worker. */
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
-  'patternDiagnostics', 'allocation', 'show',
+  'patternDiagnostics', 'allocation', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'initOutcomes',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 
