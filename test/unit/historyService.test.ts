@@ -56,7 +56,7 @@ describe('the history service (what every view asks)', function () {
     await s.refresh();
     const sum = s.summary();
     assert.equal(sum.error, undefined);
-    assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, byOutcome: { a: 1, b: 1 } });
+    assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, viaTrailer: 1, viaNote: 0, byOutcome: { a: 1, b: 1 } });
     assert.deepEqual(sum.files, { tracked: 6, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
     assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['ghost', 'tag trailer', 'root']);
     assert.deepEqual(s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows.map(r => [r.subject, r.links[0].via]), [['trailer', 'trailer']]);

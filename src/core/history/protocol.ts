@@ -65,6 +65,9 @@ export interface Summary {
     commits: number;
     unlinked: number;
     invalid: number;
+    /** Commits linked by a trailer, and by a note. */
+    viaTrailer: number;
+    viaNote: number;
     byOutcome: Record<string, number>;
   };
   files?: {

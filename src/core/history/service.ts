@@ -25,6 +25,9 @@ class Snapshot {
   readonly unlinked: CommitLink[] = [];
   readonly invalid: CommitLink[] = [];
   readonly byOutcome = new Map<string, CommitLink[]>();
+  /** Commits linked by a trailer, and by a note (the getting-started walkthrough's "tag a commit", "link a past commit"). */
+  viaTrailer = 0;
+  viaNote = 0;
   private readonly shas = new Set<string>();
   complete = false;
   private static made = 0;
@@ -42,6 +45,8 @@ class Snapshot {
       this.all.push(l);
       if (l.status === 'unlinked') this.unlinked.push(l);
       if (l.invalid.length) this.invalid.push(l);
+      if (l.links.some(x => x.via === 'trailer')) this.viaTrailer++;
+      if (l.links.some(x => x.via === 'note')) this.viaNote++;
       for (const id of l.outcomes) {
         let list = this.byOutcome.get(id);
         if (!list) this.byOutcome.set(id, list = []);
@@ -291,6 +296,7 @@ export class RepoHistory {
       service: this.id, gen: this.gen, map: mapKey(this.linker?.map), reading: this.reading, readSoFar: this.readSoFar, error: this.error,
       history: s && {
         snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
+        viaTrailer: s.viaTrailer, viaNote: s.viaNote,
         byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
       },
       files: f && { tracked: f.list.length, unlinked: f.unlinked.length, byOutcome: f.byOutcome, byArea: f.byArea },
@@ -379,13 +385,15 @@ export class RepoHistory {
    * notes again, so that every view shows the commit where it now belongs before this answers. Adding an id
    * outcomes.yaml does not define is refused; removing any id is allowed (that fixes an invalid link).
    */
-  async tag(shas: string[], ids: string[], remove = false): Promise<TagResult[]> {
+  async tag(shas: string[], ids: string[], remove = false, reread = true): Promise<TagResult[]> {
     const linker = this.linker;
     if (!linker) throw new GitError('outcomes.yaml has errors: fix them first', 'other');
     const known = new Set(linker.map.outcomes.map(o => o.id));
     const unknown = remove ? [] : ids.filter(id => !known.has(id));
     if (unknown.length) throw new GitError(`outcomes.yaml defines no outcome ${unknown.map(id => JSON.stringify(id)).join(', ')}`, 'other');
     const results = await tagCommits(this.repo, shas, linker.map.trailer, remove ? { remove: ids } : { add: ids });
+    // (a caller tagging a long list in parts reads the notes again after the last part only)
+    if (!reread) return results;
     await this.refresh();
     if (this.error) throw new GitError(this.error.message, this.error.kind);
     return results;
