@@ -1,4 +1,5 @@
 import type { CommitLink, FileLink, Linker } from './link';
+import { compilePatterns, PathMatcher } from '../patterns/matcher';
 
 /** Where an unlinked folder's work probably belongs, and the evidence (DESIGN.md, "suggest"). */
 export interface FolderSuggestion {
@@ -38,15 +39,25 @@ export function unlinkedFolders(files: readonly FileLink[]): string[] {
  */
 export function suggestForFolders(folders: readonly string[], commits: Iterable<CommitLink>, linker: Linker, minSupport = 2): FolderSuggestion[] {
   const wanted = new Set(folders.map(f => f.replace(/\/$/, '')));
-  const stats = new Map<string, { commits: number; by: Map<string, number> }>();
-  for (const f of wanted) stats.set(f, { commits: 0, by: new Map() });
+  const stats = new Map<string, { commits: number; by: Map<string, number>; areas: Map<string, number> }>();
+  for (const f of wanted) stats.set(f, { commits: 0, by: new Map(), areas: new Map() });
+  // Which of an outcome's area patterns claims a changed file: the evidence names the area that really changed with it.
+  const areaMatchers = new Map(linker.map.outcomes.map(o => [o.id, o.areas.filter(a => !a.pattern.startsWith('!')).map(a => [a.pattern, compilePatterns([a.pattern])] as [string, PathMatcher])]));
+  const areaOf = new Map<string, string>();
+  const area = (id: string, p: string) => {
+    const key = `${id}\0${p}`;
+    let a = areaOf.get(key);
+    if (a === undefined) areaOf.set(key, a = areaMatchers.get(id)?.find(([, m]) => m.matches(p))?.[0] ?? id);
+    return a;
+  };
   for (const l of commits) {
     if (l.commit.parents.length > 1) continue;
     const touched = new Set<string>();
     const outcomes = new Set<string>();
+    const areas = new Set<string>();
     for (const p of l.commit.files) {
       const f = linker.file(p);
-      for (const id of f.outcomes) outcomes.add(id);
+      for (const id of f.outcomes) { outcomes.add(id); areas.add(`${id}\0${area(id, p)}`); }
       if (f.status !== 'unlinked') continue;
       for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) { const d = p.slice(0, at); if (wanted.has(d)) touched.add(d); }
     }
@@ -54,6 +65,7 @@ export function suggestForFolders(folders: readonly string[], commits: Iterable<
       const s = stats.get(d)!;
       s.commits++;
       for (const id of outcomes) s.by.set(id, (s.by.get(id) ?? 0) + 1);
+      for (const a of areas) s.areas.set(a, (s.areas.get(a) ?? 0) + 1);
     }
   }
   const order = new Map(linker.map.outcomes.map((o, i) => [o.id, i]));
@@ -64,8 +76,9 @@ export function suggestForFolders(folders: readonly string[], commits: Iterable<
     const best = all[0] && all[0].together >= Math.max(1, minSupport) ? all[0] : undefined;
     const name = folder.endsWith('/') ? folder : `${folder}/`;
     if (!best) return { folder: name, commits: s.commits, together: 0, all };
-    const areas = linker.map.outcomes.find(o => o.id === best.outcome)!.areas.map(a => a.pattern).filter(p => !p.startsWith('!'));
-    const where = areas.length ? `${areas.slice(0, 2).join(', ')}${areas.length > 2 ? ', …' : ''}` : best.outcome;
+    // The outcome's area that changed with the folder most often (its own count may be lower than the outcome's).
+    const top = [...s.areas].filter(([k]) => k.startsWith(`${best.outcome}\0`)).sort((a, b) => b[1] - a[1])[0];
+    const where = !top ? `${best.outcome}'s areas` : top[1] === best.together ? top[0].slice(best.outcome.length + 1) : `${best.outcome}'s areas (most often ${top[0].slice(best.outcome.length + 1)}, in ${top[1]})`;
     return { folder: name, commits: s.commits, outcome: best.outcome, together: best.together, evidence: `changed with ${where} in ${best.together} of ${s.commits} commits`, all };
   });
 }

@@ -98,8 +98,10 @@ export interface Translation {
   owners: OwnerAreas[];
   /** What had to change to keep GitHub's meaning, one line per rule, for the user to read. */
   notes: string[];
-  /** How many later rules took no tracked file from an earlier owner, so were not written as negations. */
+  /** How many times a later rule took no tracked file from an earlier owner, so was not written as a negation. */
   dropped: number;
+  /** How many times a rule gave its owner no tracked file that its other rules did not, so was not written. */
+  redundant: number;
 }
 
 /** A file-level test: whether the path itself matches the pattern, with no folder standing for it. */
@@ -137,6 +139,8 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
   const written = new Map<number, string[]>();
   const takenBack = new Map<number, Map<string, string[]>>();
   let dropped = 0;
+  let redundant = 0;
+  const ownsNothing: string[] = [];
   const result: OwnerAreas[] = [];
   for (const owner of owners) {
     const mine = (j: number) => j >= 0 && rules[j].owners.includes(owner);
@@ -146,25 +150,28 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
     // Negations that decide some file: the last rule matching it is not the owner's, and an earlier one is.
     const kept = new Set<number>();
     for (const e of entries) if (!mine(e[e.length - 1])) kept.add(e[e.length - 1]);
-    // A negation that decides no file on its own (each file it is last for has another kept negation before it) goes;
-    // the files it was last for then have that one last. What stays is exact, and no line is without effect.
-    const counts = (j: number) => mine(j) || kept.has(j);
+    // The owner's own rules that stay; a rule that matches no tracked file stays too (a stale rule should show).
+    const pos = new Set(rules.map((_, j) => j).filter(mine));
+    // A line that decides no file on its own goes: a negation whose files are the owner's' anyway or taken back by
+    // another kept negation, a rule of the owner's whose files it has anyway. Each removal keeps every file's owner,
+    // so what stays is exact, and no line of it is without effect (no "no effect" or "shadowed" warning).
+    const counts = (j: number) => pos.has(j) || kept.has(j);
     const lastOf = (e: number[], skip?: number) => { for (let k = e.length - 1; k >= 0; k--) if (e[k] !== skip && counts(e[k])) return e[k]; return -1; };
-    const decides = (e: number[], j: number) => lastOf(e) === j && mine(lastOf(e, j));
+    const decides = (e: number[], j: number) => lastOf(e) === j && pos.has(lastOf(e, j)) !== pos.has(j);
     for (let again = true; again;) {
       again = false;
-      for (const j of [...kept]) {
-        if (entries.some(e => decides(e, j))) continue;
-        kept.delete(j);
+      for (const j of [...kept, ...pos]) {
+        if ((pos.has(j) && !hits[j].some(Boolean)) || entries.some(e => decides(e, j))) continue;
+        if (!kept.delete(j)) { pos.delete(j); redundant++; }
         again = true;
       }
     }
     const own = rules.map((_, j) => j).filter(mine);
-    const exact = kept.size > 0 || own.some(j => forms[j].verbatim === undefined);
+    const exact = kept.size > 0 || [...pos].some(j => forms[j].verbatim === undefined);
     const areas: OwnerAreas['areas'] = [];
     for (let j = first; j < rules.length; j++) {
       const r = rules[j];
-      if (mine(j)) {
+      if (pos.has(j)) {
         if (!exact) {
           areas.push({ pattern: forms[j].verbatim!, rule: r });
           if (forms[j].verbatim !== r.pattern) written.set(j, [forms[j].verbatim!]);
@@ -183,13 +190,15 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
         const byForms = takenBack.get(j) ?? new Map<string, string[]>();
         byForms.set(key, [...(byForms.get(key) ?? []), owner]);
         takenBack.set(j, byForms);
-      } else if (j > first) dropped++;
+      } else if (j > first && !mine(j)) dropped++;
     }
     if (exact) {
       const list = areas.map(a => a.pattern);
       const count = (l: string[]) => matchMask(compilePatterns(l), files).reduce((n, x) => n + x, 0);
       if (count([...list, EACH_FILE]) !== count(list)) areas.push({ pattern: EACH_FILE });
     }
+    // Later rules may give every file of an owner to others: GitHub then has it own nothing, and so does the import.
+    if (!areas.length) { ownsNothing.push(owner); continue; }
     const description = [...new Set(own.map(j => rules[j].comment).filter((c): c is string => !!c))].join('; ');
     result.push({ owner, areas, ...(description ? { description } : {}) });
   }
@@ -201,5 +210,6 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
     for (const [key, who] of takenBack.get(j) ?? []) parts.push(`takes its files back from ${who.join(', ')} (${key})`);
     if (parts.length) notes.push(`line ${r.line}: ${JSON.stringify(r.pattern)} ${parts.join('; ')}`);
   });
-  return { owners: result, notes, dropped };
+  for (const o of ownsNothing) notes.push(`${o}: later rules give each of its files to other owners (or to none), so it owns no file and gets no outcome`);
+  return { owners: result, notes, dropped, redundant };
 }

@@ -109,6 +109,7 @@ export function outcomesFromCodeowners(source: string, parsed: CodeownersFile, f
     `${source}: ${parsed.rules.length} rule${parsed.rules.length === 1 ? '' : 's'}, ${t.owners.length} owner${t.owners.length === 1 ? '' : 's'}: one outcome each`,
     ...parsed.skipped.map(s => `line ${s.line}: skipped ${q(s.text)}: ${s.why}`),
     ...t.notes,
+    ...(t.redundant ? [`${t.redundant} time${t.redundant === 1 ? '' : 's'} a rule gave its owner no tracked file the owner's other rules did not, so it is not written there`] : []),
     ...(t.dropped ? [`${t.dropped} time${t.dropped === 1 ? '' : 's'} a later rule took no tracked file from an earlier owner, so it is not written as a negation there`] : []),
   ];
   return { text: lines.join('\n') + '\n', report, outcomes: t.owners.length };
