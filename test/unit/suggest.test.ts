@@ -1,19 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { TempRepo } from './helpers/repo';
+import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
 import { cli } from './helpers/cli';
 
 // `outcome-lens suggest` on a repository whose co-change counts are worked out by hand below.
 
-const YAML = `version: 1
-ignore: [vendor/]
-outcomes:
-  - id: checkout
-    title: Checkout
-    areas: [services/checkout/]
-  - id: search
-    title: Search
-    areas: [services/search/]
-`;
+// The two outcomes of src/checkout/ and src/search/, with vendor/ ignored.
+const YAML = TWO_OUTCOMES_YAML.replace('version: 1\n', 'version: 1\nignore: [vendor/]\n');
 
 describe('suggest: where an unlinked folder\'s work belongs, from co-change', function () {
   this.timeout(120_000);
@@ -23,25 +15,25 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     repo.write('outcomes.yaml', YAML).write('README.md').commit('Start\n');
     // libs/: changed with checkout's areas in c2, c3, c6 (3), with search's in c4 and the branch commit (2),
     // alone in c5: 6 commits. The merge repeats the branch commit's diff and is not counted.
-    repo.write('services/checkout/a.ts').write('libs/money.ts').commit('c2\n');
-    repo.write('services/checkout/b.ts').write('libs/money.ts', '2\n').commit('c3\n');
-    repo.write('services/search/q.ts').write('libs/money.ts', '3\n').commit('c4\n');
+    repo.write('src/checkout/a.ts').write('libs/money.ts').commit('c2\n');
+    repo.write('src/checkout/b.ts').write('libs/money.ts', '2\n').commit('c3\n');
+    repo.write('src/search/q.ts').write('libs/money.ts', '3\n').commit('c4\n');
     repo.write('libs/money.ts', '4\n').commit('c5\n');
-    repo.write('services/checkout/a.ts', '2\n').write('libs/fmt.ts').commit('c6\n');
+    repo.write('src/checkout/a.ts', '2\n').write('libs/fmt.ts').commit('c6\n');
     // tools/: with search in c7, c8 (2), with checkout in c9 (1): 3 commits.
-    repo.write('tools/build.sh').write('services/search/q.ts', '2\n').commit('c7\n');
-    repo.write('tools/build.sh', '2\n').write('services/search/r.ts').commit('c8\n');
-    repo.write('tools/lint.sh').write('services/checkout/c.ts').commit('c9\n');
+    repo.write('tools/build.sh').write('src/search/q.ts', '2\n').commit('c7\n');
+    repo.write('tools/build.sh', '2\n').write('src/search/r.ts').commit('c8\n');
+    repo.write('tools/lint.sh').write('src/checkout/c.ts').commit('c9\n');
     repo.git('checkout', '-q', '-b', 'topic');
-    repo.write('libs/branch.ts').write('services/search/s.ts').commit('on a branch\n');
+    repo.write('libs/branch.ts').write('src/search/s.ts').commit('on a branch\n');
     repo.git('checkout', '-q', 'main');
     repo.write('README.md', 'main moved on\n').commit('c10\n');
     repo.git('-c', 'user.name=Test Author', 'merge', '-q', '--no-ff', '--no-edit', 'topic');
-    // docs/: alone (1). services/other/: an unlinked folder inside a linked one, with search once (1).
+    // docs/: alone (1). src/other/: an unlinked folder inside a linked one, with search once (1).
     // vendor/ is ignored: no folder to suggest for.
     repo.write('docs/guide.md').commit('c11\n');
-    repo.write('services/other/x.ts').write('services/search/q.ts', '3\n').commit('c12\n');
-    repo.write('vendor/lib.js').write('services/checkout/a.ts', '3\n').commit('c13\n');
+    repo.write('src/other/x.ts').write('src/search/q.ts', '3\n').commit('c12\n');
+    repo.write('vendor/lib.js').write('src/checkout/a.ts', '3\n').commit('c13\n');
   });
   after(() => repo.rm());
 
@@ -53,12 +45,12 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     assert.deepEqual(JSON.parse(r.stdout), [
       { folder: 'docs/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [] },
       {
-        folder: 'libs/', files: 3, commits: 6, outcome: 'checkout', together: 3, evidence: 'changed with services/checkout/ in 3 of 6 commits',
+        folder: 'libs/', files: 3, commits: 6, outcome: 'checkout', together: 3, evidence: 'changed with src/checkout/ in 3 of 6 commits',
         all: [{ outcome: 'checkout', together: 3 }, { outcome: 'search', together: 2 }],
       },
-      { folder: 'services/other/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [{ outcome: 'search', together: 1 }] },
+      { folder: 'src/other/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [{ outcome: 'search', together: 1 }] },
       {
-        folder: 'tools/', files: 2, commits: 3, outcome: 'search', together: 2, evidence: 'changed with services/search/ in 2 of 3 commits',
+        folder: 'tools/', files: 2, commits: 3, outcome: 'search', together: 2, evidence: 'changed with src/search/ in 2 of 3 commits',
         all: [{ outcome: 'search', together: 2 }, { outcome: 'checkout', together: 1 }],
       },
     ]);
@@ -69,8 +61,8 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, [
       'docs/ (1 unlinked file): no suggestion: changed in 1 commit, never with an outcome\'s areas',
-      'libs/ (3 unlinked files): → checkout · changed with services/checkout/ in 3 of 6 commits',
-      'services/other/ (1 unlinked file): no suggestion: changed in 1 commit, with search\'s areas in 1 (fewer than --min-support 3)',
+      'libs/ (3 unlinked files): → checkout · changed with src/checkout/ in 3 of 6 commits',
+      'src/other/ (1 unlinked file): no suggestion: changed in 1 commit, with search\'s areas in 1 (fewer than --min-support 3)',
       'tools/ (2 unlinked files): no suggestion: changed in 3 commits, with search\'s areas in 2 (fewer than --min-support 3)',
       '',
     ].join('\n'));

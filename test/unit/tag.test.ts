@@ -1,20 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { TempRepo } from './helpers/repo';
+import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
 import { cli } from './helpers/cli';
 import { noteTrailerValues, noteWithIds } from '../../src/core/git/trailers';
 
 // `outcome-lens tag`, run as a process on real repositories: the note git itself holds afterwards, and what
 // `commits --json` then says of the commit.
 
-const YAML = `version: 1
-outcomes:
-  - id: checkout
-    title: Checkout
-    areas: [src/checkout/]
-  - id: search
-    title: Search
-    areas: [src/search/]
-`;
+const YAML = TWO_OUTCOMES_YAML;
 
 describe('tag: linking existing commits through refs/notes/outcomes', function () {
   this.timeout(120_000);

@@ -2,18 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, EXT_ID, git, root, row, rows, until } from './helpers';
+import { api, EXT_ID, git, root, row, rows, settled, until } from './helpers';
 import type { UnlinkedNode } from '../../../src/views/unlinkedTree';
-
-/** The fixture's history read and linked: every count final. */
-async function settled() {
-  const a = await api();
-  await a.index.ready();
-  const repo = await until('the repository', () => a.index.withOutcomes[0]);
-  await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
-  await until('a complete read', () => repo.summary?.history?.complete && repo.summary.files && !repo.summary.reading);
-  return { a, repo };
-}
 
 describe('Outcome Lens in a real VS Code extension host', () => {
   it('activates on the workspace (outcomes.yaml present) and is trusted here', async () => {

@@ -2,22 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, git, root, row, rows, until } from './helpers';
+import { git, root, row, rows, settled, until } from './helpers';
 import type { UnlinkedNode } from '../../../src/views/unlinkedTree';
 import type { OutcomeNode } from '../../../src/views/outcomesTree';
 
 // The tech lead's loop in the real extension host, on its own fixture (the runner's link pass, with a bare
 // repository as `origin`): link past commits from their rows, fix invalid links, apply a suggestion, open changes,
 // the status-bar click, a walkthrough step, and sharing the notes.
-
-async function settled() {
-  const a = await api();
-  await a.index.ready();
-  const repo = await until('the repository', () => a.index.withOutcomes[0]);
-  await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
-  await until('a complete read', () => repo.summary?.history?.complete && repo.summary.files && !repo.summary.reading);
-  return { a, repo };
-}
 
 /** Runs a command that opens a quick pick and accepts the pick's first item, as a user pressing Enter would. */
 async function acceptingFirst<T>(command: string, ...args: unknown[]): Promise<T | undefined> {
