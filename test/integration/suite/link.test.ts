@@ -28,8 +28,9 @@ describe('Linking past work in the real extension host', () => {
   it('"Link to Outcome…" on an unlinked commit\'s row writes the note; the commit moves to its outcome, via note; a walkthrough step completes', async () => {
     const { a, repo } = await settled();
     const t = a.unlinkedTree;
+    // (the steps follow the views' change events, which come right after the summary)
+    await until('"Create outcomes.yaml" and "Tag a commit" done', () => a.walkthrough.done.has('outcomeLens.walkthrough.hasOutcomes') && a.walkthrough.done.has('outcomeLens.walkthrough.taggedCommit'));
     assert.ok(!a.walkthrough.done.has('outcomeLens.walkthrough.linkedPastCommit'), 'no past commit linked yet');
-    assert.ok(a.walkthrough.done.has('outcomeLens.walkthrough.hasOutcomes') && a.walkthrough.done.has('outcomeLens.walkthrough.taggedCommit'));
     const group = await row(t, 'Mallory **Bold**', (await row(t, 'Unlinked commits')).node);
     const commit = await row(t, 'Add utilities', group.node);
     const item = await t.getTreeItem(commit.node);
