@@ -179,6 +179,10 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, new RegExp(`^${where.replace(/[./]/g, '\\$&')}: \\d+ rules?, \\d+ owners?: one outcome each\n`));
       assert.match(r.stdout, /wrote .*outcomes\.yaml: \d+ outcomes?\n/);
+      // As a new user runs it: check before outcomes.yaml is committed, then again once it is tracked.
+      const fresh = cli(['check', '--repo', repo.dir]);
+      assert.equal(fresh.code, 0, fresh.stderr);
+      assert.deepEqual(fresh.stderr.split('\n').filter(l => / warning: /.test(l)), [], 'not yet committed: ' + fresh.stderr);
       repo.git('add', 'outcomes.yaml');
       const map = parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!;
       const idOf = new Map(map.outcomes.map(o => [o.owner!, o.id]));

@@ -1,5 +1,6 @@
 import { Diagnostic, OutcomeMap, PatternEntry } from './model';
 import { compilePatterns, matchMask } from '../patterns/matcher';
+import { OUTCOMES_FILE } from './load';
 
 /**
  * Warnings that need the tracked files: a pattern that matches none of them, a pattern without which its list matches
@@ -7,8 +8,11 @@ import { compilePatterns, matchMask } from '../patterns/matcher';
  * (the list with and without it): in .gitignore's rules a later `!dir/` can let an earlier negation reach files under
  * `dir`, so a line's effect is not always visible in the lines above it.
  */
-export async function patternDiagnostics(map: OutcomeMap, files: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
+export async function patternDiagnostics(map: OutcomeMap, tracked: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
+  // outcomes.yaml is there (the map was read from it) even before it is committed: a fresh `init`'s `/outcomes.yaml`
+  // lines are not stale.
+  const files = tracked.includes(OUTCOMES_FILE) ? tracked : [...tracked, OUTCOMES_FILE];
   // Each count is one pass over the files: `pause` lets the thread answer other questions in between.
   const matched = async (list: PatternEntry[]) => { await pause(); return countMatches(list, files); };
   const check = async (list: PatternEntry[], where: string) => {
