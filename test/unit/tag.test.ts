@@ -100,6 +100,22 @@ describe('tag: linking existing commits through refs/notes/outcomes', function (
     assert.equal(commitsJson(repo).find(x => x.sha === trailer)!.links[0].via, 'trailer');
   });
 
+  it('tagging a merge (which reports leave out) says how to link the commits it brought in', () => {
+    const { repo, docs } = make();
+    repo.git('checkout', '-q', '-b', 'topic');
+    const inTopic = repo.write('docs/topic.md').commit('Topic work\n');
+    repo.git('checkout', '-q', 'main');
+    repo.git('-c', 'user.name=Test Author', 'merge', '-q', '--no-ff', '--no-edit', 'topic');
+    const merge = repo.git('rev-parse', 'HEAD').trim();
+    const r = cli(['tag', 'HEAD', '--outcome', 'search', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = merge.slice(0, 10);
+    assert.equal(r.stderr, `outcome-lens: ${m} is a merge, which reports leave out; to link the work it brought in: outcome-lens tag $(git rev-list --no-merges ${m}^1..${m}) --outcome search\n`);
+    assert.equal(note(repo, merge), 'Outcome: search\n', 'written all the same: it was asked for');
+    assert.equal(repo.git('rev-list', '--no-merges', `${m}^1..${m}`).trim(), inTopic, 'the command it names lists the topic\'s commit');
+    assert.equal(cli(['tag', docs, '--outcome', 'search', '--repo', repo.dir]).stderr, '', 'no word for a plain commit');
+  });
+
   it('noteWithIds: git reads exactly the ids it writes, and keeps the rest of the note', () => {
     const cases: [string, string[], string][] = [
       ['', ['a'], 'Outcome: a\n'],

@@ -33,11 +33,15 @@ export const tag: Command = {
     for (const rev of revs) shas.push(await repo.resolveCommit(rev));
     const results = await tagCommits(repo, shas, map.trailer, v.remove ? { remove: ids } : { add: ids });
     // A message trailer cannot be taken out by a note: say so rather than report a removal that did not happen.
-    const messages = v.remove ? await repo.readCommits(results.map(r => r.sha)) : [];
+    const messages = await repo.readCommits(results.map(r => r.sha));
     let stillLinked = 0;
     for (const r of results) {
       const what = r.changed ? (v.remove ? 'removed' : 'added') : v.remove ? 'not in its note' : 'already in its note';
       io.out(`${r.sha.slice(0, 10)} ${what}: ${ids.join(', ')}; note now names ${r.after.length ? r.after.join(', ') : 'no outcome'}\n`);
+      // Reports, suggestions and the views leave merges out, so a merge's link counts nowhere: name the commits it
+      // brought in, which do count (a pull request's merge commit is what a lead picks first).
+      const merge = !v.remove && r.changed && (messages.find(c => c.sha === r.sha)?.parents.length ?? 0) > 1;
+      if (merge) io.err(`outcome-lens: ${r.sha.slice(0, 10)} is a merge, which reports leave out; to link the work it brought in: outcome-lens tag $(git rev-list --no-merges ${r.sha.slice(0, 10)}^1..${r.sha.slice(0, 10)}) --outcome ${ids.join(',')}`);
       const inMessage = idsFromValues(valuesFor(messages.find(c => c.sha === r.sha)?.trailers ?? [], map.trailer)).filter(id => ids.includes(id));
       if (inMessage.length) {
         stillLinked++;
