@@ -34,6 +34,10 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     repo.write('docs/guide.md').commit('c11\n');
     repo.write('src/other/x.ts').write('src/search/q.ts', '3\n').commit('c12\n');
     repo.write('vendor/lib.js').write('src/checkout/a.ts', '3\n').commit('c13\n');
+    // scripts/: with checkout in 2 of 9 commits: support enough, but under a quarter of its commits (no suggestion).
+    repo.write('scripts/a.sh').write('src/checkout/d.ts').commit('c14\n');
+    repo.write('scripts/a.sh', '2\n').write('src/checkout/d.ts', '2\n').commit('c15\n');
+    for (let n = 3; n <= 9; n++) repo.write('scripts/a.sh', `${n}\n`).commit(`c${13 + n}\n`);
   });
   after(() => repo.rm());
 
@@ -48,6 +52,7 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
         folder: 'libs/', files: 3, commits: 6, outcome: 'checkout', together: 3, evidence: 'changed with src/checkout/ in 3 of 6 commits',
         all: [{ outcome: 'checkout', together: 3 }, { outcome: 'search', together: 2 }],
       },
+      { folder: 'scripts/', files: 1, commits: 9, outcome: null, together: 0, evidence: null, all: [{ outcome: 'checkout', together: 2 }] },
       { folder: 'src/other/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [{ outcome: 'search', together: 1 }] },
       {
         folder: 'tools/', files: 2, commits: 3, outcome: 'search', together: 2, evidence: 'changed with src/search/ in 2 of 3 commits',
@@ -62,10 +67,12 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     assert.equal(r.stdout, [
       'docs/ (1 unlinked file): no suggestion: changed in 1 commit, never with an outcome\'s areas',
       'libs/ (3 unlinked files): → checkout · changed with src/checkout/ in 3 of 6 commits',
+      'scripts/ (1 unlinked file): no suggestion: changed in 9 commits, with checkout\'s areas in 2 (fewer than --min-support 3)',
       'src/other/ (1 unlinked file): no suggestion: changed in 1 commit, with search\'s areas in 1 (fewer than --min-support 3)',
       'tools/ (2 unlinked files): no suggestion: changed in 3 commits, with search\'s areas in 2 (fewer than --min-support 3)',
       '',
     ].join('\n'));
+    assert.match(run().stdout, /^scripts\/ \(1 unlinked file\): no suggestion: changed in 9 commits, with checkout's areas in 2 \(under 25% of its commits\)$/m);
     assert.equal(run('--min-support', '0').code, 2);
     assert.equal(run('--min-support', 'many').code, 2);
   });

@@ -1,5 +1,5 @@
 import { Linker } from '../../core/links/link';
-import { suggestForFolders, unlinkedFolders } from '../../core/links/suggest';
+import { MIN_SHARE, suggestForFolders, unlinkedFolders } from '../../core/links/suggest';
 import { resolveDate } from '../../core/util/dates';
 import { printable } from '../../core/util/printable';
 import { checkDate, CliError, Command, explainEmpty, linkedHistory, openRepo, str, usableMap } from '../command';
@@ -33,7 +33,8 @@ export const suggest: Command = {
     if (!out.length) io.out('no unlinked folders: every folder holds linked work\n');
     for (const s of out) {
       const n = unlinkedIn(s.folder);
-      const what = s.outcome ? `→ ${s.outcome} · ${s.evidence}` : s.commits ? `no suggestion: changed in ${s.commits} commit${s.commits === 1 ? '' : 's'}, ${s.all[0] ? `with ${s.all[0].outcome}'s areas in ${s.all[0].together} (fewer than --min-support ${min})` : 'never with an outcome\'s areas'}` : 'no suggestion: not changed in the window';
+      const why = (together: number) => together < Number(min) ? `fewer than --min-support ${min}` : `under ${MIN_SHARE * 100}% of its commits`;
+      const what = s.outcome ? `→ ${s.outcome} · ${s.evidence}` : s.commits ? `no suggestion: changed in ${s.commits} commit${s.commits === 1 ? '' : 's'}, ${s.all[0] ? `with ${s.all[0].outcome}'s areas in ${s.all[0].together} (${why(s.all[0].together)})` : 'never with an outcome\'s areas'}` : 'no suggestion: not changed in the window';
       io.out(`${printable(s.folder)} (${n} unlinked file${n === 1 ? '' : 's'}): ${what}\n`);
     }
     return 0;

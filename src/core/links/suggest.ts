@@ -33,9 +33,17 @@ export function unlinkedFolders(files: readonly FileLink[]): string[] {
 }
 
 /**
+ * The share of a folder's commits that must change an outcome's areas too for a suggestion: below it the folder's
+ * work mostly goes on without that outcome (on gh's own history, `pkg/cmd/repo/` changed with codespaces' areas in
+ * 2 of 47 commits), and a one-click apply would put it in the wrong place.
+ */
+export const MIN_SHARE = 0.25;
+
+/**
  * For each folder, the outcome whose areas its unlinked files changed together with most often over `commits`
  * (merges left out: a merge's first-parent diff repeats its branch's work), with support counts. A suggestion needs
- * at least `minSupport` such commits; ties go to the outcome listed first in outcomes.yaml. Folders may nest.
+ * at least `minSupport` such commits, and at least MIN_SHARE of the folder's; ties go to the outcome listed first in
+ * outcomes.yaml. Folders may nest.
  */
 export function suggestForFolders(folders: readonly string[], commits: Iterable<CommitLink>, linker: Linker, minSupport = 2): FolderSuggestion[] {
   const wanted = new Set(folders.map(f => f.replace(/\/$/, '')));
@@ -73,7 +81,7 @@ export function suggestForFolders(folders: readonly string[], commits: Iterable<
     const s = stats.get(folder.replace(/\/$/, ''))!;
     const all = [...s.by].map(([outcome, together]) => ({ outcome, together }))
       .sort((a, b) => b.together - a.together || (order.get(a.outcome) ?? 0) - (order.get(b.outcome) ?? 0));
-    const best = all[0] && all[0].together >= Math.max(1, minSupport) ? all[0] : undefined;
+    const best = all[0] && all[0].together >= Math.max(1, minSupport) && all[0].together >= MIN_SHARE * s.commits ? all[0] : undefined;
     const name = folder.endsWith('/') ? folder : `${folder}/`;
     if (!best) return { folder: name, commits: s.commits, together: 0, all };
     // The outcome's area that changed with the folder most often (its own count may be lower than the outcome's).
