@@ -48,9 +48,9 @@ export function activate(context: vscode.ExtensionContext) {
     // The views' welcome content (no folder / no repository / no outcomes.yaml) follows this context key.
     index.onDidChange(() => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state)),
   );
-  registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
+  const { walkthrough } = registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
   // For other extensions and the integration tests: the index and the views' providers, read-only.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
+  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, walkthrough, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
 }
 
 export function deactivate(): void {}

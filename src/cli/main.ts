@@ -7,9 +7,12 @@ import { commits } from './commands/commits';
 import { report } from './commands/report';
 import { hook } from './commands/hook';
 import { rollup } from './commands/rollup';
+import { tag } from './commands/tag';
+import { init } from './commands/init';
+import { suggest } from './commands/suggest';
 
 /** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report, rollup, hook];
+const COMMANDS: Command[] = [check, files, commits, report, rollup, init, tag, suggest, hook];
 
 const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
 

@@ -4,7 +4,10 @@ import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';
-import { planAddPattern, patternForPath, scaffoldOutcomes } from '../core/outcomes/edit';
+import { planAddPattern, patternForPath } from '../core/outcomes/edit';
+import { findCodeowners, InitResult, outcomesFromFolders } from '../core/outcomes/init';
+import { gitExtension, isUntrusted, registerCommitActions } from './commitActions';
+import { WalkthroughProgress } from './walkthrough';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { suggestOutcomes } from '../core/links/link';
 import { withTrailer } from '../core/git/trailers';
@@ -14,21 +17,6 @@ import { toRange } from './outcomesYaml';
 import { Settings } from '../vscode/settings';
 import { Dashboard, repoReport } from './dashboard';
 import { renderReport, ReportFormat } from '../core/report/render';
-
-/** The parts of the built-in git extension's API we use (its typings are not published as a package). */
-interface GitExtensionRepository {
-  rootUri: vscode.Uri;
-  inputBox: { value: string };
-  state: { indexChanges: { uri: vscode.Uri }[]; workingTreeChanges: { uri: vscode.Uri }[] };
-}
-interface GitExtensionApi { repositories: GitExtensionRepository[] }
-
-async function gitExtension(): Promise<GitExtensionApi | undefined> {
-  const ext = vscode.extensions.getExtension<{ getAPI(v: 1): GitExtensionApi }>('vscode.git');
-  if (!ext) return undefined;
-  const exports = ext.isActive ? ext.exports : await ext.activate();
-  return exports.getAPI(1);
-}
 
 export const COMMIT_SCHEME = 'outcome-lens-commit';
 
@@ -49,14 +37,15 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider {
  */
 export class UserMessage extends Error {}
 
-export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): void {
+export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): { walkthrough: WalkthroughProgress } {
   const reg = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
         return await fn(...args);
       } catch (e) {
         log.error(`${id} failed`, e);
-        const text = e instanceof UserMessage ? `Outcome Lens: ${e.message}` : 'Outcome Lens: the command failed; the log says why.';
+        const text = e instanceof UserMessage ? `Outcome Lens: ${e.message}`
+          : isUntrusted(e) ? 'Outcome Lens: git does not run in Restricted Mode; trust the workspace to use this command.' : 'Outcome Lens: the command failed; the log says why.';
         void vscode.window.showErrorMessage(text, 'Show Log').then(choice => { if (choice) log.show(); });
         return undefined;
       }
@@ -69,10 +58,10 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     return p?.r;
   };
 
-  const pickOutcome = async (repo: RepoIndex, placeHolder: string, preferred: string[] = []): Promise<string | undefined> => {
-    const outcomes = repo.map?.outcomes ?? [];
+  const pickOutcome = async (repo: RepoIndex, placeHolder: string, preferred: string[] = [], exclude: string[] = []): Promise<string | undefined> => {
+    const outcomes = (repo.map?.outcomes ?? []).filter(o => !exclude.includes(o.id));
     const items = [...outcomes].sort((a, b) => rank(preferred, a.id) - rank(preferred, b.id))
-      .map(o => ({ label: o.title, description: o.id, detail: preferred.includes(o.id) ? 'matches this change' : undefined, id: o.id }));
+      .map(o => ({ label: o.title, description: o.id, detail: preferred.includes(o.id) ? '$(lightbulb) suggested: it changed together with this work most often' : undefined, id: o.id }));
     return (await vscode.window.showQuickPick(items, { placeHolder }))?.id;
   };
 
@@ -82,8 +71,10 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     await Promise.all(index.withOutcomes.map(r => r.refresh(true)));
   });
 
-  reg('outcomeLens.openLink', (node?: OutcomeNode) => {
-    if (node?.kind === 'outcome' && node.outcome.link) return vscode.env.openExternal(vscode.Uri.parse(node.outcome.link));
+  reg('outcomeLens.openLink', (node?: OutcomeNode | string, id?: string) => {
+    // From a row, or from a hover's link: (repository root, outcome id).
+    const outcome = typeof node === 'string' ? index.all.find(r => r.root === node)?.map?.outcomes.find(o => o.id === id) : node?.kind === 'outcome' ? node.outcome : undefined;
+    if (outcome?.link) return vscode.env.openExternal(vscode.Uri.parse(outcome.link));
     return undefined;
   });
 
@@ -131,9 +122,10 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     return ok;
   };
   reg('outcomeLens.linkToOutcome', (node?: UnlinkedNode, outcome?: string) => addPattern(node, 'areas', outcome));
+  reg('outcomeLens.applySuggestion', (node?: UnlinkedNode) => (node?.kind === 'folder' && node.suggestion?.outcome ? addPattern(node, 'areas', node.suggestion.outcome) : undefined));
   reg('outcomeLens.ignore', (node?: UnlinkedNode) => addPattern(node, 'ignore'));
 
-  reg('outcomeLens.createOutcomesFile', async () => {
+  reg('outcomeLens.createOutcomesFile', async (arg?: { from?: 'folders' | 'codeowners' }) => {
     // The repository of the active editor, else the only one without an outcomes.yaml, else the user picks.
     const without = index.all.filter(r => !r.exists);
     const editor = vscode.window.activeTextEditor && index.forUri(vscode.window.activeTextEditor.document.uri);
@@ -144,10 +136,24 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     const root = repo?.root ?? folder!.uri.fsPath;
     const file = path.join(root, OUTCOMES_FILE);
     if (!fs.existsSync(file)) {
-      const entries = fs.readdirSync(root, { withFileTypes: true });
-      const folders = entries.filter(e => e.isDirectory() && e.name !== '.git').map(e => e.name).sort();
-      const locks = entries.some(e => e.isFile() && /(\.lock|-lock\.json)$/.test(e.name));
-      fs.writeFileSync(file, scaffoldOutcomes(folders, locks));
+      // With a CODEOWNERS file, both ways are offered (GitHub's own places, in its order).
+      const codeowners = repo && await findCodeowners(root);
+      const from = arg?.from ?? (codeowners ? (await vscode.window.showQuickPick([
+        { label: '$(organization) From CODEOWNERS', description: codeowners.source, detail: 'One outcome per owner; each file gets the outcome of the owner GitHub picks for it', from: 'codeowners' as const },
+        { label: '$(folder) From top-level folders', detail: 'One outcome per top-level folder', from: 'folders' as const },
+      ], { placeHolder: 'Create outcomes.yaml from…' }))?.from : 'folders');
+      if (!from) return undefined;
+      let made: InitResult;
+      if (repo && vscode.workspace.isTrusted) made = await repo.history().initOutcomes(from);
+      else if (from === 'folders') {
+        // No git (Restricted Mode, or not a repository): the folders on disk stand for the tracked ones.
+        const entries = fs.readdirSync(root, { withFileTypes: true }).filter(e => e.name !== '.git');
+        made = outcomesFromFolders(entries.map(e => (e.isDirectory() ? `${e.name}/` : e.name)));
+      } else throw new UserMessage('reading CODEOWNERS needs the tracked files, which needs git: trust the workspace first');
+      fs.writeFileSync(file, made.text);
+      for (const line of made.report) log.info(`Create outcomes.yaml: ${line}`);
+      void vscode.window.showInformationMessage(`Outcome Lens: outcomes.yaml written with ${made.outcomes} outcome${made.outcomes === 1 ? '' : 's'}; what was translated is in the log.`, 'Show Log')
+        .then(c => { if (c) log.show(); });
     }
     repo?.readOutcomes();
     await vscode.window.showTextDocument(vscode.Uri.file(file));
@@ -195,9 +201,11 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     if (!repo?.linker || rel === undefined) return undefined;
     const f = repo.linker.file(rel);
     const items = f.outcomes.map(id => ({ label: repo.map!.outcomes.find(o => o.id === id)?.title ?? id, description: id, id }));
+    // An unlinked file (the status bar's "Click to link it"): the Link to Outcome… pick, as on a row of Unlinked Work.
+    if (f.status === 'unlinked') return addPattern({ kind: 'file', repo, path: rel }, 'areas');
     if (!items.length) {
       // (the file's name stays out of the message: VS Code renders notifications as markdown)
-      const choice = await vscode.window.showInformationMessage(f.status === 'ignored' ? 'Outcome Lens: this file is ignored by outcomes.yaml.' : 'Outcome Lens: this file is linked to no outcome.', 'Open outcomes.yaml');
+      const choice = await vscode.window.showInformationMessage('Outcome Lens: this file is ignored by outcomes.yaml.', 'Open outcomes.yaml');
       if (choice) await vscode.window.showTextDocument(repo.outcomesUri);
       return undefined;
     }
@@ -244,8 +252,24 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     return written.fsPath;
   });
 
+  registerCommitActions(reg, { context, index, pickOutcome, UserMessage, onTagged: repo => void shareHint(repo) });
+
+  /** Once: links made with notes stay on this machine until the notes are pushed, and the remote fetches them. */
+  const shareHint = async (repo: RepoIndex) => {
+    const KEY = 'outcomeLens.shareNotesHintShown';
+    if (context.globalState.get(KEY)) return;
+    const remotes = await repo.history().remotes().catch(() => []);
+    if (!remotes.length || remotes.every(r => r.fetchesNotes)) return;
+    await context.globalState.update(KEY, true);
+    const choice = await vscode.window.showInformationMessage('Outcome Lens: links made with git notes stay on this machine until the notes are shared: git does not push or fetch them by default.', 'Share Outcome Notes…');
+    if (choice) await vscode.commands.executeCommand('outcomeLens.shareNotes', { root: repo.root });
+  };
+
   reg('outcomeLens.showLog', () => log.show());
   reg('outcomeLens.cancel', () => { for (const r of index.all) r.cancel(); });
+  const walkthrough = new WalkthroughProgress(index);
+  context.subscriptions.push(walkthrough);
+  return { walkthrough };
 }
 
 function rank(preferred: string[], id: string): number {

@@ -62,11 +62,11 @@ export function countText(s: Summary | undefined, n: (h: NonNullable<Summary['hi
  * A commit row. Subject, author and message are untrusted: labels are plain text, the tooltip escapes them. The
  * tooltip comes later, from resolveTreeItem (see commitTooltip): VS Code lexes every markdown tooltip it is sent.
  */
-export function commitItem(repo: RepoIndex, c: CommitRow, description: string): vscode.TreeItem {
+export function commitItem(repo: RepoIndex, c: CommitRow, description: string, contextValue = 'commit'): vscode.TreeItem {
   const t = new vscode.TreeItem(c.subject || '(no message)', vscode.TreeItemCollapsibleState.None);
   t.description = description;
   t.iconPath = new vscode.ThemeIcon(c.status === 'linked' ? 'git-commit' : c.status === 'ignored' ? 'circle-outline' : 'question');
-  t.contextValue = 'commit';
+  t.contextValue = contextValue;
   t.command = { command: 'outcomeLens.showCommit', title: 'Show Commit', arguments: [repo.root, c.sha] };
   return t;
 }
@@ -75,28 +75,58 @@ export function commitItem(repo: RepoIndex, c: CommitRow, description: string): 
 export async function commitTooltip(item: vscode.TreeItem, node: { kind: string; repo?: RepoIndex; row?: CommitRow }): Promise<vscode.TreeItem> {
   if (node.kind === 'commit' && node.row && node.repo && !item.tooltip) {
     const full = await node.repo.history().commit(node.row.sha).catch(() => undefined);
-    item.tooltip = commitMarkdown(full ?? node.row, new Map((node.repo.map?.outcomes ?? []).map(o => [o.id, o.title])));
+    item.tooltip = commitMarkdown(full ?? node.row, node.repo);
   }
   return item;
 }
 
-/** Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped), no command links. */
-export function commitMarkdown(c: CommitRow, outcomeTitles?: Map<string, string>): vscode.MarkdownString {
+/** The commands a commit hover's links may run: this extension's own, nothing else (MarkdownString.isTrusted). */
+export const HOVER_COMMANDS = ['outcomeLens.openChanges', 'outcomeLens.copyCommitId', 'outcomeLens.linkCommits', 'outcomeLens.revealOutcome', 'outcomeLens.openLink'];
+
+/** A `command:` link; its arguments are encoded whole, parentheses too, so that nothing can end the link early. */
+function commandLink(title: string, command: string, args: unknown[]): string {
+  const q = encodeURIComponent(JSON.stringify(args)).replace(/[()]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `[${title}](command:${command}?${q})`;
+}
+
+/** Markdown-escaped text for a link's title (outcome ids are plain, but `_` and `.` still mean something). */
+const linkText = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, c => `\\${c}`);
+
+/**
+ * Hover/tooltip text for a commit, every untrusted piece added with appendText (escaped); with `repo`, the actions a
+ * GitLens user expects as links that run only this extension's own commands (open changes, copy the id, link it,
+ * reveal each outcome, open its link).
+ */
+export function commitMarkdown(c: CommitRow, repo?: RepoIndex): vscode.MarkdownString {
+  const outcomeTitles = new Map((repo?.map?.outcomes ?? []).map(o => [o.id, o.title]));
   // Theme icons on from the start, so appendText also escapes `$(...)` in untrusted text.
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = false;
+  md.isTrusted = repo ? { enabledCommands: HOVER_COMMANDS } : false;
   md.supportHtml = false;
   md.appendMarkdown('$(git-commit) ').appendText(`${c.sha.slice(0, 10)} · ${c.author} · ${new Date(c.date).toLocaleString()}`);
   md.appendMarkdown('\n\n').appendText((c.message ?? c.subject).trim() || '(no message)');
   md.appendMarkdown('\n\n---\n\n');
   if (c.links.length) {
     for (const l of c.links) {
-      md.appendMarkdown('- ').appendText(`${outcomeTitles?.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
+      md.appendMarkdown('- ').appendText(`${outcomeTitles.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
     }
   } else {
     md.appendText(c.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
   }
   if (c.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${c.invalid.join(', ')} not in outcomes.yaml`);
+  if (c.suggestion) md.appendMarkdown('\n\n').appendText(`Suggested: ${c.suggestion.outcome} (${c.suggestion.evidence})`);
+  if (repo) {
+    const actions = [
+      commandLink('$(diff) Open Changes', 'outcomeLens.openChanges', [repo.root, c.sha]),
+      commandLink('$(copy) Copy Commit ID', 'outcomeLens.copyCommitId', [repo.root, c.sha]),
+      commandLink('$(link) Link to Outcome…', 'outcomeLens.linkCommits', [{ root: repo.root, shas: [c.sha] }]),
+    ];
+    for (const id of c.outcomes) {
+      actions.push(commandLink(`$(go-to-file) Reveal ${linkText(id)}`, 'outcomeLens.revealOutcome', [repo.root, id]));
+      if (repo.map?.outcomes.find(o => o.id === id)?.link) actions.push(commandLink(`$(link-external) Open ${linkText(id)}'s link`, 'outcomeLens.openLink', [repo.root, id]));
+    }
+    md.appendMarkdown(`\n\n${actions.join(' · ')}`);
+  }
   return md;
 }
 

@@ -86,8 +86,7 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
     // Only past the end of the text, where the annotation is, so it does not cover the language's own hovers.
     if (pos.character < doc.lineAt(pos.line).range.end.character) return undefined;
     const map = cur.repo.map;
-    const titles = new Map((map?.outcomes ?? []).map(o => [o.id, o.title] as [string, string]));
-    const md = commitMarkdown(cur.link, titles);
+    const md = commitMarkdown(cur.link, cur.repo);
     for (const id of cur.link.outcomes) {
       const o = map?.outcomes.find(x => x.id === id);
       if (!o?.metrics.length) continue;

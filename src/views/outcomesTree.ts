@@ -176,7 +176,8 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       }
       case 'commit': {
         const via = node.row.links.filter(l => l.outcome === node.outcome).map(l => l.via);
-        return commitItem(node.repo, node.row, `${via.join(', ')} · ${relativeTime(node.row.date)}`);
+        // "Remove from Outcome" is offered where the link is the note's: a note cannot change a message or an area.
+        return commitItem(node.repo, node.row, `via ${via.join(', ')} · ${relativeTime(node.row.date)}`, node.row.noteIds?.includes(node.outcome) ? 'commit.linked.note' : 'commit.linked');
       }
       case 'message': return messageItem(node);
     }

@@ -3,16 +3,17 @@ import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import type { CommitRow, GroupBy } from '../core/history/protocol';
+import type { FolderSuggestion } from '../core/links/suggest';
 import { Settings } from '../vscode/settings';
 import { commitItem, commitTooltip, countText, errorRows, MessageNode, messageItem, relativeTime, throttled, topLevel } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
   | { kind: 'section'; repo: RepoIndex; section: 'files' | 'commits' | 'invalid' }
-  | { kind: 'folder'; repo: RepoIndex; folder: string; count: number }
+  | { kind: 'folder'; repo: RepoIndex; folder: string; count: number; suggestion?: FolderSuggestion }
   | { kind: 'file'; repo: RepoIndex; path: string }
   | { kind: 'commitGroup'; repo: RepoIndex; by: GroupBy; group: string; count: number }
-  | { kind: 'commit'; repo: RepoIndex; row: CommitRow }
+  | { kind: 'commit'; repo: RepoIndex; row: CommitRow; invalidSection?: boolean }
   | MessageNode;
 
 /** Rows for at most the newest 500 commits of a list: a tree of 50k rows helps nobody. */
@@ -45,7 +46,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
       case 'section': {
         const repo = node.repo;
         if (node.section === 'files') return this.folderChildren(repo, '');
-        if (node.section === 'invalid') return this.commits(repo, (await repo.history().commits({ kind: 'invalid' }, 0, ROWS)));
+        if (node.section === 'invalid') return this.commits(repo, (await repo.history().commits({ kind: 'invalid' }, 0, ROWS)), true);
         const by = this.settings.groupCommitsBy(vscode.Uri.file(repo.root));
         return (await repo.history().groups(by)).map(g => ({ kind: 'commitGroup', repo, by, group: g.key, count: g.count }));
       }
@@ -70,14 +71,16 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
 
   private async folderChildren(repo: RepoIndex, folder: string): Promise<UnlinkedNode[]> {
     const rows = await repo.history().unlinkedFolder(folder);
+    // Each folder's best suggestion, from the history the service has already read (no git).
+    const suggestions = await repo.history().folderSuggestions(rows.folders.map(f => f.path)).catch(() => []);
     return [
-      ...rows.folders.map(f => ({ kind: 'folder', repo, folder: f.path, count: f.count }) as UnlinkedNode),
+      ...rows.folders.map((f, i) => ({ kind: 'folder', repo, folder: f.path, count: f.count, suggestion: suggestions[i]?.outcome ? suggestions[i] : undefined }) as UnlinkedNode),
       ...rows.files.map(p => ({ kind: 'file', repo, path: p }) as UnlinkedNode),
     ];
   }
 
-  private commits(repo: RepoIndex, list: { total: number; rows: CommitRow[] }): UnlinkedNode[] {
-    const rows: UnlinkedNode[] = list.rows.map(row => ({ kind: 'commit', repo, row }));
+  private commits(repo: RepoIndex, list: { total: number; rows: CommitRow[] }, invalidSection = false): UnlinkedNode[] {
+    const rows: UnlinkedNode[] = list.rows.map(row => ({ kind: 'commit', repo, row, invalidSection }));
     if (list.total > list.rows.length) rows.push({ kind: 'message', text: `${list.total - list.rows.length} older commits not shown (outcome-lens commits --unlinked lists all)`, icon: 'info' });
     return rows;
   }
@@ -122,10 +125,11 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const uri = vscode.Uri.file(path.join(node.repo.root, node.folder));
         const t = new vscode.TreeItem(uri, C.Collapsed);
         t.label = path.posix.basename(node.folder);
-        t.description = String(node.count);
+        const sg = node.suggestion;
+        t.description = sg?.outcome ? `${node.count} · → ${sg.outcome} · ${sg.together} of ${sg.commits} commits` : String(node.count);
         t.iconPath = vscode.ThemeIcon.Folder;
-        t.contextValue = 'unlinkedFolder';
-        t.tooltip = node.folder;
+        t.contextValue = sg?.outcome ? 'unlinkedFolder.suggested' : 'unlinkedFolder';
+        t.tooltip = sg?.outcome ? `${node.folder}\nSuggested: ${sg.outcome}, ${sg.evidence} (Apply Suggestion adds the folder to its areas)` : node.folder;
         return t;
       }
       case 'file': {
@@ -141,11 +145,17 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const t = new vscode.TreeItem(node.by === 'week' ? `Week of ${node.group}` : node.group || '(unknown author)', C.Collapsed);
         t.description = String(node.count);
         t.iconPath = new vscode.ThemeIcon(node.by === 'week' ? 'calendar' : 'person');
+        t.contextValue = 'commitGroup';
         return t;
       }
       case 'commit': {
         const c = node.row;
-        return commitItem(node.repo, c, c.invalid.length ? `invalid: ${c.invalid.join(', ')}` : `${c.author} · ${relativeTime(c.date)}`);
+        if (node.invalidSection) {
+          // "Remove" is offered where the note names the unknown id; a message's trailer cannot be taken out.
+          const inNote = c.invalid.some(id => c.noteIds?.includes(id));
+          return commitItem(node.repo, c, `invalid: ${c.invalid.join(', ')}${inNote ? ' (in its note)' : ''}`, inNote ? 'commit.invalid.note' : 'commit.invalid');
+        }
+        return commitItem(node.repo, c, `${c.author} · ${relativeTime(c.date)}${c.suggestion ? ` · → ${c.suggestion.outcome}?` : ''}`, 'commit.unlinked');
       }
       case 'message': return messageItem(node);
     }

@@ -331,6 +331,17 @@ if (want('report')) await htmlReportCheck();
 if (want('report')) await rollupHtmlCheck();
 await buildSuite();
 if (want('host')) await runSuite('host', 'extension', { trusted: true });
+// Linking past work (notes written, views moved, suggestions, Open Changes, sharing): its own fixture, since it adds
+// notes and commits, with a bare repository as origin to share the notes with.
+if (want('link')) await runSuite('link', 'link', {
+  trusted: true,
+  setup: (folder, stateRoot) => {
+    const bare = path.join(stateRoot, 'origin.git');
+    execFileSync('git', ['init', '-q', '--bare', bare]);
+    execFileSync('git', ['remote', 'add', 'origin', bare], { cwd: folder });
+    return {};
+  },
+});
 // Restricted Mode: a git first on the host's PATH records every start; the built-in git extension is off, so that
 // any record is ours.
 if (want('restricted')) await runSuite('restricted', 'restricted', {

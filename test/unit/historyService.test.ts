@@ -56,7 +56,7 @@ describe('the history service (what every view asks)', function () {
     await s.refresh();
     const sum = s.summary();
     assert.equal(sum.error, undefined);
-    assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, byOutcome: { a: 1, b: 1 } });
+    assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, viaTrailer: 1, viaNote: 0, byOutcome: { a: 1, b: 1 } });
     assert.deepEqual(sum.files, { tracked: 6, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
     assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['ghost', 'tag trailer', 'root']);
     assert.deepEqual(s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows.map(r => [r.subject, r.links[0].via]), [['trailer', 'trailer']]);
@@ -130,6 +130,48 @@ describe('the history service (what every view asks)', function () {
     assert.equal(s.summary().history!.unlinked, 2);
     assert.ok(!log.some(l => /^> git (log|rev-list)/.test(l) && !/--notes/.test(l)), `no commit read again: ${log.join('\n')}`);
     assert.ok(log.some(l => /0 new commit\(s\) read from git, 6 in 5000 days, notes re-read/.test(l)), log.join('\n'));
+  });
+
+  it('tag writes the note through git and answers after the views\' lists have moved: added, fixed, removed', async () => {
+    const s = service();
+    await s.refresh();
+    const ghost = (await s.commits({ kind: 'invalid' }, 0, 10)).rows[0];
+    const root = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
+    assert.equal(s.summary().history!.unlinked, 3);
+    const r = await s.tag([root, root], ['a']);
+    assert.deepEqual(r, [{ sha: root, before: [], after: ['a'], changed: true }], 'each commit once');
+    assert.equal(repo.git('notes', '--ref=outcomes', 'show', root), 'Outcome: a\n', 'the note git holds');
+    // answered after the read: no refresh needed by the caller
+    assert.equal(s.summary().history!.unlinked, 2);
+    const inA = (await s.commits({ kind: 'outcome', id: 'a' }, 0, 10)).rows.find(x => x.sha === root)!;
+    assert.deepEqual(inA.links.map(l => l.via), ['note']);
+    assert.deepEqual(inA.noteIds, ['a']);
+    await assert.rejects(s.tag([root], ['nope']), /outcomes\.yaml defines no outcome "nope"/);
+    // an invalid link in a note: replaced (the right id added, the wrong one taken out)
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: nope2', repo.git('rev-parse', 'HEAD~2').trim());
+    await s.refresh();
+    assert.equal(s.summary().history!.invalid, 2);
+    const bad = (await s.commits({ kind: 'invalid' }, 0, 10)).rows.find(x => x.noteIds?.includes('nope2'))!;
+    await s.tag([bad.sha], ['b']);
+    await s.tag([bad.sha], ['nope2'], true);
+    assert.equal(s.summary().history!.invalid, 1, 'only the message trailer\'s invalid id is left');
+    assert.equal((await s.commits({ kind: 'invalid' }, 0, 10)).rows[0].sha, ghost.sha);
+    await s.tag([root], ['a'], true);
+    assert.equal(s.summary().history!.unlinked, 2, 'root unlinked again, the vendored one still ignored');
+  });
+
+  it('suggests an outcome for an unlinked folder and for its unlinked commits, from the commits already read', async () => {
+    repo.write('a/y.ts').write('libs/m.ts').commit('with a\n');
+    repo.write('a/z.ts').write('libs/m.ts', '2\n').commit('with a again\n');
+    repo.write('libs/m.ts', '3\n').commit('libs alone\n');
+    const s = service();
+    await s.refresh();
+    log.length = 0;
+    assert.deepEqual(s.folderSuggestions(['libs']).map(x => [x.folder, x.outcome, x.evidence]), [['libs/', 'a', 'changed with a/ in 2 of 3 commits']]);
+    assert.deepEqual(s.folderSuggestions(['docs/']).map(x => x.outcome), [undefined]);
+    const alone = (await s.commits({ kind: 'unlinked' }, 0, 10)).rows.find(r => r.subject === 'libs alone')!;
+    assert.deepEqual(alone.suggestion, { outcome: 'a', evidence: 'libs/ changed with a/ in 2 of 3 commits' });
+    assert.deepEqual(log, [], 'no git');
   });
 
   it('a git failure is an error state, never an empty history; the last good answer stays', async () => {

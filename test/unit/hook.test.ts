@@ -2,21 +2,13 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TempRepo } from './helpers/repo';
+import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
 import { cli } from './helpers/cli';
 import { hookEdit } from '../../src/core/git/commitMessage';
 
 // `outcome-lens hook install|uninstall` and the hook it writes, with real `git commit`s in real repositories.
 
-const YAML = `version: 1
-outcomes:
-  - id: checkout
-    title: Checkout
-    areas: [src/checkout/]
-  - id: search
-    title: Search
-    areas: [src/search/]
-`;
+const YAML = TWO_OUTCOMES_YAML;
 
 /** `git commit` as a user types it: hooks run (no --no-verify). Returns git's exit code and output. */
 function commit(repo: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}) {

@@ -6,6 +6,8 @@ import { quoted } from '../util/printable';
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
+/** The fetch refspec that brings the outcome notes with every fetch (DESIGN.md, "tag"). */
+export const NOTES_FETCH = `+${NOTES_REF}:${NOTES_REF}`;
 
 /** One commit as git records it: only facts, no links (those depend on outcomes.yaml and are computed later). */
 export interface RawCommit {
@@ -394,6 +396,76 @@ export class GitRepo {
       for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k], f[k + 1]);
     }
     return notes;
+  }
+
+  /** The notes of these commits under refs/notes/outcomes as they are now (one git call): commits without one are left out. */
+  async notesOf(shas: readonly string[], signal?: AbortSignal): Promise<Map<string, string>> {
+    checkShas(shas);
+    const notes = new Map<string, string>();
+    if (!shas.length) return notes;
+    const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'], { signal, input: ids(shas) });
+    const f = stdout.split('\0');
+    for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k].replace(/^\n/, ''), f[k + 1]);
+    return notes;
+  }
+
+  /**
+   * Writes a commit's note under refs/notes/outcomes with git itself (`notes add -f`, the text on stdin), or removes
+   * it when `text` is empty: other tools read such notes, and git records who changed them when.
+   */
+  async writeNote(sha: string, text: string, signal?: AbortSignal): Promise<void> {
+    checkShas([sha]);
+    if (text.trim()) await this.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', sha], { signal, input: text });
+    else await this.run(['notes', `--ref=${NOTES_REF}`, 'remove', '--ignore-missing', sha], { signal });
+  }
+
+  /**
+   * The commit a user's argument names (a sha, a branch, `HEAD~2`), as a full id: `rev-parse --verify` after
+   * `--end-of-options`, so that no argument is read as an option; anything that names no commit is thrown.
+   */
+  async resolveCommit(rev: string, signal?: AbortSignal): Promise<string> {
+    if (!rev) throw new GitError('an empty commit name', 'badObject');
+    try {
+      return (await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { signal })).stdout.trim();
+    } catch (e) {
+      if (e instanceof GitError && e.exitCode === 1) throw new GitError(`not a commit: ${JSON.stringify(rev)}`, 'badObject', e.exitCode, e.stderr);
+      throw e;
+    }
+  }
+
+  /** The remotes, each with its URL and whether it already fetches the outcome notes (one git call). */
+  async remotes(signal?: AbortSignal): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
+    const { stdout } = await this.run(['config', '-z', '--get-regexp', '^remote\\..*\\.(url|fetch)$'], { signal, ok: [1] });
+    const byName = new Map<string, { name: string; url: string; fetchesNotes: boolean }>();
+    for (const entry of stdout.split('\0')) {
+      const nl = entry.indexOf('\n');
+      if (nl === -1) continue;
+      const key = entry.slice(0, nl), value = entry.slice(nl + 1);
+      const m = /^remote\.(.+)\.(url|fetch)$/.exec(key);
+      if (!m) continue;
+      const r = byName.get(m[1]) ?? { name: m[1], url: '', fetchesNotes: false };
+      if (m[2] === 'url') r.url ||= value;
+      else if (value.replace(/^\+/, '') === NOTES_FETCH.slice(1)) r.fetchesNotes = true;
+      byName.set(m[1], r);
+    }
+    return [...byName.values()];
+  }
+
+  /** Adds the fetch refspec of the outcome notes to a remote (`git config --add`), so that every fetch brings them. */
+  async addNotesFetch(remote: string, signal?: AbortSignal): Promise<void> {
+    await this.checkRemote(remote, signal);
+    await this.run(['config', '--add', `remote.${remote}.fetch`, NOTES_FETCH], { signal });
+  }
+
+  /** Pushes refs/notes/outcomes to a remote. */
+  async pushNotes(remote: string, signal?: AbortSignal): Promise<string> {
+    await this.checkRemote(remote, signal);
+    const r = await this.run(['push', '--no-verify', '--end-of-options', remote, `${NOTES_REF}:${NOTES_REF}`], { signal });
+    return (r.stderr || r.stdout).trim();
+  }
+
+  private async checkRemote(remote: string, signal?: AbortSignal): Promise<void> {
+    if (!(await this.remotes(signal)).some(r => r.name === remote)) throw new GitError(`no remote named ${JSON.stringify(remote)}`, 'badObject');
   }
 
   /**

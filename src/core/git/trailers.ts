@@ -245,3 +245,29 @@ export function withTrailer(message: string, key: string, ids: readonly string[]
   kept.push(line);
   return message.slice(0, start) + kept.join(eol) + eol + message.slice(end).replace(/^[\r\n]+/, '');
 }
+
+/**
+ * A note's text with its `key` trailer naming exactly `ids` (with none, the trailer line goes), the rest of the note
+ * kept: prose, other trailers, their order. Read back with noteTrailerValues, the result names exactly `ids`.
+ */
+export function noteWithIds(note: string, key: string, ids: readonly string[]): string {
+  // A note is read as a message whose title is empty (see noteTrailerValues).
+  const msg = '\n\n' + note.replace(/\r\n/g, '\n');
+  const { start, end } = trailerBlock(msg);
+  const hasBlock = start < end && parseTrailers(msg).length > 0;
+  const prose = (hasBlock ? msg.slice(0, start) : msg).replace(/^\n+/, '').replace(/\s+$/, '');
+  const kept: string[] = [];
+  if (hasBlock) {
+    let dropping = false;
+    for (const l of msg.slice(start, end).split('\n')) {
+      if (!l.trim()) continue;
+      const sep = findSeparator(l);
+      if (sep >= 1 && !isSpace(l[0])) dropping = trimSpace(l.slice(0, sep)).toLowerCase() === key.toLowerCase();
+      else if (!isSpace(l[0])) dropping = false;
+      if (!dropping) kept.push(l);
+    }
+  }
+  if (ids.length) kept.push(`${key}: ${ids.join(', ')}`);
+  const block = kept.join('\n');
+  return [prose, block].filter(Boolean).join('\n\n') + (prose || block ? '\n' : '');
+}

@@ -19,6 +19,10 @@ export interface CommitRow {
   invalid: string[];
   status: CommitStatus;
   outcomes: string[];
+  /** The ids the commit's note names (valid or not): what a note can add to or take away. */
+  noteIds?: string[];
+  /** For an unlinked commit: the outcome its files' folders changed with most often, and why. */
+  suggestion?: { outcome: string; evidence: string };
   /** The whole message: only in answers about one commit (hovers). */
   message?: string;
 }
@@ -61,6 +65,9 @@ export interface Summary {
     commits: number;
     unlinked: number;
     invalid: number;
+    /** Commits linked by a trailer, and by a note. */
+    viaTrailer: number;
+    viaNote: number;
     byOutcome: Record<string, number>;
     /** Planned vs actual (commits) of the outcomes with a budget, once the window is read; undefined without budgets. */
     plan?: PlanSummary;
@@ -98,7 +105,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 /** The service's methods the extension host may call, by name, through the history worker. */
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
-  'patternDiagnostics', 'allocation', 'keyResultHistory', 'show',
+  'patternDiagnostics', 'allocation', 'keyResultHistory', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'initOutcomes',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 

@@ -11,6 +11,9 @@ import { patternDiagnostics } from '../outcomes/patternCheck';
 import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
 import { lowerBound } from '../util/sortedPaths';
 import { breathe } from '../util/breathe';
+import { noteIds, tagCommits, TagResult } from '../git/outcomeNotes';
+import { FolderSuggestion, suggestForFolders, unlinkedFolders } from '../links/suggest';
+import { initOutcomes, InitResult } from '../outcomes/init';
 import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, mapKey, PlanSummary, Summary } from './protocol';
 
 /** While the first read of a window arrives, the views are told of it at most this often. */
@@ -23,6 +26,9 @@ class Snapshot {
   readonly unlinked: CommitLink[] = [];
   readonly invalid: CommitLink[] = [];
   readonly byOutcome = new Map<string, CommitLink[]>();
+  /** Commits linked by a trailer, and by a note (the getting-started walkthrough's "tag a commit", "link a past commit"). */
+  viaTrailer = 0;
+  viaNote = 0;
   private readonly shas = new Set<string>();
   complete = false;
   private static made = 0;
@@ -42,6 +48,8 @@ class Snapshot {
       this.all.push(l);
       if (l.status === 'unlinked') this.unlinked.push(l);
       if (l.invalid.length) this.invalid.push(l);
+      if (l.links.some(x => x.via === 'trailer')) this.viaTrailer++;
+      if (l.links.some(x => x.via === 'note')) this.viaNote++;
       for (const id of l.outcomes) {
         let list = this.byOutcome.get(id);
         if (!list) this.byOutcome.set(id, list = []);
@@ -62,11 +70,11 @@ interface Files {
   diagnostics?: Promise<Diagnostic[]>;
 }
 
-function toRow(l: CommitLink, withMessage = false): CommitRow {
+function toRow(l: CommitLink, withMessage = false, noteIdsOf: string[] = []): CommitRow {
   const c = l.commit;
   return {
     sha: c.sha, parents: c.parents, author: c.author, email: c.email, date: c.date, subject: c.subject,
-    links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes, ...(withMessage ? { message: c.message } : {}),
+    links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes, noteIds: noteIdsOf, ...(withMessage ? { message: c.message } : {}),
   };
 }
 
@@ -293,6 +301,7 @@ export class RepoHistory {
       service: this.id, gen: this.gen, map: mapKey(this.linker?.map), reading: this.reading, readSoFar: this.readSoFar, error: this.error,
       history: s && {
         snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
+        viaTrailer: s.viaTrailer, viaNote: s.viaNote,
         byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
         ...planOf(s),
       },
@@ -311,10 +320,115 @@ export class RepoHistory {
     }
   }
 
-  /** Rows `offset` .. `offset + limit` of a list, newest first, and how long the list is. */
+  /** The ids a commit's note names under the trailer key (valid or not). */
+  private noteIdsOf(sha: string): string[] {
+    return this.linker ? noteIds(this.notes.get(sha), this.linker.map.trailer) : [];
+  }
+
+  private row(l: CommitLink, withMessage = false): CommitRow {
+    return toRow(l, withMessage, this.noteIdsOf(l.commit.sha));
+  }
+
+  /**
+   * Rows `offset` .. `offset + limit` of a list, newest first, and how long the list is; an unlinked row carries
+   * the outcome its files suggest (see commitSuggestions).
+   */
   commits(which: CommitList, offset: number, limit: number): { total: number; rows: CommitRow[] } {
     const list = this.list(which);
-    return { total: list.length, rows: list.slice(offset, offset + limit).map(l => toRow(l)) };
+    const rows = list.slice(offset, offset + limit);
+    const suggested = this.commitSuggestions(rows.filter(l => l.status === 'unlinked'));
+    return { total: list.length, rows: rows.map(l => ({ ...this.row(l), ...(suggested.has(l.commit.sha) ? { suggestion: suggested.get(l.commit.sha) } : {}) })) };
+  }
+
+  /** Suggestions per folder, for the snapshot and outcomes.yaml they were computed from. */
+  private suggestions?: { snap: Snapshot; files: Files; byFolder: Map<string, FolderSuggestion>; outermost: string[] };
+
+  /**
+   * For each folder (with or without its trailing `/`), the outcome whose areas its unlinked files changed with most
+   * often in the window, from the commits already read (no git), remembered until the window or the map changes.
+   */
+  folderSuggestions(folders: string[], minSupport = 2): FolderSuggestion[] {
+    const snap = this.snap;
+    const files = this.files;
+    if (!snap || !files || snap.linker !== files.linker) return [];
+    if (this.suggestions?.snap !== snap || this.suggestions.files !== files) {
+      this.suggestions = { snap, files, byFolder: new Map(), outermost: unlinkedFolders(files.linker.classifyAll(files.list)) };
+    }
+    const cache = this.suggestions.byFolder;
+    const names = folders.map(f => (f.endsWith('/') ? f : `${f}/`));
+    const missing = [...new Set(names.filter(f => !cache.has(f)))];
+    if (missing.length) for (const sg of suggestForFolders(missing, snap.all, snap.linker, minSupport)) cache.set(sg.folder, sg);
+    return names.map(f => cache.get(f)!);
+  }
+
+  /**
+   * An unlinked commit's suggestion, from its files: the suggestions of the outermost unlinked folders they are in,
+   * weighed by how many commits back each (the outcome with the most support wins).
+   */
+  private commitSuggestions(links: CommitLink[]): Map<string, { outcome: string; evidence: string }> {
+    const out = new Map<string, { outcome: string; evidence: string }>();
+    if (!links.length || !this.files) return out;
+    this.folderSuggestions([]);
+    const outermost = this.suggestions?.outermost ?? [];
+    const folderOf = (p: string) => outermost.find(f => p.startsWith(f));
+    const per = links.map(l => [...new Set(l.commit.files.map(folderOf).filter((f): f is string => !!f))]);
+    const all = this.folderSuggestions([...new Set(per.flat())]);
+    const byFolder = new Map(all.map(sg => [sg.folder, sg]));
+    links.forEach((l, i) => {
+      const votes = new Map<string, number>();
+      for (const f of per[i]) { const sg = byFolder.get(f); if (sg?.outcome) votes.set(sg.outcome, (votes.get(sg.outcome) ?? 0) + sg.together); }
+      const best = [...votes].sort((a, b) => b[1] - a[1])[0];
+      if (best) {
+        const why = per[i].map(f => byFolder.get(f)).filter(sg => sg?.outcome === best[0]).map(sg => `${sg!.folder} ${sg!.evidence}`).join('; ');
+        out.set(l.commit.sha, { outcome: best[0], evidence: why });
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Links commits of the window (or any commit) to outcomes through their notes (see tagCommits), then reads the
+   * notes again, so that every view shows the commit where it now belongs before this answers. Adding an id
+   * outcomes.yaml does not define is refused; removing any id is allowed (that fixes an invalid link).
+   */
+  async tag(shas: string[], ids: string[], remove = false, reread = true): Promise<TagResult[]> {
+    const linker = this.linker;
+    if (!linker) throw new GitError('outcomes.yaml has errors: fix them first', 'other');
+    const known = new Set(linker.map.outcomes.map(o => o.id));
+    const unknown = remove ? [] : ids.filter(id => !known.has(id));
+    if (unknown.length) throw new GitError(`outcomes.yaml defines no outcome ${unknown.map(id => JSON.stringify(id)).join(', ')}`, 'other');
+    const results = await tagCommits(this.repo, shas, linker.map.trailer, remove ? { remove: ids } : { add: ids });
+    // (a caller tagging a long list in parts reads the notes again after the last part only)
+    if (!reread) return results;
+    await this.refresh();
+    if (this.error) throw new GitError(this.error.message, this.error.kind);
+    return results;
+  }
+
+  /** A commit's changed files (against its first parent) and its parents, for Open Changes. */
+  async commitFiles(sha: string): Promise<{ files: string[]; parents: string[] } | undefined> {
+    const hit = this.snap?.all.find(l => l.commit.sha === sha)?.commit ?? (await this.repo.readCommits([sha]))[0];
+    return hit && { files: hit.files, parents: hit.parents };
+  }
+
+  /** The remotes, with whether each already fetches the outcome notes. */
+  remotes(): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
+    return this.repo.remotes();
+  }
+
+  /** Adds `+refs/notes/outcomes:refs/notes/outcomes` to a remote's fetch refspecs. */
+  addNotesFetch(remote: string): Promise<void> {
+    return this.repo.addNotesFetch(remote);
+  }
+
+  /** Pushes refs/notes/outcomes to a remote; git's own summary of what it did. */
+  pushNotes(remote: string): Promise<string> {
+    return this.repo.pushNotes(remote);
+  }
+
+  /** A first outcomes.yaml from the tracked files' folders or from CODEOWNERS (the host writes it). */
+  initOutcomes(from: 'folders' | 'codeowners'): Promise<InitResult> {
+    return initOutcomes(this.repo, from);
   }
 
   /** Unlinked commits by author (most first) or by week (newest first). */
@@ -328,11 +442,11 @@ export class RepoHistory {
   /** One commit with its message: from the window, or read from git (an older commit the current line names). */
   async commit(sha: string): Promise<CommitRow | undefined> {
     const hit = this.snap?.all.find(l => l.commit.sha === sha);
-    if (hit) return toRow(hit, true);
+    if (hit) return this.row(hit, true);
     const linker = this.linker;
     if (!linker) return undefined;
     const [raw] = await this.repo.readCommits([sha]);
-    return raw && toRow(linker.commit(raw, this.notes.get(sha)), true);
+    return raw && this.row(linker.commit(raw, this.notes.get(sha)), true);
   }
 
   /** The commit that last changed a line of a file, as the current-line annotation shows it. */

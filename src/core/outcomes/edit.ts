@@ -95,27 +95,3 @@ function lineEndAfter(text: string, offset: number): number {
 function endWithNewline(text: string): number {
   return text.length;
 }
-
-/** A starting outcomes.yaml from a repository's top-level folders: one outcome to rename, every folder listed. */
-export function scaffoldOutcomes(topFolders: readonly string[], hasLockFiles: boolean): string {
-  const folders = topFolders.filter(f => !f.startsWith('.') && !['node_modules', 'vendor', 'dist', 'out', 'build'].includes(f));
-  const ignored = topFolders.filter(f => ['vendor', 'dist', 'out', 'build'].includes(f));
-  const lines = [
-    '# Outcome Lens: maps code areas to the business outcomes they serve.',
-    '# Patterns use .gitignore syntax. Tag commits with a trailer: `Outcome: <id>`.',
-    'version: 1',
-    'ignore:',
-    ...(ignored.length || hasLockFiles ? [...ignored.map(f => `  - ${JSON.stringify(f + '/')}`), ...(hasLockFiles ? ['  - "*.lock"', '  - package-lock.json'] : [])] : ['  # - vendor/']),
-    'outcomes:',
-    '  - id: first-outcome',
-    '    title: Describe the business outcome this code serves',
-    '    owner: "@team"',
-    '    status: active',
-    '    metrics:',
-    '      - { name: Key result, baseline: 0, target: 100 }',
-    '    areas:',
-    ...(folders.length ? [`      - ${JSON.stringify(folders[0] + '/')}`, ...folders.slice(1).map(f => `      # - ${JSON.stringify(f + '/')}`)] : ['      - "src/"']),
-    '',
-  ];
-  return lines.join('\n');
-}

@@ -1,6 +1,7 @@
 import { Diagnostic, OutcomeMap, PatternEntry } from './model';
 import { compilePatterns, matchMask } from '../patterns/matcher';
 import { quotedShort, short } from '../util/printable';
+import { OUTCOMES_FILE } from './load';
 
 /**
  * How much matching one call may do, in files tested times patterns compiled (plus a compile's cost): enough for a
@@ -18,7 +19,10 @@ const MAX_NEGATIONS = 200;
  * all that is in it), so a positive pattern costs one pass over the files; only a negation needs its prefix matched
  * again. Past WORK_BUDGET or MAX_NEGATIONS the rest is not checked, and one warning says so.
  */
-export async function patternDiagnostics(map: OutcomeMap, files: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
+export async function patternDiagnostics(map: OutcomeMap, tracked: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
+  // outcomes.yaml is there (the map was read from it) even before it is committed: a fresh `init`'s `/outcomes.yaml`
+  // lines are not stale.
+  const files = tracked.includes(OUTCOMES_FILE) ? tracked : [...tracked, OUTCOMES_FILE];
   const out: Diagnostic[] = [];
   let work = 0;
   let negations = 0;

@@ -59,3 +59,14 @@ export class TempRepo {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Two outcomes with one folder each: the map most CLI tests start from. */
+export const TWO_OUTCOMES_YAML = `version: 1
+outcomes:
+  - id: checkout
+    title: Checkout
+    areas: [src/checkout/]
+  - id: search
+    title: Search
+    areas: [src/search/]
+`;

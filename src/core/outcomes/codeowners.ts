@@ -1,0 +1,215 @@
+import { compilePatterns, matchMask, PathMatcher } from '../patterns/matcher';
+
+/**
+ * CODEOWNERS read the way GitHub reads it, and turned into one area list per owner that gives every file the
+ * outcome of the owner GitHub picks (DESIGN.md, "CODEOWNERS import"). GitHub's rules differ from .gitignore's:
+ * the last matching rule wins for each file, `dir/*` matches only the files directly in `dir`, a rule with no
+ * owner clears ownership, and `!` and `[ ]` are not supported (GitHub skips such a line).
+ */
+
+/** Where GitHub looks for the file, in its order: the first one found is the one it uses. */
+export const CODEOWNERS_LOCATIONS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'] as const;
+
+export interface CodeownersRule {
+  /** 1-based line in the file. */
+  line: number;
+  pattern: string;
+  /** Empty: the rule clears ownership of what it matches. */
+  owners: string[];
+  /** The comment lines right above the rule and its inline comment. */
+  comment?: string;
+}
+
+export interface CodeownersFile {
+  rules: CodeownersRule[];
+  /** Lines GitHub skips, with why. */
+  skipped: { line: number; text: string; why: string }[];
+}
+
+const OWNER_RE = /^(@[A-Za-z0-9](?:[A-Za-z0-9_.-]*)(?:\/[A-Za-z0-9_.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
+
+/** The rules of a CODEOWNERS file in order, and the lines GitHub would skip. */
+export function parseCodeowners(text: string): CodeownersFile {
+  const rules: CodeownersRule[] = [];
+  const skipped: CodeownersFile['skipped'] = [];
+  let comments: string[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line) { comments = []; return; }
+    if (line.startsWith('#')) { const c = line.replace(/^#+\s?/, '').trim(); if (c) comments.push(c); return; }
+    const above = comments;
+    comments = [];
+    // Tokens split on unescaped whitespace: a pattern may hold `\ ` for a space.
+    const tokens = line.match(/(?:\\.|[^\s\\])+/g) ?? [];
+    const hash = tokens.findIndex((t, k) => k > 0 && t.startsWith('#'));
+    const pattern = tokens[0] ?? line;
+    const owners = hash === -1 ? tokens.slice(1) : tokens.slice(1, hash);
+    const inline = hash === -1 ? '' : line.slice(line.indexOf(tokens[hash], line.indexOf(pattern) + pattern.length)).replace(/^#+\s?/, '').trim();
+    const why = pattern.startsWith('!') ? 'GitHub does not support `!` in CODEOWNERS'
+      : /[[\]]/.test(pattern) ? 'GitHub does not support `[ ]` in CODEOWNERS'
+        : pattern.startsWith('\\#') ? 'GitHub does not support escaping a leading `#`'
+          : pattern.includes('***') ? 'three asterisks in a row are not a pattern'
+            : owners.find(o => !OWNER_RE.test(o)) !== undefined ? `${JSON.stringify(owners.find(o => !OWNER_RE.test(o)))} is not an owner (@user, @org/team or an e-mail address)`
+              : undefined;
+    if (why) { skipped.push({ line: i + 1, text: line, why: `${why}, so it skips the line` }); return; }
+    const comment = [...above, inline].filter(Boolean).join(' ');
+    rules.push({ line: i + 1, pattern, owners, ...(comment ? { comment } : {}) });
+  });
+  return { rules, skipped };
+}
+
+/**
+ * One rule's pattern as .gitignore patterns that match the same files one file at a time (no folder standing for what
+ * is under it): the path itself, and what is under it unless the rule ends in a lone `*` (direct children only).
+ * `verbatim`: the pattern as .gitignore reads it with the same meaning when it stands alone (undefined for `dir/*`).
+ */
+export function fileForms(pattern: string): { forms: string[]; verbatim?: string } {
+  // `**` inside a segment (`foo**`) is two `*`, which is one.
+  const p = pattern.split('/').map(s => (s === '**' ? s : s.replace(/\*{2,}/g, '*'))).join('/');
+  let segs = p.split('/');
+  const leading = segs[0] === '';
+  if (leading) segs = segs.slice(1);
+  const dirOnly = segs.length > 1 && segs[segs.length - 1] === '';
+  if (dirOnly) segs.pop();
+  const anchored = leading || segs.length > 1;
+  if (!anchored && (segs[0] === '*' || segs[0] === '**')) return { forms: ['*'], verbatim: '*' };
+  const body = (leading ? '/' : '') + segs.join('/');
+  // Everything under it; a name without a slash matches at any depth, so its `/**` needs a `**/` in front.
+  const under = anchored ? `${body}/**` : `**/${segs[0]}/**`;
+  if (dirOnly) return { forms: [under], verbatim: p };
+  const last = segs[segs.length - 1];
+  if (last === '**') return { forms: [body], verbatim: p };
+  if (last === '*') return { forms: [body] };
+  return { forms: [body, under], verbatim: p };
+}
+
+/** The directory-neutralizing line that ends an exact list: no folder matches by itself, each file is judged alone. */
+export const EACH_FILE = '!*/';
+
+export interface OwnerAreas {
+  owner: string;
+  /** The lines of the owner's area list, each with the rule it came from (undefined for EACH_FILE). */
+  areas: { pattern: string; rule?: CodeownersRule; negated?: boolean }[];
+  /** The comments of the owner's rules, each once. */
+  description?: string;
+}
+
+export interface Translation {
+  owners: OwnerAreas[];
+  /** What had to change to keep GitHub's meaning, one line per rule, for the user to read. */
+  notes: string[];
+  /** How many times a later rule took no tracked file from an earlier owner, so was not written as a negation. */
+  dropped: number;
+  /** How many times a rule gave its owner no tracked file that its other rules did not, so was not written. */
+  redundant: number;
+}
+
+/** A file-level test: whether the path itself matches the pattern, with no folder standing for it. */
+function fileTest(pattern: string): (path: string) => boolean {
+  const m: PathMatcher = compilePatterns([pattern]);
+  if (m.kind !== 'general') return p => m.matchesFile(p, false);
+  const each = compilePatterns([pattern, EACH_FILE]);
+  return p => each.matches(p);
+}
+
+/**
+ * Area lists that give each of `files` the owners of the last CODEOWNERS rule that matches it, as GitHub does. An
+ * owner's rules go into its list as written where .gitignore reads them the same way; where a later rule of other
+ * owners (or of none) takes files back, or a rule ends in `/*`, the list is exact: each rule as its file-level
+ * patterns, the later rules as negations, and EACH_FILE (a negation of every folder) last so that no folder stands for the files under it. A
+ * negation that takes no tracked file away is left out (it would be a "no effect" warning), and so is EACH_FILE when
+ * it changes nothing.
+ */
+export function translate(rules: readonly CodeownersRule[], files: readonly string[]): Translation {
+  const forms = rules.map(r => fileForms(r.pattern));
+  const tests = forms.map(f => f.forms.map(fileTest));
+  // For each file, the rules that match it, in order; and whether each form matches any file.
+  const hits = forms.map(f => f.forms.map(() => false));
+  const matching = files.map(f => {
+    const out: number[] = [];
+    for (let j = 0; j < rules.length; j++) {
+      let any = false;
+      for (let k = 0; k < tests[j].length; k++) if (tests[j][k](f)) { hits[j][k] = any = true; }
+      if (any) out.push(j);
+    }
+    return out;
+  });
+  const owners = [...new Set(rules.flatMap(r => r.owners))];
+  // What each rule became: its own forms where they are not the rule as written, and the owners it takes files back from.
+  const written = new Map<number, string[]>();
+  const takenBack = new Map<number, Map<string, string[]>>();
+  let dropped = 0;
+  let redundant = 0;
+  const ownsNothing: string[] = [];
+  const result: OwnerAreas[] = [];
+  for (const owner of owners) {
+    const mine = (j: number) => j >= 0 && rules[j].owners.includes(owner);
+    const first = rules.findIndex((_, j) => mine(j));
+    // The rules after the owner's first that match each file: the owner's list sees only those.
+    const entries = matching.map((m, i) => Object.assign(m.filter(j => j >= first), { file: i })).filter(e => e.length && e.some(mine));
+    // Negations that decide some file: the last rule matching it is not the owner's, and an earlier one is.
+    const kept = new Set<number>();
+    for (const e of entries) if (!mine(e[e.length - 1])) kept.add(e[e.length - 1]);
+    // The owner's own rules that stay; a rule that matches no tracked file stays too (a stale rule should show).
+    const pos = new Set(rules.map((_, j) => j).filter(mine));
+    // A line that decides no file on its own goes: a negation whose files are the owner's' anyway or taken back by
+    // another kept negation, a rule of the owner's whose files it has anyway. Each removal keeps every file's owner,
+    // so what stays is exact, and no line of it is without effect (no "no effect" or "shadowed" warning).
+    const counts = (j: number) => pos.has(j) || kept.has(j);
+    const lastOf = (e: number[], skip?: number) => { for (let k = e.length - 1; k >= 0; k--) if (e[k] !== skip && counts(e[k])) return e[k]; return -1; };
+    const decides = (e: number[], j: number) => lastOf(e) === j && pos.has(lastOf(e, j)) !== pos.has(j);
+    for (let again = true; again;) {
+      again = false;
+      for (const j of [...kept, ...pos]) {
+        if ((pos.has(j) && !hits[j].some(Boolean)) || entries.some(e => decides(e, j))) continue;
+        if (!kept.delete(j)) { pos.delete(j); redundant++; }
+        again = true;
+      }
+    }
+    const own = rules.map((_, j) => j).filter(mine);
+    const exact = kept.size > 0 || [...pos].some(j => forms[j].verbatim === undefined);
+    const areas: OwnerAreas['areas'] = [];
+    for (let j = first; j < rules.length; j++) {
+      const r = rules[j];
+      if (pos.has(j)) {
+        if (!exact) {
+          areas.push({ pattern: forms[j].verbatim!, rule: r });
+          if (forms[j].verbatim !== r.pattern) written.set(j, [forms[j].verbatim!]);
+          continue;
+        }
+        // The file-level forms that match a tracked file (the first when none does, so that a stale rule still shows).
+        const useful = hits[j].some(Boolean) ? forms[j].forms.filter((_, k) => hits[j][k]) : forms[j].forms.slice(0, 1);
+        for (const p of useful) areas.push({ pattern: p, rule: r });
+        if (useful.length !== 1 || useful[0] !== r.pattern || forms[j].verbatim === undefined) written.set(j, useful);
+      } else if (kept.has(j)) {
+        // Only the forms that take a file back from this owner: another would be a line without effect.
+        const deciding = entries.filter(e => decides(e, j)).map(e => files[e.file]);
+        const useful = forms[j].forms.filter((_, k) => deciding.some(f => tests[j][k](f)));
+        for (const p of useful) areas.push({ pattern: `!${p}`, rule: r, negated: true });
+        const key = useful.map(p => JSON.stringify(`!${p}`)).join(' + ');
+        const byForms = takenBack.get(j) ?? new Map<string, string[]>();
+        byForms.set(key, [...(byForms.get(key) ?? []), owner]);
+        takenBack.set(j, byForms);
+      } else if (j > first && !mine(j)) dropped++;
+    }
+    if (exact) {
+      const list = areas.map(a => a.pattern);
+      const count = (l: string[]) => matchMask(compilePatterns(l), files).reduce((n, x) => n + x, 0);
+      if (count([...list, EACH_FILE]) !== count(list)) areas.push({ pattern: EACH_FILE });
+    }
+    // Later rules may give every file of an owner to others: GitHub then has it own nothing, and so does the import.
+    if (!areas.length) { ownsNothing.push(owner); continue; }
+    const description = [...new Set(own.map(j => rules[j].comment).filter((c): c is string => !!c))].join('; ');
+    result.push({ owner, areas, ...(description ? { description } : {}) });
+  }
+  const notes: string[] = [];
+  rules.forEach((r, j) => {
+    const parts: string[] = [];
+    const w = written.get(j);
+    if (w) parts.push(`written as ${w.map(p => JSON.stringify(p)).join(' + ')}${forms[j].verbatim === undefined ? ' (GitHub: only the files directly in it, not those in its folders)' : ''}`);
+    for (const [key, who] of takenBack.get(j) ?? []) parts.push(`takes its files back from ${who.join(', ')} (${key})`);
+    if (parts.length) notes.push(`line ${r.line}: ${JSON.stringify(r.pattern)} ${parts.join('; ')}`);
+  });
+  for (const o of ownsNothing) notes.push(`${o}: later rules give each of its files to other owners (or to none), so it owns no file and gets no outcome`);
+  return { owners: result, notes, dropped, redundant };
+}

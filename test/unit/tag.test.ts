@@ -1,0 +1,135 @@
+import * as assert from 'node:assert/strict';
+import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
+import { cli } from './helpers/cli';
+import { noteTrailerValues, noteWithIds } from '../../src/core/git/trailers';
+
+// `outcome-lens tag`, run as a process on real repositories: the note git itself holds afterwards, and what
+// `commits --json` then says of the commit.
+
+const YAML = TWO_OUTCOMES_YAML;
+
+describe('tag: linking existing commits through refs/notes/outcomes', function () {
+  this.timeout(120_000);
+  const repos: TempRepo[] = [];
+  after(() => { for (const r of repos) r.rm(); });
+  const make = () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    repo.write('outcomes.yaml', YAML).commit('Start\n');
+    const docs = repo.write('docs/guide.md').commit('Write the guide\n');
+    const trailer = repo.write('docs/more.md').commit('More docs\n\nOutcome: search\n');
+    return { repo, docs, trailer };
+  };
+  const note = (repo: TempRepo, sha: string) => repo.git('notes', '--ref=outcomes', 'list').includes(sha) ? repo.git('notes', '--ref=outcomes', 'show', sha) : undefined;
+  const commitsJson = (repo: TempRepo) => {
+    const r = cli(['commits', '--json', '--repo', repo.dir, '--no-cache']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { sha: string; links: { outcome: string; via: string }[]; status: string; invalid: string[] }[];
+  };
+
+  it('adds a note line, and commits --json then shows the commit linked via note', () => {
+    const { repo, docs } = make();
+    assert.equal(commitsJson(repo).find(c => c.sha === docs)!.status, 'unlinked');
+    const r = cli(['tag', docs.slice(0, 8), '--outcome', 'checkout', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${docs.slice(0, 10)} added: checkout; note now names checkout\n`);
+    assert.equal(note(repo, docs), 'Outcome: checkout\n');
+    const c = commitsJson(repo).find(x => x.sha === docs)!;
+    assert.deepEqual(c.links, [{ outcome: 'checkout', via: 'note' }]);
+    assert.equal(c.status, 'linked');
+    // the note commit is git's own, with the committer git was configured with
+    assert.match(repo.git('log', '-1', '--format=%an %s', 'refs/notes/outcomes'), /^Test Author Notes added by 'git notes add'/);
+  });
+
+  it('extends the note without duplicates and keeps what else it says', () => {
+    const { repo, docs } = make();
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Discussed in planning.', '-m', 'Reviewed-by: Someone <s@example.com>', docs);
+    assert.equal(cli(['tag', docs, '--outcome', 'search', '--repo', repo.dir]).code, 0);
+    const r = cli(['tag', 'HEAD~1', '--outcome', 'search,checkout', '--outcome', 'search', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${docs.slice(0, 10)} added: search, checkout; note now names search, checkout\n`);
+    assert.equal(note(repo, docs), 'Discussed in planning.\n\nReviewed-by: Someone <s@example.com>\nOutcome: search, checkout\n');
+    const again = cli(['tag', docs, '--outcome', 'checkout', '--repo', repo.dir]);
+    assert.equal(again.stdout, `${docs.slice(0, 10)} already in its note: checkout; note now names search, checkout\n`);
+    assert.equal(repo.git('rev-list', '--count', 'refs/notes/outcomes'), '3\n', 'a note that already says it is not written again');
+    assert.deepEqual(commitsJson(repo).find(x => x.sha === docs)!.links, [{ outcome: 'search', via: 'note' }, { outcome: 'checkout', via: 'note' }]);
+  });
+
+  it('--remove takes ids out; the last one takes the note away', () => {
+    const { repo, docs } = make();
+    cli(['tag', docs, '--outcome', 'checkout,search', '--repo', repo.dir]);
+    const r = cli(['tag', docs, '--outcome', 'checkout', '--remove', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(note(repo, docs), 'Outcome: search\n');
+    assert.equal(cli(['tag', docs, '--outcome', 'search', '--remove', '--repo', repo.dir]).code, 0);
+    assert.equal(note(repo, docs), undefined);
+    assert.equal(commitsJson(repo).find(x => x.sha === docs)!.status, 'unlinked');
+  });
+
+  it('removes an id outcomes.yaml does not define (an invalid link), which adding refuses', () => {
+    const { repo, docs } = make();
+    repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: chekout', docs);
+    assert.deepEqual(commitsJson(repo).find(x => x.sha === docs)!.invalid, ['chekout']);
+    assert.equal(cli(['tag', docs, '--outcome', 'chekout', '--remove', '--repo', repo.dir]).code, 0);
+    assert.deepEqual(commitsJson(repo).find(x => x.sha === docs)!.invalid, []);
+  });
+
+  it('refuses unknown ids and commits with exit 2, writing nothing', () => {
+    const { repo, docs } = make();
+    const before = repo.git('for-each-ref');
+    const unknown = cli(['tag', docs, '--outcome', 'checkout,nope', '--repo', repo.dir]);
+    assert.equal(unknown.code, 2);
+    assert.equal(unknown.stderr, 'outcome-lens: outcomes.yaml defines no outcome "nope"; known: checkout, search\n');
+    const bad = cli(['tag', docs, 'no-such-branch', '--outcome', 'checkout', '--repo', repo.dir]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr, 'outcome-lens: not a commit: "no-such-branch"\n');
+    const option = cli(['tag', '--outcome', 'checkout', '--repo', repo.dir, '--', '--output=/tmp/x']);
+    assert.equal(option.code, 2);
+    assert.equal(option.stderr, 'outcome-lens: not a commit: "--output=/tmp/x"\n', 'an argument is never read as an option');
+    assert.equal(cli(['tag', docs, '--repo', repo.dir]).code, 2, 'no --outcome');
+    assert.equal(cli(['tag', '--outcome', 'checkout', '--repo', repo.dir]).code, 2, 'no commit');
+    assert.equal(cli(['tag', docs, '--outcome', 'Bad Id', '--repo', repo.dir]).code, 2);
+    assert.equal(repo.git('for-each-ref'), before, 'no ref moved: nothing was written');
+  });
+
+  it('says when --remove cannot take out a link the commit message makes (exit 1)', () => {
+    const { repo, trailer } = make();
+    const r = cli(['tag', trailer, '--outcome', 'search', '--remove', '--repo', repo.dir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /its commit message names search in a Outcome: trailer, which a note cannot take out/);
+    assert.equal(commitsJson(repo).find(x => x.sha === trailer)!.links[0].via, 'trailer');
+  });
+
+  it('tagging a merge (which reports leave out) says how to link the commits it brought in', () => {
+    const { repo, docs } = make();
+    repo.git('checkout', '-q', '-b', 'topic');
+    const inTopic = repo.write('docs/topic.md').commit('Topic work\n');
+    repo.git('checkout', '-q', 'main');
+    repo.git('-c', 'user.name=Test Author', 'merge', '-q', '--no-ff', '--no-edit', 'topic');
+    const merge = repo.git('rev-parse', 'HEAD').trim();
+    const r = cli(['tag', 'HEAD', '--outcome', 'search', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const m = merge.slice(0, 10);
+    assert.equal(r.stderr, `outcome-lens: ${m} is a merge, which reports leave out; to link the work it brought in: outcome-lens tag $(git rev-list --no-merges ${m}^1..${m}) --outcome search\n`);
+    assert.equal(note(repo, merge), 'Outcome: search\n', 'written all the same: it was asked for');
+    assert.equal(repo.git('rev-list', '--no-merges', `${m}^1..${m}`).trim(), inTopic, 'the command it names lists the topic\'s commit');
+    assert.equal(cli(['tag', docs, '--outcome', 'search', '--repo', repo.dir]).stderr, '', 'no word for a plain commit');
+  });
+
+  it('noteWithIds: git reads exactly the ids it writes, and keeps the rest of the note', () => {
+    const cases: [string, string[], string][] = [
+      ['', ['a'], 'Outcome: a\n'],
+      ['Outcome: a\n', ['a', 'b'], 'Outcome: a, b\n'],
+      ['outcome: a\nOUTCOME: b\n', ['b'], 'Outcome: b\n'],
+      ['Some prose.\n', ['a'], 'Some prose.\n\nOutcome: a\n'],
+      ['Some prose.\n\nOutcome: a\nSee-also: x\n', [], 'Some prose.\n\nSee-also: x\n'],
+      ['Outcome: a,\n  b\nFoo: bar\n', ['c'], 'Foo: bar\nOutcome: c\n'],
+      ['Outcome: a\n', [], ''],
+    ];
+    for (const [note, ids, want] of cases) {
+      const got = noteWithIds(note, 'Outcome', ids);
+      assert.equal(got, want, JSON.stringify(note));
+      assert.deepEqual(noteTrailerValues(got, 'Outcome').flatMap(v => v.split(',').map(s => s.trim())).filter(Boolean), ids, JSON.stringify(note));
+    }
+  });
+});
