@@ -152,7 +152,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       } else throw new UserMessage('reading CODEOWNERS needs the tracked files, which needs git: trust the workspace first');
       fs.writeFileSync(file, made.text);
       for (const line of made.report) log.info(`Create outcomes.yaml: ${line}`);
-      void vscode.window.showInformationMessage(`Outcome Lens: outcomes.yaml written with ${made.outcomes} outcome${made.outcomes === 1 ? '' : 's'}; what was translated is in the log.`, 'Show Log')
+      void vscode.window.showInformationMessage('Outcome Lens: outcomes.yaml written; what was translated is in the log.', 'Show Log')
         .then(c => { if (c) log.show(); });
     }
     repo?.readOutcomes();

@@ -253,8 +253,8 @@ export function withTrailer(message: string, key: string, ids: readonly string[]
 export function noteWithIds(note: string, key: string, ids: readonly string[]): string {
   // A note is read as a message whose title is empty (see noteTrailerValues).
   const msg = '\n\n' + note.replace(/\r\n/g, '\n');
-  const { start, end } = trailerBlock(msg);
-  const hasBlock = start < end && parseTrailers(msg).length > 0;
+  const { start, end } = trailerBlock(msg, false);
+  const hasBlock = start < end && parseTrailers(msg, false).length > 0;
   const prose = (hasBlock ? msg.slice(0, start) : msg).replace(/^\n+/, '').replace(/\s+$/, '');
   const kept: string[] = [];
   if (hasBlock) {

@@ -36,6 +36,18 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
   const check = async (list: PatternEntry[], where: string, total: number) => {
     let mask: Uint8Array = new Uint8Array(files.length);
     let before = 0;
+    // A candidate found on the patterns above it is confirmed on the whole list: a later `!dir/` can let an earlier
+    // negation reach the files under `dir`, so only a pattern the whole list does not need gets a warning. Without a
+    // negation after it, the list matches the union of its patterns, and the patterns above decide.
+    let whole: Uint8Array | undefined;
+    let lastNegation = -1;
+    list.forEach((e, k) => { if (e.pattern.startsWith('!')) lastNegation = k; });
+    const needless = async (i: number) => {
+      if (i >= lastNegation) return true;
+      whole ??= await maskOf(list.map(e => e.pattern));
+      const without = await maskOf(list.filter((_, k) => k !== i).map(e => e.pattern));
+      return without.every((m, k) => m === whole![k]);
+    };
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       if (p.pattern.startsWith('#')) {
@@ -44,14 +56,14 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
       }
       if (work > WORK_BUDGET || (p.pattern.startsWith('!') && ++negations > MAX_NEGATIONS)) {
         stopped = true;
-        warn(p, `${quotedShort(p.pattern)} and the patterns after it are not checked (for matching nothing, being shadowed or having no effect): ${total} patterns over ${files.length} tracked file(s) are too many to check`, 'patterns-not-checked');
+        warn(p, `${quotedShort(p.pattern)} and the patterns after it are not checked (for matching nothing, being shadowed or having no effect): ${total} patterns over ${tracked.length} tracked file(s) are too many to check`, 'patterns-not-checked');
         return;
       }
       if (p.pattern.startsWith('!')) {
         const prefix = list.slice(0, i + 1).map(e => e.pattern);
         const next = await maskOf(prefix);
         const after = count(next);
-        if (after === before && before > 0) {
+        if (after === before && before > 0 && await needless(i)) {
           warn(p, `${quotedShort(p.pattern)} in ${where} has no effect${negationHint(prefix, mask, files)}`, 'negation-no-effect');
         }
         mask = next;
@@ -63,7 +75,7 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
       for (let k = 0; k < alone.length; k++) if (alone[k] && !mask[k]) { mask[k] = 1; after++; }
       if (after === before) {
         if (!count(alone)) warn(p, `${quotedShort(p.pattern)} in ${where} matches no tracked file`, 'pattern-matches-nothing');
-        else warn(p, `${quotedShort(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
+        else if (await needless(i)) warn(p, `${quotedShort(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
       }
       before = after;
     }

@@ -63,13 +63,3 @@ export async function row<T>(tree: vscode.TreeDataProvider<T>, label: string, pa
   if (!found) throw new Error(`no row "${label}" in ${JSON.stringify((await rows(tree, parent)).map(r => r.label))}`);
   return found;
 }
-
-/** The fixture's history read and linked: every count final. */
-export async function settled() {
-  const a = await api();
-  await a.index.ready();
-  const repo = await until('the repository', () => a.index.withOutcomes[0]);
-  await vscode.commands.executeCommand('outcomeLens.unlinked.focus');
-  await until('a complete read', () => repo.summary?.history?.complete && repo.summary.files && !repo.summary.reading);
-  return { a, repo };
-}
