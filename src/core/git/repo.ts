@@ -460,7 +460,7 @@ export class GitRepo {
   /** Pushes refs/notes/outcomes to a remote. */
   async pushNotes(remote: string, signal?: AbortSignal): Promise<string> {
     await this.checkRemote(remote, signal);
-    const r = await this.run(['push', '--no-verify', '--end-of-options', remote, `${NOTES_REF}:${NOTES_REF}`], { signal });
+    const r = await this.run(['push', '--no-verify', '--end-of-options', remote, `${NOTES_REF}:${NOTES_REF}`], { signal, network: true });
     return (r.stderr || r.stdout).trim();
   }
 

@@ -73,6 +73,8 @@ export interface RunOptions {
    * away is then "not a git repository", not the history of whatever repository holds its folder.
    */
   ceiling?: string;
+  /** A push the user confirmed: the remote's transport is allowed (every other command has none, see gitEnv). */
+  network?: boolean;
 }
 
 export interface RunResult {
@@ -91,7 +93,7 @@ const sg = (() => {
  * The user's environment with C-locale messages (the classifier reads them), minus what could redirect a query:
  * GIT_* (simple-git's environment guard refuses them too), editors, pagers and askpass helpers.
  */
-function gitEnv(): Record<string, string> {
+function gitEnv(network = false): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !/^(git_|editor$|visual$|pager$|prefix$|ssh_askpass$)/i.test(k)) env[k] = v;
@@ -99,7 +101,7 @@ function gitEnv(): Record<string, string> {
   env.LC_ALL = 'C';
   // No transport at all: a partial clone's missing objects are not fetched, which would run the commands its config
   // names (remote.*.uploadpack, core.sshCommand, credential helpers) and wait on a network; they are reported instead.
-  env.GIT_ALLOW_PROTOCOL = '';
+  if (!network) env.GIT_ALLOW_PROTOCOL = '';
   // git flushes its output after every commit when it writes to a pipe; buffered, a history arrives in a tenth of
   // the chunks, and git spends its time reading history instead of waiting on writes.
   env.GIT_FLUSH = '0';
@@ -159,7 +161,7 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
         return undefined;
       },
     }).env({
-      ...gitEnv(),
+      ...gitEnv(o.network),
       ...(o.indexFile === undefined ? {} : { GIT_INDEX_FILE: o.indexFile }),
       ...(o.ceiling === undefined ? {} : { GIT_CEILING_DIRECTORIES: o.ceiling }),
     });
