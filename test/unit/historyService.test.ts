@@ -174,6 +174,51 @@ describe('the history service (what every view asks)', function () {
     assert.deepEqual(log, [], 'no git');
   });
 
+  it('a new commit, and a commit leaving the window, change the suggestions by themselves: the same as a fresh read', async () => {
+    const first = Date.UTC(2025, 0, 1);
+    repo.write('a/y.ts').write('libs/m.ts').commit('with a\n', { date: new Date(first).toISOString() });
+    repo.write('libs/m.ts', '2\n').commit('alone\n', { date: new Date(first + 60_000).toISOString() });
+    repo.write('libs/u/n.ts').commit('alone too\n', { date: new Date(first + 120_000).toISOString() });
+    // A window whose start passes the first of those commits two seconds from now.
+    const days = (Date.now() + 2000 - first) / 86400_000;
+    const s = new RepoHistory(repo.dir, { cacheDir }, map(), days);
+    await s.refresh();
+    const folders = ['libs', 'libs/u', 'docs'];
+    const counts = (h: RepoHistory) => h.folderSuggestions(folders).map(x => [x.folder, x.commits, x.all.map(o => `${o.outcome} ${o.together}`)]);
+    assert.deepEqual(counts(s), [['libs/', 3, ['a 1']], ['libs/u/', 1, []], ['docs/', 0, []]]);
+    // git reads --since in whole seconds: a commit leaves the window once the start is a second past it.
+    const leaves = first + days * 86400_000 + 1000;
+    while (Date.now() <= leaves) await new Promise(r => setTimeout(r, 50));
+    repo.write('a/z.ts').write('libs/u/n.ts', '2\n').commit('with a again\n', { date: new Date().toISOString() });
+    log.length = 0;
+    await s.refresh();
+    assert.ok(log.some(l => /1 new commit\(s\) read from git, 3 in/.test(l)), log.join('\n'));
+    assert.deepEqual(counts(s), [['libs/', 3, ['a 1']], ['libs/u/', 2, ['a 1']], ['docs/', 0, []]]);
+    const fresh = new RepoHistory(repo.dir, { cacheDir }, map(), days);
+    await fresh.refresh();
+    assert.deepEqual(s.folderSuggestions(folders), fresh.folderSuggestions(folders));
+    const { snapshot: _a, since: _b, ...kept } = s.summary().history!;
+    const { snapshot: _c, since: _d, ...read } = fresh.summary().history!;
+    assert.deepEqual(kept, read);
+    for (const which of [{ kind: 'unlinked' }, { kind: 'invalid' }, { kind: 'outcome', id: 'a' }] as const) assert.deepEqual(s.commits(which, 0, 10), fresh.commits(which, 0, 10));
+  });
+
+  it('files added and removed by commits change the counts as a fresh read gives them', async () => {
+    const m = parseOutcomes(yaml().replace('areas: [a/]', 'areas: [a/, "**/*.md", "!docs/x/"]')).map!;
+    const s = new RepoHistory(repo.dir, { cacheDir }, m, DAYS);
+    await s.refresh();
+    const files = (h: RepoHistory) => ({ ...h.summary().files, folders: h.unlinkedFolder(''), docs: h.unlinkedFolder('docs') });
+    assert.deepEqual(s.summary().files!.byArea, { a: [1, 3, 0], b: [] });
+    repo.write('docs/x/n.md').write('docs/y.md').write('a/q.ts').write('zz/late.ts').write('0first.ts').commit('more\n');
+    repo.git('rm', '-q', 'docs/t.md', 'a/x.ts');
+    repo.commit('fewer\n');
+    await s.refresh();
+    const fresh = new RepoHistory(repo.dir, { cacheDir }, m, DAYS);
+    await fresh.refresh();
+    assert.deepEqual(files(s), files(fresh));
+    assert.deepEqual(s.summary().files!.byArea, { a: [1, 4, 0], b: [] });
+  });
+
   it('a git failure is an error state, never an empty history; the last good answer stays', async () => {
     const s = service();
     await s.refresh();

@@ -10,6 +10,8 @@ import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { Diagnostic } from '../../src/core/outcomes/model';
 import { parseTrailers, trailerValues } from '../../src/core/git/trailers';
 import { compilePatterns, matchMask, PathMatcher } from '../../src/core/patterns/matcher';
+import { Linker } from '../../src/core/links/link';
+import { SuggestionCounts, suggestForFolders } from '../../src/core/links/suggest';
 
 // Property tests with fast-check. Every run uses a fixed seed, so a failure is reproduced by running the test again;
 // fast-check prints the shrunk counterexample and its seed. The number of cases is in each title and is checked.
@@ -279,6 +281,43 @@ describe('properties (fast-check, fixed seeds)', function () {
       } finally {
         repo.rm();
       }
+    });
+  });
+
+  describe('folder suggestions kept up commit by commit are the ones counted afresh', () => {
+    const linker = new Linker(parseOutcomes(`version: 1
+ignore: [vendor/]
+outcomes:
+  - id: a
+    title: A
+    areas: [a/, "shared/*.ts", "!a/gen/"]
+  - id: b
+    title: B
+    areas: [b/, shared/]
+`).map!);
+    const paths = ['a/x.ts', 'a/gen/g.ts', 'b/y.ts', 'shared/s.ts', 'shared/s.md', 'libs/m.ts', 'libs/u/n.ts', 'libs/u/v/w.ts', 'tools/t.sh', 'docs/d.md', 'vendor/v.js', 'README.md'];
+    const folders = ['libs', 'libs/u', 'libs/u/v', 'tools', 'docs', 'a/gen', 'nowhere'];
+    const commit = fc.tuple(fc.subarray(paths, { minLength: 1 }), fc.boolean()).map(([files, merge]) => linker.commit({
+      sha: 'c', parents: merge ? ['p', 'q'] : ['p'], author: 'A', email: 'a@example.com', date: '2024-01-01T00:00:00Z', committed: '2024-01-01T00:00:00Z',
+      subject: 's', message: 's\n', trailers: [], files,
+    }));
+    const runs = 500;
+    it(`added, then some taken out again, in any order (${runs} cases)`, () => {
+      let ran = 0, suggested = 0;
+      fc.assert(fc.property(fc.array(commit, { maxLength: 30 }), fc.array(fc.boolean(), { maxLength: 30 }), fc.integer({ min: 1, max: 3 }), (commits, out, min) => {
+        ran++;
+        const gone = commits.filter((_, i) => out[i]);
+        const kept = commits.filter((_, i) => !out[i]);
+        const incremental = new SuggestionCounts(linker);
+        incremental.add(commits.slice(0, 10));
+        incremental.add(gone, -1);
+        incremental.add(commits.slice(10));
+        const afresh = suggestForFolders(folders, [...kept].reverse(), linker, min);
+        suggested += afresh.filter(x => x.outcome).length;
+        assert.deepEqual(incremental.suggest(folders, min), afresh);
+      }), { numRuns: runs, seed: SEED });
+      assert.equal(ran, runs);
+      assert.ok(suggested > runs / 2, `suggestions are exercised: ${suggested}`);
     });
   });
 });

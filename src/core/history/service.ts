@@ -12,7 +12,7 @@ import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
 import { lowerBound } from '../util/sortedPaths';
 import { breathe } from '../util/breathe';
 import { noteIds, tagCommits, TagResult } from '../git/outcomeNotes';
-import { FolderSuggestion, suggestForFolders, unlinkedFolders } from '../links/suggest';
+import { FolderSuggestion, SuggestionCounts, unlinkedFolders } from '../links/suggest';
 import { initOutcomes, InitResult } from '../outcomes/init';
 import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, mapKey, PlanSummary, Summary } from './protocol';
 
@@ -22,40 +22,105 @@ const DAY = 86400_000;
 
 /** The window's commits, linked, and the lists the views show; never changed once complete (a new one replaces it). */
 class Snapshot {
-  readonly all: CommitLink[] = [];
-  readonly unlinked: CommitLink[] = [];
-  readonly invalid: CommitLink[] = [];
-  readonly byOutcome = new Map<string, CommitLink[]>();
+  all: CommitLink[] = [];
+  unlinked: CommitLink[] = [];
+  invalid: CommitLink[] = [];
+  byOutcome = new Map<string, CommitLink[]>();
   /** Commits linked by a trailer, and by a note (the getting-started walkthrough's "tag a commit", "link a past commit"). */
   viaTrailer = 0;
   viaNote = 0;
-  private readonly shas = new Set<string>();
+  /** The oldest committer time in `all` (ms): while the window's start is not past it, no commit leaves the window. */
+  private oldest = Infinity;
+  /** The commits in it, made when a read first adds to it (a snapshot advanced from another has none). */
+  private shas?: Set<string>;
   complete = false;
   private static made = 0;
   /** Which answer this is: a dashboard draws again only when it changes. */
   readonly seq = ++Snapshot.made;
   /** Planned vs actual of the window (commits), worked out once, when first asked. */
   plan?: PlanSummary;
+  /** The folder suggestions' counts over `all`, made when first asked and kept up as commits are added. */
+  private counts?: SuggestionCounts;
 
   constructor(readonly since: string, readonly windowDays: number, readonly head: string | undefined, readonly notesTip: string | undefined,
     readonly linker: Linker) {}
 
   /** Adds commits not in it yet (each commit once, whatever two reads overlapping would hand over). */
   add(links: readonly CommitLink[]): void {
+    const shas = this.shas ??= new Set(this.all.map(l => l.commit.sha));
+    const added: CommitLink[] = [];
     for (const l of links) {
-      if (this.shas.has(l.commit.sha)) continue;
-      this.shas.add(l.commit.sha);
-      this.all.push(l);
-      if (l.status === 'unlinked') this.unlinked.push(l);
-      if (l.invalid.length) this.invalid.push(l);
+      if (shas.has(l.commit.sha)) continue;
+      shas.add(l.commit.sha);
+      added.push(l);
+    }
+    this.put(added, false);
+  }
+
+  /** Adds commits known to be new to it (first in each list, when `first`). */
+  private put(links: readonly CommitLink[], first: boolean): void {
+    const join = (to: CommitLink[], more: CommitLink[]) => {
+      if (first) return more.concat(to);
+      for (const l of more) to.push(l);
+      return to;
+    };
+    this.all = join(this.all, links as CommitLink[]);
+    this.unlinked = join(this.unlinked, links.filter(l => l.status === 'unlinked'));
+    this.invalid = join(this.invalid, links.filter(l => l.invalid.length));
+    const byOutcome = new Map<string, CommitLink[]>();
+    for (const l of links) {
       if (l.links.some(x => x.via === 'trailer')) this.viaTrailer++;
       if (l.links.some(x => x.via === 'note')) this.viaNote++;
       for (const id of l.outcomes) {
-        let list = this.byOutcome.get(id);
-        if (!list) this.byOutcome.set(id, list = []);
+        let list = byOutcome.get(id);
+        if (!list) byOutcome.set(id, list = []);
         list.push(l);
       }
+      this.oldest = Math.min(this.oldest, Date.parse(l.commit.committed));
     }
+    for (const [id, list] of byOutcome) this.byOutcome.set(id, join(this.byOutcome.get(id) ?? [], list));
+    this.counts?.add(links);
+  }
+
+  /**
+   * The next window: `fresh` commits on top of this one's (newer, and not in it: read from git as `head..newHead`),
+   * less those that left the window, with the same links unless `relink` (other notes) gives new ones. The lists
+   * are only joined: a new commit costs its own work, not the window's (DESIGN.md, "a new commit is an increment").
+   * This snapshot's suggestion counts move to the next, which replaces it.
+   */
+  advance(since: string, sinceMs: number, head: string, notesTip: string | undefined, fresh: CommitLink[], relink?: (l: CommitLink) => CommitLink): Snapshot {
+    const next = new Snapshot(since, this.windowDays, head, notesTip, this.linker);
+    const leaving = this.oldest < Math.floor(sinceMs / 1000) * 1000;
+    const keep = (list: CommitLink[]) => (leaving ? list.filter(l => inWindow(l.commit, sinceMs)) : list.slice());
+    const dropped = leaving ? this.all.filter(l => !inWindow(l.commit, sinceMs)) : [];
+    if (relink) next.put(keep(this.all).map(relink), false);
+    else {
+      next.all = keep(this.all);
+      next.unlinked = keep(this.unlinked);
+      next.invalid = keep(this.invalid);
+      for (const [id, list] of this.byOutcome) { const k = keep(list); if (k.length) next.byOutcome.set(id, k); }
+      next.viaTrailer = this.viaTrailer - dropped.filter(l => l.links.some(x => x.via === 'trailer')).length;
+      next.viaNote = this.viaNote - dropped.filter(l => l.links.some(x => x.via === 'note')).length;
+      next.oldest = this.oldest;
+      if (leaving) { next.oldest = Infinity; for (const l of next.all) next.oldest = Math.min(next.oldest, Date.parse(l.commit.committed)); }
+    }
+    // (the counts go by the files a commit changed, which other notes do not change)
+    if (this.counts) {
+      next.counts = this.counts;
+      this.counts = undefined;
+      next.counts.add(dropped, -1);
+    }
+    next.put(fresh, true);
+    next.complete = true;
+    return next;
+  }
+
+  suggestionCounts(): SuggestionCounts {
+    if (!this.counts) {
+      this.counts = new SuggestionCounts(this.linker);
+      this.counts.add(this.all);
+    }
+    return this.counts;
   }
 }
 
@@ -68,6 +133,8 @@ interface Files {
   byOutcome: Record<string, number>;
   byArea: Record<string, number[]>;
   diagnostics?: Promise<Diagnostic[]>;
+  /** The outermost folders that hold only unlinked work (see unlinkedFolders), when first asked. */
+  outermost?: string[];
 }
 
 function toRow(l: CommitLink, withMessage = false, noteIdsOf: string[] = []): CommitRow {
@@ -79,8 +146,8 @@ function toRow(l: CommitLink, withMessage = false, noteIdsOf: string[] = []): Co
 }
 
 const groupKey = (l: CommitLink, by: GroupBy) => (by === 'week' ? bucketStart(l.commit.date, 'week') : l.commit.author);
-/** Whether git's `--since` selects a commit: by its committer time (time zones compared as instants). */
-const inWindow = (c: RawCommit, sinceMs: number) => Date.parse(c.committed) >= sinceMs;
+/** Whether git's `--since` selects a commit: by its committer time (time zones compared as instants), in whole seconds as git reads the date. */
+const inWindow = (c: RawCommit, sinceMs: number) => Date.parse(c.committed) >= Math.floor(sinceMs / 1000) * 1000;
 const asError = (e: unknown): GitError => (e instanceof GitError ? e : new GitError(String((e as Error)?.message ?? e), 'other'));
 
 /**
@@ -206,9 +273,9 @@ export class RepoHistory {
     const linker = this.linker;
     const list = await this.repo.trackedFiles(signal);
     const old = this.files;
-    if (old && old.linker === linker && old.list.length === list.length && old.list.every((f, i) => f === list[i])) return;
     if (!linker) return;
-    const files = await classifyFiles(list, linker);
+    const files = await classifyFiles(list, linker, old?.linker === linker ? old : undefined);
+    if (files === old) return;
     if (this.linker === linker && !signal.aborted) this.files = files;
   }
 
@@ -239,10 +306,8 @@ export class RepoHistory {
       if (cur.head === tips.head || await this.repo.isAncestor(cur.head, tips.head, signal)) {
         const fresh: CommitLink[] = [];
         if (cur.head !== tips.head) await this.repo.log({ since, range: `${cur.head}..${tips.head}` }, part => { for (const c of part) fresh.push(link(c)); }, signal);
-        const next = new Snapshot(since, days, tips.head, tips.notes, linker);
-        next.add(fresh);
-        next.add(cur.all.filter(l => inWindow(l.commit, sinceMs)).map(l => (notesMoved ? link(l.commit) : l)));
-        next.complete = true;
+        // Other notes: every commit of the window is linked again.
+        const next = cur.advance(since, sinceMs, tips.head, tips.notes, fresh, notesMoved ? l => link(l.commit) : undefined);
         this.snap = next;
         logLine(`${this.name}: ${fresh.length} new commit(s) read from git, ${next.all.length} in ${days} days, ${notesMoved ? 'notes re-read, ' : ''}${Math.round(performance.now() - t0)} ms`);
         return;
@@ -340,25 +405,15 @@ export class RepoHistory {
     return { total: list.length, rows: rows.map(l => ({ ...this.row(l), ...(suggested.has(l.commit.sha) ? { suggestion: suggested.get(l.commit.sha) } : {}) })) };
   }
 
-  /** Suggestions per folder, for the snapshot and outcomes.yaml they were computed from. */
-  private suggestions?: { snap: Snapshot; files: Files; byFolder: Map<string, FolderSuggestion>; outermost: string[] };
-
   /**
    * For each folder (with or without its trailing `/`), the outcome whose areas its unlinked files changed with most
-   * often in the window, from the commits already read (no git), remembered until the window or the map changes.
+   * often in the window, from the commits already read (no git).
    */
   folderSuggestions(folders: string[], minSupport = 2): FolderSuggestion[] {
     const snap = this.snap;
     const files = this.files;
     if (!snap || !files || snap.linker !== files.linker) return [];
-    if (this.suggestions?.snap !== snap || this.suggestions.files !== files) {
-      this.suggestions = { snap, files, byFolder: new Map(), outermost: unlinkedFolders(files.linker.classifyAll(files.list)) };
-    }
-    const cache = this.suggestions.byFolder;
-    const names = folders.map(f => (f.endsWith('/') ? f : `${f}/`));
-    const missing = [...new Set(names.filter(f => !cache.has(f)))];
-    if (missing.length) for (const sg of suggestForFolders(missing, snap.all, snap.linker, minSupport)) cache.set(sg.folder, sg);
-    return names.map(f => cache.get(f)!);
+    return snap.suggestionCounts().suggest(folders, minSupport);
   }
 
   /**
@@ -367,9 +422,9 @@ export class RepoHistory {
    */
   private commitSuggestions(links: CommitLink[]): Map<string, { outcome: string; evidence: string }> {
     const out = new Map<string, { outcome: string; evidence: string }>();
-    if (!links.length || !this.files) return out;
-    this.folderSuggestions([]);
-    const outermost = this.suggestions?.outermost ?? [];
+    const files = this.files;
+    if (!links.length || !files) return out;
+    const outermost = files.outermost ??= unlinkedFolders(files.linker.classifyAll(files.list));
     const folderOf = (p: string) => outermost.find(f => p.startsWith(f));
     const per = links.map(l => [...new Set(l.commit.files.map(folderOf).filter((f): f is string => !!f))]);
     const all = this.folderSuggestions([...new Set(per.flat())]);
@@ -567,8 +622,15 @@ function planOf(s: Snapshot): { plan?: PlanSummary } {
   return { plan: s.plan };
 }
 
-/** Classifies the tracked files in steps (the worker answers questions in between), and counts them per outcome and area. */
-async function classifyFiles(list: string[], linker: Linker): Promise<Files> {
+/**
+ * Classifies the tracked files in steps (the worker answers questions in between), and counts them per outcome and
+ * area. Given the files classified before with the same outcomes.yaml, the areas' counts change by the files added
+ * and removed since (matching every area's pattern against every file again is most of the work); the same list
+ * gives `old` back.
+ */
+async function classifyFiles(list: string[], linker: Linker, old?: Files): Promise<Files> {
+  const change = old && listChange(old.list, list);
+  if (change && !change.added.length && !change.removed.length) return old!;
   const unlinked: string[] = [];
   const folders = new FolderCounts();
   const byOutcome: Record<string, number> = {};
@@ -579,10 +641,27 @@ async function classifyFiles(list: string[], linker: Linker): Promise<Files> {
     }
     await breathe();
   }
+  const count = (pattern: string, files: readonly string[]) => (files.length ? matchMask(compilePatterns([pattern]), files).reduce((n, x) => n + x, 0) : 0);
   const byArea: Record<string, number[]> = {};
   for (const o of linker.map.outcomes) {
-    byArea[o.id] = o.areas.map(a => matchMask(compilePatterns([a.pattern]), list).reduce((n, x) => n + x, 0));
-    await breathe();
+    byArea[o.id] = o.areas.map((a, i) => (change ? old!.byArea[o.id][i] + count(a.pattern, change.added) - count(a.pattern, change.removed) : count(a.pattern, list)));
+    if (!change) await breathe();
   }
   return { list, linker, unlinked, counts: folders.counts(), byOutcome, byArea };
+}
+
+/**
+ * The files of `list` that `old` does not have, and the other way round, found where the two lists stop agreeing at
+ * either end (a commit changes a few files); undefined when a submodule came or went (it is matched as a folder).
+ */
+function listChange(old: string[], list: string[]): { added: string[]; removed: string[] } | undefined {
+  const links = (l: string[]) => [...((l as { gitlinks?: ReadonlySet<string> }).gitlinks ?? [])].sort().join('\0');
+  if (links(old) !== links(list)) return undefined;
+  let start = 0;
+  while (start < old.length && start < list.length && old[start] === list[start]) start++;
+  let endOld = old.length, endNew = list.length;
+  while (endOld > start && endNew > start && old[endOld - 1] === list[endNew - 1]) { endOld--; endNew--; }
+  const before = new Set(old.slice(start, endOld));
+  const now = new Set(list.slice(start, endNew));
+  return { added: [...now].filter(f => !before.has(f)), removed: [...before].filter(f => !now.has(f)) };
 }

@@ -39,54 +39,121 @@ export function unlinkedFolders(files: readonly FileLink[]): string[] {
  */
 export const MIN_SHARE = 0.25;
 
+/** What one changed path adds to its commit, as indices: its outcomes, its areas, and its folders when unlinked. */
+interface PathPart { outcomes: readonly number[]; areas: readonly number[]; folders: readonly number[] }
+
 /**
- * For each folder, the outcome whose areas its unlinked files changed together with most often over `commits`
- * (merges left out: a merge's first-parent diff repeats its branch's work), with support counts. A suggestion needs
- * at least `minSupport` such commits, and at least MIN_SHARE of the folder's; ties go to the outcome listed first in
- * outcomes.yaml. Folders may nest.
+ * For every folder, counts over a set of commits that commits can be added to and taken from, so that a new
+ * commit costs its own files and not the window's (merges left out: a merge's first-parent diff repeats its
+ * branch's work). Only the files' paths count, never a commit's own links: a note does not change a suggestion.
+ * Outcomes, areas and folders are numbered, so that counting is arithmetic on arrays, not on maps of strings.
  */
-export function suggestForFolders(folders: readonly string[], commits: Iterable<CommitLink>, linker: Linker, minSupport = 2): FolderSuggestion[] {
-  const wanted = new Set(folders.map(f => f.replace(/\/$/, '')));
-  const stats = new Map<string, { commits: number; by: Map<string, number>; areas: Map<string, number> }>();
-  for (const f of wanted) stats.set(f, { commits: 0, by: new Map(), areas: new Map() });
-  // Which of an outcome's area patterns claims a changed file: the evidence names the area that really changed with it.
-  const areaMatchers = new Map(linker.map.outcomes.map(o => [o.id, o.areas.filter(a => !a.pattern.startsWith('!')).map(a => [a.pattern, compilePatterns([a.pattern])] as [string, PathMatcher])]));
-  const areaOf = new Map<string, string>();
-  const area = (id: string, p: string) => {
-    const key = `${id}\0${p}`;
-    let a = areaOf.get(key);
-    if (a === undefined) areaOf.set(key, a = areaMatchers.get(id)?.find(([, m]) => m.matches(p))?.[0] ?? id);
-    return a;
-  };
-  for (const l of commits) {
-    if (l.commit.parents.length > 1) continue;
-    const touched = new Set<string>();
-    const outcomes = new Set<string>();
-    const areas = new Set<string>();
-    for (const p of l.commit.files) {
-      const f = linker.file(p);
-      for (const id of f.outcomes) { outcomes.add(id); areas.add(`${id}\0${area(id, p)}`); }
-      if (f.status !== 'unlinked') continue;
-      for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) { const d = p.slice(0, at); if (wanted.has(d)) touched.add(d); }
+export class SuggestionCounts {
+  /** Per folder number: its commits, then per outcome, then per area (one array, `1 + outcomes + areas` long). */
+  private readonly counts: Int32Array[] = [];
+  private readonly folderNo = new Map<string, number>();
+  private readonly parts = new Map<string, PathPart>();
+  private readonly ids: string[];
+  /** Every area, `[outcome number, pattern]`, numbered in the order of outcomes.yaml. */
+  private readonly areas: [number, string][] = [];
+  private readonly areaMatchers: [number, PathMatcher][][];
+  /** Per number, the last commit that counted it: each counts once per commit. */
+  private seen: { folders: Int32Array; slots: Int32Array };
+  private commitNo = 0;
+
+  constructor(readonly linker: Linker) {
+    this.ids = linker.map.outcomes.map(o => o.id);
+    // Which of an outcome's area patterns claims a changed file: the evidence names the area that really changed with it.
+    this.areaMatchers = linker.map.outcomes.map((o, i) => o.areas.filter(x => !x.pattern.startsWith('!')).map(x => {
+      this.areas.push([i, x.pattern]);
+      return [this.areas.length - 1, compilePatterns([x.pattern])] as [number, PathMatcher];
+    }));
+    // A file of an outcome that none of its area patterns claims (only a negation is left) counts under its id.
+    for (let i = 0; i < this.ids.length; i++) this.areas.push([i, this.ids[i]]);
+    this.seen = { folders: new Int32Array(0), slots: new Int32Array(this.width) };
+  }
+
+  private get width(): number {
+    return 1 + this.ids.length + this.areas.length;
+  }
+
+  private part(p: string): PathPart {
+    let part = this.parts.get(p);
+    if (part) return part;
+    const f = this.linker.file(p);
+    const folders: number[] = [];
+    if (f.status === 'unlinked') {
+      for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) {
+        const d = p.slice(0, at);
+        let n = this.folderNo.get(d);
+        if (n === undefined) { this.folderNo.set(d, n = this.counts.length); this.counts.push(new Int32Array(this.width)); }
+        folders.push(n);
+      }
     }
-    for (const d of touched) {
-      const s = stats.get(d)!;
-      s.commits++;
-      for (const id of outcomes) s.by.set(id, (s.by.get(id) ?? 0) + 1);
-      for (const a of areas) s.areas.set(a, (s.areas.get(a) ?? 0) + 1);
+    const outcomes = f.outcomes.map(id => this.ids.indexOf(id));
+    const areas = outcomes.map(i => this.areaMatchers[i]?.find(([, m]) => m.matches(p))?.[0] ?? this.areas.length - this.ids.length + i);
+    this.parts.set(p, part = { outcomes, areas, folders });
+    return part;
+  }
+
+  /** Counts `commits` in (`sign` 1) or takes them out again (-1). */
+  add(commits: Iterable<CommitLink>, sign: 1 | -1 = 1): void {
+    const touched: number[] = [], slots: number[] = [];
+    for (const l of commits) {
+      if (l.commit.parents.length > 1) continue;
+      const no = ++this.commitNo;
+      touched.length = slots.length = 0;
+      for (const p of l.commit.files) {
+        const part = this.part(p);
+        if (this.seen.folders.length < this.counts.length) this.seen.folders = grow(this.seen.folders, this.counts.length);
+        for (const d of part.folders) if (this.seen.folders[d] !== no) { this.seen.folders[d] = no; touched.push(d); }
+        for (const i of part.outcomes) if (this.seen.slots[1 + i] !== no) { this.seen.slots[1 + i] = no; slots.push(1 + i); }
+        for (const a of part.areas) { const k = 1 + this.ids.length + a; if (this.seen.slots[k] !== no) { this.seen.slots[k] = no; slots.push(k); } }
+      }
+      for (const d of touched) {
+        const c = this.counts[d];
+        c[0] += sign;
+        for (const k of slots) c[k] += sign;
+      }
     }
   }
-  const order = new Map(linker.map.outcomes.map((o, i) => [o.id, i]));
-  return folders.map(folder => {
-    const s = stats.get(folder.replace(/\/$/, ''))!;
-    const all = [...s.by].map(([outcome, together]) => ({ outcome, together }))
-      .sort((a, b) => b.together - a.together || (order.get(a.outcome) ?? 0) - (order.get(b.outcome) ?? 0));
-    const best = all[0] && all[0].together >= Math.max(1, minSupport) && all[0].together >= MIN_SHARE * s.commits ? all[0] : undefined;
-    const name = folder.endsWith('/') ? folder : `${folder}/`;
-    if (!best) return { folder: name, commits: s.commits, together: 0, all };
-    // The outcome's area that changed with the folder most often (its own count may be lower than the outcome's).
-    const top = [...s.areas].filter(([k]) => k.startsWith(`${best.outcome}\0`)).sort((a, b) => b[1] - a[1])[0];
-    const where = !top ? `${best.outcome}'s areas` : top[1] === best.together ? top[0].slice(best.outcome.length + 1) : `${best.outcome}'s areas (most often ${top[0].slice(best.outcome.length + 1)}, in ${top[1]})`;
-    return { folder: name, commits: s.commits, outcome: best.outcome, together: best.together, evidence: `changed with ${where} in ${best.together} of ${s.commits} commits`, all };
-  });
+
+  /**
+   * For each folder, the outcome whose areas its unlinked files changed together with most often: a suggestion
+   * needs at least `minSupport` such commits, and at least MIN_SHARE of the folder's; ties go to the outcome listed
+   * first in outcomes.yaml. Folders may nest.
+   */
+  suggest(folders: readonly string[], minSupport = 2): FolderSuggestion[] {
+    const none = new Int32Array(this.width);
+    return folders.map(folder => {
+      const n = this.folderNo.get(folder.replace(/\/$/, ''));
+      const c = n === undefined ? none : this.counts[n];
+      const commits = c[0];
+      const all = this.ids.map((outcome, i) => ({ outcome, together: c[1 + i] })).filter(x => x.together > 0)
+        .sort((x, y) => y.together - x.together); // (a stable sort: ties keep the order of outcomes.yaml)
+      const best = all[0] && all[0].together >= Math.max(1, minSupport) && all[0].together >= MIN_SHARE * commits ? all[0] : undefined;
+      const name = folder.endsWith('/') ? folder : `${folder}/`;
+      if (!best) return { folder: name, commits, together: 0, all };
+      // The outcome's area that changed with the folder most often (its own count may be lower than the outcome's).
+      const i = this.ids.indexOf(best.outcome);
+      let top: [string, number] | undefined;
+      this.areas.forEach(([o, pattern], a) => { const k = c[1 + this.ids.length + a]; if (o === i && k > 0 && (!top || k > top[1])) top = [pattern, k]; });
+      const where = !top ? `${best.outcome}'s areas` : top[1] === best.together ? top[0] : `${best.outcome}'s areas (most often ${top[0]}, in ${top[1]})`;
+      return { folder: name, commits, outcome: best.outcome, together: best.together, evidence: `changed with ${where} in ${best.together} of ${commits} commits`, all };
+    });
+  }
+}
+
+/** A copy of `a`, at least `n` long. */
+function grow(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/** The suggestions for `folders` over `commits` (see SuggestionCounts). */
+export function suggestForFolders(folders: readonly string[], commits: Iterable<CommitLink>, linker: Linker, minSupport = 2): FolderSuggestion[] {
+  const counts = new SuggestionCounts(linker);
+  counts.add(commits);
+  return counts.suggest(folders, minSupport);
 }
