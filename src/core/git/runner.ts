@@ -172,6 +172,9 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
   let streams: Readable[] = [];
   git = git.outputHandler((_cmd, stdout, stderrStream) => {
     streams = [stdout as Readable, stderrStream as Readable]; // the child's pipes
+    // simple-git waits 50 ms more for a command that printed nothing (`merge-base --is-ancestor`, an unset config
+    // key); with completion on close every byte is in by then, so an empty chunk tells it there was output.
+    process.nextTick(() => stdout.emit('data', Buffer.alloc(0)));
     quiet();
     stderrStream.on('data', quiet);
     if (!take) { stdout.on('data', quiet); return; }
@@ -180,7 +183,7 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
     if (own.length === 1) stdout.removeListener('data', own[0] as (...a: unknown[]) => void);
     stdout.on('data', (b: Buffer) => {
       quiet();
-      if (handlerFailed) return;
+      if (handlerFailed || !b.length) return;
       try { take(b); } catch (e) { handlerFailed = { error: e }; stop.abort(); }
     });
   });
