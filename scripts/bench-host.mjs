@@ -25,14 +25,15 @@ async function activationShown(page) {
   await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Running Extensions' }).first().waitFor({ timeout: 60000 });
   await page.keyboard.press('Enter');
   await page.locator('.monaco-list-row .activation-time').first().waitFor({ timeout: 60000 });
-  // The list is sorted by activation time and virtualized: scroll until our row is rendered.
+  // The list is sorted by activation time and virtualized, and re-sorts while extensions activate: our row may be
+  // scrolled out of the rendered ones at any moment, so each look scrolls until it is there, then reads it.
   const ours = page.locator('.monaco-list-row', { hasText: /Outcome Lens|outcome-lens\.outcome-lens/ }).first();
   await page.mouse.move(700, 400);
-  for (let i = 0; i < 40 && !(await ours.count()); i++) { await page.mouse.wheel(0, i % 20 < 10 ? 400 : -400); await page.waitForTimeout(100); }
   // "Activating..." until it is done.
   let text = '';
-  for (let i = 0; i < 600 && !/[\d.]+\s*ms/.test(text); i++) {
-    text = await ours.locator('.activation-time').innerText({ timeout: 30000 });
+  for (let look = 0; look < 600 && !/[\d.]+\s*ms/.test(text); look++) {
+    for (let i = 0; i < 40 && !(await ours.count()); i++) { await page.mouse.wheel(0, i % 20 < 10 ? 400 : -400); await page.waitForTimeout(100); }
+    text = await ours.locator('.activation-time').innerText({ timeout: 1000 }).catch(() => '');
     if (!/[\d.]+\s*ms/.test(text)) await page.waitForTimeout(100);
   }
   await page.keyboard.press('Escape');

@@ -85,7 +85,7 @@ class Snapshot {
   /**
    * The next window: `fresh` commits on top of this one's (newer, and not in it: read from git as `head..newHead`),
    * less those that left the window, with the same links unless `relink` (other notes) gives new ones. The lists
-   * are only joined: a new commit costs its own work, not the window's (DESIGN.md, "a new commit is an increment").
+   * are only joined: a new commit costs its own work, not the window's.
    * This snapshot's suggestion counts move to the next, which replaces it.
    */
   advance(since: string, sinceMs: number, head: string, notesTip: string | undefined, fresh: CommitLink[], relink?: (l: CommitLink) => CommitLink): Snapshot {
