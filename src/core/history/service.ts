@@ -90,7 +90,7 @@ class Snapshot {
    */
   advance(since: string, sinceMs: number, head: string, notesTip: string | undefined, fresh: CommitLink[], relink?: (l: CommitLink) => CommitLink): Snapshot {
     const next = new Snapshot(since, this.windowDays, head, notesTip, this.linker);
-    const leaving = this.oldest < Math.floor(sinceMs / 1000) * 1000;
+    const leaving = this.oldest < windowStart(sinceMs);
     const keep = (list: CommitLink[]) => (leaving ? list.filter(l => inWindow(l.commit, sinceMs)) : list.slice());
     const dropped = leaving ? this.all.filter(l => !inWindow(l.commit, sinceMs)) : [];
     if (relink) next.put(keep(this.all).map(relink), false);
@@ -146,8 +146,10 @@ function toRow(l: CommitLink, withMessage = false, noteIdsOf: string[] = []): Co
 }
 
 const groupKey = (l: CommitLink, by: GroupBy) => (by === 'week' ? bucketStart(l.commit.date, 'week') : l.commit.author);
-/** Whether git's `--since` selects a commit: by its committer time (time zones compared as instants), in whole seconds as git reads the date. */
-const inWindow = (c: RawCommit, sinceMs: number) => Date.parse(c.committed) >= Math.floor(sinceMs / 1000) * 1000;
+/** The window's first instant as git's `--since` reads it: in whole seconds. */
+const windowStart = (sinceMs: number) => Math.floor(sinceMs / 1000) * 1000;
+/** Whether git's `--since` selects a commit: by its committer time (time zones compared as instants). */
+const inWindow = (c: RawCommit, sinceMs: number) => Date.parse(c.committed) >= windowStart(sinceMs);
 const asError = (e: unknown): GitError => (e instanceof GitError ? e : new GitError(String((e as Error)?.message ?? e), 'other'));
 
 /**
