@@ -20,6 +20,9 @@ import { CommitList, CommitRow, FolderRows, GroupBy, HistoryError, LineAnswer, m
 const PUBLISH_MS = 250;
 const DAY = 86400_000;
 
+/** Whether a commit has a link by a trailer, or by a note (the counts the getting-started walkthrough follows). */
+const linkedVia = (l: CommitLink, via: 'trailer' | 'note') => l.links.some(x => x.via === via);
+
 /** The window's commits, linked, and the lists the views show; never changed once complete (a new one replaces it). */
 class Snapshot {
   all: CommitLink[] = [];
@@ -69,8 +72,8 @@ class Snapshot {
     this.invalid = join(this.invalid, links.filter(l => l.invalid.length));
     const byOutcome = new Map<string, CommitLink[]>();
     for (const l of links) {
-      if (l.links.some(x => x.via === 'trailer')) this.viaTrailer++;
-      if (l.links.some(x => x.via === 'note')) this.viaNote++;
+      if (linkedVia(l, 'trailer')) this.viaTrailer++;
+      if (linkedVia(l, 'note')) this.viaNote++;
       for (const id of l.outcomes) {
         let list = byOutcome.get(id);
         if (!list) byOutcome.set(id, list = []);
@@ -99,8 +102,8 @@ class Snapshot {
       next.unlinked = keep(this.unlinked);
       next.invalid = keep(this.invalid);
       for (const [id, list] of this.byOutcome) { const k = keep(list); if (k.length) next.byOutcome.set(id, k); }
-      next.viaTrailer = this.viaTrailer - dropped.filter(l => l.links.some(x => x.via === 'trailer')).length;
-      next.viaNote = this.viaNote - dropped.filter(l => l.links.some(x => x.via === 'note')).length;
+      next.viaTrailer = this.viaTrailer - dropped.filter(l => linkedVia(l, 'trailer')).length;
+      next.viaNote = this.viaNote - dropped.filter(l => linkedVia(l, 'note')).length;
       next.oldest = this.oldest;
       if (leaving) { next.oldest = Infinity; for (const l of next.all) next.oldest = Math.min(next.oldest, Date.parse(l.commit.committed)); }
     }
