@@ -1,9 +1,10 @@
 import path = require('node:path');
 import { GitRepo, HistoryQuery } from '../core/git/repo';
 import { logLine } from '../core/git/runner';
-import { readHistory } from '../core/git/history';
-import { loadOutcomes, OUTCOMES_FILE } from '../core/outcomes/load';
-import { formatDiagnostic, OutcomeMap } from '../core/outcomes/model';
+import { OUTCOMES_FILE } from '../core/outcomes/load';
+import { readOutcomesFile } from '../core/usecases/outcomesFile';
+import { linkHistory } from '../core/usecases/linkHistory';
+import { formatDiagnostic, OutcomeMap, ParseResult } from '../core/outcomes/model';
 import { CommitLink, Linker } from '../core/links/link';
 import { defaultCacheDir } from '../core/util/cacheDir';
 import { DATE_FORMS, isoInstant, resolveDate } from '../core/util/dates';
@@ -47,11 +48,18 @@ export async function openRepo(v: Values): Promise<GitRepo> {
 
 /** outcomes.yaml for commands that need a usable map: errors are printed and end the command. */
 export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
-  const loaded = await loadOutcomes(repo.root);
-  if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root} (create one: see the README, or run the extension's "Create outcomes.yaml")`, 2);
-  for (const d of loaded.result.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(OUTCOMES_FILE, d));
-  if (!loaded.result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
-  return loaded.result.map;
+  const result = readOutcomes(repo);
+  for (const d of result.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(OUTCOMES_FILE, d));
+  if (!result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
+  return result.map;
+}
+
+/** outcomes.yaml parsed: an absent or unreadable file ends the command (exit 2), each with its own reason. */
+export function readOutcomes(repo: GitRepo): ParseResult {
+  const file = readOutcomesFile(repo.root);
+  if (file.kind === 'absent') throw new CliError(`no ${OUTCOMES_FILE} at ${printable(repo.root)} (create one: \`outcome-lens init\`, or the extension's "Create outcomes.yaml")`, 2);
+  if (file.kind === 'unreadable') throw new CliError(`cannot read ${printable(file.path)}: ${file.reason}`, 2);
+  return file.result;
 }
 
 /** `--format`, with `--json` as the alias it has always been; both at once must agree. */
@@ -99,23 +107,14 @@ export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Prom
 }
 
 /**
- * Linked history, through the cache unless --no-cache. `stream`: each part goes to it as it is linked, in order, and
- * nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time, not the whole history.
+ * Linked history (see linkHistory), through the cache unless --no-cache. `stream`: each part goes to it as it is
+ * linked, in order, and nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time.
  */
 export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
   const t0 = performance.now();
-  const tips = await repo.tips();
-  const notes = tips.notes ? await repo.notes() : new Map<string, string>();
   const links: CommitLink[] = [];
-  const r = await readHistory(repo, q, {
-    tips,
+  const r = await linkHistory(repo, linker, q, part => { if (stream) stream(part); else for (const l of part) links.push(l); }, {
     cacheDir: v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
-    keep: false,
-    onCommits: part => {
-      const linked = part.map(c => linker.commit(c, notes.get(c.sha)));
-      if (stream) stream(linked);
-      else for (const l of linked) links.push(l);
-    },
   });
   logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
   return links;

@@ -5,12 +5,13 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';
 import { planAddPattern, patternForPath } from '../core/outcomes/edit';
-import { findCodeowners, InitResult, outcomesFromFolders } from '../core/outcomes/init';
+import { findCodeowners } from '../core/outcomes/init';
+import { createOutcomesFile } from '../core/usecases/outcomesFile';
 import { gitExtension, isUntrusted, registerCommitActions } from './commitActions';
 import { WalkthroughProgress } from './walkthrough';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { suggestOutcomes } from '../core/links/link';
-import { withTrailer } from '../core/git/trailers';
+import { withTrailer } from '../core/message/trailers';
 import { OutcomeNode } from './outcomesTree';
 import { UnlinkedNode } from './unlinkedTree';
 import { toRange } from './outcomesYaml';
@@ -143,14 +144,11 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
         { label: '$(folder) From top-level folders', detail: 'One outcome per top-level folder', from: 'folders' as const },
       ], { placeHolder: 'Create outcomes.yaml from…' }))?.from : 'folders');
       if (!from) return undefined;
-      let made: InitResult;
-      if (repo && vscode.workspace.isTrusted) made = await repo.history().initOutcomes(from);
-      else if (from === 'folders') {
-        // No git (Restricted Mode, or not a repository): the folders on disk stand for the tracked ones.
-        const entries = fs.readdirSync(root, { withFileTypes: true }).filter(e => e.name !== '.git');
-        made = outcomesFromFolders(entries.map(e => (e.isDirectory() ? `${e.name}/` : e.name)));
-      } else throw new UserMessage('reading CODEOWNERS needs the tracked files, which needs git: trust the workspace first');
-      fs.writeFileSync(file, made.text);
+      // In the history worker, where git runs; without git (Restricted Mode, or not a repository) the folders on disk stand for the tracked ones.
+      if (from === 'codeowners' && !(repo && vscode.workspace.isTrusted)) throw new UserMessage('reading CODEOWNERS needs the tracked files, which needs git: trust the workspace first');
+      const made = repo && vscode.workspace.isTrusted ? await repo.history().createOutcomes(from) : await createOutcomesFile(root, from);
+      // (our own message, which names no file)
+      if ('refused' in made) throw new UserMessage(made.refused === 'exists' ? 'outcomes.yaml was made meanwhile: open it to edit it' : made.message);
       for (const line of made.report) log.info(`Create outcomes.yaml: ${line}`);
       void vscode.window.showInformationMessage('Outcome Lens: outcomes.yaml written; what was translated is in the log.', 'Show Log')
         .then(c => { if (c) log.show(); });
@@ -234,7 +232,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
         const got = token.isCancellationRequested ? undefined : await repoReport(repo, settings, view, true);
         if (token.isCancellationRequested) return undefined;
         if (!got) throw new UserMessage('there is no history to report');
-        await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, got.report)));
+        await vscode.workspace.fs.writeFile(target, Buffer.from(renderReport(format, got)));
         return target;
       } finally {
         stop.dispose();

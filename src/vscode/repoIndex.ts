@@ -1,7 +1,6 @@
 import vscode = require('vscode');
-import fs = require('node:fs');
 import path = require('node:path');
-import { parseOutcomes } from '../core/outcomes/parse';
+import { readOutcomesFile } from '../core/usecases/outcomesFile';
 import { Diagnostic, OutcomeMap } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { Linker } from '../core/links/link';
@@ -74,30 +73,26 @@ export class RepoIndex implements vscode.Disposable {
    * last valid text the user paused on or saved, not a half-typed one (`id: check` on the way to `checkout`).
    */
   readOutcomes(text?: string, settled = true): void {
-    let content: string | Uint8Array | undefined = text;
-    if (content === undefined) {
-      try {
-        content = fs.readFileSync(this.outcomesUri.fsPath);
-      } catch {
-        content = undefined;
-      }
-    }
-    const key = content === undefined ? undefined : typeof content === 'string' ? content : Buffer.from(content).toString('latin1');
-    if (key === this.lastContent && (settled ? this.settledContent === key : true) && this.exists === (content !== undefined) && (key !== undefined || !this.map)) return;
+    const file = readOutcomesFile(this.root, text);
+    // What the file says, as a key: the same text (or the same absence or failure) twice is one read.
+    const key = file.kind === 'absent' ? undefined : file.kind === 'unreadable' ? `\0unreadable\0${file.reason}` : file.content;
+    if (key === this.lastContent && (settled ? this.settledContent === key : true) && this.exists === (file.kind !== 'absent') && (key !== undefined || !this.map)) return;
     this.lastContent = key;
-    this.exists = content !== undefined;
-    if (content === undefined) {
+    this.exists = file.kind !== 'absent';
+    if (file.kind === 'absent') {
       this.map = undefined; this.linker = undefined; this.diagnostics = []; this.stale = false;
       this.settledContent = undefined;
     } else {
-      const r = parseOutcomes(content);
+      // An unreadable file is not an absent one: its reason shows where the file's problems do, and the last good map stays.
+      const r = file.kind === 'read' ? file.result
+        : { diagnostics: [{ severity: 'error' as const, message: `outcomes.yaml cannot be read: ${file.reason}`, line: 1, column: 1, endLine: 1, endColumn: 1, code: 'unreadable' }] };
       this.diagnostics = r.diagnostics;
-      if (r.map && settled) { this.map = r.map; this.linker = new Linker(r.map); this.settledContent = key; }
+      if ('map' in r && r.map && settled) { this.map = r.map; this.linker = new Linker(r.map); this.settledContent = key; }
       // Stale: the text has errors and the views show the last good map.
-      this.stale = !!this.map && !r.map;
+      this.stale = !!this.map && !('map' in r && r.map);
     }
     // The service links again what it has read (a new trailer key included), without git.
-    if (this.service && settled && (!content || this.map)) this.service.configure({ map: this.map }).catch(e => this.failed('relinking', e));
+    if (this.service && settled && (file.kind === 'absent' || this.map)) this.service.configure({ map: this.map }).catch(e => this.failed('relinking', e));
     this.emitter.fire();
   }
 

@@ -1,10 +1,10 @@
-import { loadOutcomes, OUTCOMES_FILE } from '../../core/outcomes/load';
+import { OUTCOMES_FILE } from '../../core/outcomes/load';
 import { firstDiagnostics, formatDiagnostic } from '../../core/outcomes/model';
 import { patternDiagnostics } from '../../core/outcomes/patternCheck';
 import { Linker } from '../../core/links/link';
 import { renderSarif } from '../../core/report/sarif';
 import { quoted } from '../../core/util/printable';
-import { CliError, Command, formatOf, linkedHistory, openRepo } from '../command';
+import { Command, formatOf, linkedHistory, openRepo, readOutcomes } from '../command';
 
 const FORMATS = ['text', 'json', 'sarif'];
 const MAX_SHOWN = 100;
@@ -20,19 +20,18 @@ export const check: Command = {
     const repo = await openRepo(v);
     const tracked = repo.trackedFiles();
     tracked.catch(() => undefined); // awaited below, where a failure is reported
-    const loaded = await loadOutcomes(repo.root);
-    if (!loaded.exists) throw new CliError(`no ${OUTCOMES_FILE} at ${repo.root}`, 2);
-    const diags = [...loaded.result.diagnostics];
+    const result = readOutcomes(repo);
+    const diags = [...result.diagnostics];
     const invalid: { sha: string; ids: string[] }[] = [];
-    if (loaded.result.map) {
-      diags.push(...await patternDiagnostics(loaded.result.map, await tracked));
-      const linker = new Linker(loaded.result.map);
+    if (result.map) {
+      diags.push(...await patternDiagnostics(result.map, await tracked));
+      const linker = new Linker(result.map);
       await linkedHistory(repo, linker, {}, v, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
     } else await tracked; // a git failure is exit 2 whatever the file says
     diags.sort((a, b) => a.line - b.line || a.column - b.column);
     // the counts are of every problem, also those the parser's list leaves out (its note stands for them)
     const problems = diags.filter(d => d.code !== 'too-many-problems');
-    const hidden = loaded.result.hidden ?? { errors: 0, warnings: 0 };
+    const hidden = result.hidden ?? { errors: 0, warnings: 0 };
     const errors = problems.filter(d => d.severity === 'error').length + hidden.errors;
     const warnings = problems.length - (errors - hidden.errors) + hidden.warnings;
     if (format === 'json') io.out(JSON.stringify({ file: OUTCOMES_FILE, errors, warnings, diagnostics: diags, invalidLinks: invalid }, null, 2) + '\n');

@@ -1,9 +1,9 @@
 import { promises as fs, realpathSync } from 'node:fs';
 import path = require('node:path');
 import { GitRepo } from '../../core/git/repo';
-import { hookEdit } from '../../core/git/commitMessage';
+import { hookEdit } from '../../core/message/commitMessage';
 import { Linker, suggestOutcomes } from '../../core/links/link';
-import { loadOutcomes } from '../../core/outcomes/load';
+import { readOutcomesFile } from '../../core/usecases/outcomesFile';
 import { printable } from '../../core/util/printable';
 import { CliError, Command, Io, openRepo, Values } from '../command';
 
@@ -93,8 +93,13 @@ async function run(v: Values, args: string[], io: Io): Promise<number> {
   if (!msgFile) throw new CliError('hook run needs the commit message file (git gives it to prepare-commit-msg)', 2);
   if (source === 'merge' || source === 'squash' || source === 'commit') return 0;
   const repo = await openRepo(v);
-  const loaded = await loadOutcomes(repo.root);
-  if (!loaded.exists) return 0;
+  // A hook never blocks a commit: without a usable outcomes.yaml it says why and leaves the message alone.
+  const loaded = readOutcomesFile(repo.root);
+  if (loaded.kind === 'absent') return 0;
+  if (loaded.kind === 'unreadable') {
+    io.err(`outcome-lens: outcomes.yaml cannot be read (${loaded.reason}), so no outcome trailer was added`);
+    return 0;
+  }
   if (!loaded.result.map) {
     io.err('outcome-lens: outcomes.yaml has errors, so no outcome trailer was added (outcome-lens check shows them)');
     return 0;

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { Linker } from '../../core/links/link';
-import { allocate, BucketChoice } from '../../core/links/allocation';
-import { keyResultHistory, readOutcomesVersions } from '../../core/outcomes/keyResultHistory';
-import { buildReport, Measure, MEASURES } from '../../core/report/model';
+import { BucketChoice } from '../../core/links/allocation';
+import { Measure, MEASURES } from '../../core/report/model';
+import { KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
 import { renderReport, ReportFormat, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
 import { isoInstant } from '../../core/util/dates';
@@ -48,14 +48,13 @@ export const report: Command = {
     if (!links.length) await explainEmpty(repo, window, io);
     if (range && format === 'md') return write(renderPrSummary({ linker, links, range }), v, io);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
-    const lines = v['no-lines'] ? undefined : await repo.numstat(links.filter(c => c.commit.parents.length <= 1).map(c => c.commit.sha));
-    const alloc = allocate(links, map.outcomes.map(o => o.id), bucket, { since, until, now: now.toISOString() }, lines && {
-      stats: lines.stats, unknown: new Set(lines.unknown), boundary: await repo.shallowBoundary(), ignored: p => linker.file(p).status === 'ignored',
-    });
-    const keyResults = map.outcomes.some(o => o.metrics.length) ? keyResultHistory(await readOutcomesVersions(repo)) : undefined;
-    const r = buildReport({
-      map, allocation: alloc, keyResults, repoName: path.basename(repo.root), generatedAt: now.toISOString(), measure,
-      window: { days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null }, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
+    const counts = v['no-lines'] ? undefined : new LineCounts();
+    if (counts) await counts.read(repo, links);
+    const keyResults = map.outcomes.some(o => o.metrics.length) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
+    const { report: r } = makeReport({
+      map, linker, links, bucket, measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
+      window: { since, until, days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null },
+      lines: counts && { counts, boundary: await repo.shallowBoundary() },
     });
     // Said once the report is made (a git failure stays one line on stderr).
     if (defaulted) io.err(`outcome-lens: the last ${DEFAULT_WINDOW_DAYS} days, the extension's default window (outcomeLens.history.windowDays); --since DATE or --all for another`);

@@ -105,7 +105,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 /** The service's methods the extension host may call, by name, through the history worker. */
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
-  'patternDiagnostics', 'allocation', 'keyResultHistory', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'initOutcomes',
+  'patternDiagnostics', 'report', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'createOutcomes',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 

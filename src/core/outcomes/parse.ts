@@ -34,14 +34,14 @@ export function parseOutcomes(input: string | Uint8Array): ParseResult {
   if (typeof input === 'string') {
     text = input;
   } else {
-    if (input.byteLength > MAX_BYTES) return tooBig(input.byteLength);
+    if (input.byteLength > MAX_BYTES) return tooLarge(input.byteLength);
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(input);
     } catch {
       return { diagnostics: [at(badUtf8Position(input), 'error', 'the file is not valid UTF-8; save it as UTF-8', 'not-utf8')] };
     }
   }
-  if (text.length > MAX_BYTES) return tooBig(text.length);
+  if (text.length > MAX_BYTES) return tooLarge(text.length);
   // YAML (like the editor) reads a lone CR as a line end; the yaml library does not. A LF in its place keeps every offset.
   text = text.replace(/\r(?!\n)/g, '\n');
   // A BOM is legal but invisible; columns are reported as the editor shows them, so drop it and shift nothing else.
@@ -81,7 +81,8 @@ function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden
   return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors } };
 }
 
-function tooBig(n: number): ParseResult {
+/** What a file of `n` bytes over the limit gets: one error, the file is not parsed. */
+export function tooLarge(n: number): ParseResult {
   // the whole file: an empty range at its start (its first line may be empty)
   return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large'), endColumn: 1 }] };
 }

@@ -212,11 +212,11 @@ describe('Outcome Lens in a real VS Code extension host', () => {
   it('dashboard: commit counts and changed lines per outcome, as computed by hand', async () => {
     const { a } = await settled();
     await vscode.commands.executeCommand('outcomeLens.openDashboard');
-    const shown = await until('lines counted', () => (a.dashboard.allocation?.linesPending === 0 ? a.dashboard.allocation : undefined));
+    const shown = await until('lines counted', () => (a.dashboard.report?.linesPending === 0 ? a.dashboard.report : undefined));
     // 8 commits: checkout 2 (trailer, ticket), search 2 (area), unlinked 3 (initial, utilities, guide), ignored 1 (vendor).
     // Lines: checkout 3+2, search 2+2, unlinked 23+1 (outcomes.yaml, README) + 5 + 2; the vendored file's 2 count
     // for nobody (DESIGN.md): 40 in all.
-    assert.deepEqual(shown.rows.map(r => [r.key, r.commits, r.lines]), [
+    assert.deepEqual(shown.outcomes.map(r => [r.id, r.commits, r.lines]), [
       ['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 0],
     ]);
     assert.equal(shown.alignment, 4 / 7, '4 linked of 7 that need an outcome');

@@ -1,0 +1,42 @@
+import { GitRepo } from '../git/repo';
+import { OutcomeMap } from '../outcomes/model';
+import { CreatedOutcomes, createOutcomesFile, CreateRefused } from '../usecases/outcomesFile';
+import { TagOutcome, tagOutcomes } from '../usecases/tag';
+
+/**
+ * What the extension's commands do to a repository through the history worker (where git runs): each is the core use
+ * case the CLI calls too. They keep nothing; the service reads again what they change.
+ */
+export class RepoActions {
+  constructor(private readonly repo: GitRepo) {}
+
+  /** Links commits (full ids, as the rows give them) to outcomes through their notes, or takes ids out (see tagOutcomes). */
+  tag(map: OutcomeMap, shas: string[], ids: string[], remove: boolean): Promise<TagOutcome[]> {
+    return tagOutcomes(this.repo, map, shas, ids, { remove, resolved: true });
+  }
+
+  /** The remotes, with whether each already fetches the outcome notes. */
+  remotes(): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
+    return this.repo.remotes();
+  }
+
+  /** Adds `+refs/notes/outcomes:refs/notes/outcomes` to a remote's fetch refspecs. */
+  addNotesFetch(remote: string): Promise<void> {
+    return this.repo.addNotesFetch(remote);
+  }
+
+  /** Pushes refs/notes/outcomes to a remote; git's own summary of what it did. */
+  pushNotes(remote: string): Promise<string> {
+    return this.repo.pushNotes(remote);
+  }
+
+  /** Writes a first outcomes.yaml from the tracked files' folders or from CODEOWNERS (see createOutcomesFile). */
+  createOutcomes(from: 'folders' | 'codeowners'): Promise<CreatedOutcomes | CreateRefused> {
+    return createOutcomesFile(this.repo.root, from, { repo: this.repo });
+  }
+
+  /** `git show` of one commit. */
+  show(sha: string): Promise<string> {
+    return this.repo.show(sha);
+  }
+}

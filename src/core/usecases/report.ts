@@ -1,0 +1,84 @@
+import { GitRepo, LineStat } from '../git/repo';
+import { CommitLink, Linker } from '../links/link';
+import { allocate, Allocation, BucketChoice } from '../links/allocation';
+import { keyResultHistory, KeyResultHistory, OutcomesVersion, readOutcomesVersions } from '../outcomes/keyResultHistory';
+import { OutcomeMap } from '../outcomes/model';
+import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model';
+
+/**
+ * Changed-line counts per commit, kept by whoever asks more than once (the history service keeps one for the window;
+ * a CLI run makes one): a commit's counts never change, so what is known is never read again.
+ */
+export class LineCounts {
+  readonly stats = new Map<string, LineStat>();
+  /** Commits whose objects git cannot give (a partial clone, a mirror without its largest files). */
+  readonly unknown = new Set<string>();
+
+  /**
+   * Reads from git the counts of the commits a report counts (merges are left out) that are not known yet; returns
+   * how many of them turned out to be unknown.
+   */
+  async read(repo: GitRepo, links: readonly CommitLink[], signal?: AbortSignal): Promise<number> {
+    const need = links.filter(l => l.commit.parents.length <= 1 && !this.stats.has(l.commit.sha) && !this.unknown.has(l.commit.sha)).map(l => l.commit.sha);
+    if (!need.length) return 0;
+    const { stats, unknown } = await repo.numstat(need, signal);
+    for (const [k, v] of stats) this.stats.set(k, v);
+    for (const sha of unknown) this.unknown.add(sha);
+    return unknown.length;
+  }
+}
+
+/**
+ * outcomes.yaml's versions in the history of a HEAD, newest first, kept by whoever asks more than once: a HEAD that
+ * moved forward costs only the versions it added.
+ */
+export class KeyResultVersions {
+  private kept?: { head: string; list: OutcomesVersion[] };
+
+  /**
+   * Each key result's `current` at every commit that changed outcomes.yaml in the history of `head`; `read`: how
+   * many versions git was asked for this time (undefined: none, the same HEAD as before), and whether only those a
+   * HEAD that moved forward added.
+   */
+  async history(repo: GitRepo, head: string | undefined, signal?: AbortSignal): Promise<{ history: KeyResultHistory; read?: { versions: number; forward: boolean } }> {
+    if (!head) return { history: keyResultHistory([]) };
+    const had = this.kept;
+    if (had?.head === head) return { history: keyResultHistory(had.list) };
+    const forward = !!had && await repo.isAncestor(had.head, head, signal);
+    const fresh = await readOutcomesVersions(repo, { head, from: forward ? had!.head : undefined, signal });
+    this.kept = { head, list: forward ? [...fresh, ...had!.list] : fresh };
+    return { history: keyResultHistory(this.kept.list), read: { versions: fresh.length, forward } };
+  }
+}
+
+export interface ReportRequest {
+  map: OutcomeMap;
+  linker: Linker;
+  /** The window's commits, linked (merges among them are left out of every count). */
+  links: readonly CommitLink[];
+  bucket: BucketChoice;
+  measure: Measure;
+  window: { since?: string; until?: string; days: number | null; defaulted: boolean; range?: string | null };
+  /** Changed lines, when the report counts them: the counts known, and the shallow clone's boundary commits. */
+  lines?: { counts: LineCounts; boundary: ReadonlySet<string> };
+  keyResults?: KeyResultHistory;
+  repoName: string;
+  now: Date;
+  /** A fraction: drift beyond it is marked off budget. */
+  driftThreshold: number;
+}
+
+/**
+ * The report of a repository over a window (DESIGN.md, "report"): effort per outcome, planned vs actual, key results
+ * over time. The CLI's `report`, the dashboard and Export Report make it here, so that they cannot disagree.
+ */
+export function makeReport(r: ReportRequest): { report: ReportJson; allocation: Allocation } {
+  const allocation = allocate(r.links, r.map.outcomes.map(o => o.id), r.bucket, { since: r.window.since, until: r.window.until, now: r.now.toISOString() }, r.lines && {
+    stats: r.lines.counts.stats, unknown: r.lines.counts.unknown, boundary: r.lines.boundary, ignored: p => r.linker.file(p).status === 'ignored',
+  });
+  const window: Partial<ReportWindow> = { days: r.window.days, defaulted: r.window.defaulted, range: r.window.range ?? null };
+  const report = buildReport({
+    map: r.map, allocation, keyResults: r.keyResults, repoName: r.repoName, generatedAt: r.now.toISOString(), measure: r.measure, window, driftThreshold: r.driftThreshold,
+  });
+  return { report, allocation };
+}
