@@ -1,6 +1,6 @@
 import { OutcomeMap } from '../outcomes/model';
 import { compilePatterns, PathMatcher } from '../patterns/matcher';
-import { idsFromValues, noteTrailerValues, valuesFor } from '../git/trailers';
+import { idsFromValues, noteTrailerValues, valuesFor } from '../message/trailers';
 import type { RawCommit } from '../git/repo';
 
 export type Via = 'trailer' | 'note' | 'ticket' | 'area';
