@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
 import { cli } from './helpers/cli';
-import { hookEdit } from '../../src/core/git/commitMessage';
+import { hookEdit } from '../../src/core/message/commitMessage';
 
 // `outcome-lens hook install|uninstall` and the hook it writes, with real `git commit`s in real repositories.
 

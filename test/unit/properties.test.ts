@@ -8,7 +8,7 @@ import { TempRepo } from './helpers/repo';
 import { BROKEN, UNUSUAL } from './helpers/outcomesCorpus';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { Diagnostic } from '../../src/core/outcomes/model';
-import { parseTrailers, trailerValues } from '../../src/core/git/trailers';
+import { parseTrailers, trailerValues } from '../../src/core/message/trailers';
 import { compilePatterns, matchMask, PathMatcher } from '../../src/core/patterns/matcher';
 import { Linker } from '../../src/core/links/link';
 import { SuggestionCounts, suggestForFolders } from '../../src/core/links/suggest';

@@ -7,7 +7,7 @@ import { TempRepo } from './helpers/repo';
 import { GitRepo } from '../../src/core/git/repo';
 import { CommitCache } from '../../src/core/git/cache';
 import { readHistory } from '../../src/core/git/history';
-import { valuesFor } from '../../src/core/git/trailers';
+import { valuesFor } from '../../src/core/message/trailers';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { compilePatterns } from '../../src/core/patterns/matcher';
 import { Linker } from '../../src/core/links/link';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
 import { cli } from './helpers/cli';
-import { noteTrailerValues, noteWithIds } from '../../src/core/git/trailers';
+import { noteTrailerValues, noteWithIds } from '../../src/core/message/trailers';
 
 // `outcome-lens tag`, run as a process on real repositories: the note git itself holds afterwards, and what
 // `commits --json` then says of the commit.

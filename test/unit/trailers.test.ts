@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TempRepo } from './helpers/repo';
-import { parseTrailers, trailerValues, idsFromValues, noteTrailerValues, valuesFor } from '../../src/core/git/trailers';
+import { parseTrailers, trailerValues, idsFromValues, noteTrailerValues, valuesFor } from '../../src/core/message/trailers';
 import { GitRepo } from '../../src/core/git/repo';
 
 // Every expectation here comes from git itself: each message is committed verbatim (commit-tree, no cleanup)
