@@ -17,7 +17,8 @@ async function linkHistory(g: GitRepo, linker: Linker, q: HistoryQuery, o: { sig
   await readHistory(g, q, { signal: o.signal, onCommits: part => { o.onPart?.(); for (const c of part) out.push(linker.commit(c, notes.get(c.sha))); } });
   return out;
 }
-import { allocate, bucketStart, IGNORED, metricProgress, parseMetricValue, UNLINKED } from '../../src/core/links/allocation';
+import { allocate, bucketStart, IGNORED, UNLINKED } from '../../src/core/links/allocation';
+import { metricProgress, parseMetricValue } from '../../src/core/outcomes/metricValue';
 
 const YAML = `version: 1
 ignore:

@@ -1,5 +1,5 @@
 import { GitRepo } from '../git/repo';
-import { parseMetricValue } from '../links/allocation';
+import { parseMetricValue } from './metricValue';
 import { OUTCOMES_FILE } from './load';
 import { KeyResult, OutcomeMap } from './model';
 import { parseOutcomes } from './parse';

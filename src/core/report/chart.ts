@@ -1,4 +1,5 @@
-import { bucketEnd, BucketRow, IGNORED, parseMetricValue, UNLINKED } from '../links/allocation';
+import { bucketEnd, BucketRow, IGNORED, UNLINKED } from '../links/allocation';
+import { parseMetricValue } from '../outcomes/metricValue';
 import type { TrendPoint } from '../outcomes/keyResultHistory';
 import { bucketLabel, day, whole } from './format';
 import type { Measure, ReportJson, ReportKeyResult } from './model';

@@ -1,4 +1,5 @@
-import { BucketChoice, IGNORED, metricProgress, UNLINKED } from '../links/allocation';
+import { BucketChoice, IGNORED, UNLINKED } from '../links/allocation';
+import { metricProgress } from '../outcomes/metricValue';
 import { CHART_DEFS, colourClass, COLOUR_CSS, effortChart, escapeHtml, keyResultChart } from './chart';
 import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText } from './format';
 
