@@ -212,6 +212,72 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     }
   });
 
+  it('the Linker decides directories as matchMask does (one walk), and both agree with git, in at least 2,000 cases', () => {
+    // Areas and ignore each get their own list, so that both of the Linker's answers (outcomes, ignored) are checked.
+    const linkerFor = (areas: string[], ignored: string[]) =>
+      new Linker(parseOutcomes(`version: 1\nignore: ${JSON.stringify(ignored)}\noutcomes:\n  - id: o\n    title: O\n    areas: ${JSON.stringify(areas)}\n`).map!);
+    let cases = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const areas = Array.from({ length: 1 + Math.floor(rnd() * 4) }, makePattern);
+      const ignored = Array.from({ length: 1 + Math.floor(rnd() * 3) }, makePattern);
+      const inAreas = matchedByGit(areas), isIgnored = matchedByGit(ignored);
+      const all = linkerFor(areas, ignored).classifyAll(files);
+      const one = linkerFor(areas, ignored);
+      const mask = matchMask(compilePatterns(areas), files);
+      for (const [k, f] of files.entries()) {
+        const want = { outcomes: inAreas.has(f) ? ['o'] : [], ignored: isIgnored.has(f) };
+        for (const [route, got] of [['classifyAll', all[k]], ['classify', one.classify(f)]] as const) {
+          if (got.outcomes.length !== want.outcomes.length || got.ignored !== want.ignored) disagreements.push(`${route} ${JSON.stringify({ areas, ignored, f })}: git ${JSON.stringify(want)}, ours ${JSON.stringify(got)}`);
+        }
+        if ((mask[k] === 1) !== inAreas.has(f)) disagreements.push(`matchMask ${JSON.stringify({ areas, f })}`);
+        cases++;
+      }
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(cases >= 2000, `${cases} cases`);
+  });
+
+  it('a file under an excluded folder cannot be re-included, in every route (git\'s rule); a path that is not the repository\'s matches nothing', () => {
+    const r = new TempRepo();
+    try {
+      const paths = ['services/a.ts', 'services/legacy/keep.ts', 'services/legacy/x/y.ts', 'vendor/keep.js', 'vendor/x.js', 'docs/a.md', 'README.md'];
+      for (const f of paths) r.write(f, 'x\n');
+      r.commit('files\n');
+      const git = (ps: string[]) => {
+        const listFile = path.join(r.dir, '.git', 'patterns');
+        fs.writeFileSync(listFile, ps.join('\n') + '\n');
+        return r.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean).sort();
+      };
+      const lists = [['services/', '!services/legacy/keep.ts'], ['services/', '!services/legacy/'], ['services/**', '!services/legacy/'], ['services/*', '!services/legacy/'],
+        ['vendor/', '!vendor/keep.js'], ['vendor/*', '!vendor/keep.js'], ['/services/legacy/', '!keep.ts'], ['legacy/', '!legacy/keep.ts', '!x/'],
+        // and plain paths, which the Linker merges into one lookup per directory
+        ['services/legacy/', 'README.md'], ['legacy', 'docs/', 'keep.js'], ['x/']];
+      for (const list of lists) {
+        const want = git(list);
+        const map = parseOutcomes(`version: 1\nignore: ${JSON.stringify(list)}\noutcomes:\n  - id: o\n    title: O\n    areas: ${JSON.stringify(list)}\n`).map!;
+        const all = new Linker(map).classifyAll(paths);
+        const one = new Linker(map);
+        assert.deepEqual(paths.filter((_, i) => all[i].outcomes.length).sort(), want, `classifyAll areas ${JSON.stringify(list)}`);
+        assert.deepEqual(paths.filter((_, i) => all[i].ignored).sort(), want, `classifyAll ignore ${JSON.stringify(list)}`);
+        assert.deepEqual(paths.filter(f => one.classify(f).outcomes.length).sort(), want, `classify ${JSON.stringify(list)}`);
+        assert.deepEqual(paths.filter((_, i) => matchMask(compilePatterns(list), paths)[i]).sort(), want, `matchMask ${JSON.stringify(list)}`);
+      }
+      assert.deepEqual(git(['services/', '!services/legacy/keep.ts']), ['services/a.ts', 'services/legacy/keep.ts', 'services/legacy/x/y.ts'], 'what git says, for the record');
+      // git lists no empty or absolute path; every route says such a path matches nothing (the Linker's once did).
+      const odd = ['', '/services/a.ts', '/README.md'];
+      for (const list of [['services/'], ['README.md'], ['*.md'], ['services/**', '!x']]) {
+        const map = parseOutcomes(`version: 1\nignore: ${JSON.stringify(list)}\noutcomes:\n  - id: o\n    title: O\n    areas: ${JSON.stringify(list)}\n`).map!;
+        assert.deepEqual(new Linker(map).classifyAll(odd).map(f => f.status), ['unlinked', 'unlinked', 'unlinked'], JSON.stringify(list));
+        assert.deepEqual(odd.map(f => new Linker(map).classify(f).status), ['unlinked', 'unlinked', 'unlinked'], JSON.stringify(list));
+        assert.deepEqual([...matchMask(compilePatterns(list), odd)], [0, 0, 0], JSON.stringify(list));
+        assert.deepEqual(odd.map(f => compilePatterns(list).matches(f)), [false, false, false], JSON.stringify(list));
+      }
+    } finally {
+      r.rm();
+    }
+  });
+
   it('a glob of many stars cannot stall the matcher on a long name (git itself takes exponential time there)', () => {
     // Before, this took longer than the age of the universe: every star retried every split of the name.
     const name = `${'a'.repeat(200)}b`;

@@ -1,5 +1,6 @@
 import { OutcomeMap } from '../outcomes/model';
 import { compilePatterns, PathMatcher } from '../patterns/matcher';
+import { isRepoPath, walkDirectories } from '../patterns/walk';
 import { idsFromValues, noteTrailerValues, valuesFor } from '../message/trailers';
 import type { RawCommit } from '../git/repo';
 
@@ -109,51 +110,30 @@ export class Linker {
 
   /** A submodule's answer: the folder it is (git matches `vendor/dep/` against the gitlink `vendor/dep`). */
   gitlink(path: string): FileLink {
+    if (!isRepoPath(path)) return fileLink(path, [], false);
     const d = this.dir(path);
     return fileLink(path, d.outcomes, d.ignored);
   }
 
   /** The same answer without remembering the file. */
   classify(path: string): FileLink {
+    // (no pattern matches a path that is not the repository's: see isRepoPath)
+    if (!isRepoPath(path)) return fileLink(path, [], false);
     const slash = path.lastIndexOf('/');
     return this.fileIn(slash === -1 ? this.rootDir : this.dir(path.slice(0, slash)), path, slash + 1);
   }
 
   /**
-   * The answers for paths[start..end), as classify gives them, for whole file lists (50k files need no memo).
-   * Directories are decided once each, walked as a stack: `git ls-files` lists a directory's files together,
-   * so a file usually finds its directory on top, with no lookup; any order still gives the right answers.
-   * A caller streaming 50k files asks for a slice at a time, so that few answers are alive at once.
+   * The answers for paths[start..end), as classify gives them, for whole file lists (50k files need no memo):
+   * directories are decided once each (see walkDirectories). A caller streaming 50k files asks for a slice at a
+   * time, so that few answers are alive at once.
    */
   classifyAll(paths: readonly string[], start = 0, end = paths.length): FileLink[] {
     const out = new Array<FileLink>(Math.max(0, end - start));
-    // A submodule (gitlink) in a list from git is answered as the folder it is.
-    const gitlinks = (paths as { gitlinks?: ReadonlySet<string> }).gitlinks;
-    const dirs: string[] = [''];
-    const answers: DirAnswer[] = [this.rootDir];
-    for (let i = start; i < end; i++) {
-      const p = paths[i];
-      const slash = p.lastIndexOf('/');
-      const dir = slash === -1 ? '' : p.slice(0, slash);
-      let top = dirs.length - 1;
-      if (dir !== dirs[top]) {
-        // keep the directories that hold p (the root always does), then push the ones below them
-        while (top > 0 && !(dir.length > dirs[top].length && dir.charCodeAt(dirs[top].length) === 47 && dir.slice(0, dirs[top].length) === dirs[top])) top--;
-        if (top + 1 < dirs.length) dirs.length = answers.length = top + 1;
-        for (let from = top === 0 ? 0 : dirs[top].length + 1; from <= slash;) {
-          let next = dir.indexOf('/', from);
-          if (next === -1) next = slash;
-          answers.push(this.dirIn(answers[answers.length - 1], next === slash ? dir : dir.slice(0, next), from));
-          dirs.push(next === slash ? dir : dir.slice(0, next));
-          from = next + 1;
-        }
-        top = dirs.length - 1;
-      }
-      if (gitlinks?.has(p)) {
-        const d = this.dirIn(answers[top], p, slash + 1);
-        out[i - start] = fileLink(p, d.outcomes, d.ignored);
-      } else out[i - start] = this.fileIn(answers[top], p, slash + 1);
-    }
+    const skipped = walkDirectories(paths, start, end, this.rootDir, (parent, dir, nameStart) => this.dirIn(parent, dir, nameStart), (i, p, d, nameStart, isDir) => {
+      out[i - start] = isDir ? fileLink(p, d.outcomes, d.ignored) : this.fileIn(d, p, nameStart);
+    });
+    if (skipped) for (let i = start; i < end; i++) out[i - start] ??= fileLink(paths[i], [], false);
     return out;
   }
 
