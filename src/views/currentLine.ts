@@ -28,7 +28,7 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
       vscode.window.onDidChangeTextEditorSelection(() => this.schedule()),
       vscode.window.onDidChangeActiveTextEditor(() => this.schedule()),
       vscode.languages.registerHoverProvider({ scheme: 'file' }, this),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.currentLine')) void this.schedule(); }),
+      settings.onDidChange(['lineAnnotation'], () => void this.schedule()),
     );
   }
 

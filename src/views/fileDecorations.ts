@@ -30,7 +30,7 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
         this.lastKey = key;
         this.emitter.fire(undefined);
       }),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.decorations')) this.emitter.fire(undefined); }),
+      settings.onDidChange(['badges', 'unlinkedBadges'], () => this.emitter.fire(undefined)),
     ];
   }
 

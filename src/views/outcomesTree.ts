@@ -32,7 +32,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
-    this.settingSub = vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.budget.driftThreshold')) this.emitter.fire(undefined); });
+    this.settingSub = settings.onDidChange(['driftThreshold'], () => this.emitter.fire(undefined));
   }
 
   /** An outcome's planned vs actual over the views' window, when it has a budget and the window is read. */

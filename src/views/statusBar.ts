@@ -13,7 +13,7 @@ export class OutcomeStatusBar implements vscode.Disposable {
     this.subs = [
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
       index.onDidChange(() => this.update()),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.statusBar')) this.update(); }),
+      settings.onDidChange(['statusBar'], () => this.update()),
     ];
     this.update();
   }

@@ -31,7 +31,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.subs = [
       throttled(index.onDidChange, () => this.emitter.fire(undefined)),
-      vscode.workspace.onDidChangeConfiguration(e => { if (e.affectsConfiguration('outcomeLens.unlinked.groupCommitsBy')) this.emitter.fire(undefined); }),
+      settings.onDidChange(['groupCommitsBy'], () => this.emitter.fire(undefined)),
     ];
   }
 

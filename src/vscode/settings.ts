@@ -1,35 +1,82 @@
 import vscode = require('vscode');
-import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../core/util/settingDefaults';
+import {
+  DEFAULT_BADGES, DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_GIT_TIMEOUT_SECONDS, DEFAULT_GROUP_COMMITS_BY, DEFAULT_LINE_ANNOTATION, DEFAULT_STATUS_BAR,
+  DEFAULT_UNLINKED_BADGES, DEFAULT_WINDOW_DAYS, SETTING_KEYS, SettingName, SETTINGS_SECTION, withinBounds,
+} from '../core/util/settingDefaults';
 
-/** Typed access to the `outcomeLens.*` settings (all resource-scoped, so each repository may differ). */
-export class Settings {
-  private get(uri?: vscode.Uri) {
-    return vscode.workspace.getConfiguration('outcomeLens', uri);
+export type { SettingName } from '../core/util/settingDefaults';
+
+/** A change to some of the settings a listener named. */
+export interface SettingsChange {
+  /** Whether one of them changed for `uri` (a resource-scoped setting may differ per repository); any resource when undefined. */
+  affects(uri?: vscode.Uri): boolean;
+}
+
+/**
+ * The `outcomeLens.*` settings, the one place the extension reads them and hears of their changes: typed getters (all
+ * resource-scoped but the git timeout, so each repository may differ) with the defaults package.json declares, and
+ * `onDidChange` per setting, over one configuration listener. Keys and defaults live in core/util/settingDefaults.ts,
+ * which the command line shares.
+ */
+export class Settings implements vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
+  private readonly sub = vscode.workspace.onDidChangeConfiguration(e => {
+    if (e.affectsConfiguration(SETTINGS_SECTION)) this.emitter.fire(e);
+  });
+
+  /** Calls `listener` when any of the named settings changes, for any resource; it asks `affects(uri)` for one. */
+  onDidChange(names: readonly SettingName[], listener: (change: SettingsChange) => void): vscode.Disposable {
+    const keys = names.map(n => SETTING_KEYS[n]);
+    return this.emitter.event(e => {
+      if (keys.some(k => e.affectsConfiguration(k))) listener({ affects: uri => keys.some(k => e.affectsConfiguration(k, uri)) });
+    });
   }
+
+  private value<T>(name: SettingName, fallback: T, uri?: vscode.Uri): T {
+    // Read by full key from the root section, so that the key is written once (SETTING_KEYS).
+    return vscode.workspace.getConfiguration(undefined, uri).get<T>(SETTING_KEYS[name], fallback);
+  }
+
   windowDays(uri?: vscode.Uri): number {
-    return Math.max(1, Math.min(3650, this.get(uri).get<number>('history.windowDays', DEFAULT_WINDOW_DAYS)));
+    return withinBounds('windowDays', this.value('windowDays', DEFAULT_WINDOW_DAYS, uri));
   }
   groupCommitsBy(uri?: vscode.Uri): 'author' | 'week' {
-    return this.get(uri).get<string>('unlinked.groupCommitsBy', 'author') === 'week' ? 'week' : 'author';
+    const v = this.value<string>('groupCommitsBy', DEFAULT_GROUP_COMMITS_BY, uri);
+    return v === 'week' || v === 'author' ? v : DEFAULT_GROUP_COMMITS_BY;
   }
   badges(uri?: vscode.Uri): boolean {
-    return this.get(uri).get<boolean>('decorations.enabled', true);
+    return this.value('badges', DEFAULT_BADGES, uri);
   }
   unlinkedBadges(uri?: vscode.Uri): boolean {
-    return this.get(uri).get<boolean>('decorations.showUnlinked', true);
+    return this.value('unlinkedBadges', DEFAULT_UNLINKED_BADGES, uri);
   }
   lineAnnotation(uri?: vscode.Uri): boolean {
-    return this.get(uri).get<boolean>('currentLine.enabled', true);
+    return this.value('lineAnnotation', DEFAULT_LINE_ANNOTATION, uri);
   }
-  /** A git command that prints nothing for this long is stopped (outcomeLens.git.timeout, in seconds). */
-  gitTimeoutMs(): number {
-    return Math.max(1, this.get().get<number>('git.timeout', 60)) * 1000;
+  statusBar(uri?: vscode.Uri): boolean {
+    return this.value('statusBar', DEFAULT_STATUS_BAR, uri);
   }
   /** outcomeLens.budget.driftThreshold, as a fraction (10 points: 0.1). */
   driftThreshold(uri?: vscode.Uri): number {
-    return Math.max(0, Math.min(100, this.get(uri).get<number>('budget.driftThreshold', DEFAULT_DRIFT_THRESHOLD_POINTS))) / 100;
+    return withinBounds('driftThreshold', this.value('driftThreshold', DEFAULT_DRIFT_THRESHOLD_POINTS, uri)) / 100;
   }
-  statusBar(uri?: vscode.Uri): boolean {
-    return this.get(uri).get<boolean>('statusBar.enabled', true);
+  /** A git command that prints nothing for this long is stopped (outcomeLens.git.timeout, in seconds). */
+  gitTimeoutMs(): number {
+    return withinBounds('gitTimeout', this.value('gitTimeout', DEFAULT_GIT_TIMEOUT_SECONDS)) * 1000;
+  }
+
+  /** Turns the line annotation off or on, written where the value in effect comes from (a folder's or the workspace's wins over the user's). */
+  async toggleLineAnnotation(uri?: vscode.Uri): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration(undefined, uri);
+    const key = SETTING_KEYS.lineAnnotation;
+    const v = cfg.inspect<boolean>(key);
+    const target = v?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
+      : v?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await cfg.update(key, !this.lineAnnotation(uri), target);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
   }
 }

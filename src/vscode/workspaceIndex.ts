@@ -38,11 +38,9 @@ export class WorkspaceIndex implements vscode.Disposable {
         this.worker.setTrust(true, settings.gitTimeoutMs());
         for (const r of this.repos.values()) r.gitChanged();
       }),
-      vscode.workspace.onDidChangeConfiguration(e => {
-        if (e.affectsConfiguration('outcomeLens.git.timeout')) this.worker.setTrust(vscode.workspace.isTrusted, settings.gitTimeoutMs());
-        for (const r of this.repos.values()) {
-          if (e.affectsConfiguration('outcomeLens.history.windowDays', vscode.Uri.file(r.root))) r.windowChanged();
-        }
+      settings.onDidChange(['gitTimeout'], () => this.worker.setTrust(vscode.workspace.isTrusted, settings.gitTimeoutMs())),
+      settings.onDidChange(['windowDays'], change => {
+        for (const r of this.repos.values()) if (change.affects(vscode.Uri.file(r.root))) r.windowChanged();
       }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.shown()),
     );
