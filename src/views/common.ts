@@ -1,7 +1,9 @@
 import vscode = require('vscode');
+import path = require('node:path');
 import type { CommitRow, HistoryError, Summary } from '../core/history/protocol';
 import { RepoIndex } from '../vscode/repoIndex';
 import type { WorkspaceIndex } from '../vscode/workspaceIndex';
+import type { Settings } from '../vscode/settings';
 
 /** "3 days ago": enough precision for a tree row; the tooltip has the exact date. */
 export function relativeTime(iso: string, now = Date.now()): string {
@@ -56,6 +58,31 @@ export function countText(s: Summary | undefined, n: (h: NonNullable<Summary['hi
   if (!h) return s?.error ? undefined : '…';
   if (!h.complete && s.error) return undefined;
   return h.complete ? String(n(h)) : `${n(h)}…`;
+}
+
+/** A count of commits with the window they come from, "12 in 90 days" (the setting's window until they are read). */
+export function windowCountText(repo: RepoIndex, settings: Settings, n: string | undefined): string {
+  return n === undefined ? 'not read' : `${n} in ${repo.summary?.history?.windowDays ?? settings.windowDays(vscode.Uri.file(repo.root))} days`;
+}
+
+/** A repository's row, at the top of a view in a multi-root workspace. */
+export function repoItem(repo: RepoIndex): vscode.TreeItem {
+  const t = new vscode.TreeItem(repo.name, vscode.TreeItemCollapsibleState.Expanded);
+  t.id = `repo:${repo.root}`;
+  t.iconPath = new vscode.ThemeIcon('repo');
+  t.description = repo.stale ? 'outcomes.yaml has errors' : undefined;
+  return t;
+}
+
+/** A tracked file's row (`rel` from the repository's root), shown as `label`; a click opens it. */
+export function fileItem(repo: RepoIndex, rel: string, label: string, contextValue: string): vscode.TreeItem {
+  const uri = vscode.Uri.file(path.join(repo.root, rel));
+  const t = new vscode.TreeItem(uri, vscode.TreeItemCollapsibleState.None);
+  t.label = label;
+  t.tooltip = rel;
+  t.contextValue = contextValue;
+  t.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
+  return t;
 }
 
 /**

@@ -1,10 +1,9 @@
 import vscode = require('vscode');
-import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import type { CommitRow } from '../core/history/protocol';
-import { commitItem, commitTooltip, countText, errorRows, MessageNode, messageItem, relativeTime, throttled, topLevel } from './common';
+import { commitItem, commitTooltip, countText, errorRows, fileItem, MessageNode, messageItem, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
 import { Settings } from '../vscode/settings';
 import { offBudget, pct, pts } from '../core/report/format';
 
@@ -117,13 +116,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   getTreeItem(node: OutcomeNode): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
-      case 'repo': {
-        const t = new vscode.TreeItem(node.repo.name, C.Expanded);
-        t.id = `repo:${node.repo.root}`;
-        t.iconPath = new vscode.ThemeIcon('repo');
-        t.description = node.repo.stale ? 'outcomes.yaml has errors' : undefined;
-        return t;
-      }
+      case 'repo': return repoItem(node.repo);
       case 'outcome': {
         const o = node.outcome;
         const t = new vscode.TreeItem(o.title, C.Collapsed);
@@ -143,7 +136,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         t.id = `group:${repo.root}:${o.id}:${node.group}`;
         if (node.group === 'commits') {
           const n = countText(repo.summary, h => h.byOutcome[o.id] ?? 0);
-          t.description = n === undefined ? 'not read' : `${n} in ${repo.summary?.history?.windowDays ?? '…'} days`;
+          t.description = windowCountText(repo, this.settings, n);
           if (n === '0') t.collapsibleState = C.None;
         } else t.description = String(node.group === 'metrics' ? o.metrics.length : o.areas.length);
         t.iconPath = new vscode.ThemeIcon(node.group === 'metrics' ? 'graph' : node.group === 'areas' ? 'folder-library' : 'git-commit');
@@ -166,14 +159,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         t.tooltip = `${p.pattern} (outcomes.yaml line ${p.range.line})`;
         return t;
       }
-      case 'file': {
-        const uri = vscode.Uri.file(path.join(node.repo.root, node.path));
-        const t = new vscode.TreeItem(uri, C.None);
-        t.label = node.path;
-        t.command = { command: 'vscode.open', title: 'Open', arguments: [uri] };
-        t.contextValue = 'file';
-        return t;
-      }
+      case 'file': return fileItem(node.repo, node.path, node.path, 'file');
       case 'commit': {
         const via = node.row.links.filter(l => l.outcome === node.outcome).map(l => l.via);
         // "Remove from Outcome" is offered where the link is the note's: a note cannot change a message or an area.

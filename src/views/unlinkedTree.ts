@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import type { CommitRow, GroupBy } from '../core/history/protocol';
 import type { FolderSuggestion } from '../core/links/suggest';
 import { Settings } from '../vscode/settings';
-import { commitItem, commitTooltip, countText, errorRows, MessageNode, messageItem, relativeTime, throttled, topLevel } from './common';
+import { commitItem, commitTooltip, countText, errorRows, fileItem, MessageNode, messageItem, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -92,11 +92,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
   getTreeItem(node: UnlinkedNode): vscode.TreeItem {
     const C = vscode.TreeItemCollapsibleState;
     switch (node.kind) {
-      case 'repo': {
-        const t = new vscode.TreeItem(node.repo.name, C.Expanded);
-        t.iconPath = new vscode.ThemeIcon('repo');
-        return t;
-      }
+      case 'repo': return repoItem(node.repo);
       case 'section': {
         const r = node.repo;
         const s = r.summary;
@@ -115,9 +111,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
           return t;
         }
         const t = new vscode.TreeItem('Unlinked commits', C.Collapsed);
-        const n = countText(s, h => h.unlinked);
-        // The window the counted commits come from, which a changed setting does not change until they are read again.
-        t.description = n === undefined ? 'not read' : `${n} in ${s?.history?.windowDays ?? this.settings.windowDays(vscode.Uri.file(r.root))} days`;
+        t.description = windowCountText(r, this.settings, countText(s, h => h.unlinked));
         t.iconPath = new vscode.ThemeIcon('git-commit');
         return t;
       }
@@ -132,15 +126,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         t.tooltip = sg?.outcome ? `${node.folder}\nSuggested: ${sg.outcome}, ${sg.evidence} (Apply Suggestion adds the folder to its areas)` : node.folder;
         return t;
       }
-      case 'file': {
-        const uri = vscode.Uri.file(path.join(node.repo.root, node.path));
-        const t = new vscode.TreeItem(uri, C.None);
-        t.label = path.posix.basename(node.path);
-        t.tooltip = node.path;
-        t.contextValue = 'unlinkedFile';
-        t.command = { command: 'vscode.open', title: 'Open File', arguments: [uri] };
-        return t;
-      }
+      case 'file': return fileItem(node.repo, node.path, path.posix.basename(node.path), 'unlinkedFile');
       case 'commitGroup': {
         const t = new vscode.TreeItem(node.by === 'week' ? `Week of ${node.group}` : node.group || '(unknown author)', C.Collapsed);
         t.description = String(node.count);
