@@ -139,7 +139,7 @@ describe('the history service (what every view asks)', function () {
     const root = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
     assert.equal(s.summary().history!.unlinked, 3);
     const r = await s.tag([root, root], ['a']);
-    assert.deepEqual(r, [{ sha: root, before: [], after: ['a'], changed: true }], 'each commit once');
+    assert.deepEqual(r, [{ sha: root, before: [], after: ['a'], changed: true, merge: false, inMessage: [] }], 'each commit once');
     assert.equal(repo.git('notes', '--ref=outcomes', 'show', root), 'Outcome: a\n', 'the note git holds');
     // answered after the read: no refresh needed by the caller
     assert.equal(s.summary().history!.unlinked, 2);

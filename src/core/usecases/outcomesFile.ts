@@ -58,7 +58,7 @@ export interface CreatedOutcomes extends InitResult {
 export async function createOutcomesFile(root: string, from: 'folders' | 'codeowners', o: { repo?: GitRepo; force?: boolean; signal?: AbortSignal } = {}): Promise<CreatedOutcomes | CreateRefused> {
   const file = path.join(root, OUTCOMES_FILE);
   const exists: CreateRefused = { refused: 'exists', message: `${OUTCOMES_FILE} exists; --force writes over it` };
-  const noCodeowners: CreateRefused = { refused: 'noCodeowners', message: `no CODEOWNERS file: GitHub reads ${CODEOWNERS_LOCATIONS.join(', ')}` };
+  const noCodeowners: CreateRefused = { refused: 'noCodeowners', message: `no CODEOWNERS file: GitHub reads ${CODEOWNERS_LOCATIONS.slice(0, -1).join(', ')} or ${CODEOWNERS_LOCATIONS[CODEOWNERS_LOCATIONS.length - 1]}` };
   if (!o.force && fs.existsSync(file)) return exists;
   const codeowners = await findCodeowners(root);
   if (from === 'codeowners' && !codeowners) return noCodeowners;
