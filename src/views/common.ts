@@ -65,6 +65,11 @@ export function windowCountText(repo: RepoIndex, settings: Settings, n: string |
   return n === undefined ? 'not read' : `${n} in ${repo.summary?.history?.windowDays ?? settings.windowDays(vscode.Uri.file(repo.root))} days`;
 }
 
+/** The titles of outcomes by id (the id where outcomes.yaml has no such outcome). */
+export function outcomeTitles(repo: RepoIndex, ids: readonly string[]): string[] {
+  return ids.map(id => repo.map?.outcomes.find(o => o.id === id)?.title ?? id);
+}
+
 /** A repository's row, at the top of a view in a multi-root workspace. */
 export function repoItem(repo: RepoIndex): vscode.TreeItem {
   const t = new vscode.TreeItem(repo.name, vscode.TreeItemCollapsibleState.Expanded);

@@ -2,6 +2,7 @@ import vscode = require('vscode');
 import fs = require('node:fs');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { Settings } from '../vscode/settings';
+import { outcomeTitles } from './common';
 
 /** Two-letter initials of an outcome id for an explorer badge: "checkout-conversion" -> "CC". */
 export function badgeFor(id: string): string {
@@ -46,8 +47,7 @@ export class OutcomeDecorations implements vscode.FileDecorationProvider, vscode
     if (tracked === 'untracked') return undefined;
     const f = repo.linker.file(rel);
     if (f.status === 'linked') {
-      const titles = f.outcomes.map(id => repo.map!.outcomes.find(o => o.id === id)?.title ?? id);
-      return { badge: f.outcomes.length > 1 ? `${f.outcomes.length}+` : badgeFor(f.outcomes[0]), tooltip: `Outcome: ${titles.join('; ')}`, color: new vscode.ThemeColor('outcomeLens.linkedForeground'), propagate: false };
+      return { badge: f.outcomes.length > 1 ? `${f.outcomes.length}+` : badgeFor(f.outcomes[0]), tooltip: `Outcome: ${outcomeTitles(repo, f.outcomes).join('; ')}`, color: new vscode.ThemeColor('outcomeLens.linkedForeground'), propagate: false };
     }
     if (f.status === 'unlinked' && tracked === 'file' && this.settings.unlinkedBadges(uri)) {
       return { badge: '◌', tooltip: 'Linked to no outcome', color: new vscode.ThemeColor('outcomeLens.unlinkedForeground'), propagate: false };

@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { Settings } from '../vscode/settings';
+import { outcomeTitles } from './common';
 
 /** The current file's outcome(s) in the status bar; a click lists them to reveal one. Needs no git. */
 export class OutcomeStatusBar implements vscode.Disposable {
@@ -26,7 +27,7 @@ export class OutcomeStatusBar implements vscode.Disposable {
     const f = repo.linker.file(rel);
     if (f.status === 'linked') {
       this.item.text = `$(target) ${f.outcomes.join(', ')}`;
-      this.item.tooltip = `Serves: ${f.outcomes.map(id => repo.map!.outcomes.find(o => o.id === id)?.title ?? id).join('; ')}${repo.stale ? ' (outcomes.yaml has errors; last good version)' : ''}`;
+      this.item.tooltip = `Serves: ${outcomeTitles(repo, f.outcomes).join('; ')}${repo.stale ? ' (outcomes.yaml has errors; last good version)' : ''}`;
       this.item.backgroundColor = undefined;
     } else {
       this.item.text = f.status === 'ignored' ? '$(circle-outline) No outcome needed' : '$(question) Unlinked';
