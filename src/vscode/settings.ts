@@ -12,12 +12,7 @@ export interface SettingsChange {
   affects(uri?: vscode.Uri): boolean;
 }
 
-/**
- * The `outcomeLens.*` settings, the one place the extension reads them and hears of their changes: typed getters (all
- * resource-scoped but the git timeout, so each repository may differ) with the defaults package.json declares, and
- * `onDidChange` per setting, over one configuration listener. Keys and defaults live in core/util/settingDefaults.ts,
- * which the command line shares.
- */
+/** The one place the extension reads `outcomeLens.*` settings and hears them change (one configuration listener), so keys and defaults cannot drift apart. */
 export class Settings implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
   private readonly sub = vscode.workspace.onDidChangeConfiguration(e => {

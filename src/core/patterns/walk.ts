@@ -7,10 +7,9 @@ export function isRepoPath(path: string): boolean {
 }
 
 /**
- * Visits paths[start..end) each with the answer of its directory, every directory decided once, from its parent's
- * answer down (so that a directory under an excluded one inherits that: git cannot re-include a file whose parent
- * directory is excluded). `git ls-files` lists a directory's files together, so the directories are kept as a stack
- * and a path usually finds its own on top, with no lookup; any order still gives the right answers.
+ * Visits paths[start..end) each with its directory's answer, every directory decided once from its parent's (so a
+ * file under an excluded directory stays excluded, as in git), on a stack, since `git ls-files` lists a directory's
+ * files together; any order still gives the right answers.
  *
  * - `dirIn(parent, dir, nameStart)`: a directory's answer given its parent's; its name starts at `nameStart`.
  * - `visit(i, path, answer, nameStart, isDir)`: a path with its directory's answer, or, for a submodule (a gitlink,

@@ -1,10 +1,6 @@
 import { contributes } from '../../../package.json';
 
-/**
- * The extension's settings: each one's key, default and bounds, read from package.json's `contributes.configuration`
- * (the one place they are written), so that the command line and the git runner use the same defaults as the views:
- * `report` without `--since` covers the window the views do. src/vscode/settings.ts reads the settings through this.
- */
+/** Each setting's key, default and bounds, read from package.json (where they are written once) so that the CLI and the git runner share the views' defaults. */
 const properties = contributes.configuration.properties;
 type SettingKey = keyof typeof properties;
 
