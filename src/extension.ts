@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
   };
   const dashboard = new Dashboard(context.extensionUri, index, log, settings, revealKey);
   context.subscriptions.push(
-    log, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, ...outcomes.disposables, ...unlinked.disposables,
+    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, ...outcomes.disposables, ...unlinked.disposables,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
     // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.

@@ -182,15 +182,7 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     return gitRepo.inputBox.value;
   });
 
-  reg('outcomeLens.toggleLineAnnotation', async () => {
-    // Written where the value in effect comes from (a folder's or the workspace's setting wins over the user's).
-    const uri = vscode.window.activeTextEditor?.document.uri;
-    const cfg = vscode.workspace.getConfiguration('outcomeLens', uri);
-    const v = cfg.inspect<boolean>('currentLine.enabled');
-    const target = v?.workspaceFolderValue !== undefined ? vscode.ConfigurationTarget.WorkspaceFolder
-      : v?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await cfg.update('currentLine.enabled', !cfg.get<boolean>('currentLine.enabled', true), target);
-  });
+  reg('outcomeLens.toggleLineAnnotation', () => settings.toggleLineAnnotation(vscode.window.activeTextEditor?.document.uri));
 
   reg('outcomeLens.showFileOutcomes', async () => {
     const uri = vscode.window.activeTextEditor?.document.uri;
