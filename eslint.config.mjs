@@ -101,4 +101,13 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The dashboard webview's script runs in a browser; the project service types it with src/webview/tsconfig.json
+    // (DOM, no Node), and it reaches the extension only through the typed messages.
+    files: ['src/webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./|\\.\\./core/report/dashboardMessages$)', message: 'the webview imports only its own files and the messages (src/core/report/dashboardMessages.ts)' }] }],
+      'no-restricted-globals': ['error', 'require', 'process', 'Buffer', '__dirname', '__filename', 'module', 'global'],
+    },
+  },
 );

@@ -1,4 +1,4 @@
-// Bundles the extension, its history worker and the CLI with esbuild. `--watch` rebuilds on change.
+// Bundles the extension, its history worker, the CLI and the dashboard's webview script. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
 
@@ -9,6 +9,9 @@ const builds = [
   // The history worker's thread: git, the history and linking run there, off the extension host's thread.
   { ...common, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The dashboard's webview script, for the browser; its map is inline and in watch builds only, as no map is shipped.
+  { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: watch ? 'inline' : false, logLevel: 'warning', minify: !watch,
+    entryPoints: ['src/webview/dashboard.ts'], outfile: 'dist/webview/dashboard.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

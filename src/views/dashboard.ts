@@ -6,6 +6,7 @@ import { Log } from '../vscode/log';
 import { Settings } from '../vscode/settings';
 import { Allocation, BucketChoice } from '../core/links/allocation';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, WEBVIEW_VARS } from '../core/report/dashboardHtml';
+import { DashboardBucket, DashboardMeasure, fromDashboard, FromDashboard, ToDashboard } from '../core/report/dashboardMessages';
 import { buildReport, Measure, ReportJson } from '../core/report/model';
 import type { KeyResultHistory } from '../core/outcomes/keyResultHistory';
 import { LatestWins } from '../core/util/throttle';
@@ -13,6 +14,12 @@ import { DEFAULT_WINDOW_DAYS } from '../core/util/settingDefaults';
 import { throttled } from './common';
 
 const WINDOWS = [30, 90, 180, 365];
+const VIEW_TYPE = 'outcomeLens.dashboard';
+
+/** Whether two types are the same: the messages' own measures and buckets must be the report's. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _measuresAgree: Same<DashboardMeasure, Measure> = true;
+const _bucketsAgree: Same<DashboardBucket, BucketChoice> = true;
 
 /** What the dashboard shows, and what Export Report writes when the dashboard shows that repository. */
 export interface View {
@@ -58,6 +65,8 @@ export class Dashboard implements vscode.Disposable {
   private drawnFrom?: string;
   /** Whether the window was picked here (else it follows the setting). */
   private windowPicked = false;
+  /** The last drawing sent, sent again when the page (re)loads; its state is what the page keeps for a reload. */
+  private drawn?: Extract<ToDashboard, { type: 'render' }>;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: Log, private readonly settings: Settings,
     private readonly reveal: (repo: RepoIndex, key: string) => void) {
@@ -93,25 +102,42 @@ export class Dashboard implements vscode.Disposable {
     this.repo = repo ?? this.index.active() ?? (repos.length <= 1 ? repos[0]
       : (await vscode.window.showQuickPick(repos.map(r => ({ label: r.name, description: r.root, r })), { placeHolder: 'The dashboard of which repository?' }))?.r);
     if (!this.repo) { if (!repos.length) void vscode.window.showInformationMessage('Outcome Lens: no repository with an outcomes.yaml'); return; }
-    if (!this.panel) {
-      const panel = this.panel = vscode.window.createWebviewPanel('outcomeLens.dashboard', 'Outcome Dashboard', vscode.ViewColumn.Active, {
-        enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'media')], retainContextWhenHidden: false,
-      });
-      panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'outcome-lens.svg');
-      panel.onDidDispose(() => { this.panel = undefined; this.body = undefined; });
-      panel.onDidChangeViewState(e => { if (e.webviewPanel.visible) { this.page(); void this.runner.request(); } });
-      panel.webview.onDidReceiveMessage(m => this.onMessage(m));
-      this.page();
-    } else this.panel.reveal();
+    if (!this.panel) this.adopt(vscode.window.createWebviewPanel(VIEW_TYPE, 'Outcome Dashboard', vscode.ViewColumn.Active, { ...this.webviewOptions, retainContextWhenHidden: false }));
+    else this.panel.reveal();
     this.index.shown();
     await this.runner.request();
   }
 
-  private onMessage(m: { type?: string; key?: string; value?: string; sha?: string }): void {
-    if (m.type === 'ready' && this.body) void this.panel?.webview.postMessage({ type: 'render', body: this.body });
-    else if (m.type === 'reveal' && this.repo && typeof m.key === 'string') this.reveal(this.repo, m.key);
-    else if (m.type === 'commit' && this.repo && typeof m.sha === 'string' && /^[0-9a-f]{7,64}$/.test(m.sha)) void vscode.commands.executeCommand('outcomeLens.showCommit', this.repo.root, m.sha);
-    else if (m.type === 'set') void this.set({ windowDays: m.key === 'window' ? Number(m.value) : undefined, measure: m.key === 'measure' ? m.value as Measure : undefined, bucket: m.key === 'bucket' ? m.value as BucketChoice : undefined });
+  /** Where the webview's script is built to: the one folder the page may load from. */
+  private get webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
+  }
+
+  /** Makes `panel` the dashboard: its options, page and listeners. */
+  private adopt(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.webviewOptions;
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'outcome-lens.svg');
+    const mine = () => this.panel === panel;
+    panel.onDidDispose(() => { if (mine()) { this.panel = undefined; this.drawn = undefined; } });
+    panel.onDidChangeViewState(e => { if (mine() && e.webviewPanel.visible) { this.page(); void this.runner.request(); } });
+    panel.webview.onDidReceiveMessage((m: unknown) => { if (mine()) this.onMessage(m); });
+    this.page();
+  }
+
+  private onMessage(raw: unknown): void {
+    const m: FromDashboard | undefined = fromDashboard(raw);
+    if (!m) { this.log.info('dashboard: ignored a message from the webview that is not one the dashboard sends'); return; }
+    switch (m.type) {
+      case 'ready': if (this.drawn) this.post(this.drawn); break;
+      case 'reveal': if (this.repo) this.reveal(this.repo, m.key); break;
+      case 'commit': if (this.repo) void vscode.commands.executeCommand('outcomeLens.showCommit', this.repo.root, m.sha); break;
+      case 'set': void this.set(m.key === 'window' ? { windowDays: m.value } : m.key === 'measure' ? { measure: m.value } : { bucket: m.value }); break;
+    }
+  }
+
+  private post(m: ToDashboard): void {
+    void this.panel?.webview.postMessage(m);
   }
 
   /** Shows another window, measure or bucket; settles once it is shown. */
@@ -132,7 +158,7 @@ export class Dashboard implements vscode.Disposable {
     if (!repo?.map || !this.panel) return;
     if (!this.windowPicked) this.windowDays = this.settings.windowDays(vscode.Uri.file(repo.root));
     // What is shown stays until the new answer is there; meanwhile the page says what it is reading.
-    if (this.body) void this.panel.webview.postMessage({ type: 'busy', text: `Reading ${this.windowDays} days of history…` });
+    if (this.drawn) this.post({ type: 'busy', text: `Reading ${this.windowDays} days of history…` });
     // Commit counts at once; changed lines (about ten times dearer to read) follow, or only they for the lines measure.
     let keyResults: KeyResultHistory | undefined;
     for (const lines of this.measure === 'lines' ? [true] : [false, true]) {
@@ -155,7 +181,7 @@ export class Dashboard implements vscode.Disposable {
     if (!this.panel) return;
     const webview = this.panel.webview;
     const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dashboard.js'));
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'dashboard.js'));
     webview.html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:;">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -163,17 +189,14 @@ export class Dashboard implements vscode.Disposable {
 <body><main id="main"><p class="summary">Reading the history…</p></main><script nonce="${nonce}" src="${script}"></script></body></html>`;
   }
 
-  /** The last body sent, sent again when the page (re)loads. */
-  private body?: string;
-
   private render(error?: string): void {
     const repo = this.repo;
     if (!this.panel || !repo?.map) return;
     const body = error || !this.report
       ? `<p class="summary" id="error">The history could not be read: ${escapeHtml(error ?? 'no answer')}</p>`
       : renderDashboardBody(this.report, { windowDays: this.windowDays, windows: this.windows, bucket: this.bucket });
-    this.body = body;
-    void this.panel.webview.postMessage({ type: 'render', body });
+    this.drawn = { type: 'render', body, state: { root: repo.root, windowDays: this.windowDays, measure: this.measure, bucket: this.bucket } };
+    this.post(this.drawn);
   }
 
   dispose(): void {
