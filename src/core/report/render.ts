@@ -4,17 +4,20 @@ import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText }
 import { mdText } from './markdown';
 import { ReportJson } from './model';
 
-export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
-export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'csv', 'html'];
+export const REPORT_FORMATS = ['md', 'json', 'csv', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** A report (or a rollup) in one format: JSON is the report itself; the others render it. */
 export function renderReport(format: ReportFormat, r: ReportJson): string {
   switch (format) {
+    case 'md': return reportMarkdown(r);
     case 'json': return JSON.stringify(r, null, 2) + '\n';
     case 'csv': return reportCsv(r);
     case 'html': return reportHtml(r);
-    default: return reportMarkdown(r);
   }
+  // A format added to REPORT_FORMATS without its case above does not compile here; a value from outside the types throws.
+  const unknown: never = format;
+  throw new Error(`no renderer for the report format ${JSON.stringify(unknown)}`);
 }
 
 const rowName = (o: ReportJson['outcomes'][number]) => `${mdText(o.title)}${o.id.startsWith('(') ? '' : ` (\`${o.id}\`)`}`;
