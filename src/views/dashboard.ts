@@ -6,7 +6,7 @@ import { Log } from '../vscode/log';
 import { Settings } from '../vscode/settings';
 import { Allocation, BucketChoice } from '../core/links/allocation';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, WEBVIEW_VARS } from '../core/report/dashboardHtml';
-import { DashboardBucket, DashboardMeasure, fromDashboard, FromDashboard, ToDashboard } from '../core/report/dashboardMessages';
+import { DashboardBucket, DashboardMeasure, DashboardState, fromDashboard, FromDashboard, restoredState, ToDashboard } from '../core/report/dashboardMessages';
 import { buildReport, Measure, ReportJson } from '../core/report/model';
 import type { KeyResultHistory } from '../core/outcomes/keyResultHistory';
 import { LatestWins } from '../core/util/throttle';
@@ -67,6 +67,8 @@ export class Dashboard implements vscode.Disposable {
   private windowPicked = false;
   /** The last drawing sent, sent again when the page (re)loads; its state is what the page keeps for a reload. */
   private drawn?: Extract<ToDashboard, { type: 'render' }>;
+  /** Registered for the dashboard's view type: VS Code hands it the panel and the page's state after a window reload. */
+  readonly serializer: vscode.WebviewPanelSerializer = { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) };
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: Log, private readonly settings: Settings,
     private readonly reveal: (repo: RepoIndex, key: string) => void) {
@@ -83,6 +85,7 @@ export class Dashboard implements vscode.Disposable {
         if (this.panel && (e.affectsConfiguration('outcomeLens.budget.driftThreshold') || e.affectsConfiguration('outcomeLens.history.windowDays'))) void this.runner.request();
       }),
     ];
+    this.subs.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, this.serializer));
   }
 
   /** The repository the dashboard shows. */
@@ -108,12 +111,40 @@ export class Dashboard implements vscode.Disposable {
     await this.runner.request();
   }
 
+  /**
+   * Takes over a dashboard panel that VS Code kept over a window reload, with the state its page kept: the same
+   * repository (else the active one, or the only one) and the same choices, drawn again. Settles once it is shown.
+   */
+  async restore(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    const saved = restoredState(state);
+    await this.index.ready();
+    const repos = this.index.withOutcomes;
+    const repo = repos.find(r => r.root === saved.root) ?? this.index.active() ?? (repos.length === 1 ? repos[0] : undefined);
+    // One dashboard at a time: one opened meanwhile stays, and a panel with no repository left to show goes.
+    if (!repo || (this.panel && this.panel !== panel)) {
+      this.log.info(`dashboard: a panel kept over the reload was closed (${repo ? 'another dashboard is open' : 'no repository with an outcomes.yaml'})`);
+      panel.dispose();
+      return;
+    }
+    this.repo = repo;
+    // A window other than the setting's was picked; the setting's own value keeps following the setting.
+    const days = saved.windowDays;
+    this.windowPicked = days !== undefined && days !== this.settings.windowDays(vscode.Uri.file(repo.root)) && this.windows.includes(days);
+    if (this.windowPicked) this.windowDays = days!;
+    // A choice the state does not give (or gives wrong) is the one a new dashboard starts with.
+    this.measure = saved.measure ?? 'commits';
+    this.bucket = saved.bucket ?? 'auto';
+    if (this.panel !== panel) this.adopt(panel);
+    this.index.shown();
+    await this.runner.request();
+  }
+
   /** Where the webview's script is built to: the one folder the page may load from. */
   private get webviewOptions(): vscode.WebviewOptions {
     return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview')] };
   }
 
-  /** Makes `panel` the dashboard: its options, page and listeners. */
+  /** Makes `panel` the dashboard, however it came (opened here or kept over a reload): its options, page and listeners. */
   private adopt(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.webview.options = this.webviewOptions;
@@ -138,6 +169,11 @@ export class Dashboard implements vscode.Disposable {
 
   private post(m: ToDashboard): void {
     void this.panel?.webview.postMessage(m);
+  }
+
+  /** What the page keeps (vscode.setState) for a window reload: the repository and choices it shows. */
+  get saved(): DashboardState | undefined {
+    return this.panel ? this.drawn?.state : undefined;
   }
 
   /** Shows another window, measure or bucket; settles once it is shown. */

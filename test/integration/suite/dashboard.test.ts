@@ -84,3 +84,97 @@ describe('the dashboard: planned vs actual and key results over time', () => {
     await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
   });
 });
+
+/** Closes the dashboard: the test's own panel, or the tab the command opened as a user closes it; settles once the dashboard knows. */
+async function closeDashboard(a: Awaited<ReturnType<typeof settled>>['a'], panel?: vscode.WebviewPanel): Promise<void> {
+  panel?.dispose();
+  // The extension host's list of tabs follows the workbench's a moment later: the tab is closed once it is listed.
+  await until('the dashboard closed', async () => {
+    if (!a.dashboard.shown) return true;
+    const tabs = vscode.window.tabGroups.all.flatMap(g => g.tabs).filter(t => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('outcomeLens.dashboard'));
+    if (tabs.length) await vscode.window.tabGroups.close(tabs);
+    return false;
+  });
+}
+
+/** A panel as VS Code makes one when it restores a dashboard after a window reload, before the extension takes it. */
+const revivedPanel = () => vscode.window.createWebviewPanel('outcomeLens.dashboard', 'Outcome Dashboard', vscode.ViewColumn.Active, { enableScripts: true });
+
+describe('the dashboard after a window reload', () => {
+  it('is restored by its serializer from the state its page keeps: the same repository, window, measure and bucket, drawn again', async () => {
+    const { a, repo } = await settled();
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+    await a.dashboard.set({ windowDays: 30, measure: 'lines', bucket: 'month' });
+    const before = await until('the 30-day window by lines', () => (a.dashboard.report?.window.days === 30 && a.dashboard.report.measure === 'lines' && a.dashboard.report.linesPending === 0 ? a.dashboard.report : undefined));
+    const kept = a.dashboard.saved;
+    assert.deepEqual(kept, { root: repo.root, windowDays: 30, measure: 'lines', bucket: 'month' }, 'the state the page keeps (vscode.setState)');
+    // Other choices drawn before the panel goes, so that what the restored panel shows can come only from the state.
+    await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
+    await until('the 90-day window by commits', () => a.dashboard.report?.window.days === 90 && a.dashboard.report.measure === 'commits');
+    await closeDashboard(a);
+
+    const panel = revivedPanel();
+    // The state travels as JSON through VS Code, as it does over a reload.
+    await a.dashboard.serializer.deserializeWebviewPanel(panel, JSON.parse(JSON.stringify(kept)));
+    const r = await until('the restored 30-day window by lines', () => (a.dashboard.report?.window.days === 30 && a.dashboard.report.measure === 'lines' && a.dashboard.report.linesPending === 0 ? a.dashboard.report : undefined));
+    assert.equal(a.dashboard.shown, repo, 'the same repository');
+    assert.deepEqual([r.repository, r.bucket, r.window.defaulted], [before.repository, 'month', false]);
+    assert.deepEqual(r.outcomes.map(o => [o.id, o.commits, o.lines, o.lineActualShare]), before.outcomes.map(o => [o.id, o.commits, o.lines, o.lineActualShare]));
+    assert.deepEqual(a.dashboard.saved, kept, 'the restored page keeps the same state again');
+    // The restored panel got the same page as an opened one: strict CSP, and the script from the bundle.
+    const html = panel.webview.html;
+    const nonce = /script-src 'nonce-([^']+)'/.exec(html)?.[1];
+    assert.ok(nonce && html.includes(`default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'`), 'a strict CSP with a nonce');
+    const script = /<script nonce="([^"]+)" src="([^"]+)"><\/script>/.exec(html);
+    assert.ok(script && script[1] === nonce && script[2].endsWith('/dist/webview/dashboard.js'), `the bundled script, with the nonce: ${script?.[0]}`);
+    assert.deepEqual(panel.webview.options.localResourceRoots?.map(u => u.path), [vscode.Uri.joinPath(vscode.extensions.getExtension(EXT_ID)!.extensionUri, 'dist', 'webview').path]);
+
+    await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
+    await closeDashboard(a, panel);
+  });
+
+  it('restores a panel whose kept state is missing or wrong with the workspace\'s repository and a new dashboard\'s choices', async () => {
+    const { a, repo } = await settled();
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+    await a.dashboard.set({ windowDays: 180, measure: 'lines', bucket: 'week' });
+    await until('the 180-day window by lines', () => a.dashboard.report?.window.days === 180 && a.dashboard.report.measure === 'lines');
+    await closeDashboard(a);
+    for (const state of [{ root: path.join(root(), 'gone'), windowDays: '30', measure: 'bytes', bucket: 7 }, undefined]) {
+      const panel = revivedPanel();
+      await a.dashboard.serializer.deserializeWebviewPanel(panel, state);
+      const r = await until('the setting\'s window by commits', () => (a.dashboard.report?.window.days === 90 && a.dashboard.report.measure === 'commits' ? a.dashboard.report : undefined));
+      assert.equal(a.dashboard.shown, repo);
+      assert.equal(r.window.defaulted, true);
+      assert.deepEqual(a.dashboard.view, { windowDays: 90, measure: 'commits', bucket: 'auto' });
+      assert.deepEqual(await until('the state the page keeps', () => a.dashboard.saved), { root: repo.root, windowDays: 90, measure: 'commits', bucket: 'auto' });
+      // Drawn away from the expected answer again, so that the next state's restore is seen to draw.
+      await a.dashboard.set({ windowDays: 180, measure: 'lines' });
+      await until('the 180-day window by lines', () => a.dashboard.report?.window.days === 180 && a.dashboard.report.measure === 'lines');
+      await closeDashboard(a, panel);
+    }
+    await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
+  });
+
+  it('acts only on the messages its page sends, with values the page can send', async () => {
+    const { a } = await settled();
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+    await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
+    await until('the 90-day window by commits', () => a.dashboard.report?.window.days === 90 && a.dashboard.report.measure === 'commits');
+    // The page cannot be driven from the extension host: the messages go to the handler the panel's onDidReceiveMessage calls.
+    const receive = (m: unknown) => a.dashboard['onMessage'](m);
+    const bad: unknown[] = [null, 'ready', [], {}, { type: 'render', body: '<p>' }, { type: 'commit', sha: 'HEAD~1' }, { type: 'commit', sha: '--output=/tmp/x' },
+      { type: 'commit', sha: 'ABC1234' }, { type: 'set', key: 'window', value: '30' }, { type: 'set', key: 'window', value: 30.5 }, { type: 'set', key: 'window', value: 0 },
+      { type: 'set', key: 'measure', value: 'bytes' }, { type: 'set', key: 'bucket', value: 'day' }, { type: 'set', key: 'root', value: '/' }, { type: 'set', key: 'measure' },
+      { type: 'reveal', key: 'a'.repeat(201) }, { type: 'reveal', key: 3 }, { type: 'reveal', key: 'x\n[error] forged log line' }];
+    for (const m of bad) receive(m);
+    assert.deepEqual(a.dashboard.view, { windowDays: 90, measure: 'commits', bucket: 'auto' }, 'nothing changed');
+    receive({ type: 'set', key: 'window', value: 45 });
+    assert.equal(a.dashboard.view.windowDays, 90, 'a window the page does not offer');
+    receive({ type: 'set', key: 'window', value: 30, extra: '<script>' });
+    await until('the 30-day window', () => a.dashboard.report?.window.days === 30);
+    receive({ type: 'set', key: 'measure', value: 'lines' });
+    await until('the lines measure', () => a.dashboard.report?.measure === 'lines');
+    await a.dashboard.set({ windowDays: 90, measure: 'commits', bucket: 'auto' });
+    await closeDashboard(a);
+  });
+});
