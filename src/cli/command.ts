@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { GitRepo, HistoryQuery } from '../core/git/repo';
 import { logLine } from '../core/git/runner';
@@ -7,8 +8,9 @@ import { linkHistory } from '../core/usecases/linkHistory';
 import { formatDiagnostic, OutcomeMap, ParseResult } from '../core/outcomes/model';
 import { CommitLink, Linker } from '../core/links/link';
 import { defaultCacheDir } from '../core/util/cacheDir';
-import { DATE_FORMS, isoInstant, resolveDate } from '../core/util/dates';
-import { printable, quoted } from '../core/util/printable';
+import { isoInstant } from '../core/util/dates';
+import { printable } from '../core/util/printable';
+import { CommandSpec, commandHelp, date, flag, OptionTable, outFile, parseCommandLine, text, Values } from './options';
 
 /** Where a command writes: stdout for the answer, stderr for problems (one line each). */
 export interface Io {
@@ -18,31 +20,93 @@ export interface Io {
   err(s: string): void;
 }
 
-export type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-export type Values = Record<string, string | boolean | string[] | undefined>;
-
-/** One `outcome-lens <name>` command: its usage line, its options, and what it does. */
-export interface Command {
-  name: string;
-  /** What follows `outcome-lens <name>` in the usage, and what the command does. */
-  usage: string;
-  options: OptionSpec;
-  /** Whether it takes arguments besides options (`tag COMMIT...`). */
-  positionals?: boolean;
-  run(values: Values, positionals: string[], io: Io): Promise<number>;
+/** One `outcome-lens <name>` command: its table of options, and what it does with the values the table gives it. */
+export interface CommandDef<S extends OptionTable> extends CommandSpec<S> {
+  run(values: Values<S>, args: string[], io: Io): Promise<number>;
 }
+
+/** A command as main() runs it, whatever its table. */
+export interface Command {
+  readonly spec: CommandSpec<OptionTable>;
+  /** Prints its help, or runs it with the values its table makes of `argv` (a UsageError when they do not fit). */
+  run(argv: string[], io: Io): Promise<number>;
+}
+
+/** A command from its table: the table parses, checks and explains the command line, `run` gets the values typed. */
+export function command<S extends OptionTable>(def: CommandDef<S>): Command {
+  return {
+    spec: def,
+    async run(argv, io) {
+      const parsed = parseCommandLine(def, argv);
+      if (parsed === 'help') { io.out(commandHelp(def)); return 0; }
+      return def.run(parsed.values, parsed.args, io);
+    },
+  };
+}
+
+/** The options several commands share, each said once. */
+export const REPO = text('DIR', 'the repository to read', '.', 'the repository of the current directory');
+export const NO_CACHE = flag('read the whole history from git, not from the cache in $OUTCOME_LENS_CACHE_DIR');
+export const UNTIL = date('end', 'the window\'s end');
+export const OUT = outFile('write the report to FILE (its folder must exist), not to stdout');
+export const RANGE = text('A..B', 'only the commits A..B brings, as git log A..B (a pull request: origin/main..HEAD)');
 
 /** An expected failure: one line on stderr and an exit code, never a stack trace. */
 export class CliError extends Error {
   constructor(message: string, readonly code: number) { super(message); }
 }
 
-export const str = (v: Values, k: string): string | undefined => (typeof v[k] === 'string' ? v[k] as string : undefined);
+/** Why a file could not be read or written, in the system's words without the path (the message names it once). */
+export const fileError = (e: unknown): string => (e as Error).message.replace(/, [a-z]+ '.*$/s, '');
 
-export async function openRepo(v: Values): Promise<GitRepo> {
-  const dir = path.resolve(str(v, 'repo') ?? '.');
-  const repo = await GitRepo.find(dir);
-  if (!repo) throw new CliError(`not a git repository: ${dir}`, 2);
+/**
+ * The answer of a command that has `--out`: to FILE (saying so on stdout), or to stdout. Every such command writes
+ * through here, so that a file it cannot write is exit 2 with the path and the reason.
+ */
+export async function writeAnswer(answer: string, out: string | undefined, io: Io): Promise<number> {
+  if (out === undefined) {
+    io.out(answer.endsWith('\n') ? answer : answer + '\n');
+    return 0;
+  }
+  try {
+    await fs.writeFile(out, answer);
+  } catch (e) {
+    throw new CliError(`cannot write ${printable(out)}: ${fileError(e)}`, 2);
+  }
+  io.out(`wrote ${printable(out)}\n`);
+  return 0;
+}
+
+/** One format of a list: each row a line of text, or an element of a JSON array. */
+export interface ListFormat<R> {
+  row(r: R): string;
+  json?: boolean;
+}
+
+/**
+ * A list written a part at a time, so that 100k rows are never held at once: a JSON array comes out as the same bytes
+ * as one JSON.stringify of all its rows. `end` closes it and says how many rows were written.
+ */
+export function listWriter<R>(io: Io, format: ListFormat<R>): { write(rows: readonly R[]): void; end(): number } {
+  let shown = 0;
+  return {
+    write(rows) {
+      if (!rows.length) return;
+      const each = rows.map(r => format.row(r));
+      io.out(format.json ? `${shown ? ',' : '['}${each.join(',')}` : each.join('\n') + '\n');
+      shown += rows.length;
+    },
+    end() {
+      if (format.json) io.out(shown ? ']\n' : '[]\n');
+      return shown;
+    },
+  };
+}
+
+export async function openRepo(dir: string): Promise<GitRepo> {
+  const abs = path.resolve(dir);
+  const repo = await GitRepo.find(abs);
+  if (!repo) throw new CliError(`not a git repository: ${abs}`, 2);
   return repo;
 }
 
@@ -60,30 +124,6 @@ export function readOutcomes(repo: GitRepo): ParseResult {
   if (file.kind === 'absent') throw new CliError(`no ${OUTCOMES_FILE} at ${printable(repo.root)} (create one: \`outcome-lens init\`, or the extension's "Create outcomes.yaml")`, 2);
   if (file.kind === 'unreadable') throw new CliError(`cannot read ${printable(file.path)}: ${file.reason}`, 2);
   return file.result;
-}
-
-/** `--format`, with `--json` as the alias it has always been; both at once must agree. */
-export function formatOf(v: Values, formats: readonly string[]): string {
-  const f = typeof v.format === 'string' ? v.format : undefined;
-  if (f !== undefined && !formats.includes(f)) throw new CliError(`--format must be one of ${formats.join(', ')}, not ${quoted(f)}`, 2);
-  if (v.json && f !== undefined && f !== 'json') throw new CliError(`--json and --format ${f} ask for two formats; give one`, 2);
-  return v.json ? 'json' : f ?? 'text';
-}
-
-export function maxCount(v: Values): number | undefined {
-  const s = str(v, 'max-count');
-  if (s === undefined) return undefined;
-  if (!/^\d+$/.test(s)) throw new CliError(`--max-count must be a whole number, not '${s}'`, 2);
-  return Number(s);
-}
-
-/** `--since` / `--until` resolved to an instant git reads one way only (see resolveDate); anything else is exit 2. */
-export function checkDate(v: Values, name: 'since' | 'until'): string | undefined {
-  const s = str(v, name);
-  if (s === undefined) return undefined;
-  const resolved = resolveDate(s, name === 'since' ? 'start' : 'end');
-  if (resolved === undefined) throw new CliError(`--${name} ${quoted(s)} is not a date; use ${DATE_FORMS}`, 2);
-  return resolved;
 }
 
 /**
@@ -107,14 +147,14 @@ export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Prom
 }
 
 /**
- * Linked history (see linkHistory), through the cache unless --no-cache. `stream`: each part goes to it as it is
+ * Linked history (see linkHistory), through the cache unless `noCache`. `stream`: each part goes to it as it is
  * linked, in order, and nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time.
  */
-export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, v: Values, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
+export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQuery, noCache: boolean, stream?: (part: CommitLink[]) => void): Promise<CommitLink[]> {
   const t0 = performance.now();
   const links: CommitLink[] = [];
   const r = await linkHistory(repo, linker, q, part => { if (stream) stream(part); else for (const l of part) links.push(l); }, {
-    cacheDir: v['no-cache'] || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
+    cacheDir: noCache || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
   });
   logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
   return links;

@@ -1,6 +1,7 @@
-import { parseArgs } from 'node:util';
 import { configureGit, GitError } from '../core/git/runner';
+import { DEFAULT_GIT_TIMEOUT_SECONDS } from '../core/util/settingDefaults';
 import { CliError, Command, Io } from './command';
+import { columns, DATE_HELP, EXIT_HELP, invocation, UsageError, wrap } from './options';
 import { check } from './commands/check';
 import { files } from './commands/files';
 import { commits } from './commands/commits';
@@ -11,50 +12,55 @@ import { tag } from './commands/tag';
 import { init } from './commands/init';
 import { suggest } from './commands/suggest';
 
-/** Every command, in the order the usage lists them. */
-const COMMANDS: Command[] = [check, files, commits, report, rollup, init, tag, suggest, hook];
+/** Every command, in the order the help lists them. */
+export const COMMANDS: readonly Command[] = [check, files, commits, report, rollup, init, tag, suggest, hook];
 
-const USAGE = `outcome-lens: outcome-linked development from outcomes.yaml and git history
-
-usage:
-${COMMANDS.map(c => `  outcome-lens ${c.name.padEnd(7)} ${c.usage}`).join('\n')}
-
-DATE is an ISO-8601 date or date-time (2024-05-01, 2024-05-01T09:30:00Z; without a zone, local time), "N <unit>s
-ago" (second, minute, hour, day, week, month, year), yesterday, today or now; a day alone means from its start
-(--since) or to its end (--until). --json is --format json.
-
-History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run
-reads only new commits from git; --no-cache reads everything from git. OUTCOME_LENS_TRACE=1 prints each git
-command with its time on stderr; OUTCOME_LENS_GIT_TIMEOUT=SECONDS stops a git command that prints nothing for
-that long (default 60).
-
-exit codes: 0 all good; 1 problems found (errors in outcomes.yaml, or --unlinked listed something);
-            2 usage error, no repository or no outcomes.yaml, or git failed
-`;
+/** `outcome-lens --help`: each command with its one-line summary, from the commands' own tables. */
+function usage(): string {
+  return [
+    'outcome-lens: outcome-linked development from outcomes.yaml and git history',
+    '',
+    'usage: outcome-lens <command> [options]; outcome-lens <command> --help lists its options, their values and defaults',
+    '',
+    'commands:',
+    columns(COMMANDS.map(c => [invocation(c.spec), c.spec.summary])),
+    '',
+    DATE_HELP,
+    '--json is --format json, for every command whose --format has json.',
+    '',
+    wrap('History is cached per repository in $OUTCOME_LENS_CACHE_DIR (default ~/.cache/outcome-lens): a second run reads only new commits '
+      + 'from git; --no-cache reads everything from git. OUTCOME_LENS_TRACE=1 prints each git command with its time on stderr; '
+      + `OUTCOME_LENS_GIT_TIMEOUT=SECONDS stops a git command that prints nothing for that long (default ${DEFAULT_GIT_TIMEOUT_SECONDS}).`, 0, ''),
+    '',
+    EXIT_HELP,
+    '',
+  ].join('\n');
+}
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined) { io.err(USAGE); return 2; }
-  if (name === '--help' || name === '-h' || name === 'help') { io.out(USAGE); return 0; }
-  const cmd = COMMANDS.find(c => c.name === name);
-  if (!cmd) { io.err(`outcome-lens: unknown command '${name}'\nRun 'outcome-lens --help' for usage.`); return 2; }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: rest, options: { ...cmd.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: !!cmd.positionals, strict: true });
-  } catch (e) {
-    io.err(`outcome-lens ${name}: ${(e as Error).message.split('\n')[0]}\nRun 'outcome-lens --help' for usage.`);
-    return 2;
+  if (name === undefined) { io.err(usage()); return 2; }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    // `help <command>` is that command's help, as `<command> --help`.
+    const of = COMMANDS.find(c => c.spec.name === rest[0]);
+    if (of) return of.run(['--help'], io);
+    io.out(usage());
+    return 0;
   }
-  if (parsed.values.help) { io.out(USAGE); return 0; }
+  const cmd = COMMANDS.find(c => c.spec.name === name);
+  if (!cmd) { io.err(`outcome-lens: unknown command '${name}'\nRun 'outcome-lens --help' for usage.`); return 2; }
   const timeout = Number(process.env.OUTCOME_LENS_GIT_TIMEOUT);
   configureGit({
+    // Whoever runs the command line in a repository trusts it as they trust git there.
+    trusted: () => true,
     log: process.env.OUTCOME_LENS_TRACE ? line => io.err(`outcome-lens: ${line}`) : () => undefined,
-    ...(timeout > 0 ? { timeoutMs: timeout * 1000 } : {}),
+    timeoutMs: (timeout > 0 ? timeout : DEFAULT_GIT_TIMEOUT_SECONDS) * 1000,
   });
   try {
-    return await cmd.run(parsed.values, parsed.positionals, io);
+    return await cmd.run(rest, io);
   } catch (e) {
-    // git's refusals and our own usage errors are one line; anything else is a bug, and says so.
+    // Usage errors, git's refusals and our own expected failures are one line; anything else is a bug, and says so.
+    if (e instanceof UsageError) { io.err(`outcome-lens ${name}: ${e.message}`); return 2; }
     if (e instanceof CliError) { io.err(`outcome-lens: ${e.message}`); return e.code; }
     if (e instanceof GitError) { io.err(`outcome-lens: ${e.message}`); return 2; }
     if (process.env.OUTCOME_LENS_DEBUG) io.err(String((e as Error).stack));

@@ -104,7 +104,8 @@ describe('the CI contract, run as a process', function () {
         const r = cli([cmd, `${opt}=${value}`, '--repo', repo.dir]);
         assert.equal(r.code, 2, `${cmd} ${opt} ${value}: ${r.stderr}`);
         assert.equal(r.stdout, '');
-        assert.match(r.stderr, new RegExp(`^outcome-lens: ${opt} "${value.replace(/\./g, '\\.')}" is not a date; use an ISO-8601 date`), r.stderr);
+        assert.match(r.stderr, new RegExp(`^outcome-lens ${cmd}: ${opt} "${value.replace(/\./g, '\\.')}" is not a date; use an ISO-8601 date`), r.stderr);
+        assert.equal(r.stderr.split('\n').length, 2, 'one line');
       }
     }
   });

@@ -1,10 +1,10 @@
 import { CommitLink, Linker } from '../../core/links/link';
 import { unlinkedCommitAnnotation } from '../../core/report/githubAnnotations';
 import { printable } from '../../core/util/printable';
-import { checkDate, Command, commitJson, explainEmpty, formatOf, linkedHistory, maxCount, openRepo, str, usableMap } from '../command';
+import { command, commitJson, explainEmpty, linkedHistory, ListFormat, listWriter, NO_CACHE, openRepo, RANGE, REPO, UNTIL, usableMap } from '../command';
+import { date, flag, oneOf, whole } from '../options';
 
 const FORMATS = ['text', 'json', 'github'] as const;
-type Format = (typeof FORMATS)[number];
 
 function textLine(c: CommitLink): string {
   const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
@@ -12,35 +12,42 @@ function textLine(c: CommitLink): string {
   return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${printable(c.commit.subject)}${links ? '  -> ' + links : ''}${invalid}`;
 }
 
-export const commits: Command = {
+/** A commit in each format: adding one to FORMATS without a row here does not compile. */
+const rows = (linker: Linker): Record<(typeof FORMATS)[number], ListFormat<CommitLink>> => ({
+  text: { row: textLine },
+  json: { row: commitJson, json: true },
+  github: { row: c => unlinkedCommitAnnotation(c, linker) },
+});
+
+export const commits = command({
   name: 'commits',
-  usage: `[--repo DIR] [--since DATE] [--until DATE] [--max-count N] [--range A..B]
-                       [--unlinked] [--format text|json|github] [--json]
-                                                               commits with their links`,
+  summary: 'commits with their links',
+  description: 'Newest first; without --since, --max-count or --range, the whole history',
   options: {
-    repo: { type: 'string' }, since: { type: 'string' }, until: { type: 'string' }, 'max-count': { type: 'string' }, range: { type: 'string' },
-    unlinked: { type: 'boolean' }, json: { type: 'boolean' }, format: { type: 'string' }, 'no-cache': { type: 'boolean' },
+    repo: REPO,
+    since: date('start', 'the window\'s start'),
+    until: UNTIL,
+    maxCount: whole('at most N commits, the newest', 0),
+    range: RANGE,
+    unlinked: flag('only the unlinked commits (exit 1 when there is one: a CI gate)'),
+    format: oneOf(FORMATS, 'text: a line per commit; json: [{"sha", "author", "email", "date", "subject", "links", "invalid", "status"}]; '
+      + 'github: a GitHub Actions warning per unlinked commit', 'text'),
+    noCache: NO_CACHE,
   },
-  async run(v, _p, io) {
-    const format = formatOf(v, FORMATS) as Format;
-    const q = { since: checkDate(v, 'since'), until: checkDate(v, 'until'), maxCount: maxCount(v), range: str(v, 'range') };
-    const repo = await openRepo(v);
+  async run(o, _args, io) {
+    const q = { since: o.since, until: o.until, maxCount: o.maxCount, range: o.range };
+    const repo = await openRepo(o.repo);
     const linker = new Linker(await usableMap(repo, io));
-    let shown = 0;
+    const out = listWriter(io, rows(linker)[o.format]);
     let read = 0;
     // Written a part at a time as the history is linked: for json, the same bytes as one JSON array.
-    await linkedHistory(repo, linker, q, v, part => {
+    await linkedHistory(repo, linker, q, o.noCache, part => {
       read += part.length;
       // github: annotations are for the commits a pull request must fix, whatever --unlinked says.
-      const rows = v.unlinked || format === 'github' ? part.filter(c => c.status === 'unlinked') : part;
-      if (!rows.length) return;
-      if (format === 'json') io.out(`${shown ? ',' : '['}${rows.map(commitJson).join(',')}`);
-      else if (format === 'github') io.out(rows.map(c => unlinkedCommitAnnotation(c, linker)).join('\n') + '\n');
-      else io.out(rows.map(textLine).join('\n') + '\n');
-      shown += rows.length;
+      out.write(o.unlinked || o.format === 'github' ? part.filter(c => c.status === 'unlinked') : part);
     });
-    if (format === 'json') io.out(shown ? ']\n' : '[]\n');
+    const shown = out.end();
     if (!read) await explainEmpty(repo, q, io);
-    return v.unlinked && shown ? 1 : 0;
+    return o.unlinked && shown ? 1 : 0;
   },
-};
+});

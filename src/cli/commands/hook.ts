@@ -5,7 +5,7 @@ import { hookEdit } from '../../core/message/commitMessage';
 import { Linker, suggestOutcomes } from '../../core/links/link';
 import { readOutcomesFile } from '../../core/usecases/outcomesFile';
 import { printable } from '../../core/util/printable';
-import { CliError, Command, Io, openRepo, Values } from '../command';
+import { CliError, command, Io, openRepo, REPO } from '../command';
 
 const HOOK = 'prepare-commit-msg';
 /** Where an existing hook is kept while ours runs it first; `uninstall` puts it back. */
@@ -35,19 +35,17 @@ exit 0
 `;
 }
 
-/** The hooks folder git runs hooks from: core.hooksPath when set (husky and friends), else .git/hooks. */
-async function hooksDir(repo: GitRepo): Promise<string> {
-  const out = (await repo.run(['rev-parse', '--git-path', 'hooks'])).stdout.replace(/\n$/, '');
-  return path.resolve(repo.root, out);
-}
-
 const exists = (p: string) => fs.lstat(p).then(() => true, () => false);
 const isOurs = async (p: string) => (await fs.readFile(p, 'utf8').catch(() => '')).includes(MARKER);
 
+/** Our hook and the one it keeps, in the folder git runs hooks from (core.hooksPath when set: husky and friends). */
+async function hookPaths(repo: GitRepo): Promise<{ dir: string; hook: string; chained: string }> {
+  const dir = path.resolve(repo.root, (await repo.run(['rev-parse', '--git-path', 'hooks'])).stdout.replace(/\n$/, ''));
+  return { dir, hook: path.join(dir, HOOK), chained: path.join(dir, CHAINED) };
+}
+
 async function install(repo: GitRepo, io: Io): Promise<number> {
-  const dir = await hooksDir(repo);
-  const hook = path.join(dir, HOOK);
-  const chained = path.join(dir, CHAINED);
+  const { dir, hook, chained } = await hookPaths(repo);
   await fs.mkdir(dir, { recursive: true });
   let kept: boolean;
   const updating = await isOurs(hook);
@@ -69,9 +67,7 @@ async function install(repo: GitRepo, io: Io): Promise<number> {
 }
 
 async function uninstall(repo: GitRepo, io: Io): Promise<number> {
-  const dir = await hooksDir(repo);
-  const hook = path.join(dir, HOOK);
-  const chained = path.join(dir, CHAINED);
+  const { hook, chained } = await hookPaths(repo);
   if (!(await exists(hook)) || !(await isOurs(hook))) {
     io.out(`no Outcome Lens hook at ${printable(hook)}; nothing to remove\n`);
     return 0;
@@ -88,11 +84,11 @@ async function uninstall(repo: GitRepo, io: Io): Promise<number> {
  * `hook run MSGFILE [SOURCE [SHA]]`, as git calls prepare-commit-msg: adds the trailer when the staged files point
  * to exactly one outcome (see hookEdit). Without a usable outcomes.yaml it leaves the message alone.
  */
-async function run(v: Values, args: string[], io: Io): Promise<number> {
+async function run(dir: string, args: string[], io: Io): Promise<number> {
   const [msgFile, source = ''] = args;
   if (!msgFile) throw new CliError('hook run needs the commit message file (git gives it to prepare-commit-msg)', 2);
   if (source === 'merge' || source === 'squash' || source === 'commit') return 0;
-  const repo = await openRepo(v);
+  const repo = await openRepo(dir);
   // A hook never blocks a commit: without a usable outcomes.yaml it says why and leaves the message alone.
   const loaded = readOutcomesFile(repo.root);
   if (loaded.kind === 'absent') return 0;
@@ -119,18 +115,18 @@ async function run(v: Values, args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-export const hook: Command = {
+export const hook = command({
   name: 'hook',
-  usage: `install|uninstall [--repo DIR]          a prepare-commit-msg hook that adds the outcome
-                                                               trailer when the staged files point to one outcome`,
-  options: { repo: { type: 'string' } },
-  positionals: true,
-  async run(v, p, io) {
+  summary: 'a prepare-commit-msg hook that adds the outcome trailer when the staged files point to one outcome',
+  description: 'It never blocks a commit, and runs a hook that was there before first (uninstall puts that one back)',
+  args: 'install|uninstall',
+  options: { repo: REPO },
+  async run(o, p, io) {
     const [sub, ...rest] = p;
-    if (sub === 'run') return run(v, rest, io);
+    if (sub === 'run') return run(o.repo, rest, io);
     if (rest.length) throw new CliError(`hook ${sub ?? ''}: unexpected ${printable(rest.join(' '))}`, 2);
-    if (sub === 'install') return install(await openRepo(v), io);
-    if (sub === 'uninstall') return uninstall(await openRepo(v), io);
+    if (sub === 'install') return install(await openRepo(o.repo), io);
+    if (sub === 'uninstall') return uninstall(await openRepo(o.repo), io);
     throw new CliError(`hook needs install or uninstall${sub ? `, not ${JSON.stringify(printable(sub))}` : ''}`, 2);
   },
-};
+});

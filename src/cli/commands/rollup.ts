@@ -3,21 +3,22 @@ import path = require('node:path');
 import { readReport, ReportFileError, rollup as merge } from '../../core/report/rollup';
 import { renderReport, ReportFormat } from '../../core/report/render';
 import { printable } from '../../core/util/printable';
-import { CliError, Command, str } from '../command';
-import { write } from './report';
+import { CliError, command, fileError, OUT, writeAnswer } from '../command';
+import { oneOf } from '../options';
 
-const FORMATS: readonly ReportFormat[] = ['md', 'json', 'html'];
+/** csv is left out: its rows are one repository's buckets. */
+const FORMATS = ['md', 'json', 'html'] as const satisfies readonly ReportFormat[];
 
-export const rollup: Command = {
+export const rollup = command({
   name: 'rollup',
-  usage: `REPORT.json... [--format md|json|html] [--out FILE]
-                                                               one organisation-wide report from many repositories'
-                                                               \`report --format json\` (a CI job per repository)`,
-  options: { format: { type: 'string' }, out: { type: 'string' } },
-  positionals: true,
-  async run(v, files, io) {
-    const format = (str(v, 'format') ?? 'md') as ReportFormat;
-    if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(', ')}`, 2);
+  summary: 'one organisation-wide report from many repositories\' `report --format json`',
+  description: 'Each report is made where its repository lives (a CI job per repository); the same outcome id in two repositories is one outcome',
+  args: 'REPORT.json...',
+  options: {
+    format: oneOf(FORMATS, 'the merged report\'s format', 'md'),
+    out: OUT,
+  },
+  async run(o, files, io) {
     if (!files.length) throw new CliError('rollup needs the JSON reports to merge: outcome-lens rollup a.json b.json ...', 2);
     const seen = new Set<string>();
     const reports = [];
@@ -29,7 +30,7 @@ export const rollup: Command = {
       try {
         text = await fs.readFile(abs, 'utf8');
       } catch (e) {
-        throw new CliError(`cannot read ${printable(f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+        throw new CliError(`cannot read ${printable(f)}: ${fileError(e)}`, 2);
       }
       try {
         reports.push(readReport(text, printable(f)));
@@ -40,6 +41,6 @@ export const rollup: Command = {
     }
     const { report, warnings } = merge(reports, new Date().toISOString());
     for (const w of warnings) io.err(`outcome-lens: ${printable(w)}`);
-    return write(renderReport(format, report), v, io);
+    return writeAnswer(renderReport(o.format, report), o.out, io);
   },
-};
+});
