@@ -59,10 +59,7 @@ export class CliError extends Error {
 /** Why a file could not be read or written, in the system's words without the path (the message names it once). */
 export const fileError = (e: unknown): string => (e as Error).message.replace(/, [a-z]+ '.*$/s, '');
 
-/**
- * The answer of a command that has `--out`: to FILE (saying so on stdout), or to stdout. Every such command writes
- * through here, so that a file it cannot write is exit 2 with the path and the reason.
- */
+/** The answer of a command that has `--out`, to FILE or to stdout: every such command writes here, so a file it cannot write is exit 2 with the path and the reason. */
 export async function writeAnswer(answer: string, out: string | undefined, io: Io): Promise<number> {
   if (out === undefined) {
     io.out(answer.endsWith('\n') ? answer : answer + '\n');
@@ -83,10 +80,7 @@ export interface ListFormat<R> {
   json?: boolean;
 }
 
-/**
- * A list written a part at a time, so that 100k rows are never held at once: a JSON array comes out as the same bytes
- * as one JSON.stringify of all its rows. `end` closes it and says how many rows were written.
- */
+/** A list written a part at a time so that 100k rows are never held at once; a JSON array comes out as the bytes of one JSON.stringify. */
 export function listWriter<R>(io: Io, format: ListFormat<R>): { write(rows: readonly R[]): void; end(): number } {
   let shown = 0;
   return {

@@ -4,10 +4,7 @@ import { parseArgs } from 'node:util';
 import { DATE_FORMS, DayEdge, resolveDate } from '../core/util/dates';
 import { printable, quoted } from '../core/util/printable';
 
-/**
- * The command line, declared once: each command's table of options drives node's parser, the checks of each value
- * (one line, exit 2) and the help, and gives the command its values typed.
- */
+// One table per command drives node's parser, the checks of the values and the help, so that the three cannot disagree.
 
 /** The command line asks for what the table does not allow: one line naming the command, exit 2. */
 export class UsageError extends Error {}
@@ -15,10 +12,7 @@ export class UsageError extends Error {}
 /** How an option appears on the command line: `--x VALUE`, `--x`, or `--x VALUE` given again and again. */
 export type OptionKind = 'string' | 'boolean' | 'multiple';
 
-/**
- * One option. `T` is the value its command gets; `Always` says whether it always gets one (a default, a flag, a
- * list) or may get `undefined`; `Text` is what a user may type, for a default that must be one of the values.
- */
+/** One option of a table: `Always` keeps `undefined` out of its value's type when the command always gets one (a default, a flag, a list). */
 export interface Option<T = unknown, Always extends boolean = boolean, Text extends string = string> {
   readonly kind: OptionKind;
   /** The value's name in the help: DATE, N, FILE, DIR, A..B. */
@@ -100,10 +94,7 @@ export function whole<D extends `${number}` | undefined = undefined>(help: strin
   };
 }
 
-/**
- * A date as DATE_FORMS says, resolved to an instant git reads one way only (see resolveDate): a day alone means its
- * start for `since` and its end for `until`.
- */
+/** A date as DATE_FORMS says, resolved here (resolveDate) because git would read almost any text as some date. */
 export function date<D extends string | undefined = undefined>(edge: DayEdge, help: string, dflt?: D, defaultHelp?: string): Option<string, Given<D>> {
   return {
     kind: 'string', placeholder: 'DATE', help, default: dflt, defaultHelp,
@@ -184,10 +175,7 @@ export function parseCommandLine<S extends OptionTable>(spec: CommandSpec<S>, ar
 
 const WIDTH = 100;
 
-/**
- * Words in lines of at most WIDTH columns, each line after `indent` spaces (the first after `first`, when given).
- * `words` as a list keeps each of its items whole (a usage line's `[--format md|json]`).
- */
+/** Words in lines of at most WIDTH columns after `indent` spaces (the first after `first`); a list keeps its items whole, as a usage line's `[--format md|json]`. */
 export function wrap(words: string | readonly string[], indent: number, first = ' '.repeat(indent)): string {
   const lines: string[] = [];
   let line = first;
@@ -206,7 +194,7 @@ export function columns(rows: readonly (readonly [string, string])[], indent = 2
   const width = Math.max(...rows.map(([a]) => a.length)) + indent + 2;
   return rows.map(([a, b]) => {
     const left = `${' '.repeat(indent)}${a}`;
-    return left.length + 2 > width ? `${left}\n${wrap(b, width)}` : wrap(b, width, left.padEnd(width));
+    return wrap(b, width, left.padEnd(width));
   }).join('\n');
 }
 
