@@ -1,5 +1,5 @@
 import { GitRepo } from './repo';
-import { idsFromValues, noteTrailerValues, noteWithIds } from './trailers';
+import { idsFromValues, noteTrailerValues, noteWithIds } from '../message/trailers';
 
 /** What tagging did to one commit's note. */
 export interface TagResult {
