@@ -2,11 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import path = require('node:path');
+import { COMMIT } from './formats';
 import type { RawCommit } from './repo';
 import { runGit } from './runner';
 
-/** Bumped whenever the cached shape or what git is asked changes. */
-const FORMAT = 6;
+/** Bumped whenever the file's layout or what git is asked changes (a change of COMMIT's fields is seen by itself). */
+const FORMAT = 7;
 const NONE: never[] = [];
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
 const PER_LINE = 500;
@@ -19,13 +20,15 @@ const PER_LINE = 500;
  */
 interface Header {
   format: number;
+  /** COMMIT's `--format=`: its fields, in the order of a row. */
+  fields: string;
   /** What git's answers depend on beyond the commits themselves (see historyKey). */
   depends: string;
 }
 interface Part {
   paths: string[];
-  /** [sha, parents, author, email, date, committed, subject, message, trailers, file numbers, gitlink numbers if any] */
-  commits: [string, string, string, string, string, string, string, string, [string, string][], number[], number[]?][];
+  /** Per commit: COMMIT.toRow's fields, then its file numbers, then its gitlink numbers if any. */
+  commits: unknown[][];
 }
 interface Order {
   order: { head: string; indices: number[] };
@@ -67,7 +70,7 @@ export class CommitCache {
     try {
       const lines = text.split('\n');
       const header = JSON.parse(lines[0]) as Header;
-      if (header.format !== FORMAT || header.depends !== depends) return c;
+      if (header.format !== FORMAT || header.fields !== COMMIT.format || header.depends !== depends) return c;
       const paths: string[] = [];
       const shas: string[] = [];
       for (let i = 1; i < lines.length; i++) {
@@ -79,14 +82,14 @@ export class CommitCache {
         }
         for (const p of line.paths) paths.push(p);
         for (const r of line.commits) {
-          shas.push(r[0]);
-          const nums = r[9];
+          const commit = COMMIT.fromRow(r) as RawCommit;
+          const nums = r[COMMIT.width] as number[], links = r[COMMIT.width + 1] as number[] | undefined;
           const files = new Array<string>(nums.length);
           for (let k = 0; k < nums.length; k++) files[k] = paths[nums[k]];
-          c.commits.set(r[0], {
-            sha: r[0], parents: r[1] ? r[1].split(' ') : NONE, author: r[2], email: r[3], date: r[4], committed: r[5], subject: r[6], message: r[7],
-            trailers: r[8].length ? r[8] : NONE as [string, string][], files, gitlinks: r[10] ? r[10].map(k => paths[k]) : NONE,
-          });
+          commit.files = files;
+          commit.gitlinks = links ? links.map(k => paths[k]) : NONE;
+          shas.push(commit.sha);
+          c.commits.set(commit.sha, commit);
         }
         await pause();
       }
@@ -122,7 +125,7 @@ export class CommitCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     await fs.mkdir(path.dirname(this.file), { recursive: true });
-    const lines: string[] = [JSON.stringify({ format: FORMAT, depends: this.depends } satisfies Header)];
+    const lines: string[] = [JSON.stringify({ format: FORMAT, fields: COMMIT.format, depends: this.depends } satisfies Header)];
     const index = new Map<string, number>();
     const at = new Map<string, number>();
     let part: Part = { paths: [], commits: [] };
@@ -133,7 +136,8 @@ export class CommitCache {
     };
     for (const c of this.commits.values()) {
       at.set(c.sha, at.size);
-      const row: Part['commits'][number] = [c.sha, c.parents.join(' '), c.author, c.email, c.date, c.committed, c.subject, c.message, c.trailers, c.files.map(num)];
+      const row = COMMIT.toRow(c);
+      row.push(c.files.map(num));
       if (c.gitlinks?.length) row.push(c.gitlinks.map(num));
       part.commits.push(row);
       if (part.commits.length === PER_LINE) { lines.push(JSON.stringify(part)); part = { paths: [], commits: [] }; }

@@ -1,6 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
+import { COMMIT, COMMIT_ID, COMMIT_PARENTS, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseNumstatEntry, parsePairs,
+  parseRawChange, parseStageEntries, Values } from './formats';
 import { GitError, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
 
@@ -9,22 +11,11 @@ export const NOTES_REF = 'refs/notes/outcomes';
 /** The fetch refspec that brings the outcome notes with every fetch (DESIGN.md, "tag"). */
 export const NOTES_FETCH = `+${NOTES_REF}:${NOTES_REF}`;
 
+/** The facts of a commit that COMMIT reads, by field name. */
+export type CommitFacts = Values<typeof COMMIT extends GitRecord<infer D> ? D : never>;
+
 /** One commit as git records it: only facts, no links (those depend on outcomes.yaml and are computed later). */
-export interface RawCommit {
-  sha: string;
-  parents: string[];
-  /** Author name and e-mail after .mailmap, as git's %aN and %aE print them. */
-  author: string;
-  email: string;
-  /** Author date, strict ISO-8601 as git prints it. */
-  date: string;
-  /** Committer date: what `--since` selects by. */
-  committed: string;
-  subject: string;
-  /** The whole message, for ticket keys. */
-  message: string;
-  /** The message's trailers as `git log --format=%(trailers:only,unfold)` reads them: [key, value]. */
-  trailers: [string, string][];
+export interface RawCommit extends CommitFacts {
   /** Paths changed against the first parent, as git prints them with -z. */
   files: string[];
   /** Those of `files` that are submodules (gitlinks) on either side of the change: patterns match them as folders. */
@@ -55,8 +46,6 @@ export interface LineStat {
 const SHA_RE = /^[0-9a-f]{7,64}$/;
 /** Commits per `git log --no-walk` call: bounds the argument list and lets two calls run at once on two cores. */
 const CHUNK = 2000;
-/** The fields of a commit record, NUL-separated; each record starts with an empty field (see LogParser). */
-const FIELDS = ['%H', '%P', '%aN', '%aE', '%aI', '%cI', '%s', '%(trailers:only,unfold)', '%B'];
 /**
  * What every `git log` of a commit's changes passes, so that the answer is the same whatever the repository's config
  * says: no signature checked (log.showSignature would run gpg.program), no colour, no external diff or textconv
@@ -70,7 +59,7 @@ const PLAIN_DIFF = [
 ];
 // With -z paths come verbatim (core.quotepath does not apply). --raw rather than --name-only: its file modes tell a
 // submodule (gitlink) from a file; unabbreviated, so git looks no object up to shorten an id.
-const LOG = ['log', '-z', ...PLAIN_DIFF, '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', `--format=%x00${FIELDS.join('%x00')}`];
+const LOG = ['log', '-z', ...PLAIN_DIFF, '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', COMMIT.format];
 
 /** Commit ids for `--stdin`, one a line: a command line of thousands of ids is too long for some systems. */
 const ids = (shas: readonly string[]) => shas.join('\n') + '\n';
@@ -91,13 +80,6 @@ function queryArgs(q: HistoryQuery): string[] {
   ];
 }
 
-/** A copy that does not keep the chunk of git output it was cut from alive (V8 slices long substrings). */
-function own(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
-const EMPTY: never[] = [];
-
 /**
  * Reads `git log -z --format=%x00<fields> --raw` as git writes it, framed by NUL only (a path may hold any other
  * byte): a record is an empty token, the fields, then per changed path a `:<old mode> <new mode> <ids> <status>`
@@ -108,19 +90,22 @@ export class LogParser {
   private readonly decoder = new StringDecoder('utf8');
   private rest = '';
   private field = -1;
-  private fields: string[] = [];
+  /** The record's fields as git printed them, refilled for each commit. */
+  private readonly fields: string[] = [];
   private files: string[] = [];
   private gitlinks: string[] = [];
   /** The `:<modes> <ids> <status>` token of the path that comes next. */
   private change?: string;
   private out: RawCommit[] = [];
 
-  constructor(private readonly interned = new Map<string, string>()) {}
+  private readonly intern: Intern;
 
-  private intern(s: string): string {
-    let v = this.interned.get(s);
-    if (v === undefined) this.interned.set(v = own(s), v);
-    return v;
+  constructor(interned = new Map<string, string>()) {
+    this.intern = s => {
+      let v = interned.get(s);
+      if (v === undefined) interned.set(v = own(s), v);
+      return v;
+    };
   }
 
   /** Adds output; returns the commits completed by it. */
@@ -142,7 +127,7 @@ export class LogParser {
   }
 
   private token(t: string): void {
-    if (this.field >= 0 && this.field < FIELDS.length) {
+    if (this.field >= 0 && this.field < COMMIT.width) {
       this.fields[this.field++] = t;
       return;
     }
@@ -158,37 +143,21 @@ export class LogParser {
     }
     const p = this.intern(t);
     this.files.push(p);
-    // ":160000 100644 …": a gitlink before or after the change.
-    if (this.change.startsWith('160000 ', 1) || this.change.startsWith('160000 ', 8)) this.gitlinks.push(p);
+    if (isGitlinkChange(this.change)) this.gitlinks.push(p);
     this.change = undefined;
   }
 
   private finish(): void {
     this.change = undefined;
-    if (this.field < FIELDS.length) { this.files = []; this.gitlinks = []; return; }
-    const [sha, parents, author, email, date, committed, subject, trailers, message] = this.fields;
-    this.out.push({
-      sha: own(sha), parents: parents ? parents.split(' ').map(own) : EMPTY, author: this.intern(author), email: this.intern(email),
-      date: own(date), committed: own(committed), subject: own(subject), message: own(message), trailers: parseTrailerLines(trailers),
-      files: this.files.length ? this.files : EMPTY, gitlinks: this.gitlinks.length ? this.gitlinks : EMPTY,
-    });
+    if (this.field < COMMIT.width) { this.files = []; this.gitlinks = []; return; }
+    const c = COMMIT.decode(this.fields, 0, this.intern) as RawCommit;
+    c.files = this.files.length ? this.files : EMPTY;
+    c.gitlinks = this.gitlinks.length ? this.gitlinks : EMPTY;
+    this.out.push(c);
     this.files = [];
     this.gitlinks = [];
     this.field = -1;
-    this.fields = [];
   }
-}
-
-/** `%(trailers:only,unfold)`: one `key: value` line per trailer (git prints ": " between them). */
-function parseTrailerLines(text: string): [string, string][] {
-  if (!text) return EMPTY;
-  const out: [string, string][] = [];
-  for (const line of text.split('\n')) {
-    const at = line.indexOf(':');
-    // git has trimmed the value already, by its own whitespace (a \v or a no-break space stays): take it as printed
-    if (at > 0) out.push([own(line.slice(0, at)), own(line.slice(line[at + 1] === ' ' ? at + 2 : at + 1))]);
-  }
-  return out;
 }
 
 /**
@@ -238,8 +207,7 @@ export class GitRepo {
     // Exit 1 with no output: neither exists; a broken notes ref is a failure (exit 128).
     const { stdout } = await this.run(['show-ref', '--head', '--', NOTES_REF], { signal, ok: [1] });
     const tips: { head?: string; notes?: string } = {};
-    for (const line of stdout.split('\n')) {
-      const [sha, ref] = line.split(' ');
+    for (const [sha, ref] of parsePairs(stdout)) {
       if (ref === 'HEAD') tips.head = sha;
       else if (ref === NOTES_REF) tips.notes = sha;
     }
@@ -264,14 +232,10 @@ export class GitRepo {
     const { stdout } = await this.run(['ls-files', '-z', '--full-name', '--stage'], { signal });
     const files: string[] = [];
     const gitlinks = new Set<string>();
-    // "<mode> <object> <stage>\t<path>" per entry
-    for (const entry of stdout.split('\0')) {
-      const tab = entry.indexOf('\t');
-      if (tab === -1) continue;
-      const p = entry.slice(tab + 1);
+    for (const { mode, path: p } of parseStageEntries(stdout)) {
       if (p === files[files.length - 1]) continue;
       files.push(p);
-      if (entry.startsWith('160000 ')) gitlinks.add(p);
+      if (mode === '160000') gitlinks.add(p);
     }
     return Object.assign(files, { gitlinks });
   }
@@ -330,7 +294,7 @@ export class GitRepo {
     const stats = new Map<string, LineStat>();
     const unknown: string[] = [];
     const read = async (part: readonly string[]) => {
-      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--numstat', '--format=%x00%H', '--stdin'], { signal, input: ids(part) });
+      const { stdout } = await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--numstat', COMMIT_ID.format, '--stdin'], { signal, input: ids(part) });
       for (const [k, v] of parseNumstat(stdout)) stats.set(k, v);
     };
     const bad = (e: unknown) => e instanceof GitError && e.kind === 'badObject';
@@ -358,25 +322,24 @@ export class GitRepo {
    * fetching anything.
    */
   private async needingMissing(shas: readonly string[], signal?: AbortSignal): Promise<Set<string>> {
-    const raw = (await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--raw', '--no-abbrev', '--format=%x00%H%x00%P', '--stdin'],
+    const raw = (await this.run(['log', '--no-walk=unsorted', '-z', ...PLAIN_DIFF, '--raw', '--no-abbrev', COMMIT_PARENTS.format, '--stdin'],
       { signal, input: ids(shas) })).stdout.split('\0');
     const changes = new Map<string, string[]>();
     const trees = new Set<string>();
     let blobs: string[] = [];
     for (let k = 0; k < raw.length; k++) {
       if (raw[k] === '' && SHA_RE.test(raw[k + 1] ?? '')) {
-        changes.set(raw[k + 1], blobs = []);
-        trees.add(raw[k + 1]);
-        const first = raw[k + 2]?.split(' ')[0];
-        if (first) trees.add(first);
-        k += 2;
+        const { sha, parents } = COMMIT_PARENTS.decode(raw, k + 1);
+        changes.set(sha, blobs = []);
+        trees.add(sha);
+        if (parents.length) trees.add(parents[0]);
+        k += COMMIT_PARENTS.width;
         continue;
       }
-      // ":<old mode> <new mode> <old id> <new id> <status>", then its path
-      const change = raw[k].replace(/^\n/, '').split(' ');
-      if (change.length === 5 && change[0].startsWith(':')) {
-        for (const id of [change[2], change[3]]) if (!/^0+$/.test(id)) blobs.push(id);
-        k++;
+      const change = parseRawChange(raw[k]);
+      if (change) {
+        for (const id of [change.oldId, change.newId]) if (!/^0+$/.test(id)) blobs.push(id);
+        k++; // its path
       }
     }
     const listed = (await this.run(['rev-list', '--objects', '--no-walk', '--missing=print', '--stdin'], { signal, input: ids([...trees]) })).stdout;
@@ -387,13 +350,12 @@ export class GitRepo {
   /** The notes under refs/notes/outcomes, by commit id (two git calls, whatever the size of the history). */
   async notes(signal?: AbortSignal): Promise<Map<string, string>> {
     const list = (await this.run(['notes', `--ref=${NOTES_REF}`, 'list'], { signal })).stdout;
-    const commits = list.split('\n').map(l => l.split(' ')[1]).filter((s): s is string => !!s && SHA_RE.test(s));
+    const commits = parsePairs(list).map(([, sha]) => sha).filter(sha => SHA_RE.test(sha));
     const notes = new Map<string, string>();
     for (let i = 0; i < commits.length; i += CHUNK) {
-      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--ignore-missing', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'],
+      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--ignore-missing', `--notes=${NOTES_REF}`, NOTE.format, '--stdin'],
         { signal, input: ids(commits.slice(i, i + CHUNK)) });
-      const f = stdout.split('\0');
-      for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k], f[k + 1]);
+      for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
     }
     return notes;
   }
@@ -403,9 +365,8 @@ export class GitRepo {
     checkShas(shas);
     const notes = new Map<string, string>();
     if (!shas.length) return notes;
-    const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', `--notes=${NOTES_REF}`, '--format=%H%x00%N', '--stdin'], { signal, input: ids(shas) });
-    const f = stdout.split('\0');
-    for (let k = 0; k + 1 < f.length; k += 2) if (f[k + 1]) notes.set(f[k].replace(/^\n/, ''), f[k + 1]);
+    const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', `--notes=${NOTES_REF}`, NOTE.format, '--stdin'], { signal, input: ids(shas) });
+    for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
     return notes;
   }
 
@@ -479,6 +440,7 @@ export class GitRepo {
     return new Set(text.split('\n').filter(s => SHA_RE.test(s)));
   }
 
+
   /**
    * `-c` options that switch off the filter driver .gitattributes gives a path: blame runs its clean command (a command
    * of the repository's config) on the text it blames. check-attr prints the driver's name, or a word (`unspecified`,
@@ -512,11 +474,8 @@ export class GitRepo {
     checkShas([o.from, o.head].filter((x): x is string => !!x));
     const tip = o.head ?? 'HEAD';
     const range = o.from ? `${o.from}..${tip}` : tip;
-    const { stdout } = await this.run(['log', '-z', '--no-show-signature', '--no-color', '--format=%H%x00%aI', '--end-of-options', range, '--', file], { signal: o.signal });
-    const f = stdout.split('\0').map(t => t.replace(/^\n/, ''));
-    const out: { sha: string; date: string }[] = [];
-    for (let i = 0; i + 1 < f.length; i += 2) if (SHA_RE.test(f[i])) out.push({ sha: f[i], date: f[i + 1] });
-    return out;
+    const { stdout } = await this.run(['log', '-z', '--no-show-signature', '--no-color', DATED.format, '--end-of-options', range, '--', file], { signal: o.signal });
+    return DATED.all(stdout).filter(c => SHA_RE.test(c.sha));
   }
 
   /**
@@ -577,24 +536,22 @@ export function parseCatFileBatch(out: Buffer, expected: number): (Buffer | null
   return result;
 }
 
-/** Parses `git log -z --numstat --format=%x00%H`: per commit, NUL-terminated "added\tdeleted\tpath" records. */
+/** Parses `git log -z --numstat` with COMMIT_ID's format: per commit, the record, then NUL-terminated entries. */
 export function parseNumstat(out: string): Map<string, LineStat> {
   const m = new Map<string, LineStat>();
   let cur: LineStat | undefined;
   const tokens = out.split('\0');
   for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i].replace(/^\n/, '');
     if (tokens[i] === '' && SHA_RE.test(tokens[i + 1] ?? '')) {
-      m.set(tokens[++i], cur = { lines: 0, binaryFiles: 0, files: [] });
+      m.set(COMMIT_ID.decode(tokens, i + 1).sha, cur = { lines: 0, binaryFiles: 0, files: [] });
+      i += COMMIT_ID.width;
       continue;
     }
-    const m1 = /^(-|\d+)\t(-|\d+)\t/.exec(t);
-    if (!cur || !m1) continue;
-    const file = t.slice(m1[0].length);
-    if (m1[1] === '-' && m1[2] === '-') { cur.binaryFiles++; cur.files.push([file, null]); continue; }
-    const n = (Number(m1[1]) || 0) + (Number(m1[2]) || 0);
-    cur.lines += n;
-    cur.files.push([file, n]);
+    const entry = cur && parseNumstatEntry(tokens[i]);
+    if (!cur || !entry) continue;
+    if (entry.lines === null) cur.binaryFiles++;
+    else cur.lines += entry.lines;
+    cur.files.push([entry.path, entry.lines]);
   }
   return m;
 }

@@ -1,0 +1,96 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { COMMIT, field, GitRecord, parseNumstatEntry, parseRawChange } from '../../src/core/git/formats';
+import { CommitCache } from '../../src/core/git/cache';
+import { GitRepo, LogParser, RawCommit } from '../../src/core/git/repo';
+
+describe('git records, each described once', () => {
+  it('the commit record makes the --format string from its fields, in their order', () => {
+    assert.equal(COMMIT.format, '--format=%x00%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00%B');
+    assert.deepEqual(COMMIT.names, ['sha', 'parents', 'author', 'email', 'date', 'committed', 'subject', 'trailers', 'message']);
+  });
+
+  it('one more field is one more line: the format, the parse and the cache row follow', () => {
+    const R = new GitRecord({ sha: field('%H', t => t), tree: field('%T', t => t), parents: field('%P', t => t.split(' '), { store: v => v.join(','), load: (s: string) => s.split(',') }) }, 'whole');
+    assert.equal(R.format, '--format=%H%x00%T%x00%P');
+    const [rec] = R.all('a1\0t1\0p1 p2\0');
+    assert.deepEqual(rec, { sha: 'a1', tree: 't1', parents: ['p1', 'p2'] });
+    const row = R.toRow(rec);
+    assert.deepEqual(row, ['a1', 't1', 'p1,p2']);
+    assert.deepEqual(R.fromRow(JSON.parse(JSON.stringify(row))), rec);
+  });
+
+  it('a whole record per commit: `log -z` output read however many records, a newline before a record dropped', () => {
+    const R = new GitRecord({ sha: field('%H', t => t), note: field('%N', t => t) }, 'whole');
+    assert.deepEqual(R.all(''), []);
+    assert.deepEqual(R.all('a\0x\n\0\nb\0\0'), [{ sha: 'a', note: 'x\n' }, { sha: 'b', note: '' }]);
+  });
+
+  it('the small parsers: --raw changes, --numstat entries', () => {
+    assert.deepEqual(parseRawChange('\n:100644 160000 0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 M'),
+      { oldMode: '100644', newMode: '160000', oldId: '0'.repeat(40), newId: '1'.repeat(40), status: 'M' });
+    assert.equal(parseRawChange('src/a.ts'), undefined);
+    assert.deepEqual(parseNumstatEntry('3\t4\tsrc/a b.ts'), { path: 'src/a b.ts', lines: 7 });
+    assert.deepEqual(parseNumstatEntry('-\t-\timg.png'), { path: 'img.png', lines: null });
+  });
+
+  it('the log parser, fed a byte at a time, reads what it reads in one piece', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('a.txt').commit('First\n\nOutcome: x\n');
+      repo.write('b c.txt').write('d/é.txt').commit('Second\n');
+      const out = repo.git('log', '-z', '--raw', '--no-abbrev', '--no-renames', '--root', COMMIT.format);
+      const whole = new LogParser();
+      const all = [...whole.push(out), ...whole.end()];
+      const bytes = Buffer.from(out);
+      const slow = new LogParser();
+      const got: RawCommit[] = [];
+      for (let i = 0; i < bytes.length; i++) got.push(...slow.push(bytes.subarray(i, i + 1)));
+      got.push(...slow.end());
+      assert.deepEqual(got, all);
+      assert.deepEqual(all.map(c => [c.subject, c.files, c.trailers]), [['Second', ['b c.txt', 'd/é.txt'], []], ['First', ['a.txt'], [['Outcome', 'x']]]]);
+    } finally {
+      repo.rm();
+    }
+  });
+});
+
+describe('the commit cache keeps rows as COMMIT describes them', () => {
+  let repo: TempRepo;
+  let cacheDir: string;
+  before(() => {
+    repo = new TempRepo();
+    repo.write('a.txt').commit('First\n\nOutcome: x\n');
+    repo.write('b.txt').commit('Second\n');
+  });
+  after(() => repo.rm());
+  beforeEach(() => { cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-cache-')); });
+  afterEach(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+
+  it('a saved commit reads back as git printed it', async () => {
+    const g = new GitRepo(repo.dir);
+    const commits: RawCommit[] = [];
+    await g.log({}, part => commits.push(...part));
+    const cache = await CommitCache.open(cacheDir, repo.dir);
+    for (const c of commits) cache.add(c);
+    await cache.save();
+    const again = await CommitCache.open(cacheDir, repo.dir);
+    assert.equal(again.size, 2);
+    for (const c of commits) assert.deepEqual(again.get(c.sha), c);
+  });
+
+  it('a file written with other fields is not trusted', async () => {
+    const g = new GitRepo(repo.dir);
+    const cache = await CommitCache.open(cacheDir, repo.dir);
+    await g.log({}, part => { for (const c of part) cache.add(c); });
+    await cache.save();
+    const text = fs.readFileSync(cache.file, 'utf8');
+    const header = JSON.parse(text.slice(0, text.indexOf('\n')));
+    header.fields = header.fields.replace('%aE', '%ae');
+    fs.writeFileSync(cache.file, JSON.stringify(header) + text.slice(text.indexOf('\n')));
+    assert.equal((await CommitCache.open(cacheDir, repo.dir)).size, 0);
+  });
+});
