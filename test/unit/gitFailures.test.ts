@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { gitShim, makeUnsafe, pathWithoutGit, removeObject } from './helpers/faults';
+import * as os from 'node:os';
 import { GitRepo } from '../../src/core/git/repo';
+import { tagCommits } from '../../src/core/git/outcomeNotes';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 const YAML = 'version: 1\noutcomes:\n  - id: a\n    title: A\n    areas: [src/]\n';
@@ -129,6 +131,36 @@ describe('a repository whose .git went away (the core, as the extension holds it
       assert.ok((await new GitRepo(outer.dir).tips()).head, 'the outer repository itself reads');
     } finally {
       outer.rm();
+    }
+  });
+});
+
+describe('reading notes runs no command of the repository\'s config', () => {
+  it('with log.showSignature and a gpg.program, notesOf (as tag reads them) and notes run no gpg', async () => {
+    const repo = new TempRepo();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-gpg-'));
+    try {
+      repo.write('outcomes.yaml', YAML).commit('Start\n');
+      const signed = repo.commitSigned('Signed work\n');
+      repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: a', signed);
+      const marker = path.join(dir, 'gpg-ran');
+      const gpg = path.join(dir, 'gpg');
+      fs.writeFileSync(gpg, `#!/bin/sh\necho "$@" >> ${JSON.stringify(marker)}\nexit 1\n`, { mode: 0o755 });
+      repo.git('config', 'log.showSignature', 'true');
+      repo.git('config', 'gpg.program', gpg);
+      repo.git('log', '-1', '--format=%H', signed);
+      assert.ok(fs.existsSync(marker), 'git itself runs gpg.program for this commit');
+      fs.rmSync(marker);
+
+      const g = new GitRepo(repo.dir);
+      assert.deepEqual([...await g.notesOf([signed])], [[signed, 'Outcome: a\n']]);
+      assert.deepEqual([...await g.notes()], [[signed, 'Outcome: a\n']]);
+      const [tagged] = await tagCommits(g, [signed], 'Outcome', { add: ['b'] });
+      assert.deepEqual(tagged.after, ['a', 'b']);
+      assert.equal(fs.existsSync(marker), false, 'gpg.program did not run');
+    } finally {
+      repo.rm();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

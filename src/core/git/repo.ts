@@ -350,23 +350,29 @@ export class GitRepo {
   /** The notes under refs/notes/outcomes, by commit id (two git calls, whatever the size of the history). */
   async notes(signal?: AbortSignal): Promise<Map<string, string>> {
     const list = (await this.run(['notes', `--ref=${NOTES_REF}`, 'list'], { signal })).stdout;
+    // "<note object> <commit>" per line; a note may outlive its commit (pruned, or never fetched): it is skipped.
     const commits = parsePairs(list).map(([, sha]) => sha).filter(sha => SHA_RE.test(sha));
-    const notes = new Map<string, string>();
-    for (let i = 0; i < commits.length; i += CHUNK) {
-      const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--ignore-missing', `--notes=${NOTES_REF}`, NOTE.format, '--stdin'],
-        { signal, input: ids(commits.slice(i, i + CHUNK)) });
-      for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
-    }
-    return notes;
+    return this.readNotes(commits, { ignoreMissing: true, signal });
   }
 
-  /** The notes of these commits under refs/notes/outcomes as they are now (one git call): commits without one are left out. */
+  /** The notes of these commits under refs/notes/outcomes as they are now: commits without one are left out. */
   async notesOf(shas: readonly string[], signal?: AbortSignal): Promise<Map<string, string>> {
     checkShas(shas);
+    return this.readNotes(shas, { ignoreMissing: false, signal });
+  }
+
+  /**
+   * The one reader of notes: `git log --no-walk` of the commits, CHUNK at a time, with no signature checked
+   * (log.showSignature would run gpg.program). `ignoreMissing`: a commit git does not have is skipped rather than
+   * an error.
+   */
+  private async readNotes(shas: readonly string[], o: { ignoreMissing: boolean; signal?: AbortSignal }): Promise<Map<string, string>> {
     const notes = new Map<string, string>();
-    if (!shas.length) return notes;
-    const { stdout } = await this.run(['log', '-z', '--no-walk=unsorted', `--notes=${NOTES_REF}`, NOTE.format, '--stdin'], { signal, input: ids(shas) });
-    for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
+    for (let i = 0; i < shas.length; i += CHUNK) {
+      const args = ['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--no-color', ...(o.ignoreMissing ? ['--ignore-missing'] : []), `--notes=${NOTES_REF}`, NOTE.format, '--stdin'];
+      const { stdout } = await this.run(args, { signal: o.signal, input: ids(shas.slice(i, i + CHUNK)) });
+      for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
+    }
     return notes;
   }
 

@@ -55,6 +55,23 @@ export class TempRepo {
     return sha;
   }
 
+  /**
+   * Makes a commit on top of HEAD's tree that carries an OpenPGP signature header (which no key verifies), and moves
+   * HEAD to it: what makes `log.showSignature` run gpg.program.
+   */
+  commitSigned(message: string): string {
+    const tree = this.git('rev-parse', 'HEAD^{tree}').trim();
+    const parent = this.git('rev-parse', 'HEAD').trim();
+    const when = `${Math.floor(Date.UTC(2024, 0, 1) / 1000) + this.tick * 3600} +0000`;
+    const object = `tree ${tree}\nparent ${parent}\nauthor Test Author <test@example.com> ${when}\ncommitter Test Author <test@example.com> ${when}\n`
+      + 'gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----\n'
+      + `\n${message}`;
+    const sha = execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: this.dir, env: this.env(), input: object, encoding: 'utf8' }).trim();
+    this.git('update-ref', 'HEAD', sha);
+    this.tick++;
+    return sha;
+  }
+
   rm(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
