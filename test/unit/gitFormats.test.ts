@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { COMMIT, field, GitRecord, parseNumstatEntry, parseRawChange } from '../../src/core/git/formats';
+import { COMMIT, field, GitRecord, parseConfigEntries, parseNumstatEntry, parseRawChange } from '../../src/core/git/formats';
 import { CommitCache } from '../../src/core/git/cache';
 import { GitRepo, LogParser, RawCommit } from '../../src/core/git/repo';
 
@@ -29,7 +29,8 @@ describe('git records, each described once', () => {
     assert.deepEqual(R.all('a\0x\n\0\nb\0\0'), [{ sha: 'a', note: 'x\n' }, { sha: 'b', note: '' }]);
   });
 
-  it('the small parsers: --raw changes, --numstat entries', () => {
+  it('the small parsers: config entries, --raw changes, --numstat entries', () => {
+    assert.deepEqual(parseConfigEntries('a.b\nx\0a.flag\0a.c\nmulti\nline\0'), [['a.b', 'x'], ['a.flag', undefined], ['a.c', 'multi\nline']]);
     assert.deepEqual(parseRawChange('\n:100644 160000 0000000000000000000000000000000000000000 1111111111111111111111111111111111111111 M'),
       { oldMode: '100644', newMode: '160000', oldId: '0'.repeat(40), newId: '1'.repeat(40), status: 'M' });
     assert.equal(parseRawChange('src/a.ts'), undefined);
@@ -93,4 +94,47 @@ describe('the commit cache keeps rows as COMMIT describes them', () => {
     fs.writeFileSync(cache.file, JSON.stringify(header) + text.slice(text.indexOf('\n')));
     assert.equal((await CommitCache.open(cacheDir, repo.dir)).size, 0);
   });
+});
+
+describe('GitRepo: the questions the CLI asks, without raw git arguments', () => {
+  let repo: TempRepo;
+  const sha: Record<string, string> = {};
+  before(() => {
+    repo = new TempRepo();
+    sha.first = repo.write('a.txt').commit('First\n');
+    sha.second = repo.write('b.txt').commit('Second\n');
+    repo.git('checkout', '-q', '--orphan', 'other');
+    sha.otherRoot = repo.write('c.txt').commit('Older root\n', { date: '2023-06-01T12:00:00Z' });
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--allow-unrelated-histories', '--no-ff', 'other', '-m', 'Join');
+  });
+  after(() => repo.rm());
+
+  it('configEntries and configValue read config with one reader (exit 1: none)', async () => {
+    const g = new GitRepo(repo.dir);
+    repo.git('config', 'ol.test.value', 'one two');
+    repo.git('config', '--add', 'ol.test.multi', 'first');
+    repo.git('config', '--add', 'ol.test.multi', 'second');
+    fs.appendFileSync(path.join(repo.dir, '.git', 'config'), '[ol "test"]\n\tflag\n');
+    assert.deepEqual(await g.configEntries('^ol\\.test\\.'), [['ol.test.value', 'one two'], ['ol.test.multi', 'first'], ['ol.test.multi', 'second'], ['ol.test.flag', undefined]]);
+    assert.deepEqual(await g.configEntries('^ol\\.nothing\\.'), []);
+    assert.equal(await g.configValue('ol.test.value'), 'one two');
+    assert.equal(await g.configValue('ol.test.multi'), 'second', 'the last one, as git reads it');
+    assert.equal(await g.configValue('ol.test.flag'), '');
+    assert.equal(await g.configValue('core.commentChar'), undefined);
+    repo.git('config', 'core.commentChar', ';');
+    assert.equal(await g.configValue('core.commentChar'), ';');
+  });
+
+  it('remotes come from the same reader', async () => {
+    const g = new GitRepo(repo.dir);
+    repo.git('remote', 'add', 'origin', 'https://example.invalid/a.git');
+    repo.git('config', '--add', 'remote.origin.fetch', '+refs/notes/outcomes:refs/notes/outcomes');
+    repo.git('remote', 'add', 'up', 'https://example.invalid/b.git');
+    assert.deepEqual(await g.remotes(), [
+      { name: 'origin', url: 'https://example.invalid/a.git', fetchesNotes: true },
+      { name: 'up', url: 'https://example.invalid/b.git', fetchesNotes: false },
+    ]);
+  });
+
 });

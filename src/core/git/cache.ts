@@ -3,8 +3,7 @@ import { promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import path = require('node:path');
 import { COMMIT } from './formats';
-import type { RawCommit } from './repo';
-import { runGit } from './runner';
+import { GitRepo, RawCommit } from './repo';
 
 /** Bumped whenever the file's layout or what git is asked changes (a change of COMMIT's fields is seen by itself). */
 const FORMAT = 7;
@@ -160,15 +159,14 @@ export class CommitCache {
 async function historyKey(root: string): Promise<string> {
   const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
   const common = await commonDir(root);
+  const repo = new GitRepo(root);
   const parts = [await read(path.join(root, '.mailmap'))];
-  // Exit 1: none of them is set.
-  const config = (await runGit(['config', '-z', '--get-regexp', '^(mailmap\\.(file|blob)|core\\.usereplacerefs)$'], { cwd: root, ok: [1] })).stdout;
-  parts.push(config);
-  for (const entry of config.split('\0')) {
-    const [key, value = ''] = entry.split(/\n(.*)/s);
+  const config = await repo.configEntries('^(mailmap\\.(file|blob)|core\\.usereplacerefs)$');
+  parts.push(config.map(([key, value]) => (value === undefined ? key : `${key}\n${value}`)).join('\0'));
+  for (const [key, value = ''] of config) {
     // git reads mailmap.file relative to the work tree's root, `~/` from the home folder.
     if (key === 'mailmap.file') parts.push(await read(value.startsWith('~/') ? path.join(os.homedir(), value.slice(2)) : path.resolve(root, value)));
-    if (key === 'mailmap.blob' && value && !value.startsWith('-')) parts.push((await runGit(['rev-parse', '--verify', '-q', value], { cwd: root, ok: [1] })).stdout);
+    if (key === 'mailmap.blob' && value && !value.startsWith('-')) parts.push((await repo.run(['rev-parse', '--verify', '-q', value], { ok: [1] })).stdout);
   }
   if (common) {
     parts.push(await read(path.join(common, 'shallow')), await read(path.join(common, 'info', 'grafts')));

@@ -178,6 +178,20 @@ export function parseNumstatEntry(token: string): { path: string; lines: number 
   return { path: t.slice(m[0].length), lines: m[1] === '-' && m[2] === '-' ? null : (Number(m[1]) || 0) + (Number(m[2]) || 0) };
 }
 
+/**
+ * `git config -z --get-regexp` (or `--get`): `key\nvalue` per entry, NUL-terminated; a key set with no value (which
+ * means true) has no newline and an undefined value.
+ */
+export function parseConfigEntries(out: string): [key: string, value: string | undefined][] {
+  const entries: [string, string | undefined][] = [];
+  for (const entry of out.split('\0')) {
+    if (!entry) continue;
+    const nl = entry.indexOf('\n');
+    entries.push(nl === -1 ? [entry, undefined] : [entry.slice(0, nl), entry.slice(nl + 1)]);
+  }
+  return entries;
+}
+
 /** `git ls-files -z --stage`: `<mode> <object> <stage>\t<path>` per entry. */
 export function parseStageEntries(out: string): { mode: string; path: string }[] {
   const entries: { mode: string; path: string }[] = [];

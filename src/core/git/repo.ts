@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
-import { COMMIT, COMMIT_ID, COMMIT_PARENTS, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseNumstatEntry, parsePairs,
+import { COMMIT, COMMIT_ID, COMMIT_PARENTS, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
   parseRawChange, parseStageEntries, Values } from './formats';
 import { GitError, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
@@ -402,20 +402,34 @@ export class GitRepo {
 
   /** The remotes, each with its URL and whether it already fetches the outcome notes (one git call). */
   async remotes(signal?: AbortSignal): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
-    const { stdout } = await this.run(['config', '-z', '--get-regexp', '^remote\\..*\\.(url|fetch)$'], { signal, ok: [1] });
     const byName = new Map<string, { name: string; url: string; fetchesNotes: boolean }>();
-    for (const entry of stdout.split('\0')) {
-      const nl = entry.indexOf('\n');
-      if (nl === -1) continue;
-      const key = entry.slice(0, nl), value = entry.slice(nl + 1);
+    for (const [key, value] of await this.configEntries('^remote\\..*\\.(url|fetch)$', signal)) {
       const m = /^remote\.(.+)\.(url|fetch)$/.exec(key);
-      if (!m) continue;
+      if (!m || value === undefined) continue;
       const r = byName.get(m[1]) ?? { name: m[1], url: '', fetchesNotes: false };
       if (m[2] === 'url') r.url ||= value;
       else if (value.replace(/^\+/, '') === NOTES_FETCH.slice(1)) r.fetchesNotes = true;
       byName.set(m[1], r);
     }
     return [...byName.values()];
+  }
+
+  /**
+   * The config entries whose keys match `regexp` (git's `--get-regexp`, keys as git prints them: section and name in
+   * lower case), in the order git reads them; a key set with no value (which means true) has an undefined value.
+   */
+  async configEntries(regexp: string, signal?: AbortSignal): Promise<[key: string, value: string | undefined][]> {
+    // Exit 1: no key matches.
+    const { stdout } = await this.run(['config', '-z', '--get-regexp', regexp], { signal, ok: [1] });
+    return parseConfigEntries(stdout);
+  }
+
+  /** One config key's value (the last one, when it is set more than once), or undefined when it is not set. */
+  async configValue(key: string, signal?: AbortSignal): Promise<string | undefined> {
+    // Exit 1: not set; else the value, NUL-terminated (empty for a key set with no value).
+    const { stdout } = await this.run(['config', '-z', '--get', key], { signal, ok: [1] });
+    const end = stdout.indexOf('\0');
+    return end === -1 ? undefined : stdout.slice(0, end);
   }
 
   /** Adds the fetch refspec of the outcome notes to a remote (`git config --add`), so that every fetch brings them. */
