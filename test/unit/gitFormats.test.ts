@@ -6,6 +6,7 @@ import { TempRepo } from './helpers/repo';
 import { COMMIT, field, GitRecord, parseConfigEntries, parseNumstatEntry, parseRawChange } from '../../src/core/git/formats';
 import { CommitCache } from '../../src/core/git/cache';
 import { GitRepo, LogParser, RawCommit } from '../../src/core/git/repo';
+import { GitError, runGit } from '../../src/core/git/runner';
 
 describe('git records, each described once', () => {
   it('the commit record makes the --format string from its fields, in their order', () => {
@@ -137,4 +138,41 @@ describe('GitRepo: the questions the CLI asks, without raw git arguments', () =>
     ]);
   });
 
+});
+
+describe('the classifier names what git did not find; GitRepo decides by kind', () => {
+  let repo: TempRepo;
+  before(() => {
+    repo = new TempRepo();
+    repo.write('a.txt', 'one\ntwo\n').commit('First\n');
+  });
+  after(() => repo.rm());
+
+  const kindOf = (args: string[]) => runGit(args, { cwd: repo.dir }).then(() => 'ok', (e: GitError) => e.kind);
+
+  it('merge-base of a commit this repository does not have: unknownCommit, and isAncestor says no', async () => {
+    const gone = '1'.repeat(40);
+    assert.equal(await kindOf(['merge-base', '--is-ancestor', gone, 'HEAD']), 'unknownCommit');
+    assert.equal(await new GitRepo(repo.dir).isAncestor(gone, repo.git('rev-parse', 'HEAD').trim()), false);
+    assert.equal(await kindOf(['log', '--no-walk', gone]), 'badObject', 'another command\'s "bad object" stays a bad object');
+  });
+
+  it('blame of an untracked path or a line past the end: noSuchPath, and blameLine has nothing to annotate', async () => {
+    assert.equal(await kindOf(['blame', '--porcelain', '-L', '1,1', '--', 'nope.txt']), 'noSuchPath');
+    assert.equal(await kindOf(['blame', '--porcelain', '-L', '9,9', '--', 'a.txt']), 'noSuchPath');
+    const g = new GitRepo(repo.dir);
+    assert.equal(await g.blameLine('nope.txt', 1), undefined);
+    assert.equal(await g.blameLine('a.txt', 9), undefined);
+    assert.equal(await g.blameLine('a.txt', 2), repo.git('rev-parse', 'HEAD').trim());
+  });
+
+  it('blame before the first commit: noSuchPath too', async () => {
+    const empty = new TempRepo();
+    try {
+      empty.write('a.txt');
+      assert.equal(await new GitRepo(empty.dir).blameLine('a.txt', 1), undefined);
+    } finally {
+      empty.rm();
+    }
+  });
 });

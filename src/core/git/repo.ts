@@ -481,7 +481,7 @@ export class GitRepo {
       return (await this.run(['merge-base', '--is-ancestor', a, b], { signal, ok: [1] })).exitCode === 0;
     } catch (e) {
       // `a` is gone (pruned, or the repository was cloned again): it is no ancestor of anything now.
-      if (e instanceof GitError && /not a valid commit name|bad object/i.test(e.stderr)) return false;
+      if (e instanceof GitError && e.kind === 'unknownCommit') return false;
       throw e;
     }
   }
@@ -531,7 +531,7 @@ export class GitRepo {
       return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
     } catch (e) {
       // An untracked file or a line past the committed end: nothing to annotate. Everything else is a failure.
-      if (e instanceof GitError && /no such path|has only \d+ lines?|no such ref/.test(e.stderr)) return undefined;
+      if (e instanceof GitError && e.kind === 'noSuchPath') return undefined;
       throw e;
     }
   }

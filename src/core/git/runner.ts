@@ -15,6 +15,10 @@ export type GitErrorKind =
   | 'bare'
   /** A bad, missing or corrupt object, ref or revision. */
   | 'badObject'
+  /** A commit id this repository does not have (pruned, or recorded by another clone): `merge-base` names no commit. */
+  | 'unknownCommit'
+  /** blame of a path or line with no committed version: an untracked file, a line past the end, no commit yet. */
+  | 'noSuchPath'
   /** HEAD names a branch with no commit yet: the one failure that means "no history". */
   | 'unborn'
   | 'missingGit'
@@ -236,6 +240,10 @@ function classify(args: readonly string[], exitCode: number | null, stderr: stri
   if (plugin === 'timeout') return new GitError(`${what} printed nothing for ${Math.round(settings.timeoutMs / 1000)} s and was stopped (timeout)`, 'timeout', exitCode, stderr);
   if (exitCode === -2 || /spawn \S+ ENOENT/.test(stderr)) return new GitError('git is not installed or not on PATH', 'missingGit', exitCode, stderr);
   const complaint = firstComplaint(stderr) || `exit code ${exitCode}`;
+  // merge-base of a commit id this repository does not have (elsewhere, "bad object" is a bad object).
+  if (what === 'git merge-base' && /not a valid commit name|bad object/i.test(stderr)) return new GitError(`${what} failed: ${complaint}`, 'unknownCommit', exitCode, stderr);
+  // blame of a path git does not track there, of a line past its end, or before the first commit.
+  if (what === 'git blame' && /no such path|has only \d+ lines?|no such ref/.test(stderr)) return new GitError(`${what} failed: ${complaint}`, 'noSuchPath', exitCode, stderr);
   const dubious = /detected dubious ownership in repository at '([^']*)'/.exec(stderr);
   if (dubious) {
     return new GitError(`git refuses the repository at ${dubious[1]}: detected dubious ownership (it belongs to another user); if you trust it, run: git config --global --add safe.directory ${dubious[1]}`, 'unsafe', exitCode, stderr);
