@@ -138,6 +138,46 @@ describe('GitRepo: the questions the CLI asks, without raw git arguments', () =>
     ]);
   });
 
+  it('gitPath: .git/hooks, or core.hooksPath', async () => {
+    const g = new GitRepo(repo.dir);
+    assert.equal(await g.gitPath('hooks'), path.join(repo.dir, '.git', 'hooks'));
+    repo.git('config', 'core.hooksPath', '.husky');
+    try {
+      assert.equal(await g.gitPath('hooks'), path.join(repo.dir, '.husky'));
+    } finally {
+      repo.git('config', '--unset', 'core.hooksPath');
+    }
+  });
+
+  it('stagedFiles: the index of .git, or the one a hook is given', async () => {
+    const g = new GitRepo(repo.dir);
+    assert.deepEqual(await g.stagedFiles(), []);
+    repo.write('new file.txt').write('src/x.ts');
+    repo.git('add', 'new file.txt');
+    try {
+      assert.deepEqual(await g.stagedFiles(), ['new file.txt']);
+      const other = path.join(repo.dir, '.git', 'other-index');
+      fs.copyFileSync(path.join(repo.dir, '.git', 'index'), other);
+      execGit(repo, { GIT_INDEX_FILE: other }, 'add', 'src/x.ts');
+      assert.deepEqual(await g.stagedFiles(other), ['new file.txt', 'src/x.ts']);
+      assert.deepEqual(await g.stagedFiles(), ['new file.txt'], '.git/index is untouched');
+    } finally {
+      repo.git('reset', '-q');
+      fs.rmSync(path.join(repo.dir, 'new file.txt'));
+      fs.rmSync(path.join(repo.dir, 'src'), { recursive: true });
+    }
+  });
+
+  it('newestCommitDate and oldestCommitDate: committer dates of a range, the oldest of several roots', async () => {
+    const g = new GitRepo(repo.dir);
+    const date = (rev: string) => repo.git('log', '-1', '--format=%cI', rev).trim();
+    assert.equal(await g.newestCommitDate('HEAD'), date('HEAD'));
+    assert.equal(await g.oldestCommitDate('HEAD'), date(sha.otherRoot));
+    assert.equal(await g.oldestCommitDate('main~1'), date(sha.first));
+    assert.equal(await g.newestCommitDate(`${sha.second}..${sha.second}`), undefined);
+    assert.equal(await g.oldestCommitDate(`${sha.second}..${sha.second}`), undefined);
+    await assert.rejects(g.newestCommitDate('--all'), /must name commits/);
+  });
 });
 
 describe('the classifier names what git did not find; GitRepo decides by kind', () => {
@@ -176,3 +216,7 @@ describe('the classifier names what git did not find; GitRepo decides by kind', 
     }
   });
 });
+
+function execGit(repo: TempRepo, env: Record<string, string>, ...args: string[]): void {
+  require('node:child_process').execFileSync('git', args, { cwd: repo.dir, env: { ...repo.env(), ...env } });
+}

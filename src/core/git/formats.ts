@@ -119,6 +119,7 @@ const list = { store: (v: string[]) => v.join(' '), load: (s: string) => (s ? s.
 
 const sha = field('%H', text);
 const parents = field('%P', idList, list);
+const committed = field('%cI', text);
 
 /** A commit's facts, as `git log` prints them for every commit read (the file list follows, from `--raw`). */
 export const COMMIT = new GitRecord({
@@ -130,7 +131,7 @@ export const COMMIT = new GitRecord({
   /** Author date, strict ISO-8601 as git prints it. */
   date: field('%aI', text),
   /** Committer date: what `--since` selects by. */
-  committed: field('%cI', text),
+  committed,
   subject: field('%s', text),
   /** The message's trailers as `git log --format=%(trailers:only,unfold)` reads them: [key, value]. */
   trailers: field('%(trailers:only,unfold)', parseTrailerLines, { store: v => v, load: (t: [string, string][]) => (t.length ? t : EMPTY) }),
@@ -146,6 +147,8 @@ export const COMMIT_ID = new GitRecord({ sha }, 'lead');
 export const NOTE = new GitRecord({ sha, note: field('%N', t => t) }, 'whole');
 /** A commit and its author date (the commits that changed one file). */
 export const DATED = new GitRecord({ sha, date: field('%aI', text) }, 'whole');
+/** A commit's committer date. */
+export const COMMITTED = new GitRecord({ committed }, 'whole');
 
 /** A `--raw` change, `:<old mode> <new mode> <old id> <new id> <status>` (its path is the next token). */
 export interface RawChange {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
-import { COMMIT, COMMIT_ID, COMMIT_PARENTS, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
+import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
   parseRawChange, parseStageEntries, Values } from './formats';
 import { GitError, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
@@ -454,12 +454,46 @@ export class GitRepo {
    * there): the repository's `shallow` file, which git names. Empty for a full clone.
    */
   async shallowBoundary(): Promise<Set<string>> {
-    const { stdout } = await this.run(['rev-parse', '--git-path', 'shallow']);
-    const file = path.resolve(this.root, stdout.trim());
-    const text = await fs.readFile(file, 'utf8').catch(() => '');
+    const text = await fs.readFile(await this.gitPath('shallow'), 'utf8').catch(() => '');
     return new Set(text.split('\n').filter(s => SHA_RE.test(s)));
   }
 
+  /**
+   * Where git keeps `name` of this repository (`hooks`, `shallow`), as an absolute path: `rev-parse --git-path`,
+   * which follows core.hooksPath, a linked worktree's common folder and GIT_DIR layouts.
+   */
+  async gitPath(name: string, signal?: AbortSignal): Promise<string> {
+    const { stdout } = await this.run(['rev-parse', '--git-path', name], { signal });
+    return path.resolve(this.root, stdout.replace(/\n$/, ''));
+  }
+
+  /**
+   * The paths staged in an index (`git diff --cached`, against HEAD), as git prints them with -z; `indexFile`: the
+   * index a commit hook is given (GIT_INDEX_FILE) instead of .git/index.
+   */
+  async stagedFiles(indexFile?: string, signal?: AbortSignal): Promise<string[]> {
+    const { stdout } = await this.run(['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'], { signal, indexFile });
+    return stdout.split('\0').filter(Boolean);
+  }
+
+  /** The committer date (as git prints %cI) of the newest commit `range` selects, or undefined when it selects none. */
+  async newestCommitDate(range: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.committerDates(range, ['-1'], signal))[0];
+  }
+
+  /**
+   * The committer date (as git prints %cI) of the oldest root commit `range` reaches (the earliest, when there are
+   * several), or undefined when it selects none.
+   */
+  async oldestCommitDate(range: string, signal?: AbortSignal): Promise<string | undefined> {
+    const dates = await this.committerDates(range, ['--max-parents=0'], signal);
+    return dates.reduce<string | undefined>((a, d) => (a === undefined || Date.parse(d) < Date.parse(a) ? d : a), undefined);
+  }
+
+  private async committerDates(range: string, select: string[], signal?: AbortSignal): Promise<string[]> {
+    const { stdout } = await this.run(['log', '-z', '--no-show-signature', '--no-color', COMMITTED.format, ...select, ...queryArgs({ range })], { signal });
+    return COMMITTED.all(stdout).map(c => c.committed);
+  }
 
   /**
    * `-c` options that switch off the filter driver .gitattributes gives a path: blame runs its clean command (a command
