@@ -3,9 +3,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
-import { gitShim, makeUnsafe, pathWithoutGit, removeObject } from './helpers/faults';
+import { gitShim, makeUnsafe, pathWithoutGit, REAL_GIT, removeObject } from './helpers/faults';
 import * as os from 'node:os';
 import { GitRepo } from '../../src/core/git/repo';
+import { configureGit, GitError } from '../../src/core/git/runner';
 import { tagCommits } from '../../src/core/git/outcomeNotes';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
@@ -132,6 +133,55 @@ describe('a repository whose .git went away (the core, as the extension holds it
     } finally {
       outer.rm();
     }
+  });
+});
+
+/** A PATH whose first `git` records each start in `marker`, then runs the real one. */
+function recordingGit(marker: string): string {
+  return `${gitShim(`echo "$@" >> ${JSON.stringify(marker)}\nexec ${REAL_GIT} "$@"`)}:${process.env.PATH}`;
+}
+
+describe('the trust gate: git runs only where trust was stated', () => {
+  let repo: TempRepo;
+  let marker: string;
+  const PATH = process.env.PATH;
+  before(() => { repo = oneUnlinked(); });
+  after(() => repo.rm());
+  beforeEach(() => {
+    marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ol-trust-')), 'started');
+    process.env.PATH = recordingGit(marker);
+  });
+  afterEach(() => {
+    process.env.PATH = PATH;
+    configureGit({ trusted: () => true });
+  });
+
+  it('a runner nobody configured refuses (kind untrusted) and starts no process', async () => {
+    // A second instance of the module, as a thread that never called configureGit has it.
+    const file = require.resolve('../../src/core/git/runner');
+    const kept = require.cache[file];
+    delete require.cache[file];
+    let fresh: typeof import('../../src/core/git/runner');
+    try {
+      fresh = require(file);
+    } finally {
+      require.cache[file] = kept;
+    }
+    assert.notEqual(fresh.configureGit, configureGit, 'a fresh instance');
+    await assert.rejects(fresh.runGit(['rev-parse', 'HEAD'], { cwd: repo.dir }), (e: Error) => e instanceof fresh.GitError && e.kind === 'untrusted');
+    assert.equal(fs.existsSync(marker), false, 'no git started');
+  });
+
+  it('trust taken back: every GitRepo call refuses (kind untrusted) and starts no process; stated again, git runs', async () => {
+    configureGit({ trusted: () => false });
+    const g = new GitRepo(repo.dir);
+    for (const call of [() => g.tips(), () => g.notes(), () => g.trackedFiles(), () => g.configValue('user.name')]) {
+      await assert.rejects(call(), (e: Error) => e instanceof GitError && e.kind === 'untrusted');
+    }
+    assert.equal(fs.existsSync(marker), false, 'no git started');
+    configureGit({ trusted: () => true });
+    assert.ok((await g.tips()).head);
+    assert.match(fs.readFileSync(marker, 'utf8'), /show-ref/, 'the shim sees the starts it is meant to see');
   });
 });
 

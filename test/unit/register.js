@@ -20,3 +20,7 @@ process.env.XDG_CACHE_HOME = path.join(home, '.cache');
 delete process.env.OUTCOME_LENS_CACHE_DIR;
 process.env.GIT_CONFIG_NOSYSTEM = '1';
 process.env.TZ = 'UTC';
+
+// Tests call the core directly, as the CLI and the worker do after stating trust: the runner refuses until told.
+// The same file the tests import (src/core/git/runner.ts), so the same module instance is configured.
+require(path.resolve(__dirname, '../../src/core/git/runner.ts')).configureGit({ trusted: () => true });

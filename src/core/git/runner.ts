@@ -43,7 +43,8 @@ export interface GitSettings {
   timeoutMs: number;
 }
 
-const settings: GitSettings = { trusted: () => true, log: () => undefined, timeoutMs: 60_000 };
+/** Trust is stated, never assumed: until an entry point says otherwise (configureGit), no git process starts. */
+const settings: GitSettings = { trusted: () => false, log: () => undefined, timeoutMs: 60_000 };
 
 /** Sets the trust gate, the log and the timeout for every later command of this thread. */
 export function configureGit(s: Partial<GitSettings>): void {
@@ -54,9 +55,6 @@ export function configureGit(s: Partial<GitSettings>): void {
 export function logLine(line: string): void {
   settings.log(line);
 }
-
-/** Every git process started in this thread. */
-export const gitStats = { started: 0 };
 
 export interface RunOptions {
   cwd: string;
@@ -192,7 +190,6 @@ export async function runGit(args: readonly string[], o: RunOptions): Promise<Ru
     });
   });
   const t0 = performance.now();
-  gitStats.started++;
   let stdout = '';
   // Stopped is answered at once: a child git left behind (a hook, a credential helper) may hold the pipes open
   // long after git itself was killed, and simple-git waits for them to close.
