@@ -127,15 +127,15 @@ export function readOutcomes(repo: GitRepo): ParseResult {
 export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Promise<void> {
   if (q.maxCount === 0) return;
   const tip = q.range ?? 'HEAD';
-  const dates = async (args: string[]) => (await repo.run(['log', '--no-show-signature', '--format=%cI', ...args, '--end-of-options', tip, '--']))
-    .stdout.split('\n').filter(Boolean).map(d => isoInstant(Date.parse(d)));
+  // git prints the committer's own zone; the window is said in UTC, so the two compare at a glance.
+  const instant = (d: string | undefined) => d && isoInstant(Date.parse(d));
   if (!q.range && !(await repo.tips()).head) { io.err('outcome-lens: no commits yet'); return; }
   const shown = q.range ? ` in ${printable(q.range)}` : '';
   if (q.since) {
-    const [newest] = await dates(['-1']);
+    const newest = instant(await repo.newestCommitDate(tip));
     io.err(`outcome-lens: no commits${shown} since ${q.since}${q.until ? ` until ${q.until}` : ''}${newest ? `; the newest is ${newest}` : ''}`);
   } else if (q.until) {
-    const oldest = (await dates(['--max-parents=0'])).sort()[0];
+    const oldest = instant(await repo.oldestCommitDate(tip));
     io.err(`outcome-lens: no commits${shown} until ${q.until}${oldest ? `; the oldest is ${oldest}` : ''}`);
   } else if (q.range) io.err(`outcome-lens: no commits${shown}`);
 }

@@ -40,7 +40,7 @@ const isOurs = async (p: string) => (await fs.readFile(p, 'utf8').catch(() => ''
 
 /** Our hook and the one it keeps, in the folder git runs hooks from (core.hooksPath when set: husky and friends). */
 async function hookPaths(repo: GitRepo): Promise<{ dir: string; hook: string; chained: string }> {
-  const dir = path.resolve(repo.root, (await repo.run(['rev-parse', '--git-path', 'hooks'])).stdout.replace(/\n$/, ''));
+  const dir = await repo.gitPath('hooks');
   return { dir, hook: path.join(dir, HOOK), chained: path.join(dir, CHAINED) };
 }
 
@@ -103,13 +103,12 @@ async function run(dir: string, args: string[], io: Io): Promise<number> {
   const map = loaded.result.map;
   // git gives its hooks the index of the commit being made (`commit -a` and `commit <paths>` use another one).
   const index = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
-  const staged = (await repo.run(['diff', '--cached', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--no-color'], { indexFile: index })).stdout
-    .split('\0').filter(Boolean);
+  const staged = await repo.stagedFiles(index);
   const ids = suggestOutcomes(new Linker(map), staged);
   if (ids.length !== 1) return 0;
   const file = path.resolve(msgFile);
   const message = await fs.readFile(file, 'utf8');
-  const commentChar = (await repo.run(['config', '--get', 'core.commentChar'], { ok: [1] })).stdout.trim() || '#';
+  const commentChar = (await repo.configValue('core.commentChar'))?.trim() || '#';
   const edit = hookEdit(message, map.trailer, ids[0], source, commentChar);
   if (edit.text !== undefined && edit.text !== message) await fs.writeFile(file, edit.text);
   return 0;
