@@ -1,5 +1,6 @@
 import type * as SimpleGitModule from 'simple-git';
 import type { Readable } from 'node:stream';
+import { DEFAULT_GIT_TIMEOUT_SECONDS } from '../util/settingDefaults';
 
 /**
  * The one place where the product starts git (DESIGN.md, "One place per concern"): the CLI, the history worker and
@@ -44,7 +45,7 @@ export interface GitSettings {
 }
 
 /** Trust is stated, never assumed: until an entry point says otherwise (configureGit), no git process starts. */
-const settings: GitSettings = { trusted: () => false, log: () => undefined, timeoutMs: 60_000 };
+const settings: GitSettings = { trusted: () => false, log: () => undefined, timeoutMs: DEFAULT_GIT_TIMEOUT_SECONDS * 1000 };
 
 /** Sets the trust gate, the log and the timeout for every later command of this thread. */
 export function configureGit(s: Partial<GitSettings>): void {
