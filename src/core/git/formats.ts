@@ -29,6 +29,9 @@ export type Fields = Record<string, Field<any, any>>;
 /** The values of a record's fields, by name. */
 export type Values<D extends Fields> = { -readonly [K in keyof D]: D[K] extends Field<infer V, any> ? V : never };
 
+/** The values a GitRecord decodes to. */
+export type RecordValues<R> = R extends GitRecord<infer D> ? Values<D> : never;
+
 /** A copy that does not keep the chunk of git output it was cut from alive (V8 slices long substrings). */
 export function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);

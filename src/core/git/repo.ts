@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
-  parseRawChange, parseStageEntries, Values } from './formats';
+  parseRawChange, parseStageEntries, RecordValues, Values } from './formats';
 import { GitError, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
 
@@ -521,10 +521,10 @@ export class GitRepo {
   }
 
   /**
-   * The commits that changed one file, newest first, with their author dates, as `git log --format=%H%x00%aI -- FILE`
-   * lists them; `from`: only those after that commit (what a HEAD that moved forward added).
+   * The commits that changed one file, newest first, with the facts of DATED, as `git log -- FILE` lists them; `from`:
+   * only those after that commit (what a HEAD that moved forward added).
    */
-  async fileCommits(file: string, o: { from?: string; head?: string; signal?: AbortSignal } = {}): Promise<{ sha: string; date: string }[]> {
+  async fileCommits(file: string, o: { from?: string; head?: string; signal?: AbortSignal } = {}): Promise<RecordValues<typeof DATED>[]> {
     checkShas([o.from, o.head].filter((x): x is string => !!x));
     const tip = o.head ?? 'HEAD';
     const range = o.from ? `${o.from}..${tip}` : tip;
