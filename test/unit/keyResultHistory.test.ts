@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { TempRepo } from './helpers/repo';
 import { cli } from './helpers/cli';
 import { GitRepo, parseCatFileBatch } from '../../src/core/git/repo';
@@ -68,6 +69,32 @@ describe('key results over time (outcomes.yaml in git)', function () {
     assert.equal(nps.outcome, 'checkout');
   });
 
+  it('after a rebase: the trend is in git\'s order, ends on the value HEAD has, and the window starts from what was committed before it', async () => {
+    const rb = new TempRepo();
+    try {
+      // A rebased commit keeps its author date: 3.9% was written on Jan 10 but committed on top of 3.7% (Jan 20), on Jan 25.
+      const commit = (value: string, authored: string, committed: string) => {
+        rb.write('outcomes.yaml', yaml(value, 'on track'));
+        rb.git('add', '-A');
+        execFileSync('git', ['commit', '-q', '--no-verify', '-m', `conversion ${value}`], {
+          cwd: rb.dir, env: { ...rb.env(), GIT_AUTHOR_DATE: `${authored}T10:00:00Z`, GIT_COMMITTER_DATE: `${committed}T10:00:00Z` },
+        });
+        return rb.git('rev-parse', 'HEAD').trim();
+      };
+      const first = commit('3.6%', '2024-01-01', '2024-01-01');
+      const second = commit('3.7%', '2024-01-20', '2024-01-20');
+      const rebased = commit('3.9%', '2024-01-10', '2024-01-25');
+      const h = keyResultHistory(await readOutcomesVersions(new GitRepo(rb.dir)));
+      const conv = h.series.find(x => x.name === 'Conversion')!;
+      assert.deepEqual(conv.points.map(p => [p.sha, p.text, p.date.slice(0, 10)]), [[first, '3.6%', '2024-01-01'], [second, '3.7%', '2024-01-20'], [rebased, '3.9%', '2024-01-25']],
+        'git\'s order, dated when committed: the last point is HEAD\'s 3.9%');
+      const t = trendInWindow(conv, '2024-01-22T00:00:00Z');
+      assert.deepEqual([t.atStart?.text, t.points.map(p => p.text)], ['3.7%', ['3.9%']], 'the value committed last before the window starts');
+    } finally {
+      rb.rm();
+    }
+  });
+
   it('a window shows the value it began with and the changes in it', async () => {
     const h = keyResultHistory(await readOutcomesVersions(new GitRepo(r.dir)));
     const conv = h.series.find(s => s.name === 'Conversion');
@@ -88,7 +115,7 @@ describe('key results over time (outcomes.yaml in git)', function () {
     }
     const started = log.filter(l => l.startsWith('> git'));
     assert.equal(started.length, 2, started.join('\n'));
-    assert.match(started[0], /^> git log -z .*--format=%H%x00%aI --end-of-options HEAD -- outcomes\.yaml/);
+    assert.match(started[0], /^> git log -z .*--format=%H%x00%aI%x00%cI --end-of-options HEAD -- outcomes\.yaml/);
     assert.match(started[1], /^> git cat-file --batch/);
   });
 

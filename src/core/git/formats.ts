@@ -148,8 +148,8 @@ export const COMMIT_PARENTS = new GitRecord({ sha, parents }, 'lead');
 export const COMMIT_ID = new GitRecord({ sha }, 'lead');
 /** A commit's note under the notes ref `--notes=` names (empty: none). */
 export const NOTE = new GitRecord({ sha, note: field('%N', t => t) }, 'whole');
-/** A commit and its author date (the commits that changed one file). */
-export const DATED = new GitRecord({ sha, date: field('%aI', text) }, 'whole');
+/** A commit and its dates (the commits that changed one file). */
+export const DATED = new GitRecord({ sha, date: field('%aI', text), committed }, 'whole');
 /** A commit's committer date. */
 export const COMMITTED = new GitRecord({ committed }, 'whole');
 

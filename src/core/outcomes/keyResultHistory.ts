@@ -13,7 +13,7 @@ import { parseOutcomes } from './parse';
 /** outcomes.yaml as one commit left it: its key results, or why they could not be read. */
 export interface OutcomesVersion {
   sha: string;
-  /** Author date, as git prints %aI. */
+  /** When it was committed, as git prints %cI: a rebased commit keeps its author date, not its place. */
   date: string;
   /** Per outcome id, its key results; undefined when the version could not be read (see `unreadable`). */
   metrics?: Record<string, KeyResult[]>;
@@ -59,7 +59,8 @@ export async function readOutcomesVersions(repo: GitRepo, o: { from?: string; he
   return commits.map((c, i) => {
     const text = texts[i];
     const map = text ? parseOutcomes(text).map : undefined;
-    return map ? { sha: c.sha, date: c.date, metrics: metricsOf(map) } : { sha: c.sha, date: c.date, unreadable: text ? 'errors' : 'absent' };
+    // Dated when committed: a rebase keeps author dates and reorders commits, and the trend follows git's order.
+    return map ? { sha: c.sha, date: c.committed, metrics: metricsOf(map) } : { sha: c.sha, date: c.committed, unreadable: text ? 'errors' : 'absent' };
   });
 }
 
@@ -68,11 +69,11 @@ function metricsOf(map: OutcomeMap): Record<string, KeyResult[]> {
 }
 
 /**
- * Each key result's trend from the versions, given newest first as git lists them (commits with the same date keep
- * git's order): a key result is its outcome's id and its name.
+ * Each key result's trend from the versions, given newest first as git lists them, and kept in git's order (oldest
+ * first), so that the last point is the value HEAD has: a key result is its outcome's id and its name.
  */
 export function keyResultHistory(versions: readonly OutcomesVersion[]): KeyResultHistory {
-  const ordered = versions.map((v, i) => ({ v, i })).sort((a, b) => Date.parse(a.v.date) - Date.parse(b.v.date) || b.i - a.i).map(x => x.v);
+  const ordered = [...versions].reverse();
   const series = new Map<string, KeyResultSeries>();
   const unreadable: KeyResultHistory['unreadable'] = [];
   for (const v of ordered) {
