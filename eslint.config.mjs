@@ -89,7 +89,11 @@ export default tseslint.config(
     // Settings are heard in one place, src/vscode/settings.ts, with one configuration listener for every view.
     files: ['src/**/*.ts'],
     ignores: ['src/vscode/settings.ts'],
-    rules: { 'no-restricted-properties': ['error', { property: 'onDidChangeConfiguration', message: 'listen through Settings.onDidChange (src/vscode/settings.ts)' }] },
+    rules: {
+      'no-restricted-properties': ['error',
+        { property: 'onDidChangeConfiguration', message: 'listen through Settings.onDidChange (src/vscode/settings.ts)' },
+        { property: 'getConfiguration', message: 'read settings through Settings (src/vscode/settings.ts)' }],
+    },
   },
   {
     // The extension host never starts git (the history worker, src/worker.ts, does): from src/core/git it takes types only.

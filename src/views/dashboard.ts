@@ -4,11 +4,10 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';
 import { Settings } from '../vscode/settings';
-import { Allocation, BucketChoice } from '../core/links/allocation';
+import { BucketChoice } from '../core/links/allocation';
 import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, WEBVIEW_VARS } from '../core/report/dashboardHtml';
 import { DashboardBucket, DashboardMeasure, DashboardState, fromDashboard, FromDashboard, restoredState, ToDashboard } from '../core/report/dashboardMessages';
-import { buildReport, Measure, ReportJson } from '../core/report/model';
-import type { KeyResultHistory } from '../core/outcomes/keyResultHistory';
+import { Measure, ReportJson } from '../core/report/model';
 import { LatestWins } from '../core/util/throttle';
 import { DEFAULT_WINDOW_DAYS } from '../core/util/settingDefaults';
 import { throttled } from './common';
@@ -29,21 +28,16 @@ export interface View {
 }
 
 /**
- * A repository's report over a window, from its history service (the allocation and the key results' history, both
- * read once and kept there): the dashboard draws it, Export Report writes it. `lines`: with changed lines (dearer).
+ * A repository's report over a window, made by its history service with the CLI's own function (makeReport): the
+ * dashboard draws it, Export Report writes it. `lines`: with changed lines (dearer).
  */
-export async function repoReport(repo: RepoIndex, settings: Settings, view: View, lines: boolean, keyResults?: KeyResultHistory): Promise<{ report: ReportJson; allocation: Allocation; keyResults: KeyResultHistory } | undefined> {
-  const map = repo.map;
-  if (!map) return undefined;
-  const allocation = await repo.history().allocation({ days: view.windowDays, bucket: view.bucket, lines });
-  if (!allocation) return undefined;
-  const krs = keyResults ?? await repo.history().keyResultHistory();
+export async function repoReport(repo: RepoIndex, settings: Settings, view: View, lines: boolean): Promise<ReportJson | undefined> {
+  if (!repo.map) return undefined;
   const uri = vscode.Uri.file(repo.root);
-  const report = buildReport({
-    map, allocation, keyResults: krs, repoName: repo.name, generatedAt: new Date().toISOString(), measure: view.measure,
-    window: { days: view.windowDays, defaulted: view.windowDays === settings.windowDays(uri) }, driftThreshold: settings.driftThreshold(uri),
+  return repo.history().report({
+    days: view.windowDays, bucket: view.bucket, measure: view.measure, lines, repoName: repo.name,
+    defaulted: view.windowDays === settings.windowDays(uri), driftThreshold: settings.driftThreshold(uri),
   });
-  return { report, allocation, keyResults: krs };
 }
 
 /**
@@ -57,7 +51,6 @@ export class Dashboard implements vscode.Disposable {
   measure: Measure = 'commits';
   bucket: BucketChoice = 'auto';
   /** What the dashboard shows now. */
-  allocation?: Allocation;
   report?: ReportJson;
   private readonly runner: LatestWins;
   private readonly subs: vscode.Disposable[];
@@ -81,9 +74,7 @@ export class Dashboard implements vscode.Disposable {
         const key = `${s?.service}:${s?.map}:${s?.history?.snapshot}:${s?.history?.complete}:${s?.error?.message}`;
         if (this.panel?.visible && key !== this.drawnFrom) { this.drawnFrom = key; void this.runner.request(); }
       }, 500),
-      vscode.workspace.onDidChangeConfiguration(e => {
-        if (this.panel && (e.affectsConfiguration('outcomeLens.budget.driftThreshold') || e.affectsConfiguration('outcomeLens.history.windowDays'))) void this.runner.request();
-      }),
+      settings.onDidChange(['driftThreshold', 'windowDays'], () => { if (this.panel) void this.runner.request(); }),
     ];
     this.subs.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, this.serializer));
   }
@@ -196,14 +187,11 @@ export class Dashboard implements vscode.Disposable {
     // What is shown stays until the new answer is there; meanwhile the page says what it is reading.
     if (this.drawn) this.post({ type: 'busy', text: `Reading ${this.windowDays} days of history…` });
     // Commit counts at once; changed lines (about ten times dearer to read) follow, or only they for the lines measure.
-    let keyResults: KeyResultHistory | undefined;
     for (const lines of this.measure === 'lines' ? [true] : [false, true]) {
       try {
-        const got = await repoReport(repo, this.settings, this.view, lines, keyResults);
+        const got = await repoReport(repo, this.settings, this.view, lines);
         if (signal.aborted || !got) return;
-        keyResults = got.keyResults;
-        this.allocation = got.allocation;
-        this.report = got.report;
+        this.report = got;
         this.render();
       } catch (e) {
         this.render((e as Error).message);

@@ -166,7 +166,7 @@ async function vsixCheck() {
     const size = fs.statSync(vsix).size;
     ok(`packages under 3 MB (${(size / 1024).toFixed(0)} KB)`, size < 3 * 1024 * 1024, `${size} bytes`);
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg', 'extension/media/dashboard.js'];
+    const need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg', 'extension/dist/webview/dashboard.js'];
     ok('contains the bundle, manifest, README, CHANGELOG, LICENSE and media', need.every(w => listing.includes(w)), listing.join(', '));
     ok('contains no sources, tests or node_modules', !listing.some(f => /^extension\/(src|test|node_modules)\//.test(f) || f.endsWith('.ts')), listing.join(', '));
     const out = codeServerCli(stateRoot, ['--install-extension', vsix]) + codeServerCli(stateRoot, ['--list-extensions', '--show-versions']);
