@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
+import { cli } from './helpers/cli';
 import { makeUnsafe } from './helpers/faults';
 import { RepoHistory } from '../../src/core/history/service';
 import { configureGit } from '../../src/core/git/runner';
@@ -304,21 +305,30 @@ describe('the history service (what every view asks)', function () {
     assert.equal(s.commits({ kind: 'unlinked' }, 0, 20).rows.filter(x => x.subject === 'during the read').length, 1);
   });
 
-  it('after a failure the dashboard\'s allocation says so instead of drawing the last answer', async () => {
+  const view = (lines: boolean) => ({ days: DAYS, bucket: 'month' as const, measure: 'commits' as const, lines, defaulted: false, driftThreshold: 0.1, repoName: 'r' });
+
+  it('after a failure the dashboard\'s report says so instead of drawing the last answer', async () => {
     const s = service();
     await s.refresh();
     fs.writeFileSync(path.join(repo.dir, '.git', 'HEAD'), 'garbage\n');
     await s.refresh(true);
-    await assert.rejects(s.allocation({ days: DAYS, bucket: 'week', lines: false }), /cannot read a repository/);
+    await assert.rejects(s.report(view(false)), /cannot read a repository/);
   });
 
-  it('the dashboard\'s allocation, with changed lines', async () => {
+  it('the dashboard\'s report, with changed lines, is the CLI\'s report of the same window', async () => {
     const s = service();
     await s.refresh();
-    const a = (await s.allocation({ days: DAYS, bucket: 'month', lines: true }))!;
-    assert.equal(a.commits, 6);
-    assert.equal(a.rows.find(r => r.key === 'a')!.commits, 1);
-    assert.equal(a.rows.find(r => r.key === 'a')!.lines, 1);
-    assert.equal(a.linesPending, 0);
+    const r = (await s.report(view(true)))!;
+    assert.equal(r.commits, 6);
+    assert.equal(r.outcomes.find(o => o.id === 'a')!.commits, 1);
+    assert.equal(r.outcomes.find(o => o.id === 'a')!.lines, 1);
+    assert.equal(r.linesPending, 0);
+    const c = cli(['report', '--format', 'json', '--since', r.window.since!, '--bucket', 'month', '--repo', repo.dir]);
+    assert.equal(c.code, 0, c.stderr);
+    const j = JSON.parse(c.stdout);
+    // (the command line reads a date to the second)
+    assert.equal(j.since, r.since!.replace(/\.\d+Z$/, 'Z'));
+    const strip = (x: typeof r) => ({ ...x, generatedAt: '', repository: '', since: '', window: { ...x.window, since: '', days: null, defaulted: false } });
+    assert.deepEqual(strip(j), strip(r));
   });
 });

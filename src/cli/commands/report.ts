@@ -2,7 +2,7 @@ import path = require('node:path');
 import { Linker } from '../../core/links/link';
 import { BucketChoice } from '../../core/links/allocation';
 import { MEASURES } from '../../core/report/model';
-import { KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
+import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
 import { renderReport, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
 import { isoInstant } from '../../core/util/dates';
@@ -50,7 +50,7 @@ export const report = command({
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const counts = o.noLines ? undefined : new LineCounts();
     if (counts) await counts.read(repo, links);
-    const keyResults = map.outcomes.some(x => x.metrics.length) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
+    const keyResults = hasKeyResults(map) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
     const { report: r } = makeReport({
       map, linker, links, bucket: o.bucket, measure: o.measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
       window: { since, until, days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null },

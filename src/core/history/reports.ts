@@ -1,12 +1,12 @@
 import { GitRepo } from '../git/repo';
 import { logLine } from '../git/runner';
 import { CommitLink, Linker } from '../links/link';
-import { Allocation, allocate, BucketChoice } from '../links/allocation';
+import { BucketChoice } from '../links/allocation';
 import { KeyResultHistory } from '../outcomes/keyResultHistory';
 import { Measure, ReportJson } from '../report/model';
 import { breathe } from '../util/breathe';
 import { linkHistory } from '../usecases/linkHistory';
-import { KeyResultVersions, LineCounts, makeReport } from '../usecases/report';
+import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../usecases/report';
 import { DAY, HistoryWindow } from './window';
 
 /** What a report is asked for: the dashboard's and Export Report's choices. */
@@ -50,19 +50,6 @@ export class Reports {
     return { counts: this.lines, boundary: await this.repo.shallowBoundary() };
   }
 
-  /**
-   * Effort per outcome over a window of `days` (DESIGN.md: merges left out, a commit linked to k outcomes counts
-   * 1/k to each). `lines`: changed lines too; a commit whose objects git cannot read has unknown line counts, named
-   * in the answer.
-   */
-  async allocation(linker: Linker, o: { days: number; bucket: BucketChoice; lines: boolean }): Promise<Allocation> {
-    const { links, since } = await this.links(o.days, linker);
-    const lines = o.lines ? await this.lineInfo(links) : undefined;
-    return allocate(links, linker.map.outcomes.map(x => x.id), o.bucket, { since, now: new Date().toISOString() }, lines && {
-      stats: lines.counts.stats, unknown: lines.counts.unknown, boundary: lines.boundary, ignored: p => linker.file(p).status === 'ignored',
-    });
-  }
-
   /** Each key result's `current` at every commit that changed outcomes.yaml, in the history of the HEAD last read. */
   async keyResultHistory(): Promise<KeyResultHistory> {
     const head = this.window.head ?? (await this.repo.tips()).head;
@@ -75,7 +62,7 @@ export class Reports {
   async report(linker: Linker, v: ReportView): Promise<ReportJson> {
     const now = new Date();
     const { links, since } = await this.links(v.days, linker);
-    const keyResults = await this.keyResultHistory();
+    const keyResults = hasKeyResults(linker.map) ? await this.keyResultHistory() : undefined;
     return makeReport({
       map: linker.map, linker, links, bucket: v.bucket, measure: v.measure, keyResults, repoName: v.repoName, now, driftThreshold: v.driftThreshold,
       window: { since, days: v.days, defaulted: v.defaulted }, lines: v.lines ? await this.lineInfo(links) : undefined,

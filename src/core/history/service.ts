@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { GitRepo } from '../git/repo';
 import { GitError } from '../git/runner';
 import { Linker } from '../links/link';
-import { Allocation, BucketChoice } from '../links/allocation';
 import { KeyResultHistory } from '../outcomes/keyResultHistory';
 import { Diagnostic, OutcomeMap } from '../outcomes/model';
 import { FolderSuggestion } from '../links/suggest';
@@ -226,17 +225,6 @@ export class RepoHistory {
   /** Patterns that match no tracked file, are shadowed or have no effect: undefined until the files are listed. */
   patternDiagnostics(): Promise<Diagnostic[] | undefined> {
     return this.files.patternDiagnostics();
-  }
-
-  /** Effort per outcome over a window of `days` (see Reports.allocation), after what git has now is read. */
-  allocation(o: { days: number; bucket: BucketChoice; lines: boolean }): Promise<Allocation | undefined> {
-    // After a running refresh: an answer about what git has now, not about the read before it.
-    return this.enqueue(async () => {
-      const linker = this.linker;
-      if (!linker) return undefined;
-      this.checkError();
-      return this.reports.allocation(linker, o);
-    });
   }
 
   /** Each key result's `current` at every commit that changed outcomes.yaml, in the history of the HEAD last read. */

@@ -51,6 +51,11 @@ export class KeyResultVersions {
   }
 }
 
+/** Whether a report of this map shows key results: only then is outcomes.yaml's history read for it. */
+export function hasKeyResults(map: OutcomeMap): boolean {
+  return map.outcomes.some(o => o.metrics.length);
+}
+
 export interface ReportRequest {
   map: OutcomeMap;
   linker: Linker;
