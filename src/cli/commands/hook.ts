@@ -1,7 +1,8 @@
 import { promises as fs, realpathSync } from 'node:fs';
 import path = require('node:path');
 import { GitRepo } from '../../core/git/repo';
-import { hookEdit } from '../../core/message/commitMessage';
+import { gitCommandLine, pendingCommit } from '../../core/git/pendingCommit';
+import { commentString, hookEdit } from '../../core/message/commitMessage';
 import { Linker, suggestOutcomes } from '../../core/links/link';
 import { readOutcomesFile } from '../../core/usecases/outcomesFile';
 import { printable } from '../../core/util/printable';
@@ -23,7 +24,7 @@ const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export function hookScript(node: string, cli: string): string {
   return `#!/bin/sh
 ${MARKER}, written by \`outcome-lens hook install\`.
-# It adds the outcome trailer when the staged files point to exactly one outcome, and never fails a commit.
+# It adds the outcome trailer when the commit's files point to exactly one outcome, and never fails a commit.
 # A hook that was here before is kept as ${CHAINED} and runs first;
 # \`outcome-lens hook uninstall\` puts it back.
 chained="$(dirname "$0")/${CHAINED}"
@@ -81,42 +82,52 @@ async function uninstall(repo: GitRepo, io: Io): Promise<number> {
 }
 
 /**
- * `hook run MSGFILE [SOURCE [SHA]]`, as git calls prepare-commit-msg: adds the trailer when the staged files point
- * to exactly one outcome (see hookEdit). Without a usable outcomes.yaml it leaves the message alone.
+ * `hook run MSGFILE [SOURCE [SHA]]`, as git calls prepare-commit-msg: adds the trailer when the commit being made
+ * points to exactly one outcome (see pendingCommit for which files that is, hookEdit for where the trailer goes). It
+ * never blocks a commit: without a usable outcomes.yaml, or when git cannot be read, it says why and exits 0.
  */
 async function run(dir: string, args: string[], io: Io): Promise<number> {
-  const [msgFile, source = ''] = args;
+  const [msgFile, source = '', sha] = args;
   if (!msgFile) throw new CliError('hook run needs the commit message file (git gives it to prepare-commit-msg)', 2);
-  if (source === 'merge' || source === 'squash' || source === 'commit') return 0;
+  try {
+    await edit(dir, path.resolve(msgFile), source, sha, io);
+  } catch (e) {
+    io.err(`outcome-lens: no outcome trailer was added: ${printable(e instanceof Error ? e.message : String(e))}`);
+  }
+  return 0;
+}
+
+async function edit(dir: string, file: string, source: string, sha: string | undefined, io: Io): Promise<void> {
   const repo = await openRepo(dir);
-  // A hook never blocks a commit: without a usable outcomes.yaml it says why and leaves the message alone.
   const loaded = readOutcomesFile(repo.root);
-  if (loaded.kind === 'absent') return 0;
+  if (loaded.kind === 'absent') return;
   if (loaded.kind === 'unreadable') {
     io.err(`outcome-lens: outcomes.yaml cannot be read (${loaded.reason}), so no outcome trailer was added`);
-    return 0;
+    return;
   }
   if (!loaded.result.map) {
     io.err('outcome-lens: outcomes.yaml has errors, so no outcome trailer was added (outcome-lens check shows them)');
-    return 0;
+    return;
   }
   const map = loaded.result.map;
   // git gives its hooks the index of the commit being made (`commit -a` and `commit <paths>` use another one).
-  const index = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
-  const staged = await repo.stagedFiles(index);
-  const ids = suggestOutcomes(new Linker(map), staged);
-  if (ids.length !== 1) return 0;
-  const file = path.resolve(msgFile);
+  const indexFile = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
+  const pending = await pendingCommit(repo, { source, sha, indexFile, argv: await gitCommandLine() });
+  // A merge's work is in the commits it brings, which carry their own links.
+  if (pending.kind === 'merge') return;
+  const ids = suggestOutcomes(new Linker(map), pending.files);
+  if (ids.length !== 1) return;
   const message = await fs.readFile(file, 'utf8');
-  const commentChar = (await repo.configValue('core.commentChar'))?.trim() || '#';
-  const edit = hookEdit(message, map.trailer, ids[0], source, commentChar);
-  if (edit.text !== undefined && edit.text !== message) await fs.writeFile(file, edit.text);
-  return 0;
+  // git runs its commit hooks with GIT_EDITOR=: when no editor opens after them.
+  const editor = process.env.GIT_EDITOR !== ':';
+  const comment = editor ? commentString(message, await repo.configValue('core.commentChar')) : '#';
+  const edited = hookEdit(message, map.trailer, ids[0], { source, editor, comment });
+  if (edited.text !== undefined && edited.text !== message) await fs.writeFile(file, edited.text);
 }
 
 export const hook = command({
   name: 'hook',
-  summary: 'a prepare-commit-msg hook that adds the outcome trailer when the staged files point to one outcome',
+  summary: 'a prepare-commit-msg hook that adds the outcome trailer when the commit\'s files point to one outcome',
   description: 'It never blocks a commit, and runs a hook that was there before first (uninstall puts that one back)',
   args: 'install|uninstall',
   options: { repo: REPO },
