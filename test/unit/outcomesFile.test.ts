@@ -142,6 +142,18 @@ outcomes:
     assert.equal(r.map!.outcomes.length, 3000);
     assert.deepEqual(r.map!.outcomes[2999].areas.map(a => a.pattern), ['vendor/']);
   });
+  it('keeps the problems past the first 100 for SARIF, errors first, and counts them', () => {
+    const text = 'version: 1\noutcomes:\n' + Array.from({ length: 75 }, (_, i) => `  - { id: o${i}, title: T, tickets: [P-], colour: c }\n`).join('')
+      + Array.from({ length: 75 }, (_, i) => `  - { id: Bad${i}, title: T, tickets: [P-] }\n`).join('');
+    const r = parseOutcomes(text);
+    assert.equal(r.diagnostics.length, 101);
+    assert.equal(r.diagnostics[100].code, 'too-many-problems');
+    assert.deepEqual(r.hidden, { errors: 0, warnings: 50 });
+    assert.equal(r.rest!.length, 50);
+    const all = [...r.diagnostics.slice(0, 100), ...r.rest!];
+    assert.deepEqual([all.filter(d => d.severity === 'error').length, all.filter(d => d.code === 'unknown-key').length], [75, 75]);
+    assert.equal(new Set(all).size, 150, 'each problem once');
+  });
   it('defaults: trailer Outcome, status active', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n');
     assert.equal(r.map!.trailer, 'Outcome');

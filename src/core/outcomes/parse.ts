@@ -6,7 +6,7 @@ let yamlModule: typeof Yaml | undefined;
 export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 import { quotedShort, short } from '../util/printable';
 import {
-  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseCode, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
 
 /** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
@@ -64,7 +64,9 @@ const FORBIDDEN = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-
 
 /** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
 const MAX_DIAGNOSTICS = 100;
-function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden'> {
+/** The most problems kept in all (`rest` too): code scanning rejects a SARIF run of more results. */
+export const MAX_KEPT = 25_000;
+function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden' | 'rest'> {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of diags) {
@@ -78,7 +80,9 @@ function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden
   // a file with many warnings and no error stays usable: the note is an error only when it hides one
   const last = shown[shown.length - 1];
   const note: Diagnostic = { ...last, severity: hiddenErrors ? 'error' : 'warning', message: `${hidden} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' };
-  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors } };
+  const kept = new Set(shown);
+  const rest = firstDiagnostics(out.filter(d => !kept.has(d)), MAX_KEPT - shown.length).shown;
+  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors }, rest };
 }
 
 /** What a file of `n` bytes over the limit gets: one error, the file is not parsed. */
@@ -87,7 +91,7 @@ export function tooLarge(n: number): ParseResult {
   return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large'), endColumn: 1 }] };
 }
 
-function at(p: { line: number; column: number }, severity: Severity, message: string, code: string): Diagnostic {
+function at(p: { line: number; column: number }, severity: Severity, message: string, code: ParseCode): Diagnostic {
   return { severity, message, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1, code };
 }
 
@@ -476,8 +480,8 @@ class Validator {
     return undefined;
   }
 
-  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
-  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
+  private error(r: SourceRange, message: string, code: ParseCode) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
+  private warn(r: SourceRange, message: string, code: ParseCode) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
 
   /**
    * The range cut to the text: a problem at the end of a line or of the file (an unclosed `{`) gets a range that
