@@ -359,7 +359,9 @@ class Validator {
       }
       const name = String(k.value);
       if (!known.includes(name)) {
-        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
+        const near = nearestKey(name, known);
+        const hint = near ? `did you mean \`${near}\`?` : `known keys: ${known.join(', ')}`;
+        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); ${hint}`, 'unknown-key');
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
@@ -502,6 +504,39 @@ class Validator {
 }
 
 type P = Pair<Node, Node>;
+
+/**
+ * The known key an unknown one most likely stands for, or none: the closest by edit distance (a swap of two
+ * neighbours is one edit; case is ignored) within 2 edits and half the longer name, else the one it is a beginning of
+ * or begins with (3 letters at least), the first of the list on a tie.
+ */
+export function nearestKey(name: string, known: readonly string[]): string | undefined {
+  const n = name.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const d = editDistance(n, k);
+    const prefix = Math.min(n.length, k.length) >= 3 && (k.startsWith(n) || n.startsWith(k));
+    const score = d <= 2 && d * 2 <= Math.max(n.length, k.length) ? d : prefix ? 3 : Infinity;
+    if (score < bestScore) { best = k; bestScore = score; }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours, one edit each. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3; // more than close: only whether it is within 2 matters
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
 
 const isEmpty = (n: Node | null): boolean => n === null || (isScalar(n) && n.value === null);
 
