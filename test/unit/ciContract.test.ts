@@ -184,7 +184,7 @@ describe('the CI contract, run as a process', function () {
     assert.equal(sarif.runs.length, 1);
     const { driver } = sarif.runs[0].tool;
     assert.equal(driver.name, 'Outcome Lens');
-    assert.match(driver.informationUri, /^https?:\/\//);
+    assert.equal(driver.informationUri, undefined, 'no web page to name: the rules carry their help');
     const ruleIds = driver.rules.map((x: { id: string }) => x.id);
     assert.equal(new Set(ruleIds).size, ruleIds.length, 'rule ids are unique');
     const results = sarif.runs[0].results;

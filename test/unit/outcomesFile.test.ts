@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BROKEN, UNUSUAL } from './helpers/outcomesCorpus';
 import { TempRepo } from './helpers/repo';
-import { MAX_DEPTH, parseOutcomes } from '../../src/core/outcomes/parse';
+import { MAX_DEPTH, nearestKey, parseOutcomes } from '../../src/core/outcomes/parse';
 
 const CLI = path.resolve(__dirname, '../../dist/cli.js');
 /** What no answer of `check` may contain, whatever the file: a stack trace or the name of a JavaScript error. */
@@ -141,6 +141,53 @@ outcomes:
     const r = parseOutcomes(text);
     assert.equal(r.map!.outcomes.length, 3000);
     assert.deepEqual(r.map!.outcomes[2999].areas.map(a => a.pattern), ['vendor/']);
+  });
+  it('an unknown key at every level gets the known key it most likely means: `area:` for `areas:`', () => {
+    const text = 'version: 1\ntrailers: Outcome\nignores: [vendor/]\noutcomes:\n  - id: a\n    title: A\n    area: [src/]\n    Owner: me\n    desc: d\n    colour: blue\n'
+      + '    metrics:\n      - {name: p95, targt: 5, Current: 4, value: 3}\nx: 1\n';
+    const unknown = parseOutcomes(text).diagnostics.filter(d => d.code === 'unknown-key').sort((a, b) => a.line - b.line).map(d => [d.line, d.severity, d.message]);
+    assert.deepEqual(unknown, [
+      [2, 'warning', 'unknown key "trailers" in top level (ignored); did you mean `trailer`?'],
+      [3, 'warning', 'unknown key "ignores" in top level (ignored); did you mean `ignore`?'],
+      [7, 'warning', 'unknown key "area" in an outcome (ignored); did you mean `areas`?'],
+      [8, 'warning', 'unknown key "Owner" in an outcome (ignored); did you mean `owner`?'],
+      [9, 'warning', 'unknown key "desc" in an outcome (ignored); did you mean `description`?'],
+      [10, 'warning', 'unknown key "colour" in an outcome (ignored); known keys: id, title, description, owner, status, link, budget, metrics, areas, tickets'],
+      [12, 'warning', 'unknown key "targt" in a key result (ignored); did you mean `target`?'],
+      [12, 'warning', 'unknown key "Current" in a key result (ignored); did you mean `current`?'],
+      [12, 'warning', 'unknown key "value" in a key result (ignored); known keys: name, baseline, target, current'],
+      [13, 'warning', 'unknown key "x" in top level (ignored); known keys: version, trailer, ignore, outcomes'],
+    ]);
+  });
+  it('nearestKey: within two edits (a swap is one) and half the name, or a beginning of it; nothing far off', () => {
+    const outcome = ['id', 'title', 'description', 'owner', 'status', 'link', 'budget', 'metrics', 'areas', 'tickets'];
+    const cases: [string, string | undefined][] = [
+      ['area', 'areas'], ['tilte', 'title'], ['titel', 'title'], ['ids', 'id'], ['ID', 'id'], ['statuses', 'status'], ['links', 'link'],
+      ['ticket', 'tickets'], ['metric', 'metrics'], ['budgets', 'budget'], ['descr', 'description'], ['onwer', 'owner'],
+      ['x', undefined], ['ab', undefined], ['colour', undefined], ['name', undefined], ['goals', undefined], ['a'.repeat(10_000), undefined],
+    ];
+    for (const [name, want] of cases) assert.equal(nearestKey(name, outcome), want, name.slice(0, 20));
+  });
+  it('in `check`: the warning says which key was meant', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('src/a.ts').write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: a\n    title: A\n    area:\n      - src/\n').commit('init\n');
+      const r = spawnSync('node', [CLI, 'check', '--repo', repo.dir], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stderr.includes('outcomes.yaml:5:5: warning: unknown key "area" in an outcome (ignored); did you mean `areas`?\n'), r.stderr);
+    } finally { repo.rm(); }
+  });
+  it('keeps the problems past the first 100 for SARIF, errors first, and counts them', () => {
+    const text = 'version: 1\noutcomes:\n' + Array.from({ length: 75 }, (_, i) => `  - { id: o${i}, title: T, tickets: [P-], colour: c }\n`).join('')
+      + Array.from({ length: 75 }, (_, i) => `  - { id: Bad${i}, title: T, tickets: [P-] }\n`).join('');
+    const r = parseOutcomes(text);
+    assert.equal(r.diagnostics.length, 101);
+    assert.equal(r.diagnostics[100].code, 'too-many-problems');
+    assert.deepEqual(r.hidden, { errors: 0, warnings: 50 });
+    assert.equal(r.rest!.length, 50);
+    const all = [...r.diagnostics.slice(0, 100), ...r.rest!];
+    assert.deepEqual([all.filter(d => d.severity === 'error').length, all.filter(d => d.code === 'unknown-key').length], [75, 75]);
+    assert.equal(new Set(all).size, 150, 'each problem once');
   });
   it('defaults: trailer Outcome, status active', () => {
     const r = parseOutcomes('version: 1\noutcomes:\n  - id: a\n    title: A\n    tickets: [A-]\n');

@@ -14,6 +14,9 @@ const NOTES = new Set(['too-many-problems', 'patterns-not-checked']);
 /** What check found, as each format writes it. */
 interface Found {
   diags: Diagnostic[];
+  /** For SARIF: every problem, the parser's note replaced by those it stands for; `unlisted`: those it did not keep. */
+  every: Diagnostic[];
+  unlisted: number;
   errors: number;
   warnings: number;
   invalid: { sha: string; ids: string[] }[];
@@ -22,7 +25,7 @@ interface Found {
 /** Every format check has: adding one to FORMATS without writing it here does not compile. */
 const WRITE: Record<(typeof FORMATS)[number], (f: Found, io: Io) => void> = {
   json: (f, io) => io.out(JSON.stringify({ file: OUTCOMES_FILE, errors: f.errors, warnings: f.warnings, diagnostics: f.diags, invalidLinks: f.invalid }, null, 2) + '\n'),
-  sarif: (f, io) => io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: f.diags, invalidLinks: f.invalid })),
+  sarif: (f, io) => io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: f.every, invalidLinks: f.invalid, unlisted: f.unlisted })),
   text: ({ diags, errors, warnings, invalid }, io) => {
     // a file of 10,000 outcomes can have 10,000 warnings: the log gets the first 100 (errors first), --json all
     // what says that problems are left out or not looked for is always shown
@@ -55,13 +58,16 @@ export const check = command({
       const linker = new Linker(result.map);
       await linkedHistory(repo, linker, {}, o.noCache, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
     } else await tracked; // a git failure is exit 2 whatever the file says
-    diags.sort((a, b) => a.line - b.line || a.column - b.column);
+    const byPlace = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;
+    diags.sort(byPlace);
     // the counts are of every problem, also those the parser's list leaves out (its note stands for them)
     const problems = diags.filter(d => d.code !== 'too-many-problems');
     const hidden = result.hidden ?? { errors: 0, warnings: 0 };
     const errors = problems.filter(d => d.severity === 'error').length + hidden.errors;
     const warnings = problems.length - (errors - hidden.errors) + hidden.warnings;
-    WRITE[o.format]({ diags, errors, warnings, invalid }, io);
+    const every = [...problems, ...result.rest ?? []].sort(byPlace);
+    const unlisted = hidden.errors + hidden.warnings - (result.rest?.length ?? 0);
+    WRITE[o.format]({ diags, every, unlisted, errors, warnings, invalid }, io);
     return errors ? 1 : 0;
   },
 });

@@ -15,6 +15,22 @@ export interface Diagnostic {
   code?: string;
 }
 
+/**
+ * Every `code` the parser gives a diagnostic (parse.ts takes no other), stable across versions: SARIF's rule ids,
+ * each with its own rule and help (report/sarif.ts). The pattern checks add theirs (PATTERN_CODES).
+ */
+export const PARSE_CODES = [
+  'not-utf8', 'too-large', 'unreadable', 'too-many-problems', 'too-deep', 'forbidden-character', 'yaml-syntax', 'yaml-warning',
+  'duplicate-key', 'empty-file', 'not-a-mapping', 'alias-expansion', 'unknown-alias', 'bad-merge', 'bad-key', 'unknown-key',
+  'wrong-type', 'missing-version', 'bad-version', 'bad-trailer-key', 'missing-outcomes', 'missing-id', 'bad-id', 'duplicate-id',
+  'missing-title', 'empty-title', 'unknown-status', 'bad-link', 'bad-budget', 'budget-out-of-range', 'budget-looks-like-fraction',
+  'budgets-over-100', 'missing-key-result-name', 'empty-pattern', 'no-areas-or-tickets',
+] as const;
+export type ParseCode = (typeof PARSE_CODES)[number];
+
+/** The codes of the checks of patterns against the tracked files (patternCheck.ts), which need git. */
+export const PATTERN_CODES = ['comment-pattern', 'patterns-not-checked', 'negation-no-effect', 'pattern-matches-nothing', 'pattern-shadowed'] as const;
+
 /** A location in outcomes.yaml (1-based line and column, exclusive end). */
 export interface SourceRange {
   line: number;
@@ -72,6 +88,11 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
   /** How many problems the diagnostics leave out (a file can have thousands); their place is taken by one note. */
   hidden?: { errors: number; warnings: number };
+  /**
+   * The problems the note stands for, errors first, as many as make 25,000 with the diagnostics (code scanning takes
+   * no more results in a run): for SARIF, which lists every problem rather than the note.
+   */
+  rest?: Diagnostic[];
 }
 
 /** `outcomes.yaml:12:7: error: message`, the one format the CLI and CI logs use. */

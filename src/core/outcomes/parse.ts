@@ -6,7 +6,7 @@ let yamlModule: typeof Yaml | undefined;
 export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 import { quotedShort, short } from '../util/printable';
 import {
-  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseCode, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
 
 /** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
@@ -64,7 +64,9 @@ const FORBIDDEN = new RegExp(`[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x84\\x86-
 
 /** Pathological input makes the YAML parser repeat one error thousands of times: keep each once, and at most 100. */
 const MAX_DIAGNOSTICS = 100;
-function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden'> {
+/** The most problems kept in all (`rest` too): code scanning rejects a SARIF run of more results. */
+export const MAX_KEPT = 25_000;
+function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden' | 'rest'> {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const d of diags) {
@@ -78,7 +80,9 @@ function bounded(diags: Diagnostic[]): Pick<ParseResult, 'diagnostics' | 'hidden
   // a file with many warnings and no error stays usable: the note is an error only when it hides one
   const last = shown[shown.length - 1];
   const note: Diagnostic = { ...last, severity: hiddenErrors ? 'error' : 'warning', message: `${hidden} more problem(s) not shown; fix the ones above first`, code: 'too-many-problems' };
-  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors } };
+  const kept = new Set(shown);
+  const rest = firstDiagnostics(out.filter(d => !kept.has(d)), MAX_KEPT - shown.length).shown;
+  return { diagnostics: [...shown, note], hidden: { errors: hiddenErrors, warnings: hidden - hiddenErrors }, rest };
 }
 
 /** What a file of `n` bytes over the limit gets: one error, the file is not parsed. */
@@ -87,7 +91,7 @@ export function tooLarge(n: number): ParseResult {
   return { diagnostics: [{ ...at({ line: 1, column: 1 }, 'error', `the file is ${n} bytes; outcomes.yaml may be at most ${MAX_BYTES} bytes`, 'too-large'), endColumn: 1 }] };
 }
 
-function at(p: { line: number; column: number }, severity: Severity, message: string, code: string): Diagnostic {
+function at(p: { line: number; column: number }, severity: Severity, message: string, code: ParseCode): Diagnostic {
   return { severity, message, line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1, code };
 }
 
@@ -355,7 +359,9 @@ class Validator {
       }
       const name = String(k.value);
       if (!known.includes(name)) {
-        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); known keys: ${known.join(', ')}`, 'unknown-key');
+        const near = nearestKey(name, known);
+        const hint = near ? `did you mean \`${near}\`?` : `known keys: ${known.join(', ')}`;
+        this.warn(this.range(pair.key as Node), `unknown key ${quotedShort(name)} in ${where} (ignored); ${hint}`, 'unknown-key');
         continue;
       }
       if (!out.has(name)) out.set(name, pair as P);
@@ -476,8 +482,8 @@ class Validator {
     return undefined;
   }
 
-  private error(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
-  private warn(r: SourceRange, message: string, code: string) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
+  private error(r: SourceRange, message: string, code: ParseCode) { this.diags.push({ severity: 'error', message, ...this.within(r), code }); }
+  private warn(r: SourceRange, message: string, code: ParseCode) { this.diags.push({ severity: 'warning', message, ...this.within(r), code }); }
 
   /**
    * The range cut to the text: a problem at the end of a line or of the file (an unclosed `{`) gets a range that
@@ -498,6 +504,39 @@ class Validator {
 }
 
 type P = Pair<Node, Node>;
+
+/**
+ * The known key an unknown one most likely stands for, or none: the closest by edit distance (a swap of two
+ * neighbours is one edit; case is ignored) within 2 edits and half the longer name, else the one it is a beginning of
+ * or begins with (3 letters at least), the first of the list on a tie.
+ */
+export function nearestKey(name: string, known: readonly string[]): string | undefined {
+  const n = name.toLowerCase();
+  let best: string | undefined;
+  let bestScore = Infinity;
+  for (const k of known) {
+    const d = editDistance(n, k);
+    const prefix = Math.min(n.length, k.length) >= 3 && (k.startsWith(n) || n.startsWith(k));
+    const score = d <= 2 && d * 2 <= Math.max(n.length, k.length) ? d : prefix ? 3 : Infinity;
+    if (score < bestScore) { best = k; bestScore = score; }
+  }
+  return best;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours, one edit each. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3; // more than close: only whether it is within 2 matters
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
 
 const isEmpty = (n: Node | null): boolean => n === null || (isScalar(n) && n.value === null);
 
