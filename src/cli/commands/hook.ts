@@ -104,7 +104,7 @@ async function run(dir: string, args: string[], io: Io): Promise<number> {
   // git gives its hooks the index of the commit being made (`commit -a` and `commit <paths>` use another one).
   const index = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
   const staged = await repo.stagedFiles(index);
-  const ids = suggestOutcomes(new Linker(map), staged);
+  const ids = suggestOutcomes(await Linker.forRepo(map, repo), staged);
   if (ids.length !== 1) return 0;
   const file = path.resolve(msgFile);
   const message = await fs.readFile(file, 'utf8');
