@@ -402,6 +402,31 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
 
 describe('init --from folders', function () {
   this.timeout(60_000);
+  it('a folder whose name has a backslash or a glob character gets an area that matches it, as git reads it', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('a\\b/x.ts').write('c[1]*/y.ts').write('a/b/z.ts').commit('Start\n');
+      assert.equal(cli(['init', '--repo', repo.dir]).code, 0);
+      repo.git('add', 'outcomes.yaml');
+      const map = parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!;
+      const areas = Object.fromEntries(map.outcomes.map(o => [o.title, o.areas.map(a => a.pattern)]));
+      assert.deepEqual(areas, { 'Work in a/': ['/a/'], 'Work in a\\b/': ['/a\\\\b/'], 'Work in c[1]*/': ['/c\\[1\\]\\*/'] });
+      const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[] }[];
+      const idOf = Object.fromEntries(map.outcomes.map(o => [o.title, o.id]));
+      assert.deepEqual(files.filter(f => f.path !== 'outcomes.yaml').map(f => `${f.path}:${f.outcomes.join(',')}`),
+        [`a/b/z.ts:${idOf['Work in a/']}`, `a\\b/x.ts:${idOf['Work in a\\b/']}`, `c[1]*/y.ts:${idOf['Work in c[1]*/']}`]);
+      for (const o of map.outcomes) {
+        const listFile = path.join(repo.dir, '.git', 'patterns');
+        fs.writeFileSync(listFile, o.areas[0].pattern + '\n');
+        const git = repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+        assert.deepEqual(git, files.filter(f => f.outcomes.includes(o.id)).map(f => f.path), `git reads ${o.areas[0].pattern} the same`);
+      }
+      assert.deepEqual(cli(['check', '--repo', repo.dir]).stderr.split('\n').filter(l => / warning: /.test(l)), []);
+    } finally {
+      repo.rm();
+    }
+  });
+
   it('one outcome per top-level folder; vendored folders, lock files and outcomes.yaml ignored', () => {
     const repo = new TempRepo();
     try {
