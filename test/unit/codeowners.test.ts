@@ -148,6 +148,81 @@ apps/ @octocat
     ],
   },
   {
+    // GitHub's documented example file as published (about-code-owners), every rule of it with comments of our own: it
+    // repeats `/apps/ @octocat`, and its `/apps/github` rules take the folder back, first for no one, then for @doctocat.
+    name: 'GitHub\'s documented example file, every rule of it',
+    codeowners: `# default owners
+*       @global-owner1 @global-owner2
+
+# JavaScript
+*.js    @js-owner #This is an inline comment.
+
+# an e-mail owner
+*.go docs@example.com
+
+# a team
+*.txt @octo-org/octocats
+
+/build/logs/ @doctocat
+
+# direct children only
+docs/*  docs@example.com
+
+apps/ @octocat
+
+/docs/ @doctocat
+
+/scripts/ @doctocat @octocat
+
+**/logs @octocat
+
+# no owner for /apps/github
+/apps/ @octocat
+/apps/github
+
+# then @doctocat for it
+/apps/ @octocat
+/apps/github @doctocat
+`,
+    files: [
+      'index.js', 'lib/util.js', 'main.go', 'notes.txt', 'build/logs/a.log', 'build/logs/deep/b.log', 'build/out.bin', 'docs/getting-started.md',
+      'docs/build-app/troubleshooting.md', 'apps/web/index.js', 'apps/github/app.js', 'apps/github/sub/x.txt', 'tools/apps/x.sh', 'scripts/deploy.sh',
+      'scripts/logs/run.log', 'deeply/nested/logs/z.log', 'src/logs', 'apps/web/logs/debug.log', 'README.md', 'src/server.go',
+    ],
+  },
+  {
+    // Folder rules that end in `**/` or are `*/` alone: as .gitignore reads them (GitHub's rules, bar three exceptions),
+    // the folders below, so their files are one level down at least; the files directly in `src` are not `/src/**/`'s.
+    name: 'folder rules ending in **/ and */ (foo/**/, **/, */)',
+    codeowners: `**/ @folders
+/src/**/ @deep
+tools/**/ @tools
+/lib/*/ @lib
+`,
+    files: ['README.md', 'top.ts', 'src/a.ts', 'src/sub/b.ts', 'src/sub/deeper/c.ts', 'lib/x.ts', 'lib/inner/y.ts', 'tools/t.sh', 'tools/more/u.sh',
+      'pkg/tools/v.sh', 'pkg/tools/w/x.sh'],
+  },
+  {
+    // `*/` after a default owner: the files in any folder, not those at the root.
+    name: 'a default owner, then */ for every folder',
+    codeowners: `* @all
+*/ @nested
+/docs/ @docs
+`,
+    files: ['README.md', 'top.ts', 'docs/a.md', 'docs/deep/b.md', 'x/y.ts', 'x/z/w.ts'],
+  },
+  {
+    // A Next.js app: route folders with brackets. GitHub does not read `[ ]` in CODEOWNERS (the line is an error, and
+    // skipped), so those files keep the owner of the rules before.
+    name: 'Next.js route folders: a rule with [ ] is skipped, as GitHub skips it',
+    codeowners: `* @web
+/app/ @app
+app/[locale]/ @i18n
+/app/[locale]/checkout/** @payments
+`,
+    files: ['package.json', 'app/layout.tsx', 'app/[locale]/page.tsx', 'app/[locale]/checkout/page.tsx', 'app/l/page.tsx'],
+  },
+  {
     // The corners: a later `dir/*` that does not reach into an earlier rule's sub-folder, `**` in the middle,
     // `?`, a `**` inside a name, and a file and a folder of the same name.
     name: 'corners: dir/* after a deeper rule, ** in the middle, ?, foo**',
@@ -204,6 +279,32 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
     });
   }
 
+  it('GitHub\'s documented example on a tree that has no file for some of its rules: check names the stale rules, and nothing is shadowed', () => {
+    // A log folder only under apps/: `**/logs` is written as `**/logs` (a file named logs) and `**/logs/**`, which
+    // `**/apps/**` above it already covers. Before, that second line was written and `check` called it shadowed.
+    const doc = SHAPES.find(x => x.name.startsWith('GitHub\'s documented example file'))!;
+    const repo = new TempRepo();
+    repos.push(repo);
+    const files = ['apps/github/x.js', 'apps/web/logs/q', 'build/out.bin', 'docs/a.txt', 'docs/getting-started.md', 'index.js', 'lib/util.js', 'main.go', 'src/logs', 'tools/apps/x.sh'];
+    for (const f of files) repo.write(f);
+    repo.write('.github/CODEOWNERS', doc.codeowners).commit('Start\n');
+    assert.equal(cli(['init', '--from', 'codeowners', '--repo', repo.dir]).code, 0);
+    repo.git('add', 'outcomes.yaml');
+    const map = parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!;
+    const idOf = new Map(map.outcomes.map(o => [o.owner!, o.id]));
+    const got = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[] }[];
+    for (const f of got) {
+      const want = f.path === 'outcomes.yaml' ? [] : (githubOwners(doc.codeowners, f.path) ?? []).map(o => idOf.get(o)!).sort();
+      assert.deepEqual([...f.outcomes].sort(), want, f.path);
+    }
+    const warnings = cli(['check', '--repo', repo.dir]).stderr.split('\n').filter(l => / warning: /.test(l)).map(l => l.replace(/^outcomes\.yaml:\d+:\d+: warning: /, ''));
+    assert.deepEqual(warnings, [
+      '"/build/logs/" in the areas of "doctocat" matches no tracked file',
+      '"/scripts/" in the areas of "doctocat" matches no tracked file',
+      '"/scripts/**" in the areas of "octocat" matches no tracked file',
+    ]);
+  });
+
   it('the reference itself reads GitHub\'s documented examples as documented', () => {
     const doc = SHAPES[2].codeowners;
     assert.deepEqual(githubOwners(doc, 'docs/getting-started.md'), ['@doctocat'], '/docs/ comes after docs/*');
@@ -215,6 +316,36 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
     assert.deepEqual(githubOwners(doc, 'a.md'), ['@global-owner1', '@global-owner2'], '[ab].md is skipped');
   });
 
+  it('the reference reads folder rules as git does (GitHub: .gitignore\'s rules but for `!`, `[ ]` and `\\#`), `foo/**/` and `*/` included', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    const files = ['top.ts', 'foo/a.ts', 'foo/sub/b.ts', 'foo/sub/deep/c.ts', 'x/foo/d.ts', 'x/foo/e/f.ts', 'bar/g.ts', 'bar/logs', 'bar/logs/h.log'];
+    for (const f of files) if (f !== 'bar/logs') repo.write(f);
+    repo.write('baz/logs').commit('files\n');
+    const tracked = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+    for (const rule of ['foo/**/', '/foo/**/', '**/', '*/', '/*/', 'foo/', 'foo/*/', '**/foo/**/', 'foo/**', 'logs', '**/logs', 'logs/']) {
+      const listFile = path.join(repo.dir, '.git', 'patterns');
+      fs.writeFileSync(listFile, rule + '\n');
+      const git = repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+      assert.deepEqual(tracked.filter(f => githubOwners(`${rule} @o\n`, f)), git, rule);
+    }
+  });
+
+  it('a rule with [ ] says how to write its folder by hand, and that pattern is the folder in git', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    repo.write('app/[locale]/page.tsx').write('app/l/page.tsx').write('.github/CODEOWNERS', '* @web\napp/[locale]/ @i18n\n').commit('Start\n');
+    const r = cli(['init', '--from', 'codeowners', '--repo', repo.dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const line = r.stdout.split('\n').find(l => l.startsWith('line 2: skipped'));
+    assert.equal(line, 'line 2: skipped "app/[locale]/ @i18n": GitHub does not support `[ ]` in CODEOWNERS (it marks the line as an error), so it skips the line; '
+      + 'if the brackets are part of a name, write "app/\\\\[locale\\\\]/" in an outcome\'s areas by hand');
+    const hinted = JSON.parse(/write ("[^"]+")/.exec(line!)![1]) as string;
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    fs.writeFileSync(listFile, hinted + '\n');
+    assert.deepEqual(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean), ['app/[locale]/page.tsx']);
+  });
+
   it('says what it translated and what GitHub skips', () => {
     const repo = new TempRepo();
     repos.push(repo);
@@ -224,7 +355,8 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
     const lines = r.stdout.split('\n');
     assert.ok(lines.includes('docs/CODEOWNERS: 12 rules, 7 owners: one outcome each'), r.stdout);
     assert.ok(lines.includes('line 14: skipped "!/apps/github/keep.js @nobody": GitHub does not support `!` in CODEOWNERS, so it skips the line'), r.stdout);
-    assert.ok(lines.includes('line 15: skipped "[ab].md @someone": GitHub does not support `[ ]` in CODEOWNERS, so it skips the line'), r.stdout);
+    assert.ok(lines.includes('line 15: skipped "[ab].md @someone": GitHub does not support `[ ]` in CODEOWNERS (it marks the line as an error), so it skips the line; '
+      + 'if the brackets are part of a name, write "\\\\[ab\\\\].md" in an outcome\'s areas by hand'), r.stdout);
     assert.ok(!lines.some(l => l.startsWith('line 7:')), 'docs/* gives its owner nothing /docs/ does not take back: not written');
     assert.ok(lines.includes('3 times a rule gave its owner no tracked file the owner\'s other rules did not, so it is not written there'), r.stdout);
     assert.ok(lines.includes('line 3: "*.js" takes its files back from @global-owner1, @global-owner2 ("!*.js")'), r.stdout);
@@ -270,6 +402,31 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
 
 describe('init --from folders', function () {
   this.timeout(60_000);
+  it('a folder whose name has a backslash or a glob character gets an area that matches it, as git reads it', () => {
+    const repo = new TempRepo();
+    try {
+      repo.write('a\\b/x.ts').write('c[1]*/y.ts').write('a/b/z.ts').commit('Start\n');
+      assert.equal(cli(['init', '--repo', repo.dir]).code, 0);
+      repo.git('add', 'outcomes.yaml');
+      const map = parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!;
+      const areas = Object.fromEntries(map.outcomes.map(o => [o.title, o.areas.map(a => a.pattern)]));
+      assert.deepEqual(areas, { 'Work in a/': ['/a/'], 'Work in a\\b/': ['/a\\\\b/'], 'Work in c[1]*/': ['/c\\[1\\]\\*/'] });
+      const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[] }[];
+      const idOf = Object.fromEntries(map.outcomes.map(o => [o.title, o.id]));
+      assert.deepEqual(files.filter(f => f.path !== 'outcomes.yaml').map(f => `${f.path}:${f.outcomes.join(',')}`),
+        [`a/b/z.ts:${idOf['Work in a/']}`, `a\\b/x.ts:${idOf['Work in a\\b/']}`, `c[1]*/y.ts:${idOf['Work in c[1]*/']}`]);
+      for (const o of map.outcomes) {
+        const listFile = path.join(repo.dir, '.git', 'patterns');
+        fs.writeFileSync(listFile, o.areas[0].pattern + '\n');
+        const git = repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+        assert.deepEqual(git, files.filter(f => f.outcomes.includes(o.id)).map(f => f.path), `git reads ${o.areas[0].pattern} the same`);
+      }
+      assert.deepEqual(cli(['check', '--repo', repo.dir]).stderr.split('\n').filter(l => / warning: /.test(l)), []);
+    } finally {
+      repo.rm();
+    }
+  });
+
   it('one outcome per top-level folder; vendored folders, lock files and outcomes.yaml ignored', () => {
     const repo = new TempRepo();
     try {

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
 import { planAddPattern, patternForPath } from '../../src/core/outcomes/edit';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 
@@ -50,5 +53,29 @@ describe('Link to Outcome… and Ignore: the edit of outcomes.yaml', () => {
   it('writes a pattern that matches exactly the path', () => {
     assert.equal(patternForPath('libs', true), '/libs/');
     assert.equal(patternForPath('a [b]*.ts', false), '/a \\[b\\]\\*.ts');
+    assert.equal(patternForPath('a\\b', true), '/a\\\\b/', 'a backslash is part of a name in git\'s paths');
+  });
+
+  it('each pattern matches exactly its path in git (backslashes, brackets, stars, #, !, spaces)', function () {
+    this.timeout(60_000);
+    const repo = new TempRepo();
+    try {
+      const files = ['a\\b/x.ts', 'a/b/y.ts', 'ab/z.ts', 'q\\/f.ts', 'c[1]*/d?.ts', 'c1x/d1.ts', '#h/!b.ts', 'sp /t .md', 'sp/t.md', 'e\\'];
+      for (const f of files) repo.write(f);
+      repo.commit('files\n');
+      const tracked = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+      const byGit = (pattern: string) => {
+        const listFile = path.join(repo.dir, '.git', 'patterns');
+        fs.writeFileSync(listFile, pattern + '\n');
+        return repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+      };
+      for (const f of tracked) {
+        assert.deepEqual(byGit(patternForPath(f, false)), [f], `${JSON.stringify(f)} as a file: ${patternForPath(f, false)}`);
+        const folder = f.slice(0, f.lastIndexOf('/'));
+        if (folder) assert.deepEqual(byGit(patternForPath(folder, true)), tracked.filter(g => g.startsWith(folder + '/')), `${JSON.stringify(folder)} as a folder`);
+      }
+    } finally {
+      repo.rm();
+    }
   });
 });

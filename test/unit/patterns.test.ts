@@ -4,9 +4,11 @@ import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { compilePatterns, matchMask, PathMatcher } from '../../src/core/patterns/matcher';
 import { GitRepo } from '../../src/core/git/repo';
-import { Linker } from '../../src/core/links/link';
+import { Linker, repoMatchOptions } from '../../src/core/links/link';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { patternDiagnostics } from '../../src/core/outcomes/patternCheck';
+import { RepoHistory } from '../../src/core/history/service';
+import { cli } from './helpers/cli';
 
 // git is the reference: for each generated pattern list, `git ls-files -c -i --exclude-from=FILE` lists the
 // tracked files the list matches; our compiled matcher must say exactly the same for every tracked file.
@@ -406,5 +408,119 @@ describe('pattern warnings and their fixes, checked with git', function () {
   it('a negation with no path under the excluded folder gets the reason, without a fix', async () => {
     const [w] = await warnings(['dir/', '!sub/']);
     assert.match(w.message, /has no effect; git cannot re-include anything in a folder that is excluded, and `dir\/` is excluded above$/);
+  });
+});
+
+describe('on a case-insensitive repository (core.ignorecase=true, macOS and Windows), patterns match as git matches them there', function () {
+  this.timeout(120_000);
+  const rnd = rng(20261207);
+  const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
+  // Both cases of the same names, non-ASCII letters (git folds ASCII only) and bracket expressions with upper-case members.
+  const SEGS = ['src', 'Src', 'SRC', 'a.ts', 'A.TS', 'b.Js', 'Docs', 'docs', 'ü', 'Ü', 'x_y', 'X-Y', 'readme.MD', 'Q'];
+  const PATS = ['src', 'SRC', 'Src*', '*.TS', '*.ts', '*.js', 'DOCS', 'docs', '[A-Z]*', '[a-c]*', '[Z-a]', '[!S]*', '[Q]', '\\A.ts', 'Ü', 'ü', '*', '**',
+    'README.md', 'x[_-]Y', '?.ts', '[A-z]_y'];
+  let repo: TempRepo;
+  let files: string[];
+
+  before(() => {
+    repo = new TempRepo();
+    const set = new Set<string>();
+    while (set.size < 80) set.add(Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(SEGS)).join('/'));
+    files = [...set].filter(f => ![...set].some(g => g.startsWith(f + '/')));
+    for (const f of files) repo.write(f, 'x\n');
+    repo.commit('files\n');
+    files = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+    repo.git('config', 'core.ignorecase', 'true');
+  });
+  after(() => repo.rm());
+
+  /** git's answer where the repository says core.ignorecase=true. */
+  const byGit = (patterns: string[]) => {
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    fs.writeFileSync(listFile, patterns.join('\n') + '\n');
+    return new Set(repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean));
+  };
+  const makePattern = () => {
+    let p = Array.from({ length: 1 + Math.floor(rnd() * 2) }, () => pick(PATS)).join('/');
+    if (rnd() < 0.3) p = '/' + p;
+    if (rnd() < 0.3) p += '/';
+    if (rnd() < 0.2) p = '!' + p;
+    return p;
+  };
+
+  it('agrees with git on at least 3,000 (pattern list, path) cases, in every route and in the Linker', async () => {
+    const options = await repoMatchOptions(new GitRepo(repo.dir));
+    assert.deepEqual(options, { ignoreCase: true }, 'read from the repository\'s config');
+    let cases = 0, matched = 0, differs = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const patterns = Array.from({ length: 1 + Math.floor(rnd() * 3) }, makePattern);
+      const git = byGit(patterns);
+      const m = compilePatterns(patterns, options);
+      const mask = matchMask(m, files);
+      const linker = new Linker(parseOutcomes(`version: 1\nignore: ${JSON.stringify(patterns)}\noutcomes:\n  - id: o\n    title: O\n    areas: ${JSON.stringify(patterns)}\n`).map!, options);
+      const all = linker.classifyAll(files);
+      const sensitive = compilePatterns(patterns);
+      for (const [k, f] of files.entries()) {
+        const want = git.has(f);
+        const got = { matches: m.matches(f), matchMask: mask[k] === 1, byDirectory: viaDirs(m, f), classifyAll: all[k].outcomes.length === 1, ignored: all[k].ignored, classify: linker.classify(f).outcomes.length === 1 };
+        for (const [route, answer] of Object.entries(got)) if (answer !== want) disagreements.push(`${route} ${JSON.stringify(patterns)} ${JSON.stringify(f)}: git ${want}`);
+        if (want) matched++;
+        if (sensitive.matches(f) !== want) differs++;
+        cases++;
+      }
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(cases >= 3000, `${cases} cases`);
+    assert.ok(matched > cases / 20 && matched < cases * 0.95, `both answers (${matched} of ${cases})`);
+    assert.ok(differs > cases / 50, `the case matters in ${differs} cases (case-sensitive matching gets them wrong)`);
+  });
+
+  it('plain paths (the Linker\'s merged lookup) and the cases git folds and does not fold', () => {
+    const list = ['DOCS/', 'A.TS', '/Src/a.ts'];
+    const map = parseOutcomes(`version: 1\noutcomes:\n  - id: o\n    title: O\n    areas: ${JSON.stringify(list)}\n  - id: p\n    title: P\n    areas: [readme.md]\n`).map!;
+    const linker = new Linker(map, { ignoreCase: true });
+    const git = byGit(list);
+    for (const f of files) assert.equal(linker.classify(f).outcomes.includes('o'), git.has(f), f);
+    assert.equal(compilePatterns(['Ü'], { ignoreCase: true }).matches('ü'), false, 'git folds ASCII letters only');
+    // git's quirks, kept: an escaped letter and a lone member of a bracket expression are compared as written, so an
+    // upper-case one never matches (the path's letter is lowered); a range matches either case.
+    for (const ps of [['[S]*'], ['[!S]*'], ['\\Src'], ['[A-Z]rc'], ['[Z-a]'], ['*.TS'], ['src/', '!SRC/']]) {
+      assert.deepEqual(files.filter(f => compilePatterns(ps, { ignoreCase: true }).matches(f)), [...byGit(ps)], JSON.stringify(ps));
+    }
+    assert.equal(byGit(['[S]*']).size, 0, 'what git says, for the record');
+    assert.equal(compilePatterns(['[[:upper:]].ts'], { ignoreCase: true }).matches('a.ts'), compilePatterns(['[[:alpha:]].ts']).matches('a.ts'), '[:upper:] is any letter');
+    assert.equal(compilePatterns(['*.LOCK']).matches('yarn.lock'), false, 'without the setting, case-sensitive (git on Linux)');
+  });
+
+  it('the CLI and the history service read core.ignorecase: areas, ignore and check follow it', async () => {
+    const r = new TempRepo();
+    try {
+      r.write('outcomes.yaml', 'version: 1\nignore: ["*.LOCK"]\noutcomes:\n  - id: docs\n    title: Docs\n    areas: [docs/]\n')
+        .write('Docs/guide.md').write('yarn.lock').write('src/a.ts').commit('start\n');
+      const files = () => JSON.parse(cli(['files', '--json', '--repo', r.dir]).stdout) as { path: string; outcomes: string[]; ignored: boolean }[];
+      const warnings = () => cli(['check', '--repo', r.dir]).stderr.split('\n').filter(l => / warning: /.test(l));
+      // Linux creates repositories case-sensitive: the patterns are too.
+      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md::false', 'outcomes.yaml::false', 'src/a.ts::false', 'yarn.lock::false']);
+      assert.equal(warnings().length, 2, 'docs/ and *.LOCK match no tracked file');
+      r.git('config', 'core.ignorecase', 'true');
+      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md:docs:false', 'outcomes.yaml::false', 'src/a.ts::false', 'yarn.lock::true']);
+      assert.deepEqual(warnings(), []);
+      const unlinked = JSON.parse(cli(['commits', '--json', '--repo', r.dir]).stdout) as { links: { outcome: string }[] }[];
+      assert.deepEqual(unlinked[0].links.map(l => l.outcome), ['docs'], 'the commit changed Docs/guide.md');
+      // The history service (every view of the extension) reads it at each refresh.
+      const map = parseOutcomes(fs.readFileSync(path.join(r.dir, 'outcomes.yaml'))).map!;
+      const s = new RepoHistory(r.dir, {}, map, 5000);
+      await s.refresh();
+      assert.deepEqual(s.summary().files?.byOutcome, { docs: 1 });
+      assert.deepEqual(s.summary().files?.byArea, { docs: [1] });
+      assert.deepEqual(s.summary().history?.byOutcome, { docs: 1 });
+      r.git('config', 'core.ignorecase', 'false');
+      await s.refresh(true);
+      assert.deepEqual(s.summary().files?.byOutcome, {}, 'a change of the setting links again');
+      assert.deepEqual(s.summary().history?.byOutcome, {});
+    } finally {
+      r.rm();
+    }
   });
 });

@@ -54,8 +54,8 @@ export const check = command({
     const diags = [...result.diagnostics];
     const invalid: Found['invalid'] = [];
     if (result.map) {
-      diags.push(...await patternDiagnostics(result.map, await tracked));
-      const linker = new Linker(result.map);
+      const linker = await Linker.forRepo(result.map, repo);
+      diags.push(...await patternDiagnostics(result.map, await tracked, undefined, linker.options));
       await linkedHistory(repo, linker, {}, o.noCache, part => { for (const c of part) if (c.invalid.length) invalid.push({ sha: c.commit.sha, ids: c.invalid }); });
     } else await tracked; // a git failure is exit 2 whatever the file says
     const byPlace = (a: Diagnostic, b: Diagnostic) => a.line - b.line || a.column - b.column;

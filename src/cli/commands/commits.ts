@@ -37,7 +37,7 @@ export const commits = command({
   async run(o, _args, io) {
     const q = { since: o.since, until: o.until, maxCount: o.maxCount, range: o.range };
     const repo = await openRepo(o.repo);
-    const linker = new Linker(await usableMap(repo, io));
+    const linker = await Linker.forRepo(await usableMap(repo, io), repo);
     const out = listWriter(io, rows(linker)[o.format]);
     let read = 0;
     // Written a part at a time as the history is linked: for json, the same bytes as one JSON array.

@@ -23,7 +23,7 @@ export const files = command({
   async run(o, _args, io) {
     const repo = await openRepo(o.repo);
     const [list, map] = await Promise.all([repo.trackedFiles(), usableMap(repo, io)]);
-    const linker = new Linker(map);
+    const linker = await Linker.forRepo(map, repo);
     const out = listWriter(io, ROWS[o.format]);
     // Written a part at a time: a file is classified as it is written, 100k of them are never held twice.
     for (let i = 0; i < list.length; i += 5000) {

@@ -115,7 +115,7 @@ async function edit(dir: string, file: string, source: string, sha: string | und
   const pending = await pendingCommit(repo, { source, sha, indexFile, argv: await gitCommandLine() });
   // A merge's work is in the commits it brings, which carry their own links.
   if (pending.kind === 'merge') return;
-  const ids = suggestOutcomes(new Linker(map), pending.files);
+  const ids = suggestOutcomes(await Linker.forRepo(map, repo), pending.files);
   if (ids.length !== 1) return;
   const message = await fs.readFile(file, 'utf8');
   // git runs its commit hooks with GIT_EDITOR=: when no editor opens after them.

@@ -43,7 +43,7 @@ export const report = command({
     const window = { since, until, range };
     const repo = await openRepo(o.repo);
     const map = await usableMap(repo, io);
-    const linker = new Linker(map);
+    const linker = await Linker.forRepo(map, repo);
     const links = await linkedHistory(repo, linker, window, o.noCache);
     if (!links.length) await explainEmpty(repo, window, io);
     if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }), o.out, io);

@@ -49,7 +49,7 @@ export const suggest = command({
   async run(o, _args, io) {
     const repo = await openRepo(o.repo);
     const [list, map] = await Promise.all([repo.trackedFiles(), usableMap(repo, io)]);
-    const linker = new Linker(map);
+    const linker = await Linker.forRepo(map, repo);
     const folders = unlinkedFolders(linker.classifyAll(list));
     const history = await linkedHistory(repo, linker, { since: o.since }, o.noCache);
     if (!history.length) await explainEmpty(repo, { since: o.since }, io);

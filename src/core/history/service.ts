@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { GitRepo } from '../git/repo';
 import { GitError } from '../git/runner';
-import { Linker } from '../links/link';
+import { Linker, repoMatchOptions } from '../links/link';
+import { MatchOptions } from '../patterns/matcher';
 import { KeyResultHistory } from '../outcomes/keyResultHistory';
 import { Diagnostic, OutcomeMap } from '../outcomes/model';
 import { FolderSuggestion } from '../links/suggest';
@@ -27,6 +28,9 @@ export class RepoHistory {
   private readonly id = randomBytes(4).toString('hex');
   private linker?: Linker;
   private mapJson = 'null';
+  private map?: OutcomeMap;
+  /** How the repository's git compares paths (core.ignorecase), read at each refresh: the linker matches the same way. */
+  private matchOptions: MatchOptions = {};
   private windowDays: number;
   private readonly window: HistoryWindow;
   private readonly files: TrackedFiles;
@@ -59,7 +63,8 @@ export class RepoHistory {
     const json = JSON.stringify(map ?? null);
     if (json === this.mapJson) return false;
     this.mapJson = json;
-    this.linker = map ? new Linker(map) : undefined;
+    this.map = map;
+    this.linker = map ? new Linker(map, this.matchOptions) : undefined;
     return true;
   }
 
@@ -113,7 +118,13 @@ export class RepoHistory {
     this.reading = true;
     this.bump();
     try {
-      const tips = await this.repo.tips(ac.signal);
+      const [tips, options] = await Promise.all([this.repo.tips(ac.signal), repoMatchOptions(this.repo, ac.signal)]);
+      if (!!options.ignoreCase !== !!this.matchOptions.ignoreCase) {
+        // core.ignorecase changed (or was read for the first time): what was linked is linked again, the new way.
+        this.matchOptions = options;
+        this.linker = this.map ? new Linker(this.map, options) : undefined;
+        await this.relink();
+      }
       const linker = this.linker;
       const files = this.files.refresh(linker, () => this.linker, ac.signal);
       // Both parts end before the refresh does, whichever fails: a late file list must not land after a relink.

@@ -85,7 +85,7 @@ export class TrackedFiles {
 
   /** The tracked files a pattern list matches: how many, and the first `limit`. */
   filesMatching(patterns: string[], limit: number): { count: number; files: string[] } {
-    const all = filesMatching(compilePatterns(patterns), this.files?.list ?? []);
+    const all = filesMatching(compilePatterns(patterns, this.files?.linker.options), this.files?.list ?? []);
     return { count: all.length, files: all.slice(0, limit) };
   }
 
@@ -93,7 +93,7 @@ export class TrackedFiles {
   async patternDiagnostics(): Promise<Diagnostic[] | undefined> {
     const f = this.files;
     if (!f) return undefined;
-    f.diagnostics ??= patternDiagnostics(f.linker.map, f.list, breathe);
+    f.diagnostics ??= patternDiagnostics(f.linker.map, f.list, breathe, f.linker.options);
     return f.diagnostics;
   }
 }
@@ -117,7 +117,7 @@ async function classifyFiles(list: string[], linker: Linker, old?: Files): Promi
     }
     await breathe();
   }
-  const count = (pattern: string, files: readonly string[]) => (files.length ? matchMask(compilePatterns([pattern]), files).reduce((n, x) => n + x, 0) : 0);
+  const count = (pattern: string, files: readonly string[]) => (files.length ? matchMask(compilePatterns([pattern], linker.options), files).reduce((n, x) => n + x, 0) : 0);
   const byArea: Record<string, number[]> = {};
   for (const o of linker.map.outcomes) {
     byArea[o.id] = o.areas.map((a, i) => (change ? old!.byArea[o.id][i] + count(a.pattern, change.added) - count(a.pattern, change.removed) : count(a.pattern, list)));

@@ -1,8 +1,8 @@
 import { OutcomeMap } from '../outcomes/model';
-import { compilePatterns, PathMatcher } from '../patterns/matcher';
+import { compilePatterns, foldCase, MatchOptions, PathMatcher } from '../patterns/matcher';
 import { isRepoPath, walkDirectories } from '../patterns/walk';
 import { idsFromValues, noteTrailerValues, valuesFor } from '../message/trailers';
-import type { RawCommit } from '../git/repo';
+import type { GitRepo, RawCommit } from '../git/repo';
 
 export type Via = 'trailer' | 'note' | 'ticket' | 'area';
 /** Strongest first (DESIGN.md, "Links"). */
@@ -61,9 +61,14 @@ export class Linker {
     dirNameLengths: Uint8Array;
   };
 
-  constructor(readonly map: OutcomeMap) {
-    this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern)) }));
-    this.ignoreMatcher = compilePatterns(map.ignore.map(p => p.pattern));
+  /** Paths as the merged lookup holds them (folded where the repository ignores case, see MatchOptions). */
+  private readonly key: (path: string) => string;
+
+  /** `options`: how the repository's git compares paths (repoMatchOptions), so that areas and ignore match as git's do. */
+  constructor(readonly map: OutcomeMap, readonly options: MatchOptions = {}) {
+    this.key = options.ignoreCase ? foldCase : p => p;
+    this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern), options) }));
+    this.ignoreMatcher = compilePatterns(map.ignore.map(p => p.pattern), options);
     this.rootDir = { areas: this.areaMatchers.map(() => false), outcomes: EMPTY as unknown as string[], ignored: false };
     const all = [...this.areaMatchers.map((a, i) => [a.m, i] as const), [this.ignoreMatcher, -1] as const];
     if (all.every(([m]) => m.literal)) {
@@ -92,6 +97,11 @@ export class Linker {
       const prefixes = [...this.ticketOwner.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
       this.ticketRe = new RegExp(`(?<![A-Za-z0-9])(${prefixes.join('|')})[0-9]+`, 'g');
     }
+  }
+
+  /** A Linker that matches paths as the repository's git does (its core.ignorecase, see repoMatchOptions). */
+  static async forRepo(map: OutcomeMap, repo: Pick<GitRepo, 'configEntries'>, signal?: AbortSignal): Promise<Linker> {
+    return new Linker(map, await repoMatchOptions(repo, signal));
   }
 
   get trailerKey(): string {
@@ -140,8 +150,9 @@ export class Linker {
   /** A file's answer given its directory's; its name starts at `nameStart`. */
   private fileIn(d: DirAnswer, path: string, nameStart: number): FileLink {
     if (this.merged) {
-      const byPath = path.length <= this.merged.longestPath ? this.merged.byPath.get(path) : undefined;
-      const byName = this.merged.byName.size ? this.merged.byName.get(nameStart === 0 ? path : path.slice(nameStart)) : undefined;
+      const key = this.key(path);
+      const byPath = key.length <= this.merged.longestPath ? this.merged.byPath.get(key) : undefined;
+      const byName = this.merged.byName.size ? this.merged.byName.get(nameStart === 0 ? key : key.slice(nameStart)) : undefined;
       if (!byPath && !byName) return fileLink(path, d.outcomes, d.ignored); // the directory's answer, shared
       const idx = new Set([...(byPath ?? []), ...(byName ?? [])]);
       return fileLink(path, exact(this.areaMatchers.filter((a, i) => d.areas[i] || idx.has(i)).map(a => a.id)), d.ignored || idx.has(-1));
@@ -169,8 +180,9 @@ export class Linker {
     let ignored = parent.ignored;
     if (this.merged) {
       const m = this.merged;
-      const a = dir.length <= m.longestDir ? m.dirByPath.get(dir) : undefined;
-      const b = m.dirNameLengths[dir.length - nameStart] ? m.dirByName.get(nameStart === 0 ? dir : dir.slice(nameStart)) : undefined;
+      const key = this.key(dir);
+      const a = key.length <= m.longestDir ? m.dirByPath.get(key) : undefined;
+      const b = m.dirNameLengths[key.length - nameStart] ? m.dirByName.get(nameStart === 0 ? key : key.slice(nameStart)) : undefined;
       if (a || b) {
         for (const i of [...(a ?? []), ...(b ?? [])]) {
           if (i === -1) ignored = true;
@@ -263,6 +275,28 @@ function exact<T>(xs: T[]): T[] {
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * How the repository's git compares paths: `core.ignorecase` (git sets it to true when it creates a repository on a
+ * case-insensitive file system, as on macOS and Windows), read as git reads a boolean. Patterns then match as git
+ * matches them there (see compilePatterns). One git call: the CLI asks once per run, the history service once per refresh.
+ */
+export async function repoMatchOptions(repo: Pick<GitRepo, 'configEntries'>, signal?: AbortSignal): Promise<MatchOptions> {
+  // configEntries tells a key set with no value (true, for git) from one set to the empty string (false).
+  const entries = await repo.configEntries('^core\\.ignorecase$', signal);
+  const last = entries[entries.length - 1];
+  return { ignoreCase: last !== undefined && gitBoolean(last[1]) };
+}
+
+/** git's reading of a boolean value (config.c git_parse_maybe_bool, then a number): anything else is false here. */
+function gitBoolean(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  const v = value.trim().toLowerCase();
+  if (v === 'true' || v === 'yes' || v === 'on') return true;
+  if (v === '' || v === 'false' || v === 'no' || v === 'off') return false;
+  const n = Number.parseInt(v, 10);
+  return Number.isFinite(n) && n !== 0;
 }
 
 /** Outcomes to suggest for a change: those whose areas match the changed files, most files first. */

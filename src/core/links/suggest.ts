@@ -66,7 +66,7 @@ export class SuggestionCounts {
     // Which of an outcome's area patterns claims a changed file: the evidence names the area that really changed with it.
     this.areaMatchers = linker.map.outcomes.map((o, i) => o.areas.filter(x => !x.pattern.startsWith('!')).map(x => {
       this.areas.push([i, x.pattern]);
-      return [this.areas.length - 1, compilePatterns([x.pattern])] as [number, PathMatcher];
+      return [this.areas.length - 1, compilePatterns([x.pattern], linker.options)] as [number, PathMatcher];
     }));
     // A file of an outcome that none of its area patterns claims (only a negation is left) counts under its id.
     for (let i = 0; i < this.ids.length; i++) this.areas.push([i, this.ids[i]]);

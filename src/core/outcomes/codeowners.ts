@@ -46,16 +46,25 @@ export function parseCodeowners(text: string): CodeownersFile {
     const owners = hash === -1 ? tokens.slice(1) : tokens.slice(1, hash);
     const inline = hash === -1 ? '' : line.slice(line.indexOf(tokens[hash], line.indexOf(pattern) + pattern.length)).replace(/^#+\s?/, '').trim();
     const why = pattern.startsWith('!') ? 'GitHub does not support `!` in CODEOWNERS'
-      : /[[\]]/.test(pattern) ? 'GitHub does not support `[ ]` in CODEOWNERS'
+      : /[[\]]/.test(pattern) ? 'GitHub does not support `[ ]` in CODEOWNERS (it marks the line as an error)'
         : pattern.startsWith('\\#') ? 'GitHub does not support escaping a leading `#`'
           : pattern.includes('***') ? 'three asterisks in a row are not a pattern'
             : owners.find(o => !OWNER_RE.test(o)) !== undefined ? `${JSON.stringify(owners.find(o => !OWNER_RE.test(o)))} is not an owner (@user, @org/team or an e-mail address)`
               : undefined;
-    if (why) { skipped.push({ line: i + 1, text: line, why: `${why}, so it skips the line` }); return; }
+    if (why) { skipped.push({ line: i + 1, text: line, why: `${why}, so it skips the line${why.includes('`[ ]`') ? bracketHint(pattern) : ''}` }); return; }
     const comment = [...above, inline].filter(Boolean).join(' ');
     rules.push({ line: i + 1, pattern, owners, ...(comment ? { comment } : {}) });
   });
   return { rules, skipped };
+}
+
+/**
+ * For a rule whose brackets are part of a name (a Next.js route folder such as `app/[locale]/`), how to give an outcome
+ * those paths by hand: in .gitignore syntax, and so in outcomes.yaml, `\[` and `\]` are the brackets themselves.
+ */
+function bracketHint(pattern: string): string {
+  const literal = pattern.replace(/[[\]]/g, c => `\\${c}`);
+  return `; if the brackets are part of a name, write ${JSON.stringify(literal)} in an outcome's areas by hand`;
 }
 
 /**
@@ -72,15 +81,52 @@ export function fileForms(pattern: string): { forms: string[]; verbatim?: string
   const dirOnly = segs.length > 1 && segs[segs.length - 1] === '';
   if (dirOnly) segs.pop();
   const anchored = leading || segs.length > 1;
-  if (!anchored && (segs[0] === '*' || segs[0] === '**')) return { forms: ['*'], verbatim: '*' };
+  if (!anchored && !dirOnly && (segs[0] === '*' || segs[0] === '**')) return { forms: ['*'], verbatim: '*' };
   const body = (leading ? '/' : '') + segs.join('/');
   // Everything under it; a name without a slash matches at any depth, so its `/**` needs a `**/` in front.
   const under = anchored ? `${body}/**` : `**/${segs[0]}/**`;
-  if (dirOnly) return { forms: [under], verbatim: p };
+  if (dirOnly) {
+    // A folder rule ending in `**` (`foo/**/`, `**/`) is the folders below: their files are one level down at least
+    // (`foo/*/**`, `*/**`), not the files directly in `foo` that `foo/**/**` would take, as .gitignore reads it.
+    if (segs[segs.length - 1] === '**') return { forms: [(leading ? '/' : '') + [...segs.slice(0, -1), '*', '**'].join('/')], verbatim: p };
+    return { forms: [under], verbatim: p };
+  }
   const last = segs[segs.length - 1];
   if (last === '**') return { forms: [body], verbatim: p };
   if (last === '*') return { forms: [body] };
   return { forms: [body, under], verbatim: p };
+}
+
+/**
+ * Takes out of an owner's list each line that `check` would call shadowed: a pattern whose files (a folder it matches
+ * standing for what is in it, as `check` counts them) the lines above it match already, and without which the list,
+ * judged file by file (EACH_FILE last), gives every file the same answer. `**\/logs` and `**\/logs/**` both come from
+ * the rule `**\/logs`, and the first already covers what the second matches. A line that matches no tracked file
+ * stays (a stale rule should show). Returns the lines taken out.
+ */
+function dropShadowed(areas: OwnerAreas['areas'], files: readonly string[]): OwnerAreas['areas'] {
+  const gone: OwnerAreas['areas'] = [];
+  const alone = new Map<string, Uint8Array>();
+  const maskOf = (p: string) => alone.get(p) ?? alone.set(p, matchMask(compilePatterns([p]), files)).get(p)!;
+  const exactly = (l: OwnerAreas['areas']) => matchMask(compilePatterns([...l.map(a => a.pattern), EACH_FILE]), files);
+  for (let again = true; again;) {
+    again = false;
+    const covered = new Uint8Array(files.length);
+    for (let i = 0; i < areas.length && !again; i++) {
+      if (areas[i].negated || areas[i].pattern.startsWith('!')) continue;
+      const mine = maskOf(areas[i].pattern);
+      let any = false, adds = false;
+      for (let k = 0; k < mine.length; k++) if (mine[k]) { any = true; if (!covered[k]) { adds = true; covered[k] = 1; } }
+      if (!any || adds) continue;
+      const without = areas.filter((_, k) => k !== i);
+      const before = exactly(areas), after = exactly(without);
+      if (!before.every((x, k) => x === after[k])) continue;
+      gone.push(areas[i]);
+      areas.splice(i, 1);
+      again = true;
+    }
+  }
+  return gone;
 }
 
 /** The directory-neutralizing line that ends an exact list: no folder matches by itself, each file is judged alone. */
@@ -191,6 +237,12 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
         byForms.set(key, [...(byForms.get(key) ?? []), owner]);
         takenBack.set(j, byForms);
       } else if (j > first && !mine(j)) dropped++;
+    }
+    for (const gone of dropShadowed(areas, files)) {
+      // A line of a rule that the owner's other lines already cover: the rule is written with the rest, or not at all.
+      const j = rules.indexOf(gone.rule!);
+      const rest = areas.filter(a => a.rule === gone.rule && !a.negated).map(a => a.pattern);
+      if (!rest.length) { written.delete(j); redundant++; } else if (rest.length !== 1 || rest[0] !== rules[j].pattern) written.set(j, rest);
     }
     if (exact) {
       const list = areas.map(a => a.pattern);

@@ -12,11 +12,12 @@ export interface Insertion {
 }
 
 /**
- * A repository-relative path as a pattern that matches exactly it: gitignore specials escaped, anchored with
- * a leading `/` (a bare `README.md` would match every README.md below too), a trailing `/` for a folder.
+ * A repository-relative path, as git lists it (`/`-separated: a backslash is part of a name), as a pattern that
+ * matches exactly it: gitignore specials escaped (`\\` too), anchored with a leading `/` (a bare `README.md` would
+ * match every README.md below too), a trailing `/` for a folder.
  */
 export function patternForPath(relPath: string, isFolder: boolean): string {
-  let p = relPath.replace(/\\/g, '/').replace(/^\/+|\/+$/g, '');
+  let p = relPath.replace(/^\/+|\/+$/g, '');
   p = p.replace(/[*?[\]\\]/g, c => `\\${c}`);
   p = p.replace(/ $/, '\\ ');
   return `/${p}${isFolder ? '/' : ''}`;

@@ -1,5 +1,5 @@
 import { Diagnostic, OutcomeMap, PatternEntry } from './model';
-import { compilePatterns, matchMask } from '../patterns/matcher';
+import { compilePatterns, matchMask, MatchOptions } from '../patterns/matcher';
 import { quotedShort, short } from '../util/printable';
 import { OUTCOMES_FILE } from './load';
 
@@ -17,9 +17,10 @@ const MAX_NEGATIONS = 200;
  * ones above it in the same list (it is shadowed), and a negation that takes nothing away. A pattern added at the
  * end of a list adds exactly the files it matches on its own (git's last match wins, and a folder it matches takes
  * all that is in it), so a positive pattern costs one pass over the files; only a negation needs its prefix matched
- * again. Past WORK_BUDGET or MAX_NEGATIONS the rest is not checked, and one warning says so.
+ * again. Past WORK_BUDGET or MAX_NEGATIONS the rest is not checked, and one warning says so. `options`: how the
+ * repository's git compares paths (see repoMatchOptions), as the Linker matches them.
  */
-export async function patternDiagnostics(map: OutcomeMap, tracked: readonly string[], pause: () => Promise<void> = async () => undefined): Promise<Diagnostic[]> {
+export async function patternDiagnostics(map: OutcomeMap, tracked: readonly string[], pause: () => Promise<void> = async () => undefined, options: MatchOptions = {}): Promise<Diagnostic[]> {
   // outcomes.yaml is there (the map was read from it) even before it is committed: a fresh `init`'s `/outcomes.yaml`
   // lines are not stale.
   const files = tracked.includes(OUTCOMES_FILE) ? tracked : [...tracked, OUTCOMES_FILE];
@@ -31,7 +32,7 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
   const maskOf = async (patterns: string[]) => {
     await pause();
     work += (files.length + COMPILE_COST) * patterns.length;
-    return matchMask(compilePatterns(patterns), files);
+    return matchMask(compilePatterns(patterns, options), files);
   };
   const check = async (list: PatternEntry[], where: string, total: number) => {
     let mask: Uint8Array = new Uint8Array(files.length);
@@ -64,7 +65,7 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
         const next = await maskOf(prefix);
         const after = count(next);
         if (after === before && before > 0 && await needless(i)) {
-          warn(p, `${quotedShort(p.pattern)} in ${where} has no effect${negationHint(prefix, mask, files)}`, 'negation-no-effect');
+          warn(p, `${quotedShort(p.pattern)} in ${where} has no effect${negationHint(prefix, mask, files, options)}`, 'negation-no-effect');
         }
         mask = next;
         before = after;
@@ -101,14 +102,14 @@ function count(mask: Uint8Array): number {
  * re-includes the folder, not the files a pattern above matched one by one (`!dir/sub/**`); and `!dir/sub/**`
  * re-includes what is in a folder, not the folder (`!dir/sub/`).
  */
-function negationHint(list: string[], before: Uint8Array, files: readonly string[]): string {
+function negationHint(list: string[], before: Uint8Array, files: readonly string[], options: MatchOptions): string {
   const neg = list[list.length - 1];
   const above = list.slice(0, -1);
-  const alone = matchMask(compilePatterns([neg.slice(1)]), files);
+  const alone = matchMask(compilePatterns([neg.slice(1)], options), files);
   const target = files.findIndex((_, k) => before[k] && alone[k]);
   if (target === -1) return '';
   const wanted = Uint8Array.from(before, (b, k) => (b && !alone[k] ? 1 : 0));
-  const works = (l: string[]) => matchMask(compilePatterns(l), files).every((b, k) => b === wanted[k]);
+  const works = (l: string[]) => matchMask(compilePatterns(l, options), files).every((b, k) => b === wanted[k]);
   const dirs = files[target].split('/').slice(0, -1).map((_, k, segs) => segs.slice(0, k + 1).join('/'));
   // a pattern above that names a folder of that file (`dir/`, `/dir`, `dir/**`): `dir/*` in its place matches the
   // same files, and then a folder inside can be re-included
@@ -126,7 +127,7 @@ function negationHint(list: string[], before: Uint8Array, files: readonly string
   if (neg.endsWith('/**') && works([...above, `${folder}/`])) {
     return `; in .gitignore syntax ${code(neg)} re-includes what is in the folder, not the folder, which a pattern above excludes: write ${code(`${folder}/`)} instead`;
   }
-  const m = compilePatterns(above);
+  const m = compilePatterns(above, options);
   let excluded: string | undefined;
   for (let k = 0, parent = false; k < dirs.length && !excluded; k++) if ((parent = m.matchesDir(dirs[k], parent))) excluded = dirs[k];
   return excluded ? `; git cannot re-include anything in a folder that is excluded, and ${code(`${excluded}/`)} is excluded above` : '';

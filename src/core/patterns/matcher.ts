@@ -18,8 +18,17 @@ export interface PathMatcher {
   matchesFile(path: string, dirMatched: boolean): boolean;
   /** Which compiler took the list: plain paths, simple globs (one regular expression), or `ignore`. */
   readonly kind: 'literal' | 'glob' | 'general';
-  /** For plain-path lists: the file-level rules, so that a caller can merge many lists into one lookup. */
+  /**
+   * For plain-path lists: the file-level rules, so that a caller can merge many lists into one lookup (with
+   * `ignoreCase`, in folded form: look up `foldCase(path)`).
+   */
   readonly literal?: { anchoredFiles: ReadonlySet<string>; fileNames: ReadonlySet<string>; anchoredDirs: ReadonlySet<string>; dirNames: ReadonlySet<string> };
+}
+
+/** How paths compare: as git compares them in the repository (see repoIgnoresCase). */
+export interface MatchOptions {
+  /** git's `core.ignorecase` (the default on macOS and Windows): ASCII letters match either case, as git matches them there. */
+  ignoreCase?: boolean;
 }
 
 const GLOB_OR_SPECIAL = /[*?[\\]/;
@@ -29,10 +38,86 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
  * get a direct prefix/segment test, far cheaper than the general matcher; any glob,
  * negation, escape or comment falls back to `ignore`, which the tests check against git either way.
  */
-export function compilePatterns(patterns: readonly string[]): PathMatcher {
-  const lines = patterns.map(firstLine).flatMap(asGitReadsIt);
+export function compilePatterns(patterns: readonly string[], options: MatchOptions = {}): PathMatcher {
+  const lines = patterns.map(firstLine).flatMap(asGitReadsIt).map(options.ignoreCase ? foldPattern : l => l);
   if (lines.length === 0) return { kind: 'literal', matches: () => false, matchesDir: () => false, matchesFile: () => false, literal: { anchoredFiles: new Set(), fileNames: new Set(), anchoredDirs: new Set(), dirNames: new Set() } };
-  return compileLiteral(lines) ?? compileGlob(lines) ?? compileGeneral(lines);
+  const m = compileLiteral(lines) ?? compileGlob(lines) ?? compileGeneral(lines);
+  return options.ignoreCase ? folding(m) : m;
+}
+
+/**
+ * A matcher of folded patterns that folds each path it is asked about: every compiler then matches as git does with
+ * core.ignorecase, without a case-insensitive mode of its own (`ignore`'s would fold non-ASCII letters, which git does not).
+ */
+function folding(m: PathMatcher): PathMatcher {
+  const f: PathMatcher = {
+    kind: m.kind,
+    ...(m.literal ? { literal: m.literal } : {}),
+    matches: path => m.matches(foldCase(path)),
+    matchesDir: (dir, parentMatched) => m.matchesDir(foldCase(dir), parentMatched),
+    matchesFile: (path, dirMatched) => m.matchesFile(foldCase(path), dirMatched),
+  };
+  return f;
+}
+
+/** A path as git compares it with core.ignorecase: ASCII letters in lower case (git's tolower is ASCII only). */
+export function foldCase(s: string): string {
+  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, c => c.toLowerCase()) : s;
+}
+
+/**
+ * A pattern line that matches folded paths (see foldCase) as git's wildmatch with WM_CASEFOLD matches the path. git
+ * lowers the path's character and the pattern's plain ones, but compares an escaped character (`\A`) and a lone
+ * member of a bracket expression (`[S]`) as written, so that those never match an upper-case letter there: they are
+ * kept as written (a folded path has no upper-case letter either). A range matches the lowered character or its upper
+ * case (`[A-Z]` becomes `[A-Za-z]`; `[Z-a]` keeps `_`), and `[:upper:]` any letter.
+ */
+export function foldPattern(line: string): string {
+  let out = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\' && i + 1 < line.length) { out += c + line[++i]; continue; }
+    if (c === '[') {
+      const end = bracketEnd(line, i);
+      if (end !== undefined) { out += foldBracket(line.slice(i, end + 1)); i = end; continue; }
+    }
+    out += foldCase(c);
+  }
+  return out;
+}
+
+const lower = (code: number) => String.fromCharCode(code + 32);
+
+/** One bracket expression (`[` to its `]`, as bracketEnd finds it) for folded paths: see foldPattern. */
+function foldBracket(b: string): string {
+  let i = 1;
+  let out = '[';
+  if (b[i] === '!' || b[i] === '^') out += b[i++];
+  // one member: an escaped or plain character, with its text as written
+  const member = (at: number): { ch: string; text: string } => (b[at] === '\\' && at + 1 < b.length - 1 ? { ch: b[at + 1], text: b.slice(at, at + 2) } : { ch: b[at], text: b[at] });
+  while (i < b.length - 1) {
+    if (b[i] === '[' && b[i + 1] === ':') {
+      const close = b.indexOf(':]', i + 2);
+      if (close !== -1) {
+        out += b.slice(i + 2, close) === 'upper' ? '[:alpha:]' : b.slice(i, close + 2);
+        i = close + 2;
+        continue;
+      }
+    }
+    const lo = member(i);
+    i += lo.text.length;
+    // `a-b` is a range unless the `-` is last (then it is a plain `-`)
+    if (b[i] === '-' && i + 1 < b.length - 1) {
+      const hi = member(i + 1);
+      i += 1 + hi.text.length;
+      const from = Math.max(lo.ch.charCodeAt(0), 65), to = Math.min(hi.ch.charCodeAt(0), 90);
+      out += `${lo.text}-${hi.text}`;
+      if (from <= to) out += `${lower(from)}-${lower(to)}`;
+      continue;
+    }
+    out += lo.text;
+  }
+  return out + ']';
 }
 
 /** `matches` from matchesDir and matchesFile: each directory of the path, then the path itself. */
