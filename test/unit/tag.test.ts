@@ -6,6 +6,7 @@ import { GitRepo, NOTES_DRAFTS, NotesDraft, NotesRaceError } from '../../src/cor
 import { noteIds, tagCommits } from '../../src/core/git/outcomeNotes';
 import { TagError, tagOutcomes } from '../../src/core/usecases/tag';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { RepoActions } from '../../src/core/history/actions';
 
 // `outcome-lens tag`, run as a process on real repositories: the note git itself holds afterwards, and what
 // `commits --json` then says of the commit.
@@ -200,21 +201,41 @@ describe('tag: linking existing commits through refs/notes/outcomes', function (
       if (failed) console.log(`      (${failed} of ${ROUNDS * RUNS} runs said they wrote nothing)`);
     });
 
+    it('Link to Outcome… on a group (the extension\'s path, RepoActions.tag) and CLI runs at once: every link kept', async () => {
+      const repo = new TempRepo();
+      repos.push(repo);
+      repo.write('outcomes.yaml', MANY_YAML).commit('Start\n');
+      const group = Array.from({ length: 4 }, (_, i) => repo.write(`work/${i}.txt`).commit(`Work ${i}\n`));
+      const map = parseOutcomes(MANY_YAML).map!;
+      // Five groups linked from the editor (each its own GitRepo, as each window's worker has) and five CLI runs.
+      const [views, runs] = await Promise.all([
+        Promise.all(Array.from({ length: 5 }, (_, i) => new RepoActions(new GitRepo(repo.dir)).tag(map, group, [`o${i}`], false))),
+        Promise.all(Array.from({ length: 5 }, (_, i) => cliAsync(['tag', ...group, '--outcome', `o${5 + i}`, '--repo', repo.dir]))),
+      ]);
+      for (const r of views) assert.ok(r.every(x => x.changed));
+      runs.forEach((r, i) => assert.equal(r.code, 0, `o${5 + i}: ${r.stderr}`));
+      for (const sha of group) assert.deepEqual(idsOf(repo, sha).sort(), Array.from({ length: 10 }, (_, i) => `o${i}`).sort());
+      assert.equal(notesCommits(repo), 40, 'a notes commit per change');
+      assert.equal(drafts(repo), '');
+    });
+
     it('a writer that lost the race reads the notes again and keeps both changes', async () => {
       const { repo, docs, trailer } = make();
       cli(['tag', trailer, '--outcome', 'search', '--repo', repo.dir]);
+      const start = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
       const g = new GitRepo(repo.dir);
       let calls = 0;
       const results = await g.changeNotes(async draft => {
-        const read = await draft.read([docs, trailer]);
+        const read = await draft.read([docs, trailer, start]);
         // Another writer publishes between this one's read and its swap, the first time only.
-        if (calls++ === 0) repo.git('notes', '--ref=outcomes', 'add', '-f', '-m', 'Outcome: search, checkout', trailer);
+        if (calls++ === 0) repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: checkout', start);
         await draft.write(docs, 'Outcome: checkout\n');
         return read;
       });
       assert.equal(calls, 2, 'tried again after losing once');
-      assert.equal(results.get(trailer), 'Outcome: search, checkout\n', 'the second try read what the other writer wrote');
-      assert.equal(note(repo, trailer), 'Outcome: search, checkout\n');
+      assert.equal(results.get(start), 'Outcome: checkout\n', 'the second try read what the other writer wrote');
+      assert.equal(note(repo, start), 'Outcome: checkout\n');
+      assert.equal(note(repo, trailer), 'Outcome: search\n');
       assert.equal(note(repo, docs), 'Outcome: checkout\n');
       assert.equal(drafts(repo), '');
     });
@@ -227,7 +248,7 @@ describe('tag: linking existing commits through refs/notes/outcomes', function (
         override changeNotes<T>(edit: (draft: NotesDraft) => Promise<T>, o: { signal?: AbortSignal } = {}): Promise<T> {
           return super.changeNotes(async draft => {
             const r = await edit(draft);
-            repo.git('notes', '--ref=outcomes', 'add', '-f', '-m', `Try: ${++this.tries}\n\nOutcome: search`, trailer);
+            repo.git('notes', '--ref=outcomes', 'append', '-m', `Try: ${++this.tries}`, trailer);
             return r;
           }, { ...o, attempts: 3 });
         }
