@@ -47,16 +47,16 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     const r = run('--json');
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), [
-      { folder: 'docs/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [] },
+      { folder: 'docs/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [], tied: [] },
       {
         folder: 'libs/', files: 3, commits: 6, outcome: 'checkout', together: 3, evidence: 'changed with src/checkout/ in 3 of 6 commits',
-        all: [{ outcome: 'checkout', together: 3 }, { outcome: 'search', together: 2 }],
+        all: [{ outcome: 'checkout', together: 3 }, { outcome: 'search', together: 2 }], tied: [],
       },
-      { folder: 'scripts/', files: 1, commits: 9, outcome: null, together: 0, evidence: null, all: [{ outcome: 'checkout', together: 2 }] },
-      { folder: 'src/other/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [{ outcome: 'search', together: 1 }] },
+      { folder: 'scripts/', files: 1, commits: 9, outcome: null, together: 0, evidence: null, all: [{ outcome: 'checkout', together: 2 }], tied: [] },
+      { folder: 'src/other/', files: 1, commits: 1, outcome: null, together: 0, evidence: null, all: [{ outcome: 'search', together: 1 }], tied: [] },
       {
         folder: 'tools/', files: 2, commits: 3, outcome: 'search', together: 2, evidence: 'changed with src/search/ in 2 of 3 commits',
-        all: [{ outcome: 'search', together: 2 }, { outcome: 'checkout', together: 1 }],
+        all: [{ outcome: 'search', together: 2 }, { outcome: 'checkout', together: 1 }], tied: [],
       },
     ]);
   });
@@ -82,5 +82,68 @@ describe('suggest: where an unlinked folder\'s work belongs, from co-change', fu
     assert.equal(r.code, 0);
     assert.match(r.stderr, /no commits since 2030-01-01T00:00:00Z; the newest is 2024-01-01T/);
     assert.match(r.stdout, /^docs\/ \(1 unlinked file\): no suggestion: not changed in the window\n/);
+  });
+});
+
+describe('suggest: a folder\'s commits as git counts them, and ties said', function () {
+  this.timeout(120_000);
+  const repos: TempRepo[] = [];
+  after(() => { for (const r of repos) r.rm(); });
+  const del = (repo: TempRepo, file: string) => { repo.git('rm', '-q', '--', file); return repo; };
+  const suggestJson = (repo: TempRepo) => {
+    const r = cli(['suggest', '--repo', repo.dir, '--since', '2020-01-01', '--no-cache', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as { folder: string; commits: number; outcome: string | null; together: number; evidence: string | null; all: { outcome: string; together: number }[]; tied: string[] }[];
+  };
+
+  it('counts the commits that changed the folder\'s since-deleted files, linked, ignored or unlinked (as git log -- DIR does)', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    repo.write('outcomes.yaml', `version: 1
+ignore: ["*.lock"]
+outcomes:
+  - id: checkout
+    title: Checkout
+    areas: [src/checkout/, "**/checkout-*.ts"]
+  - id: search
+    title: Search
+    areas: [src/search/]
+`).commit('Start\n');
+    repo.write('libs/money.ts').write('src/checkout/a.ts').commit('c1\n');
+    repo.write('libs/old.ts').write('src/checkout/b.ts').commit('c2\n');
+    del(repo, 'libs/old.ts').write('src/checkout/a.ts', '2\n').commit('c3: an unlinked file deleted\n');
+    // A file checkout's areas claimed, and a file ignore covered: both deleted since, so libs/ holds neither now.
+    repo.write('libs/checkout-glue.ts').commit('c4\n');
+    del(repo, 'libs/checkout-glue.ts').write('src/search/q.ts').commit('c5: a linked file deleted\n');
+    repo.write('libs/yarn.lock').write('src/search/q.ts', '2\n').commit('c6\n');
+    del(repo, 'libs/yarn.lock').commit('c7: an ignored file deleted\n');
+    repo.write('src/search/r.ts').commit('c8: not in libs/\n');
+    const libs = suggestJson(repo).find(s => s.folder === 'libs/')!;
+    assert.equal(libs.commits, Number(repo.git('rev-list', '--count', '--no-merges', 'HEAD', '--', 'libs/').trim()), 'git log -- libs/');
+    assert.equal(libs.commits, 7);
+    assert.deepEqual(libs.all, [{ outcome: 'checkout', together: 5 }, { outcome: 'search', together: 2 }]);
+    assert.equal(libs.evidence, 'changed with checkout\'s areas (most often src/checkout/, in 3) in 5 of 7 commits');
+  });
+
+  it('a tie between outcomes is said, and suggests neither, whatever their order in outcomes.yaml', () => {
+    for (const order of [['checkout', 'search'], ['search', 'checkout']]) {
+      const repo = new TempRepo();
+      repos.push(repo);
+      repo.write('outcomes.yaml', `version: 1\noutcomes:\n${order.map(id => `  - id: ${id}\n    title: ${id}\n    areas: [src/${id}/]\n`).join('')}`).commit('Start\n');
+      // tools/: with checkout in 2 commits, with search in 2, alone in 1.
+      repo.write('tools/a.sh').write('src/checkout/a.ts').commit('c1\n');
+      repo.write('tools/a.sh', '2\n').write('src/search/q.ts').commit('c2\n');
+      repo.write('tools/a.sh', '3\n').write('src/checkout/a.ts', '2\n').commit('c3\n');
+      repo.write('tools/a.sh', '4\n').write('src/search/q.ts', '2\n').commit('c4\n');
+      repo.write('tools/a.sh', '5\n').commit('c5\n');
+      const [tools] = suggestJson(repo);
+      assert.deepEqual({ ...tools, all: undefined }, { folder: 'tools/', files: 1, commits: 5, outcome: null, together: 0, evidence: null, all: undefined, tied: order });
+      assert.deepEqual(tools.all, order.map(outcome => ({ outcome, together: 2 })));
+      const text = cli(['suggest', '--repo', repo.dir, '--since', '2020-01-01', '--no-cache']);
+      assert.equal(text.stdout, `tools/ (1 unlinked file): no suggestion: changed in 5 commits, with ${order[0]}'s and ${order[1]}'s areas in 2 each (a tie: no one outcome changed with it most)\n`);
+      // Below the bar, the bar is the reason given.
+      const high = cli(['suggest', '--repo', repo.dir, '--since', '2020-01-01', '--no-cache', '--min-support', '3']);
+      assert.match(high.stdout, /in 2 each \(fewer than --min-support 3\)\n$/);
+    }
   });
 });

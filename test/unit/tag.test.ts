@@ -1,7 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { TempRepo, TWO_OUTCOMES_YAML } from './helpers/repo';
-import { cli } from './helpers/cli';
+import { cli, cliAsync } from './helpers/cli';
 import { noteTrailerValues, noteWithIds } from '../../src/core/message/trailers';
+import { GitRepo, NOTES_DRAFTS, NotesDraft, NotesRaceError } from '../../src/core/git/repo';
+import { noteIds, tagCommits } from '../../src/core/git/outcomeNotes';
+import { TagError, tagOutcomes } from '../../src/core/usecases/tag';
+import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { RepoActions } from '../../src/core/history/actions';
 
 // `outcome-lens tag`, run as a process on real repositories: the note git itself holds afterwards, and what
 // `commits --json` then says of the commit.
@@ -131,5 +136,132 @@ describe('tag: linking existing commits through refs/notes/outcomes', function (
       assert.equal(got, want, JSON.stringify(note));
       assert.deepEqual(noteTrailerValues(got, 'Outcome').flatMap(v => v.split(',').map(s => s.trim())).filter(Boolean), ids, JSON.stringify(note));
     }
+  });
+
+  describe('writers at once: refs/notes/outcomes moves only from the tip each one read', () => {
+    const ROUNDS = 20;
+    const RUNS = 10;
+    // o0…o19, so that each round adds ids no earlier round added.
+    const MANY_YAML = `version: 1\noutcomes:\n${Array.from({ length: ROUNDS }, (_, i) => `  - id: o${i}\n    title: O${i}\n    areas: [o${i}/]\n`).join('')}`;
+    const idsOf = (repo: TempRepo, sha: string) => noteIds(note(repo, sha), 'Outcome');
+    const drafts = (repo: TempRepo) => repo.git('for-each-ref', '--format=%(refname)', NOTES_DRAFTS);
+    const notesCommits = (repo: TempRepo) => Number(repo.git('rev-list', '--count', 'refs/notes/outcomes').trim());
+    /** Each run either said "added" (exit 0) or that it wrote nothing (exit 2): returns whether its link was made. */
+    const judge = (r: { code: number | null; stdout: string; stderr: string }, id: string): boolean => {
+      if (r.code === 0) {
+        assert.match(r.stdout, new RegExp(`added: ${id}; note now names`), r.stdout);
+        return true;
+      }
+      assert.equal(r.code, 2, `exit ${r.code}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`nothing was written: this run did not link [0-9a-f]{10} to ${id}; run it again`), r.stderr);
+      return false;
+    };
+
+    it(`${ROUNDS} rounds of ${RUNS} tag runs at once on one commit: no link is lost`, async function () {
+      this.timeout(900_000);
+      const repo = new TempRepo();
+      repos.push(repo);
+      repo.write('outcomes.yaml', MANY_YAML).commit('Start\n');
+      let failed = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const sha = repo.write(`work/${round}.txt`).commit(`Round ${round}\n`);
+        const commitsBefore = round ? notesCommits(repo) : 0;
+        const runs = await Promise.all(Array.from({ length: RUNS }, (_, i) => cliAsync(['tag', sha, '--outcome', `o${i}`, '--repo', repo.dir])));
+        const made = runs.map((r, i) => judge(r, `o${i}`));
+        const ids = idsOf(repo, sha);
+        const linked = made.flatMap((ok, i) => (ok ? [`o${i}`] : []));
+        failed += RUNS - linked.length;
+        // Exactly the runs that said "added" are in the note, each once.
+        assert.deepEqual([...ids].sort(), linked.sort(), `round ${round}: the note names ${ids.join(', ')}`);
+        // git's own format, one trailer line, and a notes commit per change
+        assert.equal(note(repo, sha), `Outcome: ${ids.join(', ')}\n`);
+        assert.equal(notesCommits(repo) - commitsBefore, made.filter(Boolean).length, 'a notes commit per run that linked');
+      }
+      assert.equal(drafts(repo), '', 'no private ref left behind');
+      if (failed) console.log(`      (${failed} of ${ROUNDS * RUNS} runs said they wrote nothing)`);
+    });
+
+    it(`${ROUNDS} rounds of ${RUNS} tag runs at once on ${RUNS} commits: no note is lost`, async function () {
+      this.timeout(900_000);
+      const repo = new TempRepo();
+      repos.push(repo);
+      repo.write('outcomes.yaml', MANY_YAML).commit('Start\n');
+      const shas = Array.from({ length: RUNS }, (_, i) => repo.write(`work/${i}.txt`).commit(`Work ${i}\n`));
+      const want: string[][] = shas.map(() => []);
+      let failed = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        const id = `o${round}`;
+        const runs = await Promise.all(shas.map(sha => cliAsync(['tag', sha, '--outcome', id, '--repo', repo.dir])));
+        runs.forEach((r, i) => { if (judge(r, id)) want[i].push(id); else failed++; });
+        // Every run's link is there, in the order the runs made them on each commit, and nothing else is.
+        assert.deepEqual(shas.map(sha => idsOf(repo, sha)), want, `round ${round}`);
+      }
+      assert.equal(notesCommits(repo), want.flat().length, 'a notes commit per change');
+      assert.equal(drafts(repo), '', 'no private ref left behind');
+      if (failed) console.log(`      (${failed} of ${ROUNDS * RUNS} runs said they wrote nothing)`);
+    });
+
+    it('Link to Outcome… on a group (the extension\'s path, RepoActions.tag) and CLI runs at once: every link kept', async () => {
+      const repo = new TempRepo();
+      repos.push(repo);
+      repo.write('outcomes.yaml', MANY_YAML).commit('Start\n');
+      const group = Array.from({ length: 4 }, (_, i) => repo.write(`work/${i}.txt`).commit(`Work ${i}\n`));
+      const map = parseOutcomes(MANY_YAML).map!;
+      // Five groups linked from the editor (each its own GitRepo, as each window's worker has) and five CLI runs.
+      const [views, runs] = await Promise.all([
+        Promise.all(Array.from({ length: 5 }, (_, i) => new RepoActions(new GitRepo(repo.dir)).tag(map, group, [`o${i}`], false))),
+        Promise.all(Array.from({ length: 5 }, (_, i) => cliAsync(['tag', ...group, '--outcome', `o${5 + i}`, '--repo', repo.dir]))),
+      ]);
+      for (const r of views) assert.ok(r.every(x => x.changed));
+      runs.forEach((r, i) => assert.equal(r.code, 0, `o${5 + i}: ${r.stderr}`));
+      for (const sha of group) assert.deepEqual(idsOf(repo, sha).sort(), Array.from({ length: 10 }, (_, i) => `o${i}`).sort());
+      assert.equal(notesCommits(repo), 40, 'a notes commit per change');
+      assert.equal(drafts(repo), '');
+    });
+
+    it('a writer that lost the race reads the notes again and keeps both changes', async () => {
+      const { repo, docs, trailer } = make();
+      cli(['tag', trailer, '--outcome', 'search', '--repo', repo.dir]);
+      const start = repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
+      const g = new GitRepo(repo.dir);
+      let calls = 0;
+      const results = await g.changeNotes(async draft => {
+        const read = await draft.read([docs, trailer, start]);
+        // Another writer publishes between this one's read and its swap, the first time only.
+        if (calls++ === 0) repo.git('notes', '--ref=outcomes', 'add', '-m', 'Outcome: checkout', start);
+        await draft.write(docs, 'Outcome: checkout\n');
+        return read;
+      });
+      assert.equal(calls, 2, 'tried again after losing once');
+      assert.equal(results.get(start), 'Outcome: checkout\n', 'the second try read what the other writer wrote');
+      assert.equal(note(repo, start), 'Outcome: checkout\n');
+      assert.equal(note(repo, trailer), 'Outcome: search\n');
+      assert.equal(note(repo, docs), 'Outcome: checkout\n');
+      assert.equal(drafts(repo), '');
+    });
+
+    it('one that loses every race writes nothing, and tag says so by name (a TagError: exit 2 in the CLI)', async () => {
+      const { repo, docs, trailer } = make();
+      // Another writer moves refs/notes/outcomes between every read and swap of this one.
+      class Busy extends GitRepo {
+        tries = 0;
+        override changeNotes<T>(edit: (draft: NotesDraft) => Promise<T>, o: { signal?: AbortSignal } = {}): Promise<T> {
+          return super.changeNotes(async draft => {
+            const r = await edit(draft);
+            repo.git('notes', '--ref=outcomes', 'append', '-m', `Try: ${++this.tries}`, trailer);
+            return r;
+          }, { ...o, attempts: 3 });
+        }
+      }
+      const busy = new Busy(repo.dir);
+      const map = parseOutcomes(YAML).map!;
+      await assert.rejects(tagCommits(busy, [docs], 'Outcome', { add: ['checkout'] }), (e: Error) => e instanceof NotesRaceError && e.attempts === 3);
+      await assert.rejects(tagOutcomes(busy, map, [docs], ['checkout']), (e: Error) => e instanceof TagError
+        && e.message === `other writers changed refs/notes/outcomes each of the 3 times this run tried, so nothing was written: this run did not link ${docs.slice(0, 10)} to checkout; run it again`);
+      assert.equal(busy.tries, 6);
+      assert.equal(note(repo, docs), undefined, 'nothing written');
+      assert.match(note(repo, trailer)!, /^Try: 6$/m, "the other writer's notes stand");
+      assert.equal(drafts(repo), '');
+    });
   });
 });

@@ -18,20 +18,28 @@ interface Suggested {
 /** Every format suggest has: adding one to FORMATS without writing it here does not compile. */
 const WRITE: Record<(typeof FORMATS)[number], (s: Suggested, io: Io) => void> = {
   json: ({ suggestions, unlinkedIn }, io) => {
-    const out = listWriter(io, { row: (s: FolderSuggestion) => JSON.stringify({ folder: s.folder, files: unlinkedIn(s.folder), commits: s.commits, outcome: s.outcome ?? null, together: s.together, evidence: s.evidence ?? null, all: s.all }), json: true });
+    const out = listWriter(io, { row: (s: FolderSuggestion) => JSON.stringify({ folder: s.folder, files: unlinkedIn(s.folder), commits: s.commits, outcome: s.outcome ?? null, together: s.together, evidence: s.evidence ?? null, all: s.all, tied: s.tied }), json: true });
     out.write(suggestions);
     out.end();
   },
   text: ({ suggestions, unlinkedIn, minSupport }, io) => {
     if (!suggestions.length) io.out('no unlinked folders: every folder holds linked work\n');
-    const why = (together: number) => together < minSupport ? `fewer than --min-support ${minSupport}` : `under ${MIN_SHARE * 100}% of its commits`;
+    const why = (s: FolderSuggestion) => {
+      const together = s.all[0].together;
+      return together < minSupport ? `fewer than --min-support ${minSupport}` : together < MIN_SHARE * s.commits ? `under ${MIN_SHARE * 100}% of its commits` : 'a tie: no one outcome changed with it most';
+    };
+    // A tie names every outcome in it: the order of outcomes.yaml does not pick one.
+    const top = (s: FolderSuggestion) => s.tied.length ? `${andList(s.tied.map(id => `${id}'s`))} areas in ${s.all[0].together} each` : `${s.all[0].outcome}'s areas in ${s.all[0].together}`;
     for (const s of suggestions) {
       const n = unlinkedIn(s.folder);
-      const what = s.outcome ? `→ ${s.outcome} · ${s.evidence}` : s.commits ? `no suggestion: changed in ${s.commits} commit${s.commits === 1 ? '' : 's'}, ${s.all[0] ? `with ${s.all[0].outcome}'s areas in ${s.all[0].together} (${why(s.all[0].together)})` : 'never with an outcome\'s areas'}` : 'no suggestion: not changed in the window';
+      const what = s.outcome ? `→ ${s.outcome} · ${s.evidence}` : s.commits ? `no suggestion: changed in ${s.commits} commit${s.commits === 1 ? '' : 's'}, ${s.all[0] ? `with ${top(s)} (${why(s)})` : 'never with an outcome\'s areas'}` : 'no suggestion: not changed in the window';
       io.out(`${printable(s.folder)} (${n} unlinked file${n === 1 ? '' : 's'}): ${what}\n`);
     }
   },
 };
+
+/** Names joined as a sentence says them: `a, b and c`. */
+const andList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs.join(''));
 
 /** `suggest`: for each unlinked folder, the outcome whose areas it changed together with most often, with the evidence. */
 export const suggest = command({

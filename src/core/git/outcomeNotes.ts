@@ -19,24 +19,29 @@ export function noteIds(note: string | undefined, key: string): string[] {
 /**
  * Links existing commits to outcomes without rewriting them (DESIGN.md, "tag"): each commit's note under
  * refs/notes/outcomes gets `add` in its `<key>:` trailer (extended, never duplicated) and loses `remove`; the rest of
- * the note is kept. The notes are read as they are now, then written one commit at a time with git itself; a note
- * that already says the same is not written again. Ids are not checked here: the caller knows which ones are valid.
+ * the note is kept. The notes are read, then written one commit at a time with git itself (a note that already says
+ * the same is not written again), and published together only if no other writer moved the notes meanwhile: else
+ * they are read and changed again (GitRepo.changeNotes), so that two writers at once both keep their links; a run
+ * that loses every race throws NotesRaceError, having written nothing. Ids are not checked here: the caller knows
+ * which ones are valid.
  */
 export async function tagCommits(repo: GitRepo, shas: readonly string[], key: string, change: { add?: readonly string[]; remove?: readonly string[] },
   o: { signal?: AbortSignal; progress?: (done: number) => void } = {}): Promise<TagResult[]> {
   const unique = [...new Set(shas)];
-  const notes = await repo.notesOf(unique, o.signal);
   const add = change.add ?? [];
   const remove = new Set(change.remove ?? []);
-  const out: TagResult[] = [];
-  for (const sha of unique) {
-    const note = notes.get(sha) ?? '';
-    const before = noteIds(note, key);
-    const after = [...before, ...add.filter(id => !before.includes(id))].filter(id => !remove.has(id));
-    const changed = after.length !== before.length || after.some((id, i) => id !== before[i]);
-    if (changed) await repo.writeNote(sha, noteWithIds(note, key, after), o.signal);
-    out.push({ sha, before, after, changed });
-    o.progress?.(out.length);
-  }
-  return out;
+  return repo.changeNotes(async draft => {
+    const notes = await draft.read(unique);
+    const out: TagResult[] = [];
+    for (const sha of unique) {
+      const note = notes.get(sha) ?? '';
+      const before = noteIds(note, key);
+      const after = [...before, ...add.filter(id => !before.includes(id))].filter(id => !remove.has(id));
+      const changed = after.length !== before.length || after.some((id, i) => id !== before[i]);
+      if (changed) await draft.write(sha, noteWithIds(note, key, after));
+      out.push({ sha, before, after, changed });
+      o.progress?.(out.length);
+    }
+    return out;
+  }, { signal: o.signal });
 }

@@ -1,15 +1,38 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
 import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
   parseRawChange, parseStageEntries, RecordValues, Values } from './formats';
-import { GitError, runGit, RunOptions } from './runner';
+import { GitError, logLine, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
 /** The fetch refspec that brings the outcome notes with every fetch (DESIGN.md, "tag"). */
 export const NOTES_FETCH = `+${NOTES_REF}:${NOTES_REF}`;
+/**
+ * Where a writer builds its notes commits before it publishes them: a private ref each, under refs/notes/ because
+ * `git notes` writes nowhere else, so that refs/notes/outcomes only ever moves by compare-and-swap.
+ */
+export const NOTES_DRAFTS = 'refs/notes/outcome-lens-tmp/';
+/** How often a writer re-reads and re-applies its change after another writer moved refs/notes/outcomes first. */
+export const NOTES_ATTEMPTS = 30;
+
+/** refs/notes/outcomes moved under a writer at every attempt: nothing it wrote was published. */
+export class NotesRaceError extends GitError {
+  constructor(readonly attempts: number) {
+    super(`${NOTES_REF} was moved by another writer each of the ${attempts} times this one tried: nothing was written`, 'other');
+  }
+}
+
+/** The notes as a writer sees them: read and written like refs/notes/outcomes, published at once by changeNotes. */
+export interface NotesDraft {
+  /** The notes of these commits (commits without one are left out). */
+  read(shas: readonly string[]): Promise<Map<string, string>>;
+  /** Writes a commit's note with git itself (`notes add -f`, the text on stdin), or removes it when `text` is empty. */
+  write(sha: string, text: string): Promise<void>;
+}
 
 /** The facts of a commit that COMMIT reads, by field name. */
 export type CommitFacts = Values<typeof COMMIT extends GitRecord<infer D> ? D : never>;
@@ -366,10 +389,10 @@ export class GitRepo {
    * (log.showSignature would run gpg.program). `ignoreMissing`: a commit git does not have is skipped rather than
    * an error.
    */
-  private async readNotes(shas: readonly string[], o: { ignoreMissing: boolean; signal?: AbortSignal }): Promise<Map<string, string>> {
+  private async readNotes(shas: readonly string[], o: { ignoreMissing: boolean; signal?: AbortSignal; ref?: string }): Promise<Map<string, string>> {
     const notes = new Map<string, string>();
     for (let i = 0; i < shas.length; i += CHUNK) {
-      const args = ['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--no-color', ...(o.ignoreMissing ? ['--ignore-missing'] : []), `--notes=${NOTES_REF}`, NOTE.format, '--stdin'];
+      const args = ['log', '-z', '--no-walk=unsorted', '--no-show-signature', '--no-color', ...(o.ignoreMissing ? ['--ignore-missing'] : []), `--notes=${o.ref ?? NOTES_REF}`, NOTE.format, '--stdin'];
       const { stdout } = await this.run(args, { signal: o.signal, input: ids(shas.slice(i, i + CHUNK)) });
       for (const { sha, note } of NOTE.all(stdout)) if (note) notes.set(sha, note);
     }
@@ -377,13 +400,83 @@ export class GitRepo {
   }
 
   /**
-   * Writes a commit's note under refs/notes/outcomes with git itself (`notes add -f`, the text on stdin), or removes
-   * it when `text` is empty: other tools read such notes, and git records who changed them when.
+   * Changes the notes under refs/notes/outcomes as `edit` says, without losing another writer's change made at the
+   * same time: `edit` reads and writes a private draft ref seeded from the tip read (one notes commit per change, by
+   * `git notes` itself, so other tools read them as before), and refs/notes/outcomes then moves from that tip to the
+   * draft's by compare-and-swap (`update-ref NEW OLD`). When another writer moved it first, the draft is dropped and
+   * `edit` runs again on the new tip, after a random pause that grows with each attempt; after NOTES_ATTEMPTS lost
+   * races it throws NotesRaceError, having published nothing. `edit` must derive its writes from what it reads.
    */
-  async writeNote(sha: string, text: string, signal?: AbortSignal): Promise<void> {
-    checkShas([sha]);
-    if (text.trim()) await this.run(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-F', '-', sha], { signal, input: text });
-    else await this.run(['notes', `--ref=${NOTES_REF}`, 'remove', '--ignore-missing', sha], { signal });
+  async changeNotes<T>(edit: (draft: NotesDraft) => Promise<T>, o: { signal?: AbortSignal; attempts?: number } = {}): Promise<T> {
+    const signal = o.signal;
+    const attempts = Math.max(1, o.attempts ?? NOTES_ATTEMPTS);
+    for (let attempt = 1; ; attempt++) {
+      const base = await this.refTip(NOTES_REF, signal);
+      const draft = `${NOTES_DRAFTS}${process.pid}-${randomBytes(8).toString('hex')}`;
+      // Without a notes ref there is nothing to seed: `git notes` makes the draft's first commit.
+      let exists = base !== undefined;
+      let wrote = false;
+      try {
+        if (base !== undefined) await this.run(['update-ref', '--no-deref', draft, base, ''], { signal });
+        const result = await edit({
+          read: async shas => {
+            checkShas(shas);
+            return exists ? this.readNotes(shas, { ignoreMissing: false, signal, ref: draft }) : new Map();
+          },
+          write: async (sha, text) => {
+            checkShas([sha]);
+            wrote = true;
+            if (text.trim()) {
+              await this.run(['notes', `--ref=${draft}`, 'add', '-f', '-F', '-', sha], { signal, input: text });
+              exists = true;
+            } else if (exists) await this.run(['notes', `--ref=${draft}`, 'remove', '--ignore-missing', sha], { signal });
+          },
+        });
+        const tip = wrote ? await this.refTip(draft, signal) : base;
+        if (tip === base || tip === undefined) return result;
+        if (await this.swapNotes(tip, base, signal)) return result;
+      } finally {
+        // (not cancellable: a cancelled run still takes its draft away)
+        if (exists) await this.dropDraft(draft);
+      }
+      if (attempt >= attempts) throw new NotesRaceError(attempts);
+      logLine(`${NOTES_REF} moved since it was read (attempt ${attempt} of ${attempts}): reading it again`);
+      // Random, so that writers who lost together do not meet again; growing, so that many writers spread out.
+      await pause(Math.random() * Math.min(2000, 20 * 2 ** attempt), signal);
+    }
+  }
+
+  /** The commit a full ref name points at, or undefined when it does not exist. */
+  private async refTip(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    // Exit 1: no such ref.
+    const { stdout } = await this.run(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], { signal, ok: [1] });
+    return stdout.trim() || undefined;
+  }
+
+  /**
+   * Moves refs/notes/outcomes from `base` (undefined: it must not exist) to `tip`, only if it is still there: true when
+   * it moved, false when another writer moved it first (or holds its lock); anything else git refuses is thrown.
+   */
+  private async swapNotes(tip: string, base: string | undefined, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.run(['update-ref', '-m', 'notes: outcome-lens tag', '--no-deref', NOTES_REF, tip, base ?? ''], { signal });
+      return true;
+    } catch (e) {
+      if (!(e instanceof GitError) || e.kind === 'cancelled' || e.kind === 'timeout') throw e;
+      // Another writer moved it, made it, or is moving it now (its lock file); anything else (permissions) is thrown.
+      if (/is at [0-9a-f]+ but expected|reference already exists|\.lock'?: File exists/.test(e.stderr)) return false;
+      if ((await this.refTip(NOTES_REF, signal)) !== base) return false;
+      throw e;
+    }
+  }
+
+  /** Deletes a draft ref (if it was made); one left behind by a failure is logged, not fatal: nothing reads it. */
+  private async dropDraft(draft: string): Promise<void> {
+    try {
+      await this.run(['update-ref', '-d', '--no-deref', draft]);
+    } catch (e) {
+      logLine(`could not delete ${draft} (delete it with: git update-ref -d ${draft}): ${(e as Error).message}`);
+    }
   }
 
   /**
@@ -608,4 +701,14 @@ export function parseNumstat(out: string): Map<string, LineStat> {
     cur.files.push([entry.path, entry.lines]);
   }
   return m;
+}
+
+/** Waits `ms`, or until `signal` aborts (then throws the runner's cancellation). */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(new GitError('cancelled', 'cancelled')); return; }
+    const onAbort = () => { clearTimeout(t); reject(new GitError('cancelled', 'cancelled')); };
+    const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -5,16 +5,18 @@ import { compilePatterns, PathMatcher } from '../patterns/matcher';
 export interface FolderSuggestion {
   /** The folder, with a trailing `/`. */
   folder: string;
-  /** Commits of the window (merges left out) that changed its unlinked files. */
+  /** Commits of the window (merges left out) that changed a file in it, one deleted since too: what `git log -- DIR` lists. */
   commits: number;
-  /** The outcome whose areas those commits changed most often, when at least `minSupport` did. */
+  /** The outcome whose areas those commits changed most often, when at least `minSupport` did and no other as often. */
   outcome?: string;
   /** How many of the commits changed that outcome's areas too. */
   together: number;
   /** "changed with services/checkout/ in 37 of 41 commits" */
   evidence?: string;
-  /** Every outcome whose areas changed with it, most first. */
+  /** Every outcome whose areas changed with it, most first (outcomes.yaml's order among equals). */
   all: { outcome: string; together: number }[];
+  /** The outcomes that changed with it most often when two or more did so equally (then none is suggested); else empty. */
+  tied: string[];
 }
 
 /**
@@ -39,13 +41,15 @@ export function unlinkedFolders(files: readonly FileLink[]): string[] {
  */
 export const MIN_SHARE = 0.25;
 
-/** What one changed path adds to its commit, as indices: its outcomes, its areas, and its folders when unlinked. */
+/** What one changed path adds to its commit, as indices: its outcomes, its areas, and its folders. */
 interface PathPart { outcomes: readonly number[]; areas: readonly number[]; folders: readonly number[] }
 
 /**
  * For every folder, counts over a set of commits that commits can be added to and taken from, so that a new
  * commit costs its own files and not the window's (merges left out: a merge's first-parent diff repeats its
- * branch's work). Only the files' paths count, never a commit's own links: a note does not change a suggestion.
+ * branch's work). A folder's commits are those that changed any file in it, tracked, ignored or deleted since, as
+ * `git log -- DIR` lists them; a folder that `ignore` covers whole is not counted, since it holds no unlinked file to
+ * suggest for. Only the files' paths count, never a commit's own links: a note does not change a suggestion.
  * Outcomes, areas and folders are numbered, so that counting is arithmetic on arrays, not on maps of strings.
  */
 export class SuggestionCounts {
@@ -82,13 +86,17 @@ export class SuggestionCounts {
     if (part) return part;
     const f = this.linker.file(p);
     const folders: number[] = [];
-    if (f.status === 'unlinked') {
-      for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) {
-        const d = p.slice(0, at);
-        let n = this.folderNo.get(d);
-        if (n === undefined) { this.folderNo.set(d, n = this.counts.length); this.counts.push(new Int32Array(this.width)); }
-        folders.push(n);
+    for (let at = p.indexOf('/'); at !== -1; at = p.indexOf('/', at + 1)) {
+      const d = p.slice(0, at);
+      let n = this.folderNo.get(d);
+      if (n === undefined) {
+        // (an ignored folder's files are all ignored or claimed, and so are those of the folders in it)
+        const dir = this.linker.gitlink(d);
+        if (dir.ignored && !dir.outcomes.length) break;
+        this.folderNo.set(d, n = this.counts.length);
+        this.counts.push(new Int32Array(this.width));
       }
+      folders.push(n);
     }
     const outcomes = f.outcomes.map(id => this.ids.indexOf(id));
     const areas = outcomes.map(i => this.areaMatchers[i]?.find(([, m]) => m.matches(p))?.[0] ?? this.areas.length - this.ids.length + i);
@@ -119,9 +127,10 @@ export class SuggestionCounts {
   }
 
   /**
-   * For each folder, the outcome whose areas its unlinked files changed together with most often: a suggestion
-   * needs at least `minSupport` such commits, and at least MIN_SHARE of the folder's; ties go to the outcome listed
-   * first in outcomes.yaml. Folders may nest.
+   * For each folder, the outcome whose areas its files changed together with most often: a suggestion needs at least
+   * `minSupport` such commits, and at least MIN_SHARE of the folder's. Two or more outcomes that changed with it
+   * equally often, most of all, are a tie, which is said (`tied`) and suggests none: the order of outcomes.yaml says
+   * nothing about where the folder belongs. Folders may nest.
    */
   suggest(folders: readonly string[], minSupport = 2): FolderSuggestion[] {
     const none = new Int32Array(this.width);
@@ -131,15 +140,16 @@ export class SuggestionCounts {
       const commits = c[0];
       const all = this.ids.map((outcome, i) => ({ outcome, together: c[1 + i] })).filter(x => x.together > 0)
         .sort((x, y) => y.together - x.together); // (a stable sort: ties keep the order of outcomes.yaml)
-      const best = all[0] && all[0].together >= Math.max(1, minSupport) && all[0].together >= MIN_SHARE * commits ? all[0] : undefined;
+      const tied = all.length > 1 && all[1].together === all[0].together ? all.filter(x => x.together === all[0].together).map(x => x.outcome) : [];
+      const best = all[0] && !tied.length && all[0].together >= Math.max(1, minSupport) && all[0].together >= MIN_SHARE * commits ? all[0] : undefined;
       const name = folder.endsWith('/') ? folder : `${folder}/`;
-      if (!best) return { folder: name, commits, together: 0, all };
+      if (!best) return { folder: name, commits, together: 0, all, tied };
       // The outcome's area that changed with the folder most often (its own count may be lower than the outcome's).
       const i = this.ids.indexOf(best.outcome);
       let top: [string, number] | undefined;
       this.areas.forEach(([o, pattern], a) => { const k = c[1 + this.ids.length + a]; if (o === i && k > 0 && (!top || k > top[1])) top = [pattern, k]; });
       const where = !top ? `${best.outcome}'s areas` : top[1] === best.together ? top[0] : `${best.outcome}'s areas (most often ${top[0]}, in ${top[1]})`;
-      return { folder: name, commits, outcome: best.outcome, together: best.together, evidence: `changed with ${where} in ${best.together} of ${commits} commits`, all };
+      return { folder: name, commits, outcome: best.outcome, together: best.together, evidence: `changed with ${where} in ${best.together} of ${commits} commits`, all, tied };
     });
   }
 }

@@ -1,4 +1,4 @@
-import { GitRepo } from '../git/repo';
+import { GitRepo, NOTES_REF, NotesRaceError } from '../git/repo';
 import { tagCommits, TagResult } from '../git/outcomeNotes';
 import { idsFromValues, valuesFor } from '../message/trailers';
 import { OutcomeMap } from '../outcomes/model';
@@ -19,7 +19,9 @@ export interface TagOutcome extends TagResult {
  * Links commits to outcomes through their notes under refs/notes/outcomes, or takes ids out again (DESIGN.md, `tag`):
  * the one path for `outcome-lens tag` and the extension's Link to Outcome…, Replace with… and Remove. Every commit
  * name is resolved before anything is written (a typo in the third leaves the first two alone). Adding an id that
- * outcomes.yaml does not define is refused; removing any id is allowed, which is how an invalid link is fixed.
+ * outcomes.yaml does not define is refused; removing any id is allowed, which is how an invalid link is fixed. Runs at
+ * the same time each keep their change (see tagCommits); one that loses every race is a TagError that says nothing was
+ * written.
  */
 export async function tagOutcomes(repo: GitRepo, map: OutcomeMap, revs: readonly string[], ids: readonly string[],
   o: { remove?: boolean; signal?: AbortSignal; /** `revs` are full commit ids already (a view's rows): not resolved again. */ resolved?: boolean } = {}): Promise<TagOutcome[]> {
@@ -32,7 +34,19 @@ export async function tagOutcomes(repo: GitRepo, map: OutcomeMap, revs: readonly
   const shas: string[] = [];
   if (o.resolved) shas.push(...revs);
   else for (const rev of revs) shas.push(await repo.resolveCommit(rev, o.signal));
-  const results = await tagCommits(repo, shas, map.trailer, o.remove ? { remove: ids } : { add: ids }, { signal: o.signal });
+  let results: TagResult[];
+  try {
+    results = await tagCommits(repo, shas, map.trailer, o.remove ? { remove: ids } : { add: ids }, { signal: o.signal });
+  } catch (e) {
+    // Say what is not there, so that a user (or a script) runs it again rather than trust a link that was not made.
+    if (e instanceof NotesRaceError) {
+      const all = [...new Set(shas)];
+      const which = all.slice(0, 5).map(s => s.slice(0, 10)).join(', ') + (all.length > 5 ? ` and ${all.length - 5} more` : '');
+      const undone = o.remove ? `did not take ${ids.join(', ')} out of the notes of ${which}` : `did not link ${which} to ${ids.join(', ')}`;
+      throw new TagError(`other writers changed ${NOTES_REF} each of the ${e.attempts} times this run tried, so nothing was written: this run ${undone}; run it again`);
+    }
+    throw e;
+  }
   const commits = new Map((await repo.readCommits(results.map(r => r.sha), undefined, o.signal)).map(c => [c.sha, c]));
   return results.map(r => {
     const c = commits.get(r.sha);
