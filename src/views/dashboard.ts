@@ -62,6 +62,9 @@ export class Dashboard implements vscode.Disposable {
   private drawn?: Extract<ToDashboard, { type: 'render' }>;
   /** Registered for the dashboard's view type: VS Code hands it the panel and the page's state after a window reload. */
   readonly serializer: vscode.WebviewPanelSerializer = { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) };
+  private readonly showEmitter = new vscode.EventEmitter<void>();
+  /** The dashboard was shown, however it was opened (the walkthrough's last step). */
+  readonly onDidShow = this.showEmitter.event;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: Log, private readonly settings: Settings,
     private readonly reveal: (repo: RepoIndex, key: string) => void) {
@@ -145,6 +148,7 @@ export class Dashboard implements vscode.Disposable {
     panel.onDidChangeViewState(e => { if (mine() && e.webviewPanel.visible) { this.page(); void this.runner.request(); } });
     panel.webview.onDidReceiveMessage((m: unknown) => { if (mine()) this.onMessage(m); });
     this.page();
+    this.showEmitter.fire();
   }
 
   private onMessage(raw: unknown): void {
@@ -227,5 +231,6 @@ export class Dashboard implements vscode.Disposable {
     this.runner.dispose();
     for (const s of this.subs) s.dispose();
     this.panel?.dispose();
+    this.showEmitter.dispose();
   }
 }
