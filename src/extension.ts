@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext) {
     index.onDidChange(() => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state)),
   );
   registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
-  const walkthrough = new WalkthroughProgress(index, context.globalState, { unlinked: unlinked.view, onDidShowDashboard: dashboard.onDidShow });
+  const walkthrough = new WalkthroughProgress(index, { unlinked: unlinked.view, onDidShowDashboard: dashboard.onDidShow });
   context.subscriptions.push(walkthrough);
   // For other extensions and the integration tests: the index and the views' providers, read-only.
   return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, walkthrough, views: { outcomes: outcomes.view, unlinked: unlinked.view } };

@@ -1,5 +1,8 @@
 import vscode = require('vscode');
-import { WorkspaceIndex } from '../vscode/workspaceIndex';
+import fs = require('node:fs');
+import path = require('node:path');
+import { findRepoRoot, WorkspaceIndex } from '../vscode/workspaceIndex';
+import { OUTCOMES_FILE } from '../core/outcomes/load';
 
 /**
  * The getting-started walkthrough's steps complete on what really happened, not on a click: each step's
@@ -19,16 +22,6 @@ export const WALKTHROUGH_KEYS = {
   openedDashboard: 'outcomeLens.walkthrough.openedDashboard',
 } as const;
 
-/** The steps done, kept across sessions (VS Code keeps its ticks; this keeps the history from being read for them). */
-const DONE_STATE = 'outcomeLens.walkthrough.done';
-/** When the extension first saw an outcomes.yaml (ms), kept across sessions. */
-const FIRST_SEEN_STATE = 'outcomeLens.walkthrough.firstSeen';
-/**
- * For this long after the first outcomes.yaml, a pending step that only the history can show ("Tag a commit", "Link a
- * past commit") has the history read even while no view shows it: the Welcome page is what shows it then.
- */
-const FOLLOW_MS = 14 * 86400_000;
-
 /** What the walkthrough watches besides the index: the Unlinked Work view and the dashboard being shown. */
 export interface WalkthroughSources {
   unlinked: vscode.TreeView<unknown>;
@@ -39,12 +32,23 @@ export class WalkthroughProgress implements vscode.Disposable {
   /** The keys set so far (each is set once: a step, once done, stays done). */
   readonly done = new Set<string>();
   private readonly subs: vscode.Disposable[];
+  /**
+   * Whether outcomes.yaml was created in this session (the walkthrough's first step, done now): from then on, while a
+   * step that only the history shows ("Tag a commit", "Link a past commit") is pending, the history is read even with
+   * no view open, since the Welcome page is what shows it. A workspace that opens with an outcomes.yaml reads history
+   * only when something shows it, as ever.
+   */
+  private following = false;
+  /** Whether a repository had an outcomes.yaml when the extension started (on disk: commands run only after that). */
+  private readonly startedWithOutcomes = (vscode.workspace.workspaceFolders ?? []).some(f => {
+    const root = f.uri.scheme === 'file' ? findRepoRoot(f.uri.fsPath) : undefined;
+    return !!root && fs.existsSync(path.join(root, OUTCOMES_FILE));
+  });
 
-  constructor(private readonly index: WorkspaceIndex, private readonly state: vscode.Memento, sources: WalkthroughSources) {
-    for (const key of state.get<string[]>(DONE_STATE, [])) if ((Object.values(WALKTHROUGH_KEYS) as string[]).includes(key)) this.set(key, true, false);
+  constructor(private readonly index: WorkspaceIndex, sources: WalkthroughSources) {
     this.subs = [
       index.onDidChange(() => this.update()),
-      index.showsHistory(() => this.following()),
+      index.showsHistory(() => this.following && !(this.done.has(WALKTHROUGH_KEYS.taggedCommit) && this.done.has(WALKTHROUGH_KEYS.linkedPastCommit))),
       sources.unlinked.onDidChangeVisibility(e => this.set(WALKTHROUGH_KEYS.reviewedUnlinked, e.visible)),
       sources.onDidShowDashboard(() => this.set(WALKTHROUGH_KEYS.openedDashboard, true)),
     ];
@@ -53,18 +57,10 @@ export class WalkthroughProgress implements vscode.Disposable {
     this.update();
   }
 
-  /** Whether a step that only the history shows is still to be done, within the first days of use. */
-  private following(): boolean {
-    if (this.done.has(WALKTHROUGH_KEYS.taggedCommit) && this.done.has(WALKTHROUGH_KEYS.linkedPastCommit)) return false;
-    const first = this.state.get<number>(FIRST_SEEN_STATE);
-    return first !== undefined && Date.now() - first < FOLLOW_MS;
-  }
-
   private update(): void {
     const repos = this.index.withOutcomes;
-    if (repos.length && this.state.get(FIRST_SEEN_STATE) === undefined) {
-      void this.state.update(FIRST_SEEN_STATE, Date.now());
-      // (the history is read at once for the steps that follow it, not only at the next change in git)
+    if (!this.startedWithOutcomes && repos.length && !this.following) {
+      this.following = true;
       this.index.shown();
     }
     this.set(WALKTHROUGH_KEYS.hasOutcomes, repos.length > 0);
@@ -72,11 +68,10 @@ export class WalkthroughProgress implements vscode.Disposable {
     this.set(WALKTHROUGH_KEYS.linkedPastCommit, repos.some(r => (r.summary?.history?.viaNote ?? 0) > 0));
   }
 
-  private set(key: string, value: boolean, save = true): void {
+  private set(key: string, value: boolean): void {
     if (!value || this.done.has(key)) return;
     this.done.add(key);
     void vscode.commands.executeCommand('setContext', key, true);
-    if (save) void this.state.update(DONE_STATE, [...this.done]);
   }
 
   dispose(): void {

@@ -181,7 +181,9 @@ async function walkthroughUiCheck() {
     // The Welcome page's own checkboxes: VS Code marks a done step's with aria-checked="true".
     const ticks = async () => Object.fromEntries(await Promise.all(steps.map(async id => {
       const box = page.locator(`[data-done-step-id="${STEP}${id}"]`).first();
-      return [id, (await box.count()) ? await box.getAttribute('aria-checked') === 'true' : undefined];
+      // (the page is drawn again when its tab comes back: a checkbox read meanwhile is read at the next poll)
+      const checked = await box.getAttribute('aria-checked', { timeout: 1000 }).catch(() => undefined);
+      return [id, checked === undefined || checked === null ? undefined : checked === 'true'];
     })));
     const welcomeTab = page.locator('.tabs-container .tab').filter({ hasText: /Welcome|Walkthrough/ }).first();
     /** Back on the Welcome page (an editor the step opened may cover it), until `id` shows ticked. */
