@@ -13,6 +13,7 @@ import { COMMIT_SCHEME, CommitDocuments, registerCommands, TrailerCompletion } f
 import { Dashboard } from './views/dashboard';
 import { historyView } from './views/common';
 import { RepoIndex } from './vscode/repoIndex';
+import { WalkthroughProgress } from './views/walkthrough';
 
 /**
  * Wiring only. Activation reads outcomes.yaml from disk and registers providers; git runs, in the history worker,
@@ -48,7 +49,9 @@ export function activate(context: vscode.ExtensionContext) {
     // The views' welcome content (no folder / no repository / no outcomes.yaml) follows this context key.
     index.onDidChange(() => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state)),
   );
-  const { walkthrough } = registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
+  registerCommands(context, index, log, settings, dashboard, () => { outcomesTree.refresh(); unlinkedTree.refresh(); });
+  const walkthrough = new WalkthroughProgress(index, { unlinked: unlinked.view, onDidShowDashboard: dashboard.onDidShow });
+  context.subscriptions.push(walkthrough);
   // For other extensions and the integration tests: the index and the views' providers, read-only.
   return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, walkthrough, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
 }

@@ -8,7 +8,6 @@ import { planAddPattern, patternForPath } from '../core/outcomes/edit';
 import { findCodeowners } from '../core/outcomes/init';
 import { createOutcomesFile } from '../core/usecases/outcomesFile';
 import { gitExtension, isUntrusted, registerCommitActions } from './commitActions';
-import { WalkthroughProgress } from './walkthrough';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { suggestOutcomes } from '../core/links/link';
 import { withTrailer } from '../core/message/trailers';
@@ -38,7 +37,7 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider {
  */
 export class UserMessage extends Error {}
 
-export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): { walkthrough: WalkthroughProgress } {
+export function registerCommands(context: vscode.ExtensionContext, index: WorkspaceIndex, log: Log, settings: Settings, dashboard: Dashboard, refreshViews: () => void): void {
   const reg = (id: string, fn: (...args: any[]) => unknown) =>
     context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -257,9 +256,6 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
 
   reg('outcomeLens.showLog', () => log.show());
   reg('outcomeLens.cancel', () => { for (const r of index.all) r.cancel(); });
-  const walkthrough = new WalkthroughProgress(index);
-  context.subscriptions.push(walkthrough);
-  return { walkthrough };
 }
 
 function rank(preferred: string[], id: string): number {

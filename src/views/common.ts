@@ -70,6 +70,38 @@ export function outcomeTitles(repo: RepoIndex, ids: readonly string[]): string[]
   return ids.map(id => repo.map?.outcomes.find(o => o.id === id)?.title ?? id);
 }
 
+const DAY_MS = 86400_000;
+/** The largest window the setting accepts (package.json's maximum). */
+const MAX_WINDOW_DAYS = 3650;
+export const WIDEN_WINDOW = 'outcomeLens.widenWindow';
+
+/**
+ * With no commit in the history window: when the newest commit was (as the CLI says it) and a row that widens the
+ * window to reach it, so that an old repository does not look like one where nobody works.
+ */
+export function emptyWindowRows(repo: RepoIndex): MessageNode[] {
+  const h = repo.summary?.history;
+  if (!h?.complete || h.commits || !h.newest || Number.isNaN(Date.parse(h.newest))) return [];
+  const newest = new Date(Date.parse(h.newest)).toISOString().slice(0, 10);
+  const text = `No commits since ${h.since.slice(0, 10)}; the newest is ${newest} (${relativeTime(h.newest)})`;
+  const rows: MessageNode[] = [{ kind: 'message', text, icon: 'history', tooltip: `${text}: the views cover the last ${h.windowDays} days (outcomeLens.history.windowDays)` }];
+  // A whole number of months past the newest commit, so that the next commit or two do not fall out at once.
+  const days = Math.min(MAX_WINDOW_DAYS, Math.ceil((Math.ceil((Date.now() - Date.parse(h.newest)) / DAY_MS) + 1) / 30) * 30);
+  if (days > h.windowDays) {
+    rows.push({ kind: 'message', text: `Widen the window to ${days} days`, icon: 'arrow-both', tooltip: `Sets outcomeLens.history.windowDays to ${days} for ${repo.name}`,
+      command: { command: WIDEN_WINDOW, title: 'Widen the History Window', arguments: [repo.root, days] } });
+  }
+  return rows;
+}
+
+/** The command behind "Widen the window": the setting written for this repository's folder (or workspace). */
+export function registerWidenWindow(settings: Settings): vscode.Disposable {
+  return vscode.commands.registerCommand(WIDEN_WINDOW, async (root: unknown, days: unknown) => {
+    if (typeof root !== 'string' || !Number.isInteger(days) || (days as number) < 1 || (days as number) > MAX_WINDOW_DAYS) return;
+    await settings.setWindowDays(vscode.Uri.file(root), days as number);
+  });
+}
+
 /** A repository's row, at the top of a view in a multi-root workspace. */
 export function repoItem(repo: RepoIndex): vscode.TreeItem {
   const t = new vscode.TreeItem(repo.name, vscode.TreeItemCollapsibleState.Expanded);

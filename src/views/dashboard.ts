@@ -62,6 +62,9 @@ export class Dashboard implements vscode.Disposable {
   private drawn?: Extract<ToDashboard, { type: 'render' }>;
   /** Registered for the dashboard's view type: VS Code hands it the panel and the page's state after a window reload. */
   readonly serializer: vscode.WebviewPanelSerializer = { deserializeWebviewPanel: (panel, state) => this.restore(panel, state) };
+  private readonly showEmitter = new vscode.EventEmitter<void>();
+  /** The dashboard was shown, however it was opened (the walkthrough's last step). */
+  readonly onDidShow = this.showEmitter.event;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly index: WorkspaceIndex, private readonly log: Log, private readonly settings: Settings,
     private readonly reveal: (repo: RepoIndex, key: string) => void) {
@@ -145,6 +148,7 @@ export class Dashboard implements vscode.Disposable {
     panel.onDidChangeViewState(e => { if (mine() && e.webviewPanel.visible) { this.page(); void this.runner.request(); } });
     panel.webview.onDidReceiveMessage((m: unknown) => { if (mine()) this.onMessage(m); });
     this.page();
+    this.showEmitter.fire();
   }
 
   private onMessage(raw: unknown): void {
@@ -154,7 +158,10 @@ export class Dashboard implements vscode.Disposable {
       case 'ready': if (this.drawn) this.post(this.drawn); break;
       case 'reveal': if (this.repo) this.reveal(this.repo, m.key); break;
       case 'commit': if (this.repo) void vscode.commands.executeCommand('outcomeLens.showCommit', this.repo.root, m.sha); break;
-      case 'set': void this.set(m.key === 'window' ? { windowDays: m.value } : m.key === 'measure' ? { measure: m.value } : { bucket: m.value }); break;
+      case 'set':
+        if (m.key === 'repo') { const repo = this.index.withOutcomes.find(r => r.root === m.value); if (repo) void this.show(repo); break; }
+        void this.set(m.key === 'window' ? { windowDays: m.value } : m.key === 'measure' ? { measure: m.value } : { bucket: m.value });
+        break;
     }
   }
 
@@ -172,6 +179,14 @@ export class Dashboard implements vscode.Disposable {
     if (o.windowDays && this.windows.includes(o.windowDays)) { this.windowDays = o.windowDays; this.windowPicked = true; }
     if (o.measure === 'commits' || o.measure === 'lines') this.measure = o.measure;
     if (o.bucket === 'auto' || o.bucket === 'week' || o.bucket === 'month') this.bucket = o.bucket;
+    await this.runner.request();
+  }
+
+  /** Shows another repository of the workspace, with the same choices; settles once it is shown. */
+  async show(repo: RepoIndex): Promise<void> {
+    if (!this.panel || !repo.map) return;
+    this.repo = repo;
+    this.index.shown();
     await this.runner.request();
   }
 
@@ -216,9 +231,13 @@ export class Dashboard implements vscode.Disposable {
   private render(error?: string): void {
     const repo = this.repo;
     if (!this.panel || !repo?.map) return;
+    // In a multi-root workspace the tab names the repository, and the page offers the others.
+    const repos = this.index.withOutcomes;
+    this.panel.title = repos.length > 1 ? `Outcome Dashboard · ${repo.name}` : 'Outcome Dashboard';
+    const repositories = repos.length > 1 ? repos.map(r => ({ name: r.name, root: r.root })) : undefined;
     const body = error || !this.report
-      ? `<p class="summary" id="error">The history could not be read: ${escapeHtml(error ?? 'no answer')}</p>`
-      : renderDashboardBody(this.report, { windowDays: this.windowDays, windows: this.windows, bucket: this.bucket });
+      ? `<p class="summary" id="error">The history could not be read (${escapeHtml(repo.name)}): ${escapeHtml(error ?? 'no answer')}</p>`
+      : renderDashboardBody(this.report, { windowDays: this.windowDays, windows: this.windows, bucket: this.bucket, repositories, root: repo.root });
     this.drawn = { type: 'render', body, state: { root: repo.root, windowDays: this.windowDays, measure: this.measure, bucket: this.bucket } };
     this.post(this.drawn);
   }
@@ -227,5 +246,6 @@ export class Dashboard implements vscode.Disposable {
     this.runner.dispose();
     for (const s of this.subs) s.dispose();
     this.panel?.dispose();
+    this.showEmitter.dispose();
   }
 }

@@ -3,7 +3,7 @@ import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Outcome } from '../core/outcomes/model';
 import type { CommitRow } from '../core/history/protocol';
-import { commitItem, commitTooltip, countText, errorRows, fileItem, MessageNode, messageItem, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
+import { commitItem, commitTooltip, countText, emptyWindowRows, errorRows, fileItem, MessageNode, messageItem, registerWidenWindow, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
 import { Settings } from '../vscode/settings';
 import { offBudget, pct, pts } from '../core/report/format';
 
@@ -27,11 +27,14 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
   private readonly settingSub: vscode.Disposable;
+  /** "Widen the window", offered by both views' rows for an empty window. */
+  private readonly widen: vscode.Disposable;
   private readonly repoNodes = new Map<RepoIndex, OutcomeNode>();
 
   constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
     this.settingSub = settings.onDidChange(['driftThreshold'], () => this.emitter.fire(undefined));
+    this.widen = registerWidenWindow(settings);
   }
 
   /** An outcome's planned vs actual over the views' window, when it has a budget and the window is read. */
@@ -86,7 +89,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
 
   private outcomes(repo: RepoIndex): OutcomeNode[] {
     void repo.refreshIfWanted();
-    const list: OutcomeNode[] = [...errorRows(repo.summary?.error)];
+    const list: OutcomeNode[] = [...errorRows(repo.summary?.error), ...emptyWindowRows(repo)];
     if (repo.stale) list.push({ kind: 'message', text: 'outcomes.yaml has errors: showing the last good version' });
     if (!repo.map && repo.exists) list.push({ kind: 'message', text: 'outcomes.yaml has errors: see Problems' });
     for (const outcome of repo.map?.outcomes ?? []) list.push({ kind: 'outcome', repo, outcome });
@@ -172,6 +175,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   dispose(): void {
     this.sub.dispose();
     this.settingSub.dispose();
+    this.widen.dispose();
     this.emitter.dispose();
   }
 }

@@ -5,7 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import type { CommitRow, GroupBy } from '../core/history/protocol';
 import type { FolderSuggestion } from '../core/links/suggest';
 import { Settings } from '../vscode/settings';
-import { commitItem, commitTooltip, countText, errorRows, fileItem, MessageNode, messageItem, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
+import { commitItem, commitTooltip, countText, emptyWindowRows, errorRows, fileItem, MessageNode, messageItem, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
 
 export type UnlinkedNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -64,7 +64,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
     if (s?.error?.kind === 'untrusted') return [];
     const out: UnlinkedNode[] = [...errorRows(s?.error)];
     if (s?.error && !s.history?.complete && !s.files) return out;
-    out.push({ kind: 'section', repo, section: 'files' }, { kind: 'section', repo, section: 'commits' });
+    out.push({ kind: 'section', repo, section: 'files' }, { kind: 'section', repo, section: 'commits' }, ...emptyWindowRows(repo));
     if (s?.history?.invalid) out.push({ kind: 'section', repo, section: 'invalid' });
     return out;
   }

@@ -70,6 +70,19 @@ export class Settings implements vscode.Disposable {
     await cfg.update(key, !this.lineAnnotation(uri), target);
   }
 
+  /**
+   * Sets the history window for the repository at `uri`, written where the value in effect comes from; a new value goes
+   * to the folder in a multi-root workspace, else to the workspace (an empty window's "Widen the window").
+   */
+  async setWindowDays(uri: vscode.Uri, days: number): Promise<void> {
+    const cfg = vscode.workspace.getConfiguration(undefined, uri);
+    const key = SETTING_KEYS.windowDays;
+    const v = cfg.inspect<number>(key);
+    const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 && !!vscode.workspace.getWorkspaceFolder(uri);
+    const target = v?.workspaceFolderValue !== undefined || (v?.workspaceValue === undefined && multi) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+    await cfg.update(key, withinBounds('windowDays', days), target);
+  }
+
   dispose(): void {
     this.sub.dispose();
     this.emitter.dispose();

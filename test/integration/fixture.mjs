@@ -66,10 +66,6 @@ export function makeFixture(dir, { commits = true } = {}) {
   return dir;
 }
 
-if (process.argv[1] === new URL(import.meta.url).pathname) {
-  console.log(makeFixture(path.resolve(process.argv[2] || '.state/fixture')));
-}
-
 /**
  * The fixture with planning on top (the dashboard's suite and UI check): outcomes.yaml gains budgets (checkout 50%,
  * search 20%) and is then changed three more times, moving the key results: checkout conversion 3.4% (the fixture's)
@@ -99,4 +95,60 @@ export function planFixture(dir) {
     execFileSync('git', ['commit', '-q', '--no-verify', '-a', '--author=Ada Lovelace <ada@example.com>', '-m', `Key results: checkout ${v.checkout}, search ${v.search}`], { cwd: dir, env });
   }
   return dir;
+}
+
+/**
+ * A repository as a new user brings it (the walkthrough's check): work of the last weeks in a few folders, no
+ * outcomes.yaml, no trailer, no note. Dates fixed relative to today, inside the default window.
+ */
+export function firstHourFixture(dir) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const day = 86400_000;
+  let n = 0;
+  const git = (...args) => {
+    const d = new Date(Math.floor(Date.now() / day) * day - (20 - n) * day).toISOString();
+    return execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_DATE: d, GIT_COMMITTER_DATE: d, GIT_CONFIG_NOSYSTEM: '1', HOME: dir }, encoding: 'utf8' });
+  };
+  const commit = (file, msg) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), `// ${file}\nexport const x = ${n};\n`);
+    git('add', '-A'); git('commit', '-q', '--no-verify', '--author=Ada Lovelace <ada@example.com>', '-m', msg); n++;
+  };
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Fixture'); git('config', 'user.email', 'fixture@example.com'); git('config', 'commit.gpgsign', 'false');
+  commit('README.md', 'Initial commit');
+  commit('checkout/pay.ts', 'Add payment step');
+  commit('search/query.ts', 'Faster query parsing');
+  commit('libs/strings.ts', 'Add utilities');
+  return dir;
+}
+
+/**
+ * The demo repository (npm run demo): the fixture with planning, so that it shows every feature the README
+ * advertises: budgets with a drift past the threshold (checkout: 22% of the effort, budget 50%; search 44%, budget
+ * 20%), a key result with four points, and an unlinked folder with a suggestion (libs/ranking/ changed with
+ * services/search/ in 2 of 2 commits).
+ */
+export function demoFixture(dir) {
+  planFixture(makeFixture(dir));
+  const day = 86400_000;
+  const work = [
+    { daysAgo: 3, files: ['services/search/rank.ts', 'libs/ranking/score.ts'], msg: 'Score results by recency' },
+    { daysAgo: 2, files: ['services/search/query.ts', 'libs/ranking/boost.ts'], msg: 'Boost exact matches' },
+  ];
+  for (const w of work) {
+    const d = new Date(Math.floor(Date.now() / day) * day - w.daysAgo * day + 7200_000).toISOString();
+    for (const f of w.files) { fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true }); fs.appendFileSync(path.join(dir, f), `// ${w.msg}\n`); }
+    const env = { ...process.env, GIT_AUTHOR_DATE: d, GIT_COMMITTER_DATE: d, GIT_CONFIG_NOSYSTEM: '1', HOME: dir };
+    execFileSync('git', ['add', '-A'], { cwd: dir, env });
+    execFileSync('git', ['commit', '-q', '--no-verify', '--author=Ada Lovelace <ada@example.com>', '-m', w.msg], { cwd: dir, env });
+  }
+  return dir;
+}
+
+// (last: it uses every builder above)
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const dir = path.resolve(process.argv[2] || '.state/fixture');
+  console.log(process.argv.includes('--demo') ? demoFixture(dir) : makeFixture(dir));
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ROOT, checkInstalled, codeServerCli, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
-import { makeFixture, planFixture } from './fixture.mjs';
+import { firstHourFixture, makeFixture, planFixture } from './fixture.mjs';
 
 const shotArg = process.argv.indexOf('--screenshot');
 const SCREENSHOT = shotArg > 0 ? path.resolve(process.argv[shotArg + 1]) : undefined;
@@ -77,7 +77,7 @@ async function runSuite(name, suite, { trusted, setup = () => ({}), timeoutMs = 
  * browser on it, the Outcome Lens icon clicked; `fn(page, check, consoleLines)` does the rest. Whatever throws is a
  * failed check (`failTitle`) with a screenshot.
  */
-async function workbenchCheck(part, folder, stateRoot, failTitle, fn) {
+async function workbenchCheck(part, folder, stateRoot, failTitle, fn, { openViews = true } = {}) {
   let server, ctx;
   const check = (title, ok, err) => results.push({ title: `[${part}] ${title}`, state: ok ? 'passed' : 'failed', err: ok ? undefined : err });
   try {
@@ -90,7 +90,7 @@ async function workbenchCheck(part, folder, stateRoot, failTitle, fn) {
     await page.waitForSelector('.monaco-workbench', { timeout: 90000 });
     const tab = page.locator('.activitybar [aria-label^="Outcome Lens"]').first();
     await tab.waitFor({ timeout: 60000 });
-    await tab.click();
+    if (openViews) await tab.click();
     await fn(page, check, consoleLines);
   } catch (e) {
     check(failTitle, false, e.message);
@@ -154,6 +154,90 @@ async function uiCheck() {
       JSON.stringify(cells?.slice(0, 4)) === JSON.stringify(['2', '25.0%', '5', '12.5%']), `cells: ${JSON.stringify(cells)}`);
     // (media/screenshot-dashboard.png comes from the dashboard check, on the fixture with planning)
   });
+}
+
+/** Runs a command from the command palette as a user does: F1, its title, Enter. */
+async function palette(page, title) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30000 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The first hour as a new user meets it, read from the Welcome page itself: a repository with work and no
+ * outcomes.yaml, the walkthrough opened from the command palette and the Outcome Lens views never opened until its
+ * third step; each step done as a user does it (its own button, a commit in a terminal, `outcome-lens tag`), and its
+ * checkbox on the page must tick before the next step starts.
+ */
+async function walkthroughUiCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'walkthrough-'));
+  const folder = firstHourFixture(path.join(stateRoot, 'shop'));
+  const who = { GIT_AUTHOR_NAME: 'New User', GIT_AUTHOR_EMAIL: 'new@example.com', GIT_COMMITTER_NAME: 'New User', GIT_COMMITTER_EMAIL: 'new@example.com' };
+  const gitIn = (...args) => execFileSync('git', args, { cwd: folder, encoding: 'utf8', env: { ...process.env, ...who } });
+  await workbenchCheck('walkthrough', folder, stateRoot, 'the walkthrough ticks its steps on the Welcome page', async (page, check) => {
+    const STEP = 'outcome-lens.outcome-lens#gettingStarted#';
+    const steps = ['createOutcomes', 'tagCommit', 'reviewUnlinked', 'linkPastCommit', 'openDashboard'];
+    // The Welcome page's own checkboxes: VS Code marks a done step's with aria-checked="true".
+    const ticks = async () => Object.fromEntries(await Promise.all(steps.map(async id => {
+      const box = page.locator(`[data-done-step-id="${STEP}${id}"]`).first();
+      // (the page is drawn again when its tab comes back: a checkbox read meanwhile is read at the next poll)
+      const checked = await box.getAttribute('aria-checked', { timeout: 1000 }).catch(() => undefined);
+      return [id, checked === undefined || checked === null ? undefined : checked === 'true'];
+    })));
+    const welcomeTab = page.locator('.tabs-container .tab').filter({ hasText: /Welcome|Walkthrough/ }).first();
+    /** Back on the Welcome page (an editor the step opened may cover it), until `id` shows ticked. */
+    const ticked = async (id, ms = 90000) => {
+      const end = Date.now() + ms;
+      for (;;) {
+        if (await welcomeTab.count() && !(await welcomeTab.getAttribute('class'))?.includes('active')) await welcomeTab.click().catch(() => {});
+        const t = await ticks();
+        if (t[id]) return t;
+        if (Date.now() > end) return t;
+        await page.waitForTimeout(250);
+      }
+    };
+    const runStepButton = async (title, button) => {
+      await page.locator('.getting-started-step .step-title', { hasText: title }).first().click({ timeout: 30000 });
+      await page.locator('.getting-started-step.expanded').locator('.monaco-button, .button-link', { hasText: button }).first().click({ timeout: 30000 });
+    };
+    await palette(page, 'Welcome: Open Walkthrough...');
+    await page.keyboard.type('Get Started with Outcome Lens');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Get Started with Outcome Lens' }).first().click({ timeout: 30000 });
+    await page.locator(`[data-done-step-id="${STEP}createOutcomes"]`).first().waitFor({ timeout: 60000 });
+    const start = await ticks();
+    check('the Welcome page shows the five steps, none done', steps.every(id => start[id] === false), JSON.stringify(start));
+
+    await runStepButton('Create outcomes.yaml', 'Create outcomes.yaml');
+    let t = await ticked('createOutcomes');
+    check('"Create outcomes.yaml" ticks once its button has written the file', t.createOutcomes && fs.existsSync(path.join(folder, 'outcomes.yaml')), JSON.stringify(t));
+
+    // A commit with the trailer, made in a terminal while the Welcome page is all the user looks at.
+    const id = /^\s*- id: (checkout\S*)$/m.exec(fs.readFileSync(path.join(folder, 'outcomes.yaml'), 'utf8'))?.[1] ?? 'checkout';
+    fs.writeFileSync(path.join(folder, 'checkout', 'refund.ts'), 'export const refund = 1;\n');
+    gitIn('add', '-A');
+    gitIn('commit', '-q', '--no-verify', '-m', 'Add refunds', '-m', `Outcome: ${id}`);
+    t = await ticked('tagCommit');
+    check('"Tag a commit" ticks once a commit with the trailer is made, with no Outcome Lens view open', t.tagCommit, JSON.stringify(t));
+    const views = await page.locator('.part.sidebar .pane-header', { hasText: 'Unlinked Work' }).count();
+    check('(no Outcome Lens view was open until then)', views === 0, `${views} Unlinked Work header(s) in the side bar`);
+
+    await runStepButton('Review unlinked work', 'Open Unlinked Work');
+    t = await ticked('reviewUnlinked');
+    check('"Review unlinked work" ticks once its button has shown Unlinked Work', t.reviewUnlinked, JSON.stringify(t));
+
+    const past = gitIn('log', '--format=%H', '--grep=Add utilities').trim().split('\n')[0];
+    const libs = /^\s*- id: (libs\S*)$/m.exec(fs.readFileSync(path.join(folder, 'outcomes.yaml'), 'utf8'))?.[1] ?? id;
+    execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'tag', past, '--outcome', libs, '--repo', folder], { stdio: 'pipe' });
+    t = await ticked('linkPastCommit');
+    check('"Link a past commit" ticks once outcome-lens tag has linked one', t.linkPastCommit, JSON.stringify(t));
+
+    await runStepButton('Open the dashboard', 'Open Dashboard');
+    t = await ticked('openDashboard');
+    check('"Open the dashboard" ticks once its button has opened it', t.openDashboard, JSON.stringify(t));
+    check('the Welcome page shows all five steps done', steps.every(s => t[s] === true), JSON.stringify(t));
+    await page.screenshot({ path: path.join(stateRoot, 'walkthrough.png') });
+  }, { openViews: false });
 }
 
 /** The packaged .vsix installs into code-server (the same host the tests use). */
@@ -403,6 +487,7 @@ if (want('odd')) await runSuite('odd', 'odd', {
   },
 });
 if (want('ui')) await uiCheck();
+if (want('walkthrough')) await walkthroughUiCheck();
 if (want('dashboard')) await dashboardUiCheck();
 for (const r of results) console.log(`  ${r.state === 'passed' ? 'ok  ' : 'FAIL'} ${r.title}${r.err ? '\n      ' + String(r.err).split('\n').slice(0, 4).join('\n      ') : ''}`);
 const failed = results.filter(r => r.state !== 'passed').length;

@@ -270,6 +270,21 @@ describe('the history service (what every view asks)', function () {
     assert.equal(s.summary().history!.commits, 0, 'the 2024 commits are outside one day');
   });
 
+  it('a window with no commit says when HEAD\'s newest commit was (as the CLI does); a window with commits does not', async () => {
+    const s = service();
+    await s.configure({ windowDays: 1 });
+    await s.refresh();
+    const h = s.summary().history!;
+    assert.equal(h.commits, 0);
+    assert.equal(Date.parse(h.newest ?? ''), Date.parse('2024-01-01T05:00:00Z'), `newest: ${h.newest}`);
+    await s.configure({ map: map('Tag') });
+    assert.equal(Date.parse(s.summary().history!.newest ?? ''), Date.parse('2024-01-01T05:00:00Z'), 'kept through a relink');
+    await s.configure({ windowDays: DAYS });
+    await s.refresh();
+    assert.equal(s.summary().history!.commits, 6);
+    assert.equal(s.summary().history!.newest, undefined);
+  });
+
   it('Cancel stops the running read and the one queued behind it', async () => {
     const s = service();
     const first = s.refresh();

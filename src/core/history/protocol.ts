@@ -68,6 +68,8 @@ export interface Summary {
     /** Commits linked by a trailer, and by a note. */
     viaTrailer: number;
     viaNote: number;
+    /** When the window holds no commit: the committer date (ISO 8601) of HEAD's newest commit, older than the window. */
+    newest?: string;
     byOutcome: Record<string, number>;
     /** Planned vs actual (commits) of the outcomes with a budget, once the window is read; undefined without budgets. */
     plan?: PlanSummary;

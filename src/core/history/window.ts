@@ -34,6 +34,8 @@ class Snapshot {
   /** The commits in it, made when a read first adds to it (a snapshot advanced from another has none). */
   private shas?: Set<string>;
   complete = false;
+  /** With no commit in the window: the committer date of HEAD's newest commit, so that a view can say how far back it is. */
+  newest?: string;
   private static made = 0;
   /** Which answer this is: a dashboard draws again only when it changes. */
   readonly seq = ++Snapshot.made;
@@ -154,8 +156,19 @@ export class HistoryWindow {
     /** Says that what the views would show changed while a first read arrives. */
     private readonly publish: () => void) {}
 
-  /** Reads what changed in git since the last read, for a window of `days` linked with `linker`. */
+  /**
+   * Reads what changed in git since the last read, for a window of `days` linked with `linker`; a window left with no
+   * commit learns when HEAD's newest commit was (one more git process, only then).
+   */
   async refresh(tips: { head?: string; notes?: string }, linker: Linker, days: number, signal: AbortSignal, force: boolean): Promise<void> {
+    const before = this.snap;
+    await this.read(tips, linker, days, signal, force);
+    const s = this.snap;
+    if (!s?.complete || s.all.length || !s.head || s.newest) return;
+    s.newest = before?.head === s.head && before.newest ? before.newest : await this.repo.newestCommitDate(s.head, signal);
+  }
+
+  private async read(tips: { head?: string; notes?: string }, linker: Linker, days: number, signal: AbortSignal, force: boolean): Promise<void> {
     const t0 = performance.now();
     this.readSoFar = 0;
     const sinceMs = Date.now() - days * DAY;
@@ -216,6 +229,7 @@ export class HistoryWindow {
       await breathe();
     }
     next.complete = cur.complete;
+    next.newest = cur.newest;
     this.snap = next;
   }
 
@@ -231,6 +245,7 @@ export class HistoryWindow {
     return {
       snapshot: s.seq, complete: s.complete, since: s.since, windowDays: s.windowDays, commits: s.all.length, unlinked: s.unlinked.length, invalid: s.invalid.length,
       viaTrailer: s.viaTrailer, viaNote: s.viaNote,
+      ...(s.newest ? { newest: s.newest } : {}),
       byOutcome: Object.fromEntries([...s.byOutcome].map(([id, l]) => [id, l.length])),
       ...(plan ? { plan } : {}),
     };

@@ -173,7 +173,11 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
     const unit = numeric[numeric.length - 1].unit;
     // A value as the file writes it (72k, not 72000) where a point or the target has it.
     const fmtV = (v: number) => [...numeric.map(p => ({ v: p.value, t: p.text })), { v: target, t: kr.target }].find(x => x.v === v)?.t?.trim() ?? `${+v.toPrecision(4)}${unit}`;
-    for (const v of min === max ? [min] : [min, max]) parts.push(`<text class="tick" x="${plotRight + 6}" y="${f1(yk(v) + 3)}">${escapeHtml(fmtV(v))}</text>`);
+    // The right axis names where the line ends (the value HEAD has) and the target, not the range's ends: the
+    // current value is the one a reader looks for, and the target only where it does not sit on top of it.
+    const current = numeric[numeric.length - 1];
+    parts.push(`<text class="tick kr-current" x="${plotRight + 6}" y="${f1(yk(current.value!) + 3)}">${escapeHtml(current.text.trim() || fmtV(current.value!))}</text>`);
+    if (target !== undefined && Math.abs(yk(target) - yk(current.value!)) >= 11) parts.push(`<text class="tick kr-target" x="${plotRight + 6}" y="${f1(yk(target) + 3)}">${escapeHtml(fmtV(target))}</text>`);
     if (target !== undefined) parts.push(`<line class="target" x1="${LEFT}" y1="${f1(yk(target))}" x2="${plotRight}" y2="${f1(yk(target))}"><title>${escapeHtml(`target ${kr.target}`)}</title></line>`);
     // A step line through the numbers; a value that is not a number ends it until the next number (no made-up values).
     let d = '';

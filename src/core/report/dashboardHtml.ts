@@ -14,6 +14,9 @@ export interface Interactive {
   windowDays: number;
   windows: number[];
   bucket: BucketChoice;
+  /** In a multi-root workspace: the repositories the dashboard can show, by name, and the root of the one it shows. */
+  repositories?: { name: string; root: string }[];
+  root?: string;
 }
 
 /** The row titles of a report (its own, so a rollup's merged titles are used too). */
@@ -35,7 +38,9 @@ function summaryLine(r: ReportJson, interactive?: Interactive): string {
 function pickers(r: ReportJson, i: Interactive): string {
   const btn = (action: string, value: string | number, label: string, on: boolean) =>
     `<button type="button" data-action="${action}" data-value="${escapeHtml(String(value))}" aria-pressed="${on}">${escapeHtml(label)}</button>`;
-  return '<nav class="pickers" aria-label="Dashboard options">'
+  const repos = i.repositories && i.repositories.length > 1
+    ? `<span role="group" aria-label="Repository">${i.repositories.map(x => btn('repo', x.root, x.name, x.root === i.root)).join('')}</span>` : '';
+  return '<nav class="pickers" aria-label="Dashboard options">' + repos
     + `<span role="group" aria-label="Window">${i.windows.map(w => btn('window', w, `${w} days`, w === i.windowDays)).join('')}</span>`
     + `<span role="group" aria-label="Measure">${btn('measure', 'commits', 'Commits', r.measure === 'commits')}${btn('measure', 'lines', 'Lines', r.measure === 'lines')}</span>`
     + `<span role="group" aria-label="Bucket">${btn('bucket', 'auto', `Auto (${r.bucket === 'week' ? 'weekly' : 'monthly'})`, i.bucket === 'auto')}${btn('bucket', 'week', 'Weekly', i.bucket === 'week')}${btn('bucket', 'month', 'Monthly', i.bucket === 'month')}</span>`

@@ -34,7 +34,9 @@ export type FromDashboard =
   | { type: 'commit'; sha: string }
   | { type: 'set'; key: 'window'; value: number }
   | { type: 'set'; key: 'measure'; value: DashboardMeasure }
-  | { type: 'set'; key: 'bucket'; value: DashboardBucket };
+  | { type: 'set'; key: 'bucket'; value: DashboardBucket }
+  /** Show another repository of the workspace (its root; the extension shows only one it knows). */
+  | { type: 'set'; key: 'repo'; value: string };
 
 /** The longest outcome key a reveal may name: ids are short words, so anything longer is not one. */
 const MAX_KEY = 200;
@@ -45,6 +47,8 @@ const oneOf = <T extends string>(list: readonly T[], x: unknown): x is T => type
 /** A whole number of days; which windows are offered is the extension's to check. */
 const isDays = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1;
 /** A printable key of bounded length: no control characters, nothing that could pass for markup in a log. */
+/** A path of bounded length with no control characters (which repository it names is the extension's to check). */
+const isRoot = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 4096 && !/[\u0000-\u001f\u007f]/.test(x);
 const isKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_KEY && !/[\u0000-\u001f\u007f<>]/.test(x);
 
 /**
@@ -61,6 +65,7 @@ export function fromDashboard(m: unknown): FromDashboard | undefined {
       if (m.key === 'window') return isDays(m.value) ? { type: 'set', key: 'window', value: m.value } : undefined;
       if (m.key === 'measure') return oneOf(DASHBOARD_MEASURES, m.value) ? { type: 'set', key: 'measure', value: m.value } : undefined;
       if (m.key === 'bucket') return oneOf(DASHBOARD_BUCKETS, m.value) ? { type: 'set', key: 'bucket', value: m.value } : undefined;
+      if (m.key === 'repo') return isRoot(m.value) ? { type: 'set', key: 'repo', value: m.value } : undefined;
       return undefined;
     default: return undefined;
   }

@@ -233,6 +233,33 @@ describe('Outcome Lens in a real VS Code extension host', () => {
       [['checkout-conversion', 2, 5], ['search-latency', 2, 4], ['(unlinked)', 3, 31], ['(ignored)', 1, 0]]);
   });
 
+  it('a window with no commit says when the newest was, in both views, and its row widens the window to reach it', async () => {
+    const { a, repo } = await settled();
+    const cfg = () => vscode.workspace.getConfiguration(undefined, vscode.Uri.file(root()));
+    // The fixture's newest commit is 23 days old: a 10-day window holds none.
+    await cfg().update('outcomeLens.history.windowDays', 10, vscode.ConfigurationTarget.Workspace);
+    try {
+      await until('the 10-day window read', () => repo.summary?.history?.windowDays === 10 && repo.summary.history.complete);
+      const newest = new Date(Date.parse(git('log', '-1', '--format=%cI').trim())).toISOString().slice(0, 10);
+      const said = `the newest is ${newest} (3 weeks ago)`;
+      const outcomes = await until('the Outcomes view says so', async () => (await rows(a.outcomesTree)).find(r => r.label.includes(said)) && rows(a.outcomesTree));
+      assert.match(outcomes[0].label, /^No commits since \d{4}-\d\d-\d\d; the newest is /);
+      assert.equal(outcomes[1].label, 'Widen the window to 30 days');
+      const unlinked = await rows(a.unlinkedTree);
+      assert.deepEqual(unlinked.map(r => r.label).slice(0, 2), ['Unlinked files', 'Unlinked commits']);
+      assert.ok(unlinked.some(r => r.label.includes(said)), JSON.stringify(unlinked.map(r => r.label)));
+      // The row's own command, as a click runs it.
+      const item = await a.outcomesTree.getTreeItem(outcomes[1].node);
+      await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+      assert.equal(cfg().get('outcomeLens.history.windowDays'), 30);
+      await until('the widened window read', () => repo.summary?.history?.windowDays === 30 && repo.summary.history.complete && repo.summary.history.commits > 0);
+      assert.ok(!(await rows(a.outcomesTree)).some(r => r.label.startsWith('No commits since')), 'the rows go once the window has commits');
+    } finally {
+      await cfg().update('outcomeLens.history.windowDays', undefined, vscode.ConfigurationTarget.Workspace);
+      await until('the default window again', () => repo.summary?.history?.windowDays === 90 && repo.summary.history.complete);
+    }
+  });
+
   it('a commit made in a terminal shows in Unlinked Work by itself, and no count goes below its value meanwhile', async () => {
     const { a, repo } = await settled();
     const t = a.unlinkedTree;

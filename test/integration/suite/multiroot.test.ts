@@ -180,6 +180,25 @@ describe('Outcome Lens in a multi-root workspace', () => {
     assert.ok(report.outcomes.some((o: { id: string }) => o.id === 'docs-quality'), JSON.stringify(report.outcomes.map((o: { id: string }) => o.id)));
   });
 
+  it('the dashboard names the repository it shows and offers the others; a click on one shows it', async () => {
+    const { a } = await settled();
+    await vscode.window.showTextDocument(file('shop', 'services/checkout/pay.ts'));
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+    const d = a.dashboard as unknown as { report?: { repository: string }; panel?: vscode.WebviewPanel; drawn?: { body: string }; onMessage(m: unknown): void };
+    await until('the shop\'s dashboard', () => d.report?.repository === 'shop' && d.drawn);
+    assert.equal(d.panel?.title, 'Outcome Dashboard · shop');
+    const picker = /<span role="group" aria-label="Repository">(.*?)<\/span>/.exec(d.drawn!.body)?.[1] ?? '';
+    const buttons = [...picker.matchAll(/data-value="([^"]*)" aria-pressed="(true|false)">([^<]*)</g)].map(m => [m[3], m[2], m[1]]);
+    assert.deepEqual(buttons, [['shop', 'true', folder('shop')], ['second', 'false', folder('second')], ['slow', 'false', folder('slow')]]);
+    // The page's click, as its script posts it; a root the workspace does not have changes nothing.
+    d.onMessage({ type: 'set', key: 'repo', value: path.join(folder('shop'), '..') });
+    d.onMessage({ type: 'set', key: 'repo', value: folder('second') });
+    await until('the second\'s dashboard', () => d.report?.repository === 'second' && d.drawn?.body.includes('aria-pressed="true">second<'));
+    assert.equal(d.panel?.title, 'Outcome Dashboard · second');
+    assert.ok((d.drawn?.body ?? '').includes('Docs people finish reading'), 'the second repository\'s own outcome');
+    d.panel?.dispose();
+  });
+
   it('git hangs: the timeout stops it, the view says so and keeps the last good counts; the other folders carry on', async () => {
     const { a, shop, slow } = await settled();
     const counts = JSON.stringify(slow.summary!.history!.byOutcome);
