@@ -73,6 +73,8 @@ describe('check --format sarif as code scanning reads it', () => {
     assert.equal(region.endColumn - region.startColumn, 'colour'.length);
     const json = JSON.parse(cli(['check', '--format', 'json', '--repo', repo.dir]).stdout);
     assert.equal(results.filter(x => x.level === 'warning').length, json.warnings + json.invalidLinks.length, 'as many as check counts');
+    assert.equal(json.diagnostics.length, 150, '--format json lists every problem, as the text output says it does');
+    assert.ok(!json.diagnostics.some((d: { code?: string }) => d.code === 'too-many-problems'));
   });
 
   it('a file of 150 errors and warnings: a result for each, errors and warnings as check counts them, exit 1', () => {

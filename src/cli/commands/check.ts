@@ -24,7 +24,8 @@ interface Found {
 
 /** Every format check has: adding one to FORMATS without writing it here does not compile. */
 const WRITE: Record<(typeof FORMATS)[number], (f: Found, io: Io) => void> = {
-  json: (f, io) => io.out(JSON.stringify({ file: OUTCOMES_FILE, errors: f.errors, warnings: f.warnings, diagnostics: f.diags, invalidLinks: f.invalid }, null, 2) + '\n'),
+  // every problem, as the text output promises; `unlisted`: those past what the parser keeps (code scanning's limit)
+  json: (f, io) => io.out(JSON.stringify({ file: OUTCOMES_FILE, errors: f.errors, warnings: f.warnings, diagnostics: f.every, ...(f.unlisted ? { unlisted: f.unlisted } : {}), invalidLinks: f.invalid }, null, 2) + '\n'),
   sarif: (f, io) => io.out(renderSarif({ file: OUTCOMES_FILE, diagnostics: f.every, invalidLinks: f.invalid, unlisted: f.unlisted })),
   text: ({ diags, errors, warnings, invalid }, io) => {
     // a file of 10,000 outcomes can have 10,000 warnings: the log gets the first 100 (errors first), --json all
