@@ -71,15 +71,16 @@ export class Settings implements vscode.Disposable {
   }
 
   /**
-   * Sets the history window for the repository at `uri`, written where the value in effect comes from; a new value goes
-   * to the folder in a multi-root workspace, else to the workspace (an empty window's "Widen the window").
+   * Sets the history window for the repository at `uri` (an empty window's "Widen the window"): for its folder in a
+   * multi-root workspace, else where the value in effect comes from (the folder's, else the workspace's).
    */
   async setWindowDays(uri: vscode.Uri, days: number): Promise<void> {
     const cfg = vscode.workspace.getConfiguration(undefined, uri);
     const key = SETTING_KEYS.windowDays;
     const v = cfg.inspect<number>(key);
     const multi = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 && !!vscode.workspace.getWorkspaceFolder(uri);
-    const target = v?.workspaceFolderValue !== undefined || (v?.workspaceValue === undefined && multi) ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
+    // In a multi-root workspace it is this repository's window that widens, never every folder's.
+    const target = v?.workspaceFolderValue !== undefined || multi ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace;
     await cfg.update(key, withinBounds('windowDays', days), target);
   }
 

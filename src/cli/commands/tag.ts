@@ -37,7 +37,7 @@ export const tag = command({
     let stillLinked = 0;
     for (const r of results) {
       const what = r.changed ? (o.remove ? 'removed' : 'added') : o.remove ? 'not in its note' : 'already in its note';
-      io.out(`${r.sha.slice(0, 10)} ${what}: ${ids.join(', ')}; note now names ${r.after.length ? r.after.join(', ') : 'no outcome'}\n`);
+      io.out(`${r.sha.slice(0, 10)} ${what}: ${ids.join(', ')}; note now names ${r.after.length ? r.after.map(printable).join(', ') : 'no outcome'}\n`);
       // A pull request's merge commit is what a lead picks first: name the commits it brought in, which do count.
       if (!o.remove && r.changed && r.merge) io.err(`outcome-lens: ${r.sha.slice(0, 10)} is a merge, which reports leave out; to link the work it brought in: outcome-lens tag $(git rev-list --no-merges ${r.sha.slice(0, 10)}^1..${r.sha.slice(0, 10)}) --outcome ${ids.join(',')}`);
       // A message trailer cannot be taken out by a note: say so rather than report a removal that did not happen.

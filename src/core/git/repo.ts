@@ -464,7 +464,7 @@ export class GitRepo {
     } catch (e) {
       if (!(e instanceof GitError) || e.kind === 'cancelled' || e.kind === 'timeout') throw e;
       // Another writer moved it, made it, or is moving it now (its lock file); anything else (permissions) is thrown.
-      if (/is at [0-9a-f]+ but expected|reference already exists|\.lock'?: File exists/.test(e.stderr)) return false;
+      if (e.kind === 'refMoved') return false;
       if ((await this.refTip(NOTES_REF, signal)) !== base) return false;
       throw e;
     }

@@ -20,6 +20,8 @@ export type GitErrorKind =
   | 'unknownCommit'
   /** blame of a path or line with no committed version: an untracked file, a line past the end, no commit yet. */
   | 'noSuchPath'
+  /** update-ref found the ref moved, made or locked by another writer since it was read (a compare-and-swap lost). */
+  | 'refMoved'
   /** HEAD names a branch with no commit yet: the one failure that means "no history". */
   | 'unborn'
   | 'missingGit'
@@ -242,6 +244,7 @@ function classify(args: readonly string[], exitCode: number | null, stderr: stri
   if (what === 'git merge-base' && /not a valid commit name|bad object/i.test(stderr)) return new GitError(`${what} failed: ${complaint}`, 'unknownCommit', exitCode, stderr);
   // blame of a path git does not track there, of a line past its end, or before the first commit.
   if (what === 'git blame' && /no such path|has only \d+ lines?|no such ref/.test(stderr)) return new GitError(`${what} failed: ${complaint}`, 'noSuchPath', exitCode, stderr);
+  if (what === 'git update-ref' && /is at [0-9a-f]+ but expected|reference already exists|\.lock'?: File exists/.test(stderr)) return new GitError(`${what} failed: ${complaint}`, 'refMoved', exitCode, stderr);
   const dubious = /detected dubious ownership in repository at '([^']*)'/.exec(stderr);
   if (dubious) {
     return new GitError(`git refuses the repository at ${dubious[1]}: detected dubious ownership (it belongs to another user); if you trust it, run: git config --global --add safe.directory ${dubious[1]}`, 'unsafe', exitCode, stderr);

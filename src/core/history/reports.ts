@@ -39,7 +39,10 @@ export class Reports {
     const kept = this.window.linksWithin(days, linker);
     if (kept) return { links: kept, since };
     const links: CommitLink[] = [];
-    await linkHistory(this.repo, linker, { since }, part => { for (const l of part) links.push(l); }, { cacheDir: this.cacheDir, pause: breathe, log: logLine });
+    // The HEAD and notes the window was read with: no notes read again, and the report is of what the views show.
+    const tips = this.window.tips;
+    await linkHistory(this.repo, linker, { since }, part => { for (const l of part) links.push(l); },
+      { cacheDir: this.cacheDir, pause: breathe, log: logLine, ...(tips ? { tips, notes: this.window.notes } : {}) });
     return { links, since };
   }
 

@@ -165,7 +165,13 @@ export class HistoryWindow {
     await this.read(tips, linker, days, signal, force);
     const s = this.snap;
     if (!s?.complete || s.all.length || !s.head || s.newest) return;
-    s.newest = before?.head === s.head && before.newest ? before.newest : await this.repo.newestCommitDate(s.head, signal);
+    if (before?.head === s.head && before.newest) { s.newest = before.newest; return; }
+    // Only a hint for an empty window: a failure to read it must not fail the read that succeeded.
+    try {
+      s.newest = await this.repo.newestCommitDate(s.head, signal);
+    } catch (e) {
+      logLine(`${this.name}: the newest commit's date could not be read: ${(e as Error).message}`);
+    }
   }
 
   private async read(tips: { head?: string; notes?: string }, linker: Linker, days: number, signal: AbortSignal, force: boolean): Promise<void> {
@@ -236,6 +242,11 @@ export class HistoryWindow {
   /** The HEAD the last read was of. */
   get head(): string | undefined {
     return this.snap?.head;
+  }
+
+  /** HEAD and the notes tip of the last read (undefined before one), whose notes are `notes`. */
+  get tips(): { head?: string; notes?: string } | undefined {
+    return this.snap && { head: this.snap.head, notes: this.notesTip };
   }
 
   summary(): Summary['history'] {

@@ -46,9 +46,9 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 const oneOf = <T extends string>(list: readonly T[], x: unknown): x is T => typeof x === 'string' && (list as readonly string[]).includes(x);
 /** A whole number of days; which windows are offered is the extension's to check. */
 const isDays = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 1;
-/** A printable key of bounded length: no control characters, nothing that could pass for markup in a log. */
 /** A path of bounded length with no control characters (which repository it names is the extension's to check). */
 const isRoot = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= 4096 && !/[\u0000-\u001f\u007f]/.test(x);
+/** A printable key of bounded length: no control characters, nothing that could pass for markup in a log. */
 const isKey = (x: unknown): x is string => typeof x === 'string' && x.length > 0 && x.length <= MAX_KEY && !/[\u0000-\u001f\u007f<>]/.test(x);
 
 /**
