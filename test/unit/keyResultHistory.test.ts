@@ -170,22 +170,25 @@ describe('key results over time (outcomes.yaml in git)', function () {
         r.git('clone', '-q', r.dir, copy.dir);
         for (const [k, v] of [['user.name', 'Test Author'], ['user.email', 'test@example.com'], ['commit.gpgsign', 'false']]) copy.git('config', k, v);
         const s = new RepoHistory(copy.dir, { cacheDir }, parseOutcomes(fs.readFileSync(path.join(copy.dir, 'outcomes.yaml'))).map, 5000);
+        // the dashboard's report, as the extension asks for it (its key results from outcomes.yaml's versions)
+        const report = async () => (await s.report({ days: 5000, bucket: 'month', measure: 'commits', lines: false, defaulted: true, driftThreshold: 0.1, repoName: 'r' }))!;
+        const conversion = (r: ReportJson) => r.keyResults.find(x => x.name === 'Conversion')!.history.map(p => p.text);
         await s.refresh();
         log.length = 0;
-        const first = await s.keyResultHistory();
-        assert.equal(first.series.find(x => x.name === 'Conversion')!.points.length, 3);
+        const first = await report();
+        assert.equal(conversion(first).length, 3);
         assert.equal(log.filter(l => l.startsWith('> git')).length, 2, log.join('\n'));
         log.length = 0;
-        await s.keyResultHistory();
+        await report();
         assert.deepEqual(log.filter(l => l.startsWith('> git')), [], 'answered from memory');
         copy.write('outcomes.yaml', yaml('3.9%', 'at risk')).commit('conversion 3.9\n', { date: '2024-03-20T10:00:00+00:00' });
         await s.refresh();
         log.length = 0;
-        const after = await s.keyResultHistory();
+        const after = await report();
         const git = log.filter(l => l.startsWith('> git'));
         assert.ok(git.some(l => /--end-of-options [0-9a-f]{40}\.\.[0-9a-f]{40} -- outcomes\.yaml/.test(l)), `only the new commits: ${git.join('\n')}`);
-        assert.deepEqual(after.series.find(x => x.name === 'Conversion')!.points.map(p => p.text), ['3.1%', '3.4%', '3.8%', '3.9%']);
-        assert.equal(after.versions, 6);
+        assert.deepEqual(conversion(after), ['3.1%', '3.4%', '3.8%', '3.9%']);
+        assert.equal(after.keyResultVersions.versions, 6);
       } finally {
         copy.rm();
       }

@@ -378,12 +378,6 @@ export class GitRepo {
     return this.readNotes(commits, { ignoreMissing: true, signal });
   }
 
-  /** The notes of these commits under refs/notes/outcomes as they are now: commits without one are left out. */
-  async notesOf(shas: readonly string[], signal?: AbortSignal): Promise<Map<string, string>> {
-    checkShas(shas);
-    return this.readNotes(shas, { ignoreMissing: false, signal });
-  }
-
   /**
    * The one reader of notes: `git log --no-walk` of the commits, CHUNK at a time, with no signature checked
    * (log.showSignature would run gpg.program). `ignoreMissing`: a commit git does not have is skipped rather than

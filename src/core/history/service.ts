@@ -3,7 +3,6 @@ import { GitRepo } from '../git/repo';
 import { GitError } from '../git/runner';
 import { Linker, repoMatchOptions } from '../links/link';
 import { MatchOptions } from '../patterns/matcher';
-import { KeyResultHistory } from '../outcomes/keyResultHistory';
 import { Diagnostic, OutcomeMap } from '../outcomes/model';
 import { FolderSuggestion } from '../links/suggest';
 import { ReportJson } from '../report/model';
@@ -236,14 +235,6 @@ export class RepoHistory {
   /** Patterns that match no tracked file, are shadowed or have no effect: undefined until the files are listed. */
   patternDiagnostics(): Promise<Diagnostic[] | undefined> {
     return this.files.patternDiagnostics();
-  }
-
-  /** Each key result's `current` at every commit that changed outcomes.yaml, in the history of the HEAD last read. */
-  keyResultHistory(): Promise<KeyResultHistory> {
-    return this.enqueue(async () => {
-      this.checkError();
-      return this.reports.keyResultHistory();
-    });
   }
 
   /** The report the dashboard draws and Export Report writes (the CLI's `report`, from the same function). */
