@@ -33,7 +33,7 @@ const WRITE: Record<(typeof FORMATS)[number], (f: Found, io: Io) => void> = {
     const first = firstDiagnostics(diags.filter(d => !NOTES.has(d.code ?? '')), MAX_SHOWN);
     for (const d of [...first.shown, ...diags.filter(d => NOTES.has(d.code ?? ''))]) io.err(formatDiagnostic(OUTCOMES_FILE, d));
     if (first.hidden) io.err(`${OUTCOMES_FILE}: ${first.hidden} more problem(s) not shown; --format json lists them all`);
-    for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: warning: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
+    for (const i of invalid) io.err(`${i.sha.slice(0, 12)}: error: invalid link: ${i.ids.map(quoted).join(', ')} ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${OUTCOMES_FILE}`);
     io.out(`${OUTCOMES_FILE}: ${errors} error(s), ${warnings} warning(s), ${invalid.length} commit(s) with invalid links\n`);
   },
 };
@@ -41,7 +41,7 @@ const WRITE: Record<(typeof FORMATS)[number], (f: Found, io: Io) => void> = {
 export const check = command({
   name: 'check',
   summary: 'validate outcomes.yaml and links',
-  description: 'Exit 1 when outcomes.yaml has errors; warnings and commits that name unknown outcomes are listed',
+  description: 'Exit 1 when outcomes.yaml has errors or a commit names an unknown outcome that no note settles; warnings are listed',
   options: {
     repo: REPO,
     format: oneOf(FORMATS, 'text: problems on stderr, a count on stdout; json: every problem; sarif: SARIF 2.1.0 for code scanning', 'text'),
@@ -69,6 +69,7 @@ export const check = command({
     const every = [...problems, ...result.rest ?? []].sort(byPlace);
     const unlisted = hidden.errors + hidden.warnings - (result.rest?.length ?? 0);
     WRITE[o.format]({ diags, every, unlisted, errors, warnings, invalid }, io);
-    return errors ? 1 : 0;
+    // an unsettled invalid link fails CI as an error does (DESIGN.md, "Invalid links"); a note settles it
+    return errors || invalid.length ? 1 : 0;
   },
 });

@@ -2,7 +2,9 @@ import { promises as fs, realpathSync } from 'node:fs';
 import path = require('node:path');
 import { GitRepo } from '../../core/git/repo';
 import { gitCommandLine, pendingCommit } from '../../core/git/pendingCommit';
-import { commentString, hookEdit } from '../../core/message/commitMessage';
+import { commentString, hookEdit, hookMessageText } from '../../core/message/commitMessage';
+import { unknownTrailerIds } from '../../core/message/unknownIds';
+import { nearestKey } from '../../core/outcomes/parse';
 import { Linker, suggestOutcomes } from '../../core/links/link';
 import { readOutcomesFile } from '../../core/usecases/outcomesFile';
 import { printable } from '../../core/util/printable';
@@ -110,6 +112,11 @@ async function edit(dir: string, file: string, source: string, sha: string | und
     return;
   }
   const map = loaded.result.map;
+  const message = await fs.readFile(file, 'utf8');
+  // git runs its commit hooks with GIT_EDITOR=: when no editor opens after them.
+  const editor = process.env.GIT_EDITOR !== ':';
+  const comment = editor ? commentString(message, await repo.configValue('core.commentChar')) : '#';
+  warnUnknownIds(hookMessageText(message, { editor, comment }), map.trailer, map.outcomes.map(o => o.id), io);
   // git gives its hooks the index of the commit being made (`commit -a` and `commit <paths>` use another one).
   const indexFile = process.env.GIT_INDEX_FILE ? path.resolve(process.env.GIT_INDEX_FILE) : undefined;
   const pending = await pendingCommit(repo, { source, sha, indexFile, argv: await gitCommandLine() });
@@ -117,12 +124,19 @@ async function edit(dir: string, file: string, source: string, sha: string | und
   if (pending.kind === 'merge') return;
   const ids = suggestOutcomes(await Linker.forRepo(map, repo), pending.files);
   if (ids.length !== 1) return;
-  const message = await fs.readFile(file, 'utf8');
-  // git runs its commit hooks with GIT_EDITOR=: when no editor opens after them.
-  const editor = process.env.GIT_EDITOR !== ':';
-  const comment = editor ? commentString(message, await repo.configValue('core.commentChar')) : '#';
   const edited = hookEdit(message, map.trailer, ids[0], { source, editor, comment });
   if (edited.text !== undefined && edited.text !== message) await fs.writeFile(file, edited.text);
+}
+
+/** A typo in the trailer would make an invalid link: said on stderr, with the id it likely means; the commit goes on. */
+function warnUnknownIds(text: string, key: string, known: readonly string[], io: Io): void {
+  const seen = new Set<string>();
+  for (const u of unknownTrailerIds(text, key, known)) {
+    if (seen.has(u.id)) continue;
+    seen.add(u.id);
+    const nearest = nearestKey(u.id, known);
+    io.err(`outcome-lens: warning: ${printable(key)}: ${JSON.stringify(printable(u.id))} is not an outcome id in outcomes.yaml${nearest ? `; did you mean ${JSON.stringify(nearest)}?` : ''} (the commit is made; \`outcome-lens tag COMMIT --outcome ID\` links it afterwards)`);
+  }
 }
 
 export const hook = command({

@@ -29,8 +29,10 @@ export interface FileLink {
 export interface CommitLink {
   commit: RawCommit;
   links: Link[];
-  /** Ids named by a trailer or a note that outcomes.yaml does not define. */
+  /** Ids named by a trailer or a note that outcomes.yaml does not define, and that no note settles (see `replaced`). */
   invalid: string[];
+  /** Unknown ids of the trailer that a note naming a valid outcome settles: shown as replaced, not as a problem. */
+  replaced: string[];
   status: CommitStatus;
   /** Outcome ids, each once, strongest link first. */
   outcomes: string[];
@@ -214,7 +216,10 @@ export class Linker {
     links.length = 0;
     invalid.length = 0;
     if (c.trailers.length) this.named(idsFromValues(valuesFor(c.trailers, this.map.trailer)), 'trailer', `${this.map.trailer}: `);
-    if (note) this.named(idsFromValues(noteTrailerValues(note, this.map.trailer)), 'note', `note ${this.map.trailer}: `);
+    const fromTrailer = invalid.length;
+    const noteIds = note ? idsFromValues(noteTrailerValues(note, this.map.trailer)) : EMPTY;
+    if (note) this.named(noteIds, 'note', `note ${this.map.trailer}: `);
+    const replaced = fromTrailer ? settled(links, invalid, fromTrailer, noteIds) : EMPTY as unknown as string[];
     if (this.ticketRe) {
       this.ticketRe.lastIndex = 0;
       for (const m of c.message.matchAll(this.ticketRe)) {
@@ -233,7 +238,7 @@ export class Linker {
     outcomes.length = 0;
     for (let i = 0; i < links.length; i++) if (!outcomes.includes(links[i].outcome)) outcomes.push(links[i].outcome);
     const status: CommitStatus = links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored';
-    return { commit: c, links: exact(links), invalid: exact(invalid), status, outcomes: exact(outcomes) };
+    return { commit: c, links: exact(links), invalid: exact(invalid), replaced, status, outcomes: exact(outcomes) };
   }
 
   /** Ids a trailer or note names: links when outcomes.yaml has them, invalid links when not. */
@@ -254,6 +259,21 @@ export class Linker {
   private readonly scratchLinks: Link[] = [];
   private readonly scratchInvalid: string[] = [];
   private readonly scratchOutcomes: string[] = [];
+}
+
+/**
+ * The rule for settled invalid links (DESIGN.md, "Invalid links"): a note that names a valid outcome replaces the
+ * trailer's unknown ids (a commit message cannot be edited, its note can); they leave `invalid`, which keeps the
+ * note's own unknown ids (an id the note names too stays invalid). `invalid[0..fromTrailer)` are the trailer's.
+ */
+function settled(links: readonly Link[], invalid: string[], fromTrailer: number, noteIds: readonly string[]): string[] {
+  if (!links.some(l => l.via === 'note')) return EMPTY as unknown as string[];
+  const replaced = invalid.slice(0, fromTrailer).filter(id => !noteIds.includes(id));
+  if (!replaced.length) return EMPTY as unknown as string[];
+  const kept = invalid.filter(id => !replaced.includes(id));
+  invalid.length = 0;
+  invalid.push(...kept);
+  return replaced;
 }
 
 function fileLink(path: string, outcomes: string[], ignored: boolean): FileLink {

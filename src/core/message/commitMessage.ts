@@ -68,6 +68,15 @@ function endOfText(m: string): number {
   return end;
 }
 
+/**
+ * The message as git will read its trailers once the hook is done: above the scissors line, the comment lines of the
+ * editor read as `#` comments (see HookContext), which trailers.ts skips.
+ */
+export function hookMessageText(message: string, o: Pick<HookContext, 'editor' | 'comment'>): string {
+  const m = toHashComments(message, o.editor ? o.comment : null);
+  return m.slice(0, endOfText(m));
+}
+
 /** What prepare-commit-msg does to a message: the new text, or undefined to leave the file as it is. */
 export interface HookEdit {
   text?: string;
