@@ -10,6 +10,7 @@ import { OutcomeStatusBar } from './views/statusBar';
 import { CurrentLine } from './views/currentLine';
 import { OutcomesYamlFeatures } from './views/outcomesYaml';
 import { COMMIT_SCHEME, CommitDocuments, registerCommands, TrailerCompletion } from './views/commands';
+import { CommitBoxDiagnostics } from './views/commitBox';
 import { Dashboard } from './views/dashboard';
 import { historyView } from './views/common';
 import { RepoIndex } from './vscode/repoIndex';
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
     // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.
     vscode.languages.registerCompletionItemProvider({ scheme: 'vscode-scm', language: 'scminput' }, new TrailerCompletion(index), ':', ' ', ','),
+    new CommitBoxDiagnostics(index),
     // The views' welcome content (no folder / no repository / no outcomes.yaml) follows this context key.
     index.onDidChange(() => void vscode.commands.executeCommand('setContext', 'outcomeLens.state', index.state)),
   );

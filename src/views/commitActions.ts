@@ -130,9 +130,8 @@ export function registerCommitActions(reg: Reg, o: {
     const inNote = t.row.invalid.filter(x => t.row!.noteIds?.includes(x));
     const results = await tag(t.repo, t.shas, [id], false);
     if (inNote.length) await tag(t.repo, t.shas, inNote, true);
-    if (inNote.length < t.row.invalid.length) {
-      void vscode.window.showInformationMessage('Outcome Lens: the commit is now linked through its note. Its commit message itself names an id outcomes.yaml does not define, which a note cannot change, so the commit stays under Invalid links.');
-    }
+    // The note now names a valid outcome: it settles the message's unknown id too (Linker.commit), so the commit
+    // leaves Invalid links.
     return tagged(t.repo, results);
   });
 

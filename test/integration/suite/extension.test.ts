@@ -119,6 +119,24 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     repo.inputBox.value = '';
   });
 
+  it('the commit message box warns on an unknown outcome id as it is typed, with a quick fix to the nearest id', async () => {
+    const gitApi = (await vscode.extensions.getExtension<any>('vscode.git')!.activate()).getAPI(1);
+    const repo = await until('git repository', () => gitApi.repositories[0]);
+    await vscode.commands.executeCommand('workbench.view.scm');
+    repo.inputBox.value = 'Tune the index\n\nOutcome: checkout-conversion, serch-latency';
+    const box = await until('the commit message box\'s document', () =>
+      vscode.workspace.textDocuments.find(d => d.uri.scheme === 'vscode-scm' && d.getText() === repo.inputBox.value));
+    const diags = await until('a warning on the typo', () => { const d = vscode.languages.getDiagnostics(box.uri); return d.length ? d : undefined; });
+    assert.deepEqual(diags.map(d => [d.severity, box.getText(d.range), d.message]), [[vscode.DiagnosticSeverity.Warning, 'serch-latency', '"serch-latency" is not an outcome id in outcomes.yaml; did you mean "search-latency"?']]);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', box.uri, diags[0].range);
+    const fix = actions.find(x => x.title === 'Change to "search-latency"')!;
+    assert.ok(fix?.edit, JSON.stringify(actions.map(x => x.title)));
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    await until('the box corrected', () => repo.inputBox.value === 'Tune the index\n\nOutcome: checkout-conversion, search-latency');
+    await until('the warning gone', () => vscode.languages.getDiagnostics(box.uri).length === 0);
+    repo.inputBox.value = '';
+  });
+
   it('diagnostics appear and disappear as outcomes.yaml is edited (last good map kept meanwhile)', async () => {
     const { a, repo } = await settled();
     const uri = repo.outcomesUri;

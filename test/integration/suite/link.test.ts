@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import * as vscode from 'vscode';
-import { git, root, row, rows, settled, until } from './helpers';
+import { EXT_ID, git, root, row, rows, settled, until } from './helpers';
 import type { UnlinkedNode } from '../../../src/views/unlinkedTree';
 import type { OutcomeNode } from '../../../src/views/outcomesTree';
 
@@ -107,6 +108,27 @@ describe('Linking past work in the real extension host', () => {
     assert.equal(repo.summary?.history?.invalid, 1);
     git('notes', '--ref=outcomes', 'remove', vendorSha);
     await until('the vendored commit ignored again', () => repo.summary?.history?.byOutcome['checkout-conversion'] === 2);
+  });
+
+  it('Replace with… on a typo in a commit message settles it: the commit leaves Invalid links, linked via its note, as `commits --json` says', async () => {
+    const { a, repo } = await settled();
+    const t = a.unlinkedTree;
+    const guideSha = git('log', '--format=%H', '--grep=Write the guide').trim();
+    await until('the guide under Invalid links', () => repo.summary?.history?.invalid === 1);
+    const guide = (await rows(t, (await row(t, 'Invalid links')).node)).find(r => r.label === 'Write the guide')!;
+    await vscode.commands.executeCommand('outcomeLens.replaceInvalidLink', guide.node, ['search-latency']);
+    assert.equal(note(guideSha), 'Outcome: search-latency\n');
+    await until('no invalid link left', () => repo.summary?.history?.invalid === 0);
+    assert.ok(!(await rows(t)).some(r => r.label === 'Invalid links'), 'the section is gone with its last commit');
+    const row_ = (await repo.history().commits({ kind: 'outcome', id: 'search-latency' }, 0, 50)).rows.find(r => r.sha === guideSha)!;
+    assert.deepEqual([row_.status, row_.links.map(l => l.via), row_.invalid], ['linked', ['note'], []]);
+    const cli = path.join(vscode.extensions.getExtension(EXT_ID)!.extensionPath, 'dist', 'cli.js');
+    const json = JSON.parse(execFileSync(process.execPath, [cli, 'commits', '--json', '--no-cache', '--repo', root()], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as { sha: string; status: string; invalid: string[]; links: { via: string }[] }[];
+    const c = json.find(x => x.sha === guideSha)!;
+    assert.deepEqual([c.status, c.links.map(l => l.via), c.invalid], [row_.status, row_.links.map(l => l.via), row_.invalid], 'the view and the CLI agree');
+    assert.equal(json.filter(x => x.invalid.length).length, repo.summary?.history?.invalid);
+    git('notes', '--ref=outcomes', 'remove', guideSha);
+    await until('the guide an invalid link again', () => repo.summary?.history?.invalid === 1);
   });
 
   it('a folder shows its best suggestion, and one click applies it (the same undoable, comment-keeping edit)', async () => {
