@@ -202,7 +202,7 @@ describe('the CI contract, run as a process', function () {
     });
     assert.deepEqual(results.map((x: { ruleId: string }) => x.ruleId).sort(), ['invalid-link', 'pattern-matches-nothing', 'pattern-matches-nothing', 'pattern-matches-nothing', 'unknown-key'], '*.lock, src/search/ and nowhere/ match nothing here');
     const link = results.find((x: { ruleId: string }) => x.ruleId === 'invalid-link');
-    assert.equal(link.level, 'warning');
+    assert.equal(link.level, 'error', 'an unsettled invalid link fails check');
     assert.ok(link.message.text.includes(bad) && link.message.text.includes('"nope"'), link.message.text);
     assert.deepEqual(link.locations[0].physicalLocation, { artifactLocation: { uri: 'outcomes.yaml' } });
     for (const res of results) assert.ok(ruleIds.includes(res.ruleId));

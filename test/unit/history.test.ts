@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
 import { GitRepo } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
-import { Linker } from '../../src/core/links/link';
+import { Linker, MERGE_EVIDENCE } from '../../src/core/links/link';
 import { readHistory } from '../../src/core/git/history';
 import type { HistoryQuery } from '../../src/core/git/repo';
 import type { CommitLink } from '../../src/core/links/link';
@@ -101,14 +101,14 @@ describe('history and links on a real repository', function () {
     assert.equal(c.noted.status, 'linked');
   });
 
-  it('lists the root commit\'s files, both sides of a rename, and a merge\'s first-parent diff', async () => {
+  it('lists the root commit\'s files, both sides of a rename, and a merge\'s first-parent diff (not judged: the merge rule)', async () => {
     const c = await byName();
     assert.deepEqual(c.root.commit.files.sort(), ['README.md', 'outcomes.yaml']);
     assert.deepEqual(c.rename.commit.files.sort(), ['services/search/a.ts', 'web/a.ts']);
     assert.deepEqual(c.rename.outcomes, ['search']);
     assert.deepEqual(c.merge.commit.files, ['services/search/f.ts']);
     assert.equal(c.merge.commit.parents.length, 2);
-    assert.deepEqual(c.merge.outcomes, ['search']);
+    assert.deepEqual([c.merge.outcomes, c.merge.status, c.merge.ignoredBy], [[], 'ignored', MERGE_EVIDENCE], 'its work is feature\'s');
   });
 
   it('honours --max-count, --since/--until and ranges', async () => {

@@ -278,14 +278,14 @@ describe('odd repositories: every command, as a process', function () {
     assert.deepEqual(reportOf(a.json).outcomes.find(o => o.id === 'app')?.commits, 2);
   });
 
-  it('an octopus merge: judged by its first-parent diff, linked; left out of the report', async () => {
+  it('an octopus merge: not judged by its first-parent diff (the merge rule), ignored; left out of the report', async () => {
     const r = keep(odd.octopusMerge());
     assert.equal(git(r.dir, 'rev-list', '--parents', '-1', r.merge).trim().split(' ').length, 5, 'four parents');
     const a = await runAll('octopus merge', r.dir);
     assertAllZero(a, 1);
     const merge = commitsOf(a.commits).find(c => c.sha === r.merge)!;
-    assert.deepEqual(merge.links, [{ outcome: 'docs', via: 'area' }, { outcome: 'app', via: 'area' }], `its first-parent diff: ${r.expectFiles.join(', ')}`);
-    assert.equal(merge.status, 'linked');
+    assert.deepEqual(merge.links, [], `its first-parent diff (${r.expectFiles.join(', ')}) is the work of the commits it brings`);
+    assert.equal(merge.status, 'ignored');
     assert.equal(reportOf(a.json).commits, 5, 'merges are left out');
     assert.deepEqual(a.unlinked.stdout.split('\n').filter(Boolean).map(l => l.split(' ').slice(3).join(' ')), ['Main moves on', 'Work on b3', 'Start']);
   });

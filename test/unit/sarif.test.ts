@@ -72,7 +72,8 @@ describe('check --format sarif as code scanning reads it', () => {
     assert.equal(region.startColumn, [...lines[0].slice(0, lines[0].indexOf('colour'))].length + 2, 'one more than code points: the emoji is two units');
     assert.equal(region.endColumn - region.startColumn, 'colour'.length);
     const json = JSON.parse(cli(['check', '--format', 'json', '--repo', repo.dir]).stdout);
-    assert.equal(results.filter(x => x.level === 'warning').length, json.warnings + json.invalidLinks.length, 'as many as check counts');
+    assert.equal(results.filter(x => x.level === 'warning').length, json.warnings, 'as many as check counts');
+    assert.equal(results.filter(x => x.level === 'error').length, json.errors + json.invalidLinks.length, 'an unsettled invalid link fails check, as an error does');
     assert.equal(json.diagnostics.length, 150, '--format json lists every problem, as the text output says it does');
     assert.ok(!json.diagnostics.some((d: { code?: string }) => d.code === 'too-many-problems'));
   });

@@ -9,7 +9,8 @@ const FORMATS = ['text', 'json', 'github'] as const;
 function textLine(c: CommitLink): string {
   const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
   const invalid = c.invalid.length ? '  invalid: ' + c.invalid.map(printable).join(',') : '';
-  return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${printable(c.commit.subject)}${links ? '  -> ' + links : ''}${invalid}`;
+  const why = c.ignoredBy ? `  (${c.ignoredBy})` : '';
+  return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${printable(c.commit.subject)}${links ? '  -> ' + links : ''}${invalid}${why}`;
 }
 
 /** A commit in each format: adding one to FORMATS without a row here does not compile. */

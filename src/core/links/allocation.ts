@@ -1,4 +1,4 @@
-import { CommitLink, Via, VIA_ORDER } from './link';
+import { CommitLink, isMerge, Via, VIA_ORDER } from './link';
 import type { LineStat } from '../git/repo';
 
 export type Bucket = 'week' | 'month';
@@ -58,7 +58,7 @@ export interface Allocation {
   bucket: Bucket;
   since?: string;
   until?: string;
-  /** Non-merge commits counted (merges are left out so no work is counted twice). */
+  /** Non-merge commits counted (the merge rule, isMerge: merges are left out so no work is counted twice). */
   commits: number;
   counts: StatusCounts;
   /** The same by changed lines; null until line counts are known. */
@@ -154,7 +154,7 @@ export function allocate(links: readonly CommitLink[], outcomeIds: readonly stri
   const unknownShas: string[] = [];
   const boundaryShas: string[] = [];
   const unlinkedList: CommitLink[] = [];
-  const counting = links.filter(l => l.commit.parents.length <= 1);
+  const counting = links.filter(l => !isMerge(l.commit));
   const [axisFrom, axisTo] = axisOf(counting, window);
   const bucket = bucketChoice === 'auto' ? chooseBucket(axisFrom, axisTo) : bucketChoice;
   for (const l of counting) {

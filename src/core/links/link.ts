@@ -36,6 +36,16 @@ export interface CommitLink {
   status: CommitStatus;
   /** Outcome ids, each once, strongest link first. */
   outcomes: string[];
+  /** Why an `ignored` commit needs no outcome, when a rule says so (MERGE_EVIDENCE for a merge). */
+  ignoredBy?: string;
+}
+
+/** The merge rule's evidence (README, Links): a merge is linked only by what it says, never judged by its diff. */
+export const MERGE_EVIDENCE = 'merge: its work is in the commits it brings';
+
+/** A merge commit: judged by the merge rule (Linker.commit), left out of counts so no work is counted twice. */
+export function isMerge(c: Pick<RawCommit, 'parents'>): boolean {
+  return c.parents.length > 1;
 }
 
 /**
@@ -226,6 +236,9 @@ export class Linker {
         for (const id of this.ticketOwner.get(m[1]) ?? []) this.add(id, 'ticket', m[0]);
       }
     }
+    // The merge rule: a merge's diff is the work of the commits it brings (the base branch's, for a merge of main
+    // into a branch), so only its trailer, note or ticket link it, and without one it is ignored, never unlinked.
+    if (isMerge(c)) return this.result(c, links.length ? 'linked' : 'ignored', replaced, links.length ? undefined : MERGE_EVIDENCE);
     let anyNotIgnored = false;
     const files = c.files;
     const gitlinks = c.gitlinks;
@@ -234,11 +247,18 @@ export class Linker {
       for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', files[i]);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }
+    return this.result(c, links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored', replaced);
+  }
+
+  /** The commit's link from the scratch arrays, copied at their exact size. */
+  private result(c: RawCommit, status: CommitStatus, replaced: string[], ignoredBy?: string): CommitLink {
+    const links = this.scratchLinks;
     const outcomes = this.scratchOutcomes;
     outcomes.length = 0;
     for (let i = 0; i < links.length; i++) if (!outcomes.includes(links[i].outcome)) outcomes.push(links[i].outcome);
-    const status: CommitStatus = links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored';
-    return { commit: c, links: exact(links), invalid: exact(invalid), replaced, status, outcomes: exact(outcomes) };
+    const r: CommitLink = { commit: c, links: exact(links), invalid: exact(this.scratchInvalid), replaced, status, outcomes: exact(outcomes) };
+    if (ignoredBy) r.ignoredBy = ignoredBy;
+    return r;
   }
 
   /** Ids a trailer or note names: links when outcomes.yaml has them, invalid links when not. */

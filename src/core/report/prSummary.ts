@@ -1,5 +1,5 @@
 import { allocate } from '../links/allocation';
-import type { CommitLink, Linker } from '../links/link';
+import { isMerge, type CommitLink, type Linker } from '../links/link';
 import { mdText } from './markdown';
 
 /** Unlinked commits, and files per outcome, listed before "and N more": the summary must fit a pull-request comment. */
@@ -27,12 +27,12 @@ function listed(items: readonly string[], more: (n: number) => string): string[]
  * What a branch serves, as Markdown for a pull-request comment or a job summary (`report --range A..B --format md`):
  * per outcome the commits linked to it and the changed files its areas claim, the unlinked commits (at most
  * LIST_MAX, with the total), commits naming unknown outcomes, and the alignment share as `report` computes it.
- * Merge commits are left out (a merge of the base branch would bring its files in). Every untrusted string is
+ * Merge commits are left out (the merge rule: their work is in the commits they bring). Every untrusted string is
  * escaped for Markdown.
  */
 export function renderPrSummary({ linker, links, range }: PrSummaryInput): string {
   const map = linker.map;
-  const counted = links.filter(l => l.commit.parents.length <= 1);
+  const counted = links.filter(l => !isMerge(l.commit));
   const a = allocate(counted, map.outcomes.map(o => o.id), 'week');
   const commitsOf = new Map<string, number>();
   const filesOf = new Map<string, Set<string>>();

@@ -56,7 +56,7 @@ export const RULES: Record<RuleId, Rule> = {
   'negation-no-effect': { level: 'warning', text: 'A negation that takes nothing away', help: 'A `!pattern` takes back files that the patterns above it matched; this one takes back none, often because git cannot re-include a file in a folder that is excluded. The message says how to write it so that it does.' },
   'pattern-matches-nothing': { level: 'warning', text: 'A pattern that matches no tracked file', help: 'No tracked file matches this pattern, so it links nothing to the outcome: the folder may have moved or been renamed. Correct the path, or remove the pattern.' },
   'pattern-shadowed': { level: 'warning', text: 'A pattern shadowed by the ones above it', help: 'The patterns above this one, in the same list, already match every file it matches, so it adds nothing. Remove it, or narrow the broader pattern above.' },
-  'invalid-link': { level: 'warning', text: 'A commit links to an outcome that is not defined', help: 'A commit\'s trailer or note names an id that outcomes.yaml does not define (a typo, or an outcome renamed or removed), so the commit counts as unlinked. Add the outcome back, or link the commit to the right one with `outcome-lens tag COMMIT --outcome ID` (and `--remove` for an id in its note).' },
+  'invalid-link': { level: 'error', text: 'A commit links to an outcome that is not defined', help: 'A commit\'s trailer or note names an id that outcomes.yaml does not define (a typo, or an outcome renamed or removed), and `check` fails until it is settled. Settle it with a note that names the right outcome (`outcome-lens tag COMMIT --outcome ID`, or Replace with… in the editor), add the outcome back, or take an id out of a note with `--remove`.' },
 };
 
 export interface SarifInput {
@@ -92,7 +92,7 @@ export function renderSarif({ file, diagnostics, invalidLinks, unlisted = 0 }: S
   const links = invalidLinks.slice(0, MAX_RESULTS - diags.length);
   const left = diagnostics.length - diags.length + invalidLinks.length - links.length + unlisted;
   const levels = new Map<string, Severity>(diags.map(d => [ruleOf(d), d.severity]));
-  if (links.length) levels.set('invalid-link', 'warning');
+  if (links.length) levels.set('invalid-link', RULES['invalid-link'].level);
   const used = [...levels.keys()].sort();
   const index = new Map(used.map((id, i) => [id, i]));
   // Relative to the repository root, which is where code scanning resolves it.
@@ -103,7 +103,7 @@ export function renderSarif({ file, diagnostics, invalidLinks, unlisted = 0 }: S
       locations: [{ physicalLocation: { artifactLocation: artifact, region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn } } }],
     })),
     ...links.map(i => ({
-      ruleId: 'invalid-link', ruleIndex: index.get('invalid-link')!, level: 'warning' as const,
+      ruleId: 'invalid-link', ruleIndex: index.get('invalid-link')!, level: RULES['invalid-link'].level,
       message: { text: `commit ${i.sha} names ${i.ids.map(x => JSON.stringify(x)).join(', ')}, which ${i.ids.length > 1 ? 'are not outcome ids' : 'is not an outcome id'} in ${file}` },
       locations: [{ physicalLocation: { artifactLocation: artifact } }],
       // One alert per commit and id, however often the run is repeated.
