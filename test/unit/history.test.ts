@@ -51,7 +51,7 @@ describe('history and links on a real repository', function () {
     sha.ticket = repo.write('web/a.ts').commit('Fix PAY-12 and xGRO-3 and GRO-7\n');              // tickets PAY-12 (checkout), GRO-7 (growth), not xGRO-3
     sha.ignored = repo.write('vendor/lib.js').write('yarn.lock').commit('Bump vendor\n');         // only ignored files
     sha.both = repo.write('services/checkout/b.ts').write('services/search/c.ts').commit('Both\n'); // area -> checkout + search
-    sha.rename = (repo.git('mv', 'web/a.ts', 'services/search/a.ts'), repo.commit('Move\n'));     // rename: both paths
+    sha.rename = (repo.git('mv', 'web/a.ts', 'services/search/a.ts'), repo.commit('Move\n'));     // rename: search (and ticket's web/a.ts is search's today)
     sha.empty = repo.write('tools/t.sh').commit('', { allowEmpty: true });                         // empty message, unlinked
     repo.git('checkout', '-q', '-b', 'feature');
     sha.feature = repo.write('services/search/f.ts').commit('Feature\n\nOutcome: search\n');
@@ -101,10 +101,11 @@ describe('history and links on a real repository', function () {
     assert.equal(c.noted.status, 'linked');
   });
 
-  it('lists the root commit\'s files, both sides of a rename, and a merge\'s first-parent diff (not judged: the merge rule)', async () => {
+  it('lists the root commit\'s files, a rename\'s new path (the old one in renames), and a merge\'s first-parent diff (not judged: the merge rule)', async () => {
     const c = await byName();
     assert.deepEqual(c.root.commit.files.sort(), ['README.md', 'outcomes.yaml']);
-    assert.deepEqual(c.rename.commit.files.sort(), ['services/search/a.ts', 'web/a.ts']);
+    assert.deepEqual(c.rename.commit.files, ['services/search/a.ts']);
+    assert.deepEqual(c.rename.commit.renames, ['web/a.ts', 'services/search/a.ts']);
     assert.deepEqual(c.rename.outcomes, ['search']);
     assert.deepEqual(c.merge.commit.files, ['services/search/f.ts']);
     assert.equal(c.merge.commit.parents.length, 2);

@@ -7,7 +7,8 @@ import { date, flag, oneOf, whole } from '../options';
 const FORMATS = ['text', 'json', 'github'] as const;
 
 function textLine(c: CommitLink): string {
-  const links = c.links.map(l => `${l.outcome}(${l.via})`).join(' ');
+  // An area link by a file that moved since says so: the commit changed it under its old path (README, "Renames and moves").
+  const links = c.links.map(l => `${l.outcome}(${l.via}${l.renamedFrom === undefined ? '' : `, renamed from ${printable(l.renamedFrom)}`})`).join(' ');
   const invalid = c.invalid.length ? '  invalid: ' + c.invalid.map(printable).join(',') : '';
   const why = c.ignoredBy ? `  (${c.ignoredBy})` : '';
   return `${c.commit.sha.slice(0, 10)} ${c.commit.date.slice(0, 10)} ${c.status.padEnd(8)} ${printable(c.commit.subject)}${links ? '  -> ' + links : ''}${invalid}${why}`;

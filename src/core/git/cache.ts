@@ -6,7 +6,7 @@ import { COMMIT } from './formats';
 import { GitRepo, RawCommit } from './repo';
 
 /** Bumped whenever the file's layout or what git is asked changes (a change of COMMIT's fields is seen by itself). */
-const FORMAT = 7;
+const FORMAT = 8;
 const NONE: never[] = [];
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
 const PER_LINE = 500;

@@ -176,6 +176,30 @@ export function isGitlinkChange(change: string): boolean {
   return change.startsWith('160000 ', 1) || change.startsWith('160000 ', 8);
 }
 
+/**
+ * Whether a `--raw` change token moves a path (`R<score>`, or `C<score>` for a copy): two paths follow it, the old one
+ * first, where any other change has one.
+ */
+export function isTwoPathChange(change: string): boolean {
+  const s = change.charCodeAt(change.lastIndexOf(' ') + 1);
+  return s === 82 /* R */ || s === 67 /* C */;
+}
+
+/** Whether a `--raw` change token is a rename (`R<score>`), not a copy. */
+export function isRenameChange(change: string): boolean {
+  return change.charCodeAt(change.lastIndexOf(' ') + 1) === 82;
+}
+
+/** Whether a `--raw` change token adds its path (`A`). */
+export function isAddition(change: string): boolean {
+  return change.endsWith(' A');
+}
+
+/** Whether a `--raw` change token deletes its path (`D`). */
+export function isDeletion(change: string): boolean {
+  return change.endsWith(' D');
+}
+
 /** A `--numstat -z` entry `added\tdeleted\tpath`: a binary file has no line counts (`-\t-`). */
 export function parseNumstatEntry(token: string): { path: string; lines: number | null } | undefined {
   const t = token.startsWith('\n') ? token.slice(1) : token;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path = require('node:path');
 import { StringDecoder } from 'node:string_decoder';
-import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, Intern, isGitlinkChange, NOTE, own, parseConfigEntries, parseNumstatEntry, parsePairs,
-  parseRawChange, parseStageEntries, RecordValues, Values } from './formats';
+import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, Intern, isAddition, isDeletion, isGitlinkChange, isRenameChange, isTwoPathChange, NOTE, own,
+  parseConfigEntries, parseNumstatEntry, parsePairs, parseRawChange, parseStageEntries, RecordValues, Values } from './formats';
 import { GitError, logLine, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
 
@@ -43,6 +43,13 @@ export interface RawCommit extends CommitFacts {
   files: string[];
   /** Those of `files` that are submodules (gitlinks) on either side of the change: patterns match them as folders. */
   gitlinks?: string[];
+  /**
+   * The paths this commit moves or ends, as flat pairs `[from0, to0, from1, to1, ...]`: a rename git detects (exact
+   * renames, see LOG) from `from` to `to`, which is in `files` (`from` is not); a pair whose two paths are the same is
+   * a deletion of that path (in `files` too), after which an older file of that name is another file (see
+   * links/renames.ts).
+   */
+  renames?: readonly string[];
 }
 
 /** A file list as git lists it, with the paths that are submodules (gitlinks): patterns match those as folders. */
@@ -74,15 +81,23 @@ const CHUNK = 2000;
  * says: no signature checked (log.showSignature would run gpg.program), no colour, no external diff or textconv
  * command, no renames or copies, every submodule change (diff.ignoreSubmodules hides them), git's own file order
  * (diff.orderFile reorders them, and the order of links with them), git's default diff (diff.algorithm changes the
- * line counts), and paths from the root (diff.relative).
+ * line counts), and paths from the root (diff.relative). LOG alone asks for renames (see RENAMES).
  */
 const PLAIN_DIFF = [
   '--no-show-signature', '--no-color', '--no-ext-diff', '--no-textconv', '--no-renames', '--ignore-submodules=none', '-O/dev/null',
   '--diff-algorithm=myers', '--no-relative', '--root', '--diff-merges=first-parent',
 ];
+/**
+ * Exact renames only (100% similarity: the same blob id under another path): found from the object ids git already
+ * compares, so they cost no blob read (a partial clone fetches nothing, a mirror without some blobs still answers),
+ * no time (docs/renames-cost.md) and no diff.renameLimit (git skips similarity search above it and says so on stderr;
+ * exact renames are never skipped), and a folder move made with `git mv` is one.
+ */
+const RENAMES = '--find-renames=100%';
 // With -z paths come verbatim (core.quotepath does not apply). --raw rather than --name-only: its file modes tell a
-// submodule (gitlink) from a file; unabbreviated, so git looks no object up to shorten an id.
-const LOG = ['log', '-z', ...PLAIN_DIFF, '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', COMMIT.format];
+// submodule (gitlink) from a file, its status a rename or a deletion; unabbreviated, so git looks no object up to
+// shorten an id.
+const LOG = ['log', '-z', ...PLAIN_DIFF.map(a => (a === '--no-renames' ? RENAMES : a)), '--encoding=UTF-8', '--no-notes', '--raw', '--no-abbrev', COMMIT.format];
 
 /** Commit ids for `--stdin`, one a line: a command line of thousands of ids is too long for some systems. */
 const ids = (shas: readonly string[]) => shas.join('\n') + '\n';
@@ -106,8 +121,8 @@ function queryArgs(q: HistoryQuery): string[] {
 /**
  * Reads `git log -z --format=%x00<fields> --raw` as git writes it, framed by NUL only (a path may hold any other
  * byte): a record is an empty token, the fields, then per changed path a `:<old mode> <new mode> <ids> <status>`
- * token (the first one after a newline) and the path, until the next empty token. Neither is ever empty, so an empty
- * token can only start a record.
+ * token (the first one after a newline) and the path (a rename or copy: the old path, then the new one), until the
+ * next empty token. Neither is ever empty, so an empty token can only start a record.
  */
 export class LogParser {
   private readonly decoder = new StringDecoder('utf8');
@@ -117,8 +132,13 @@ export class LogParser {
   private readonly fields: string[] = [];
   private files: string[] = [];
   private gitlinks: string[] = [];
+  private renames: string[] = [];
+  /** The paths the commit adds, while some exact rename may tell that a folder moved (see movedWithFolder). */
+  private added: string[] = [];
   /** The `:<modes> <ids> <status>` token of the path that comes next. */
   private change?: string;
+  /** A rename's or copy's old path, while its new one is still to come. */
+  private from?: string;
   private out: RawCommit[] = [];
 
   private readonly intern: Intern;
@@ -165,27 +185,79 @@ export class LogParser {
       return;
     }
     const p = this.intern(t);
+    if (this.from === undefined && isTwoPathChange(this.change)) {
+      this.from = p;
+      return;
+    }
     this.files.push(p);
     if (isGitlinkChange(this.change)) this.gitlinks.push(p);
+    if (this.from !== undefined) {
+      if (isRenameChange(this.change)) this.renames.push(this.from, p);
+    } else if (isDeletion(this.change)) this.renames.push(p, p);
+    else if (isAddition(this.change)) this.added.push(p);
     this.change = undefined;
+    this.from = undefined;
   }
 
   private finish(): void {
     this.change = undefined;
-    if (this.field < COMMIT.width) { this.files = []; this.gitlinks = []; return; }
+    this.from = undefined;
+    if (this.field < COMMIT.width) { this.files = []; this.gitlinks = []; this.renames = []; this.added = []; return; }
     const c = COMMIT.decode(this.fields, 0, this.intern) as RawCommit;
     c.files = this.files.length ? this.files : EMPTY;
     c.gitlinks = this.gitlinks.length ? this.gitlinks : EMPTY;
+    if (this.renames.length) c.renames = this.added.length ? movedWithFolder(this.renames, this.added) : this.renames;
     this.out.push(c);
     this.files = [];
     this.gitlinks = [];
+    this.renames = [];
+    this.added = [];
     this.field = -1;
   }
 }
 
 /**
+ * A commit's renames with the files that moved with their folder: an exact rename `X/rest -> Y/rest` says folder X
+ * moved to Y (the longest such X: the path below it is the same); a file under X that the commit deletes becomes a
+ * rename to the same path under Y when the commit adds that path (and X moved to one place only). A move that also
+ * edits some files (a package.json that names its new place, imports in every source file of a renamed package) is
+ * then followed whole, with no similarity search: only paths are compared. `renames` as RawCommit has them (a
+ * deletion: a pair of the same path); returns them, changed in place.
+ */
+export function movedWithFolder(renames: string[], added: readonly string[]): string[] {
+  /** Old folder (with its '/') -> its new folder, or null when its files went to more than one. */
+  const folders = new Map<string, string | null>();
+  for (let i = 0; i + 1 < renames.length; i += 2) {
+    const from = renames[i], to = renames[i + 1];
+    if (from === to) continue;
+    // The longest same tail, then from the first '/' in it: what is before is the folder that moved, in each.
+    let a = from.length, b = to.length;
+    while (a > 0 && b > 0 && from.charCodeAt(a - 1) === to.charCodeAt(b - 1)) { a--; b--; }
+    const k = from.indexOf('/', a);
+    if (k === -1) continue;
+    const x = from.slice(0, k + 1), y = to.slice(0, b + (k - a) + 1);
+    const known = folders.get(x);
+    folders.set(x, known === undefined || known === y ? y : null);
+  }
+  if (!folders.size) return renames;
+  const adds = new Set(added);
+  for (let i = 0; i + 1 < renames.length; i += 2) {
+    const p = renames[i];
+    if (p !== renames[i + 1]) continue;
+    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      const to = folders.get(p.slice(0, slash + 1));
+      if (to === undefined) continue;
+      const moved = to === null ? undefined : to + p.slice(slash + 1);
+      if (moved !== undefined && adds.has(moved)) { renames[i + 1] = moved; adds.delete(moved); }
+      break;
+    }
+  }
+  return renames;
+}
+
+/**
  * A repository, read through the git runner with argument arrays only and output that does not depend on the
- * user's configuration: -z and NUL separators, no colour, no external diff, no textconv, UTF-8, no renames.
+ * user's configuration: -z and NUL separators, no colour, no external diff, no textconv, UTF-8, exact renames only.
  */
 export class GitRepo {
   /** Paths, names and e-mails recur in thousands of commits: one copy each. */

@@ -6,6 +6,7 @@ import { allocate, bucketStart, planVsActual } from '../links/allocation';
 import { FolderSuggestion, SuggestionCounts } from '../links/suggest';
 import { breathe } from '../util/breathe';
 import { linkHistory } from '../usecases/linkHistory';
+import { movesOlder } from '../links/renames';
 import { CommitList, CommitRow, GroupBy, PlanSummary, Summary } from './protocol';
 
 /** While the first read of a window arrives, the views are told of it at most this often. */
@@ -198,11 +199,15 @@ export class HistoryWindow {
       if (cur.head === tips.head || await this.repo.isAncestor(cur.head, tips.head, signal)) {
         const fresh: CommitLink[] = [];
         if (cur.head !== tips.head) await linkHistory(this.repo, linker, { since, range: `${cur.head}..${tips.head}` }, part => { for (const l of part) fresh.push(l); }, { tips, notes, signal });
-        // Other notes: every commit of the window is linked again.
-        const next = cur.advance(since, sinceMs, tips.head, tips.notes, fresh, notesMoved ? l => linker.commit(l.commit, notes.get(l.commit.sha)) : undefined);
-        this.snap = next;
-        logLine(`${this.name}: ${fresh.length} new commit(s) read from git, ${next.all.length} in ${days} days, ${notesMoved ? 'notes re-read, ' : ''}${Math.round(performance.now() - t0)} ms`);
-        return;
+        // New commits that rename or delete files move where the window's older commits are judged (README, "Renames
+        // and moves"): those take the new read below (through the cache).
+        if (!movesOlder(fresh.map(l => l.commit), cur.all)) {
+          // Other notes: every commit of the window is linked again.
+          const next = cur.advance(since, sinceMs, tips.head, tips.notes, fresh, notesMoved ? l => linker.commit(l.commit, notes.get(l.commit.sha), l.today) : undefined);
+          this.snap = next;
+          logLine(`${this.name}: ${fresh.length} new commit(s) read from git, ${next.all.length} in ${days} days, ${notesMoved ? 'notes re-read, ' : ''}${Math.round(performance.now() - t0)} ms`);
+          return;
+        }
       }
     }
     // A new window: read through the cache. With no complete answer yet, the read is shown as it arrives (once it has
@@ -231,7 +236,7 @@ export class HistoryWindow {
     if (!cur) return;
     const next = new Snapshot(cur.since, cur.windowDays, cur.head, cur.notesTip, linker);
     for (let i = 0; i < cur.all.length; i += 5000) {
-      next.add(cur.all.slice(i, i + 5000).map(l => linker.commit(l.commit, this.notes.get(l.commit.sha))));
+      next.add(cur.all.slice(i, i + 5000).map(l => linker.commit(l.commit, this.notes.get(l.commit.sha), l.today)));
       await breathe();
     }
     next.complete = cur.complete;

@@ -3,6 +3,7 @@ import { compilePatterns, foldCase, MatchOptions, PathMatcher } from '../pattern
 import { isRepoPath, walkDirectories } from '../patterns/walk';
 import { idsFromValues, noteTrailerValues, valuesFor } from '../message/trailers';
 import type { GitRepo, RawCommit } from '../git/repo';
+import type { PathsToday } from './renames';
 
 export type Via = 'trailer' | 'note' | 'ticket' | 'area';
 /** Strongest first (DESIGN.md, "Links"). */
@@ -11,8 +12,13 @@ export const VIA_ORDER: readonly Via[] = ['trailer', 'note', 'ticket', 'area'];
 export interface Link {
   outcome: string;
   via: Via;
-  /** What made the link: the trailer value, the ticket key, the changed file. For hovers, not for the CLI's JSON. */
+  /**
+   * What made the link: the trailer value, the ticket key, the changed file (where it lives today, then "(renamed from
+   * <the path it had then>)" when it moved since). For hovers, not for the CLI's JSON.
+   */
   evidence: string;
+  /** An area link by a file that has moved since: the path the commit changed (`evidence` starts with today's). */
+  renamedFrom?: string;
 }
 
 export type FileStatus = 'linked' | 'ignored' | 'unlinked';
@@ -38,6 +44,8 @@ export interface CommitLink {
   outcomes: string[];
   /** Why an `ignored` commit needs no outcome, when a rule says so (MERGE_EVIDENCE for a merge). */
   ignoredBy?: string;
+  /** Its changed files that live elsewhere today (see RenameWalk): a relink with other notes or areas passes them again. */
+  today?: PathsToday;
 }
 
 /** The merge rule's evidence (README, Links): a merge is linked only by what it says, never judged by its diff. */
@@ -216,8 +224,11 @@ export class Linker {
 
   private readonly rootDir: DirAnswer;
 
-  /** A commit's links with their evidence, strongest first, its invalid ids, and its status; `note` is its git note. */
-  commit(c: RawCommit, note?: string): CommitLink {
+  /**
+   * A commit's links with their evidence, strongest first, its invalid ids, and its status; `note` is its git note,
+   * `today` where its files live today when some moved since (RenameWalk; without it, the paths at the time).
+   */
+  commit(c: RawCommit, note?: string, today?: PathsToday): CommitLink {
     // Hot path (every commit of a history, in a process that has just started): links are pushed in via order
     // (trailer, note, ticket, area), so no sort is needed; they are collected in scratch arrays and copied at
     // their exact size, since V8 gives an array grown by push room for 17 items.
@@ -238,26 +249,30 @@ export class Linker {
     }
     // The merge rule: a merge's diff is the work of the commits it brings (the base branch's, for a merge of main
     // into a branch), so only its trailer, note or ticket link it, and without one it is ignored, never unlinked.
-    if (isMerge(c)) return this.result(c, links.length ? 'linked' : 'ignored', replaced, links.length ? undefined : MERGE_EVIDENCE);
+    if (isMerge(c)) return this.result(c, links.length ? 'linked' : 'ignored', replaced, today, links.length ? undefined : MERGE_EVIDENCE);
     let anyNotIgnored = false;
     const files = c.files;
     const gitlinks = c.gitlinks;
     for (let i = 0; i < files.length; i++) {
-      const f = gitlinks?.length && gitlinks.includes(files[i]) ? this.gitlink(files[i]) : this.file(files[i]);
-      for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', files[i]);
+      // The rename rule (README, "Renames and moves"): a file is judged where it lives today.
+      const now = today?.get(files[i]);
+      const p = now ?? files[i];
+      const f = gitlinks?.length && gitlinks.includes(files[i]) ? this.gitlink(p) : this.file(p);
+      for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', p, now === undefined ? undefined : files[i]);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }
-    return this.result(c, links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored', replaced);
+    return this.result(c, links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored', replaced, today);
   }
 
   /** The commit's link from the scratch arrays, copied at their exact size. */
-  private result(c: RawCommit, status: CommitStatus, replaced: string[], ignoredBy?: string): CommitLink {
+  private result(c: RawCommit, status: CommitStatus, replaced: string[], today?: PathsToday, ignoredBy?: string): CommitLink {
     const links = this.scratchLinks;
     const outcomes = this.scratchOutcomes;
     outcomes.length = 0;
     for (let i = 0; i < links.length; i++) if (!outcomes.includes(links[i].outcome)) outcomes.push(links[i].outcome);
     const r: CommitLink = { commit: c, links: exact(links), invalid: exact(this.scratchInvalid), replaced, status, outcomes: exact(outcomes) };
     if (ignoredBy) r.ignoredBy = ignoredBy;
+    if (today) r.today = today;
     return r;
   }
 
@@ -270,10 +285,10 @@ export class Linker {
   }
 
   /** One link, unless the same outcome is already linked the same way (the first evidence is kept). */
-  private add(outcome: string, via: Via, evidence: string): void {
+  private add(outcome: string, via: Via, evidence: string, renamedFrom?: string): void {
     const links = this.scratchLinks;
     for (let i = 0; i < links.length; i++) if (links[i].outcome === outcome && links[i].via === via) return;
-    links.push({ outcome, via, evidence });
+    links.push(renamedFrom === undefined ? { outcome, via, evidence } : { outcome, via, evidence: `${evidence} (renamed from ${renamedFrom})`, renamedFrom });
   }
 
   private readonly scratchLinks: Link[] = [];

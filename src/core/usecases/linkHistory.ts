@@ -1,6 +1,7 @@
 import { GitRepo, HistoryQuery } from '../git/repo';
 import { readHistory } from '../git/history';
 import { CommitLink, Linker } from '../links/link';
+import { RenameWalk } from '../links/renames';
 
 export interface LinkHistoryOptions {
   /** Where commits are kept between runs; without it every commit is read from git. */
@@ -33,9 +34,11 @@ export interface LinkedHistory {
 export async function linkHistory(repo: GitRepo, linker: Linker, query: HistoryQuery, onLinks: (part: CommitLink[]) => void, o: LinkHistoryOptions = {}): Promise<LinkedHistory> {
   const tips = o.tips ?? await repo.tips(o.signal);
   const notes = o.notes ?? (tips.notes ? await repo.notes(o.signal) : new Map<string, string>());
+  // Newest first, so each commit's files are judged where they live at the tip read (README, "Renames and moves").
+  const walk = new RenameWalk();
   const r = await readHistory(repo, query, {
     tips, cacheDir: o.cacheDir, signal: o.signal, newestFirst: o.newestFirst, keep: false, pause: o.pause, log: o.log,
-    onCommits: part => onLinks(part.map(c => linker.commit(c, notes.get(c.sha)))),
+    onCommits: part => onLinks(part.map(c => linker.commit(c, notes.get(c.sha), walk.step(c)))),
   });
   return { count: r.count, fromGit: r.fromGit, tips, notes };
 }
