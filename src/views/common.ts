@@ -174,6 +174,8 @@ export function commitMarkdown(c: CommitRow, repo?: RepoIndex): vscode.MarkdownS
     for (const l of c.links) {
       md.appendMarkdown('- ').appendText(`${outcomeTitles.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
     }
+    // The rename rule, where it applied (README, "Renames and moves").
+    if (c.links.some(l => l.renamedFrom !== undefined)) md.appendMarkdown('\n').appendText('Files are judged where they live today (renames followed); a file deleted since, by its path then.');
   } else {
     md.appendText(c.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
   }

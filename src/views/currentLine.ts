@@ -108,6 +108,10 @@ export class CurrentLine implements vscode.HoverProvider, vscode.Disposable {
 export function annotationText(link: CommitRow): string {
   const who = `${link.author}, ${relativeTime(link.date)}`;
   if (!link.links.length) return `${link.status === 'ignored' ? 'No outcome needed' : 'Unlinked commit'} · ${who}`;
-  const parts = link.outcomes.map(id => `${id} (${link.links.find(l => l.outcome === id)!.via})`);
+  const parts = link.outcomes.map(id => {
+    const l = link.links.find(x => x.outcome === id)!;
+    // (the hover names the old path: README, "Renames and moves")
+    return `${id} (${l.via}${l.renamedFrom === undefined ? '' : ', renamed'})`;
+  });
   return `◎ ${parts.join(', ')} · ${who}`;
 }

@@ -7,6 +7,8 @@ import { GitRepo, movedWithFolder } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { CommitLink, Linker } from '../../src/core/links/link';
 import { linkHistory } from '../../src/core/usecases/linkHistory';
+import { RepoHistory } from '../../src/core/history/service';
+import * as os from 'node:os';
 
 // The rename rule (README, "Renames and moves"): a commit's changed files are judged where they live at the tip read,
 // following the renames git detects (exact ones, and the files that moved with their folder); a file deleted since is
@@ -56,7 +58,8 @@ describe('renames and moves followed', function () {
   after(() => { for (const r of repos) r.rm(); });
   const make = () => { const r = new TempRepo(); repos.push(r); r.write('outcomes.yaml', YAML).commit('outcomes.yaml\n'); return r; };
 
-  it('a folder move (git mv plugins/node/x packages/x): the work before and after it links to the owner of packages/, with "renamed from"', async () => {
+  /** A package made and changed in plugins/node/x, moved to packages/x (package.json edited in the move), changed again. */
+  const folderMove = () => {
     const repo = make();
     repo.write('plugins/node/x/src/index.ts', 'export const a = 1;\n').write('plugins/node/x/package.json', '{"name": "x", "directory": "plugins/node/x"}\n')
       .write('plugins/node/x/README.md', '# x\n').commit('Before: add x\n');
@@ -66,7 +69,11 @@ describe('renames and moves followed', function () {
     // The move also edits package.json: not an exact rename, but a file that moved with its folder.
     repo.write('packages/x/package.json', '{"name": "x", "version": "2", "directory": "packages/x"}\n').commit('Move plugins/node/* to packages/*\n');
     repo.write('packages/x/src/index.ts', 'export const a = 3;\n').commit('After: change index\n');
+    return repo;
+  };
 
+  it('a folder move (git mv plugins/node/x packages/x): the work before and after it links to the owner of packages/, with "renamed from"', async () => {
+    const repo = folderMove();
     const c = await linked(repo);
     for (const s of ['Before: add x', 'Before: change index', 'Before: bump x', 'Move plugins/node/* to packages/*', 'After: change index']) {
       assert.deepEqual([c[s].status, c[s].outcomes], ['linked', ['packages']], s);
@@ -95,6 +102,31 @@ describe('renames and moves followed', function () {
     // Read at the tip of a range before the move, the files are where they were then.
     const old = await linked(repo, 'HEAD~2');
     assert.deepEqual([old['Before: change index'].status, old['Before: change index'].today], ['unlinked', undefined]);
+  });
+
+  it('the history service agrees: in the window (the walk), and outside it (the current line follows its file as blame does)', async () => {
+    const repo = folderMove();
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ol-renames-'));
+    try {
+      const { map } = parseOutcomes(YAML);
+      const wide = new RepoHistory(repo.dir, { cacheDir }, map!, 5000);
+      await wide.refresh();
+      assert.deepEqual([wide.summary().history?.unlinked, wide.summary().history?.byOutcome.packages], [0, 5]);
+      const rows = wide.commits({ kind: 'outcome', id: 'packages' }, 0, 10).rows;
+      assert.equal(rows.find(r => r.subject === 'Before: change index')?.links[0].evidence, 'packages/x/src/index.ts (renamed from plugins/node/x/src/index.ts)');
+      const line = await wide.lineCommit('packages/x/README.md', 1);
+      assert.ok(line.kind === 'commit');
+      assert.deepEqual([line.row.subject, line.row.status, line.row.links[0].evidence], ['Before: add x', 'linked', 'packages/x/README.md (renamed from plugins/node/x/README.md)']);
+      // A one-day window holds none of these commits of 2024: the line's commit is read from git, its file followed by blame.
+      const narrow = new RepoHistory(repo.dir, { cacheDir: fs.mkdtempSync(path.join(cacheDir, 'n-')) }, map!, 1);
+      await narrow.refresh();
+      assert.equal(narrow.summary().history?.commits, 0);
+      const old = await narrow.lineCommit('packages/x/README.md', 1);
+      assert.ok(old.kind === 'commit');
+      assert.deepEqual([old.row.subject, old.row.status, old.row.links[0].evidence], ['Before: add x', 'linked', 'packages/x/README.md (renamed from plugins/node/x/README.md)']);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 
   it('a file renamed, then deleted: judged by its path at the time', async () => {

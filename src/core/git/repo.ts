@@ -715,13 +715,23 @@ export class GitRepo {
    * for a file git does not track.
    */
   async blameLine(relPath: string, line: number, contents?: string, signal?: AbortSignal): Promise<string | undefined> {
+    return (await this.blameLineAt(relPath, line, contents, signal))?.sha;
+  }
+
+  /**
+   * blameLine's commit, and the path the file had in it (git blame follows the file's renames): the path at the time,
+   * which the rename rule judges at `relPath`.
+   */
+  async blameLineAt(relPath: string, line: number, contents?: string, signal?: AbortSignal): Promise<{ sha: string; path: string } | undefined> {
     try {
       // `contents`: an editor's unsaved text, blamed as it is (its changed lines are "not committed yet").
       const args = [...await this.filterOff(relPath, signal), 'blame', '--porcelain', '--no-textconv', ...(contents === undefined ? [] : ['--contents', '-']),
         '-L', `${line},${line}`, '--', relPath];
       const { stdout } = await this.run(args, { signal, input: contents });
       const sha = stdout.slice(0, stdout.indexOf(' '));
-      return /^[0-9a-f]{40,64}$/.test(sha) ? sha : undefined;
+      // `filename <path>`, C-quoted (in double quotes) when the path has unusual bytes: then it is taken as unchanged.
+      const named = /\nfilename ([^\n]*)/.exec(stdout)?.[1];
+      return /^[0-9a-f]{40,64}$/.test(sha) ? { sha, path: named && !named.startsWith('"') ? named : relPath } : undefined;
     } catch (e) {
       // An untracked file or a line past the committed end: nothing to annotate. Everything else is a failure.
       if (e instanceof GitError && e.kind === 'noSuchPath') return undefined;

@@ -191,15 +191,18 @@ export class RepoHistory {
     return this.window.groups(by);
   }
 
-  /** One commit with its message: from the window, or read from git (an older commit the current line names). */
-  async commit(sha: string): Promise<CommitRow | undefined> {
+  /**
+   * One commit with its message: from the window, or read from git (an older commit the current line names; `today`:
+   * where some of its files live today, when the caller knows, as blame does for the line's file).
+   */
+  async commit(sha: string, today?: ReadonlyMap<string, string>): Promise<CommitRow | undefined> {
     const trailer = this.linker?.map.trailer;
     const hit = this.window.find(sha);
     if (hit) return this.window.row(hit, trailer, true);
     const linker = this.linker;
     if (!linker) return undefined;
     const [raw] = await this.repo.readCommits([sha]);
-    return raw && this.window.row(linker.commit(raw, this.window.notes.get(sha)), trailer, true);
+    return raw && this.window.row(linker.commit(raw, this.window.notes.get(sha), today), trailer, true);
   }
 
   /** A commit's changed files (against its first parent) and its parents, for Open Changes. */
@@ -210,10 +213,12 @@ export class RepoHistory {
 
   /** The commit that last changed a line of a file, as the current-line annotation shows it. */
   async lineCommit(rel: string, line: number, contents?: string): Promise<LineAnswer> {
-    const sha = await this.repo.blameLine(rel, line, contents);
-    if (!sha) return { kind: 'untracked' };
+    const at = await this.repo.blameLineAt(rel, line, contents);
+    if (!at) return { kind: 'untracked' };
+    const sha = at.sha;
     if (/^0+$/.test(sha)) return { kind: 'uncommitted' };
-    const row = await this.commit(sha);
+    // Outside the window, the line's own file is followed as blame followed it (README, "Renames and moves").
+    const row = await this.commit(sha, at.path !== rel ? new Map([[at.path, rel]]) : undefined);
     return row ? { kind: 'commit', row } : { kind: 'untracked' };
   }
 
