@@ -175,7 +175,7 @@ export function commitMarkdown(c: CommitRow, repo?: RepoIndex): vscode.MarkdownS
       md.appendMarkdown('- ').appendText(`${outcomeTitles.get(l.outcome) ?? l.outcome} (${l.outcome}) via ${l.via}: ${l.evidence}`).appendMarkdown('\n');
     }
   } else {
-    md.appendText(c.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
+    md.appendText(c.status === 'ignored' ? `Needs no outcome: ${c.ignoredBy ?? 'only files that need no outcome'}.` : 'Linked to no outcome.');
   }
   if (c.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${c.invalid.join(', ')} not in outcomes.yaml`);
   if (c.suggestion) md.appendMarkdown('\n\n').appendText(`Suggested: ${c.suggestion.outcome} (${c.suggestion.evidence})`);

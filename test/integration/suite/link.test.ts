@@ -71,7 +71,7 @@ describe('Linking past work in the real extension host', () => {
     const t = a.unlinkedTree;
     const group = await row(t, 'Ada Lovelace', (await row(t, 'Unlinked commits')).node);
     assert.equal(group.description, '2');
-    assert.equal((await t.getTreeItem(group.node)).contextValue, 'commitGroup');
+    assert.equal((await t.getTreeItem(group.node)).contextValue, 'commitGroup.author');
     const results = await vscode.commands.executeCommand<{ sha: string }[]>('outcomeLens.linkCommits', group.node, ['search-latency']);
     assert.equal(results?.length, 2);
     for (const r of results!) assert.equal(note(r.sha), 'Outcome: search-latency\n');
