@@ -159,6 +159,6 @@ export function commitJson(c: CommitLink): string {
   const m = c.commit;
   return JSON.stringify({
     sha: m.sha, author: m.author, email: m.email, date: m.date, subject: m.subject,
-    links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, status: c.status,
+    links: c.links.map(l => ({ outcome: l.outcome, via: l.via })), invalid: c.invalid, replaced: c.replaced, status: c.status, ignoredBy: c.ignoredBy ?? null,
   });
 }

@@ -4,7 +4,7 @@ import path = require('node:path');
 import { WorkspaceIndex } from '../vscode/workspaceIndex';
 import { RepoIndex } from '../vscode/repoIndex';
 import { Log } from '../vscode/log';
-import { planAddPattern, patternForPath } from '../core/outcomes/edit';
+import { authorEntry, planAddPattern, patternForPath, TopLevelList } from '../core/outcomes/edit';
 import { findCodeowners } from '../core/outcomes/init';
 import { createOutcomesFile } from '../core/usecases/outcomesFile';
 import { gitExtension, isUntrusted, registerCommitActions } from './commitActions';
@@ -100,7 +100,18 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
     await vscode.window.showTextDocument(doc, { preview: true });
   });
 
-  /** Adds a pattern through a WorkspaceEdit: undoable, and every comment in the file survives. */
+  /** Appends an entry to a list of outcomes.yaml through a WorkspaceEdit: undoable, and every comment in the file survives. */
+  const addEntry = async (repo: RepoIndex, dest: { outcome: string } | TopLevelList, entry: string) => {
+    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+    const plan = planAddPattern(doc.getText(), dest, entry);
+    if (!plan) throw new UserMessage('outcomes.yaml has errors or lacks that outcome; fix it first');
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(plan.offset), plan.text);
+    const ok = await vscode.workspace.applyEdit(edit);
+    if (ok) repo.readOutcomes(doc.getText());
+    return ok;
+  };
+  /** Adds a pattern to an outcome's areas or to ignore (see addEntry). */
   const addPattern = async (node: UnlinkedNode | undefined, target: 'areas' | 'ignore', outcomeArg?: string) => {
     if (!node || (node.kind !== 'folder' && node.kind !== 'file')) return undefined;
     const repo = node.repo;
@@ -112,18 +123,23 @@ export function registerCommands(context: vscode.ExtensionContext, index: Worksp
       if (!id) return undefined;
       dest = { outcome: id };
     }
-    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
-    const plan = planAddPattern(doc.getText(), dest, pattern);
-    if (!plan) throw new UserMessage('outcomes.yaml has errors or lacks that outcome; fix it first');
-    const edit = new vscode.WorkspaceEdit();
-    edit.insert(doc.uri, doc.positionAt(plan.offset), plan.text);
-    const ok = await vscode.workspace.applyEdit(edit);
-    if (ok) repo.readOutcomes(doc.getText());
-    return ok;
+    return addEntry(repo, dest, pattern);
   };
   reg('outcomeLens.linkToOutcome', (node?: UnlinkedNode, outcome?: string) => addPattern(node, 'areas', outcome));
   reg('outcomeLens.applySuggestion', (node?: UnlinkedNode) => (node?.kind === 'folder' && node.suggestion?.outcome ? addPattern(node, 'areas', node.suggestion.outcome) : undefined));
-  reg('outcomeLens.ignore', (node?: UnlinkedNode) => addPattern(node, 'ignore'));
+  // Ignore on a commit marks it in its note (`tag --none`); on an author's group, the author goes to ignoreAuthors.
+  reg('outcomeLens.ignore', async (node?: UnlinkedNode) => {
+    if (node?.kind === 'commit') {
+      const results = await node.repo.history().settle([node.row.sha]);
+      await node.repo.refresh();
+      return results;
+    }
+    if (node?.kind === 'commitGroup') {
+      if (node.by !== 'author' || !node.group) throw new UserMessage('Ignore takes an author\'s group (group the commits by author), or one commit');
+      return addEntry(node.repo, 'ignoreAuthors', authorEntry(node.group));
+    }
+    return addPattern(node, 'ignore');
+  });
 
   reg('outcomeLens.createOutcomesFile', async (arg?: { from?: 'folders' | 'codeowners' }) => {
     // The repository of the active editor, else the only one without an outcomes.yaml, else the user picks.

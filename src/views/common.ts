@@ -177,7 +177,7 @@ export function commitMarkdown(c: CommitRow, repo?: RepoIndex): vscode.MarkdownS
     // The rename rule, where it applied (README, "Renames and moves").
     if (c.links.some(l => l.renamedFrom !== undefined)) md.appendMarkdown('\n').appendText('Files are judged where they live today (renames followed); a file deleted since, by its path then.');
   } else {
-    md.appendText(c.status === 'ignored' ? 'Ignored: only files that need no outcome.' : 'Linked to no outcome.');
+    md.appendText(c.status === 'ignored' ? `Needs no outcome: ${c.ignoredBy ?? 'only files that need no outcome'}.` : 'Linked to no outcome.');
   }
   if (c.invalid.length) md.appendMarkdown('\n\n').appendText(`Invalid link: ${c.invalid.join(', ')} not in outcomes.yaml`);
   if (c.suggestion) md.appendMarkdown('\n\n').appendText(`Suggested: ${c.suggestion.outcome} (${c.suggestion.evidence})`);

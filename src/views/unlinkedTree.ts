@@ -131,7 +131,7 @@ export class UnlinkedTree implements vscode.TreeDataProvider<UnlinkedNode>, vsco
         const t = new vscode.TreeItem(node.by === 'week' ? `Week of ${node.group}` : node.group || '(unknown author)', C.Collapsed);
         t.description = String(node.count);
         t.iconPath = new vscode.ThemeIcon(node.by === 'week' ? 'calendar' : 'person');
-        t.contextValue = 'commitGroup';
+        t.contextValue = node.by === 'author' && node.group ? 'commitGroup.author' : 'commitGroup';
         return t;
       }
       case 'commit': {

@@ -47,7 +47,7 @@ describe('the CI contract, run as a process', function () {
     const rows = JSON.parse(r.stdout) as Record<string, unknown>[];
     assert.deepEqual(rows.map(c => c.subject), ['Bump lock file', 'PAY-12 payment docs', 'Document search', 'Search index', 'Checkout cart']);
     for (const c of rows) {
-      assert.deepEqual(Object.keys(c), ['sha', 'author', 'email', 'date', 'subject', 'links', 'invalid', 'status']);
+      assert.deepEqual(Object.keys(c), ['sha', 'author', 'email', 'date', 'subject', 'links', 'invalid', 'replaced', 'status', 'ignoredBy']);
       assert.match(c.sha as string, SHA);
       assert.equal(c.author, 'Test Author');
       assert.equal(c.email, 'test@example.com');
@@ -55,6 +55,7 @@ describe('the CI contract, run as a process', function () {
     }
     const dates = rows.map(c => Date.parse(c.date as string));
     assert.deepEqual(dates, [...dates].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(rows.map(c => c.ignoredBy), ['ignore: every file it changed needs no outcome', null, null, null, null], 'the evidence of each ignored commit');
     assert.deepEqual(rows.map(c => [c.status, c.links]), [
       ['ignored', []],
       ['linked', [{ outcome: 'checkout', via: 'ticket' }]],

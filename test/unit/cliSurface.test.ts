@@ -129,7 +129,8 @@ describe('the command line, declared once per command', function () {
       [['suggest', '--min-support', '0', ...r], 'outcome-lens suggest: --min-support must be a whole number, 1 or more, not "0"'],
       [['report', '--all', '--since', '2024-01-01', ...r], 'outcome-lens report: --all and --since ask for two windows; give one'],
       [['report', '--measure', 'lines', '--no-lines', ...r], 'outcome-lens report: --measure lines and --no-lines ask for the line counts and leave them out; give one'],
-      [['tag', 'HEAD', ...r], 'outcome-lens tag: needs --outcome ID[,ID...]'],
+      [['tag', 'HEAD', ...r], 'outcome-lens tag: needs --outcome ID[,ID...] (or --none)'],
+      [['tag', 'HEAD', '--none', '--outcome', 'checkout', ...r], 'outcome-lens tag: --none marks commits that need no outcome, --outcome links them; give one'],
       [['tag', 'HEAD', '--outcome', ',', ...r], 'outcome-lens tag: --outcome "," names no outcome id'],
     ];
     for (const [args, line] of cases) assertUsage(cli(args), line, args.join(' '));

@@ -501,10 +501,10 @@ describe('on a case-insensitive repository (core.ignorecase=true, macOS and Wind
       const files = () => JSON.parse(cli(['files', '--json', '--repo', r.dir]).stdout) as { path: string; outcomes: string[]; ignored: boolean }[];
       const warnings = () => cli(['check', '--repo', r.dir]).stderr.split('\n').filter(l => / warning: /.test(l));
       // Linux creates repositories case-sensitive: the patterns are too.
-      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md::false', 'outcomes.yaml::false', 'src/a.ts::false', 'yarn.lock::false']);
+      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md::false', 'outcomes.yaml::true', 'src/a.ts::false', 'yarn.lock::false']);
       assert.equal(warnings().length, 2, 'docs/ and *.LOCK match no tracked file');
       r.git('config', 'core.ignorecase', 'true');
-      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md:docs:false', 'outcomes.yaml::false', 'src/a.ts::false', 'yarn.lock::true']);
+      assert.deepEqual(files().map(f => `${f.path}:${f.outcomes.join(',')}:${f.ignored}`), ['Docs/guide.md:docs:false', 'outcomes.yaml::true', 'src/a.ts::false', 'yarn.lock::true']);
       assert.deepEqual(warnings(), []);
       const unlinked = JSON.parse(cli(['commits', '--json', '--repo', r.dir]).stdout) as { links: { outcome: string }[] }[];
       assert.deepEqual(unlinked[0].links.map(l => l.outcome), ['docs'], 'the commit changed Docs/guide.md');

@@ -15,6 +15,11 @@ export class RepoActions {
     return tagOutcomes(this.repo, map, shas, ids, { remove, resolved: true });
   }
 
+  /** Marks commits "needs no outcome" in their notes, or takes the mark out (`tag --none`, see tagOutcomes). */
+  settle(map: OutcomeMap, shas: string[], none: boolean): Promise<TagOutcome[]> {
+    return tagOutcomes(this.repo, map, shas, [], { none, resolved: true });
+  }
+
   /** The remotes, with whether each already fetches the outcome notes. */
   remotes(): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
     return this.repo.remotes();

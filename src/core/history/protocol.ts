@@ -18,6 +18,8 @@ export interface CommitRow {
   links: Link[];
   invalid: string[];
   status: CommitStatus;
+  /** Why an ignored commit needs no outcome: the rule or note (see CommitLink.ignoredBy). */
+  ignoredBy?: string;
   outcomes: string[];
   /** The ids the commit's note names (valid or not): what a note can add to or take away. */
   noteIds?: string[];
@@ -108,6 +110,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
   'patternDiagnostics', 'report', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'createOutcomes',
+  'settle',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 

@@ -267,6 +267,17 @@ export class RepoHistory {
     return results;
   }
 
+  /** Marks commits "needs no outcome" (Ignore on a commit row), or takes the mark out; then reads the notes again, as tag does. */
+  async settle(shas: string[], none = true, reread = true): Promise<TagOutcome[]> {
+    const linker = this.linker;
+    if (!linker) throw new GitError('outcomes.yaml has errors: fix them first', 'other');
+    const results = await this.actions.settle(linker.map, shas, none);
+    if (!reread) return results;
+    await this.refresh();
+    this.checkError();
+    return results;
+  }
+
   remotes(): Promise<{ name: string; url: string; fetchesNotes: boolean }[]> {
     return this.actions.remotes();
   }

@@ -296,7 +296,7 @@ export class HistoryWindow {
     const c = l.commit;
     return {
       sha: c.sha, parents: c.parents, author: c.author, email: c.email, date: c.date, subject: c.subject,
-      links: l.links, invalid: l.invalid, status: l.status, outcomes: l.outcomes, noteIds: trailer ? noteIds(this.notes.get(c.sha), trailer) : [],
+      links: l.links, invalid: l.invalid, status: l.status, ...(l.ignoredBy ? { ignoredBy: l.ignoredBy } : {}), outcomes: l.outcomes, noteIds: trailer ? noteIds(this.notes.get(c.sha), trailer) : [],
       ...(withMessage ? { message: c.message } : {}),
     };
   }

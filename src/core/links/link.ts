@@ -4,6 +4,7 @@ import { isRepoPath, walkDirectories } from '../patterns/walk';
 import { idsFromValues, noteTrailerValues, valuesFor } from '../message/trailers';
 import type { GitRepo, RawCommit } from '../git/repo';
 import type { PathsToday } from './renames';
+import { IGNORED_FILES_EVIDENCE, NO_FILES_EVIDENCE, OUTCOMES_FILE_EVIDENCE, OUTCOMES_FILE_PATTERN, SettleRules } from './settle';
 
 export type Via = 'trailer' | 'note' | 'ticket' | 'area';
 /** Strongest first (DESIGN.md, "Links"). */
@@ -42,7 +43,7 @@ export interface CommitLink {
   status: CommitStatus;
   /** Outcome ids, each once, strongest link first. */
   outcomes: string[];
-  /** Why an `ignored` commit needs no outcome, when a rule says so (MERGE_EVIDENCE for a merge). */
+  /** Why an `ignored` commit needs no outcome: the rule or note (settle.ts), MERGE_EVIDENCE for a merge. */
   ignoredBy?: string;
   /** Its changed files that live elsewhere today (see RenameWalk): a relink with other notes or areas passes them again. */
   today?: PathsToday;
@@ -63,6 +64,8 @@ export function isMerge(c: Pick<RawCommit, 'parents'>): boolean {
 export class Linker {
   private readonly areaMatchers: { id: string; m: PathMatcher }[];
   private readonly ignoreMatcher: PathMatcher;
+  /** Commits that need no outcome by author, subject or note (see settle.ts). */
+  private readonly settle: SettleRules;
   private readonly ids: Set<string>;
   private readonly ticketRe?: RegExp;
   private readonly ticketOwner = new Map<string, string[]>();
@@ -88,7 +91,9 @@ export class Linker {
   constructor(readonly map: OutcomeMap, readonly options: MatchOptions = {}) {
     this.key = options.ignoreCase ? foldCase : p => p;
     this.areaMatchers = map.outcomes.filter(o => o.areas.length).map(o => ({ id: o.id, m: compilePatterns(o.areas.map(a => a.pattern), options) }));
-    this.ignoreMatcher = compilePatterns(map.ignore.map(p => p.pattern), options);
+    // outcomes.yaml needs no outcome: first in the list, so that `!/outcomes.yaml` in ignore takes it back.
+    this.ignoreMatcher = compilePatterns([OUTCOMES_FILE_PATTERN, ...map.ignore.map(p => p.pattern)], options);
+    this.settle = new SettleRules(map);
     this.rootDir = { areas: this.areaMatchers.map(() => false), outcomes: EMPTY as unknown as string[], ignored: false };
     const all = [...this.areaMatchers.map((a, i) => [a.m, i] as const), [this.ignoreMatcher, -1] as const];
     if (all.every(([m]) => m.literal)) {
@@ -247,6 +252,11 @@ export class Linker {
         for (const id of this.ticketOwner.get(m[1]) ?? []) this.add(id, 'ticket', m[0]);
       }
     }
+    // Work that needs no outcome (settle.ts): what the commit says (trailer, note, ticket) wins over a rule; its files do not.
+    if (!links.length) {
+      const why = this.settle.why(c, note);
+      if (why) return this.result(c, 'ignored', replaced, today, why);
+    }
     // The merge rule: a merge's diff is the work of the commits it brings (the base branch's, for a merge of main
     // into a branch), so only its trailer, note or ticket link it, and without one it is ignored, never unlinked.
     if (isMerge(c)) return this.result(c, links.length ? 'linked' : 'ignored', replaced, today, links.length ? undefined : MERGE_EVIDENCE);
@@ -261,7 +271,8 @@ export class Linker {
       for (let k = 0; k < f.outcomes.length; k++) this.add(f.outcomes[k], 'area', p, now === undefined ? undefined : files[i]);
       if (f.outcomes.length || !f.ignored) anyNotIgnored = true;
     }
-    return this.result(c, links.length ? 'linked' : anyNotIgnored ? 'unlinked' : 'ignored', replaced, today);
+    return links.length || anyNotIgnored ? this.result(c, links.length ? 'linked' : 'unlinked', replaced, today)
+      : this.result(c, 'ignored', replaced, today, !files.length ? NO_FILES_EVIDENCE : files.length === 1 && files[0] === 'outcomes.yaml' ? OUTCOMES_FILE_EVIDENCE : IGNORED_FILES_EVIDENCE);
   }
 
   /** The commit's link from the scratch arrays, copied at their exact size. */

@@ -24,24 +24,35 @@ export function patternForPath(relPath: string, isFolder: boolean): string {
 }
 
 /**
- * Where and what to insert so that `pattern` is appended to an outcome's `areas` (or to the top-level `ignore`
- * when `target` is 'ignore'), touching nothing else: block lists get a new `- item` line at their indentation,
+ * An `ignoreAuthors` entry that matches exactly this author name: the name itself, unless it would read as a
+ * `/regular expression/`, which then becomes one that matches only the whole name.
+ */
+export function authorEntry(name: string): string {
+  return /^\/.*\/[a-z]*$/s.test(name) ? `/^${name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/i` : name;
+}
+
+/** The top-level lists planAddPattern can append to: files, authors and subjects that need no outcome. */
+export type TopLevelList = 'ignore' | 'ignoreAuthors' | 'ignoreSubjects';
+
+/**
+ * Where and what to insert so that `pattern` is appended to an outcome's `areas` (or to the top-level `ignore`,
+ * `ignoreAuthors` or `ignoreSubjects` list when `target` names it), touching nothing else: block lists get a new `- item` line at their indentation,
  * flow lists `[a, b]` get `, item`, a missing list is created. Returns undefined when the file cannot be read
  * as a valid mapping or the outcome is not there.
  */
-export function planAddPattern(text: string, target: { outcome: string } | 'ignore', pattern: string): Insertion | undefined {
+export function planAddPattern(text: string, target: { outcome: string } | TopLevelList, pattern: string): Insertion | undefined {
   const doc = yaml().parseDocument(text, { keepSourceTokens: false });
   if (doc.errors.length || !isMap(doc.contents)) return undefined;
   const item = JSON.stringify(pattern);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  if (target === 'ignore') {
+  if (typeof target === 'string') {
     const top = doc.contents as YAMLMap;
-    const pair = top.items.find(p => isScalar(p.key) && p.key.value === 'ignore');
+    const pair = top.items.find(p => isScalar(p.key) && p.key.value === target);
     if (pair) return appendTo(text, pair.value as Node | null, pair.key as Node, item, eol, 2);
-    // No ignore list yet: put one right before `outcomes:` (or at the end), at column 0.
+    // No such list yet: put one right before `outcomes:` (or at the end), at column 0.
     const outcomes = top.items.find(p => isScalar(p.key) && p.key.value === 'outcomes');
     const at = outcomes ? lineStart(text, (outcomes.key as Node).range![0]) : endWithNewline(text);
-    return { offset: at, text: `${at === text.length && !text.endsWith('\n') ? eol : ''}ignore:${eol}  - ${item}${eol}` };
+    return { offset: at, text: `${at === text.length && !text.endsWith('\n') ? eol : ''}${target}:${eol}  - ${item}${eol}` };
   }
   const outcomesPair = (doc.contents as YAMLMap).items.find(p => isScalar(p.key) && p.key.value === 'outcomes');
   if (!outcomesPair || !isSeq(outcomesPair.value)) return undefined;

@@ -24,7 +24,7 @@ export const PARSE_CODES = [
   'duplicate-key', 'empty-file', 'not-a-mapping', 'alias-expansion', 'unknown-alias', 'bad-merge', 'bad-key', 'unknown-key',
   'wrong-type', 'missing-version', 'bad-version', 'bad-trailer-key', 'missing-outcomes', 'missing-id', 'bad-id', 'duplicate-id',
   'missing-title', 'empty-title', 'unknown-status', 'bad-link', 'bad-budget', 'budget-out-of-range', 'budget-looks-like-fraction',
-  'budgets-over-100', 'missing-key-result-name', 'empty-pattern', 'no-areas-or-tickets',
+  'budgets-over-100', 'missing-key-result-name', 'empty-pattern', 'no-areas-or-tickets', 'bad-regex',
 ] as const;
 export type ParseCode = (typeof PARSE_CODES)[number];
 
@@ -79,6 +79,13 @@ export interface OutcomeMap {
   version: 1;
   trailer: string;
   ignore: PatternEntry[];
+  /**
+   * Commits that need no outcome (DESIGN.md, "Work that needs no outcome"), by author (name or e-mail, after .mailmap)
+   * and by subject: each entry a plain text (an author's whole name or e-mail, letter case aside; the start of a
+   * subject) or a `/regular expression/` (flag `i` allowed). Absent when the file does not list any.
+   */
+  ignoreAuthors?: PatternEntry[];
+  ignoreSubjects?: PatternEntry[];
   outcomes: Outcome[];
 }
 

@@ -21,7 +21,7 @@ const isSeq = (n: unknown): n is Yaml.YAMLSeq => yaml().isSeq(n);
 export const ID_RE = /^[a-z0-9._-]+$/;
 export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
 
-const TOP_KEYS = ['version', 'trailer', 'ignore', 'outcomes'];
+const TOP_KEYS = ['version', 'trailer', 'ignore', 'ignoreAuthors', 'ignoreSubjects', 'outcomes'];
 const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'budget', 'metrics', 'areas', 'tickets'];
 const METRIC_KEYS = ['name', 'baseline', 'target', 'current'];
 
@@ -188,6 +188,10 @@ class Validator {
     }
     const ignore = keys.get('ignore');
     if (ignore) map.ignore = this.patterns(ignore, 'ignore');
+    for (const k of ['ignoreAuthors', 'ignoreSubjects'] as const) {
+      const pair = keys.get(k);
+      if (pair) map[k] = this.textRules(pair, k);
+    }
     const outcomes = keys.get('outcomes');
     if (!outcomes) this.error(this.range(top, true), 'missing `outcomes:` (a list of outcomes; it may be empty: `outcomes: []`)', 'missing-outcomes');
     else {
@@ -329,11 +333,23 @@ class Validator {
       const n = this.deref(item as Node);
       const r = this.range(item as Node);
       if (!isScalar(n) || typeof n.value !== 'string') {
-        this.error(r, notAString(`each entry of ${what}`, n, what === 'tickets' ? 'a ticket-key prefix such as `PAY-`' : 'a path pattern'), 'wrong-type');
+        const kind = what === 'tickets' ? 'a ticket-key prefix such as `PAY-`' : what === 'ignoreAuthors' ? 'an author\'s name or e-mail' : what === 'ignoreSubjects' ? 'the start of a commit subject' : 'a path pattern';
+        this.error(r, notAString(`each entry of ${what}`, n, kind), 'wrong-type');
         continue;
       }
       if (n.value.trim() === '') { this.error(r, `empty ${what === 'tickets' ? 'ticket prefix' : 'pattern'} in ${what}; remove it`, 'empty-pattern'); continue; }
       if (this.checkText(item as Node, n.value) !== undefined) out.push({ pattern: n.value, range: r });
+    }
+    return out;
+  }
+
+  /** `ignoreAuthors` / `ignoreSubjects`: texts, and `/regular expressions/` that must compile (see textRule). */
+  private textRules(pair: P, what: string): PatternEntry[] {
+    const out: PatternEntry[] = [];
+    for (const e of this.patterns(pair, what)) {
+      const r = textRule(e.pattern);
+      if ('error' in r) this.error(e.range, `${quotedShort(e.pattern)} in ${what} is not a valid regular expression: ${r.error}; write it as \`/.../\` (flag \`i\` allowed), or without the slashes for plain text`, 'bad-regex');
+      else out.push(e);
     }
     return out;
   }
@@ -504,6 +520,22 @@ class Validator {
 }
 
 type P = Pair<Node, Node>;
+
+/**
+ * An entry of `ignoreAuthors` / `ignoreSubjects` as a rule: `/source/flags` is a regular expression (flags `i` and
+ * `u` only, since `g` or `y` would make a test depend on the one before), anything else plain text.
+ */
+export function textRule(entry: string): { re: RegExp } | { text: string } | { error: string } {
+  const m = /^\/(.*)\/([a-z]*)$/s.exec(entry);
+  if (!m) return { text: entry };
+  if (!m[1]) return { error: 'it is empty, and would match every commit' };
+  if (/[^iu]/.test(m[2]) || new Set(m[2]).size !== m[2].length) return { error: `flags ${quotedShort(m[2])} (only i and u are allowed)` };
+  try {
+    return { re: new RegExp(m[1], m[2]) };
+  } catch (e) {
+    return { error: String((e as Error).message).replace(/^Invalid regular expression: /, '') };
+  }
+}
 
 /**
  * The known key an unknown one most likely stands for, or none: the closest by edit distance (a swap of two

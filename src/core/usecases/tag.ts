@@ -21,11 +21,15 @@ export interface TagOutcome extends TagResult {
  * name is resolved before anything is written (a typo in the third leaves the first two alone). Adding an id that
  * outcomes.yaml does not define is refused; removing any id is allowed, which is how an invalid link is fixed. Runs at
  * the same time each keep their change (see tagCommits); one that loses every race is a TagError that says nothing was
- * written.
+ * written. `none` marks commits "needs no outcome" (or takes the mark out) in the same note, under its own key.
  */
 export async function tagOutcomes(repo: GitRepo, map: OutcomeMap, revs: readonly string[], ids: readonly string[],
-  o: { remove?: boolean; signal?: AbortSignal; /** `revs` are full commit ids already (a view's rows): not resolved again. */ resolved?: boolean } = {}): Promise<TagOutcome[]> {
-  if (!ids.length) throw new TagError('no outcome id given');
+  o: {
+    remove?: boolean; signal?: AbortSignal; /** `revs` are full commit ids already (a view's rows): not resolved again. */ resolved?: boolean;
+    /** true: mark the commits "needs no outcome" instead (`tag --none`; `ids` must be empty); false: take the mark out. */ none?: boolean;
+  } = {}): Promise<TagOutcome[]> {
+  if (o.none !== undefined && ids.length) throw new TagError('--none marks commits that need no outcome: give it no outcome id');
+  if (!ids.length && o.none === undefined) throw new TagError('no outcome id given');
   if (!revs.length) throw new TagError('no commit given');
   for (const id of ids) if (!ID_RE.test(id)) throw new TagError(`${quoted(id)} is not an outcome id (lower-case letters, digits, '.', '_', '-')`);
   const known = new Set(map.outcomes.map(x => x.id));
@@ -36,13 +40,13 @@ export async function tagOutcomes(repo: GitRepo, map: OutcomeMap, revs: readonly
   else for (const rev of revs) shas.push(await repo.resolveCommit(rev, o.signal));
   let results: TagResult[];
   try {
-    results = await tagCommits(repo, shas, map.trailer, o.remove ? { remove: ids } : { add: ids }, { signal: o.signal });
+    results = await tagCommits(repo, shas, map.trailer, o.none !== undefined ? { none: o.none } : o.remove ? { remove: ids } : { add: ids }, { signal: o.signal });
   } catch (e) {
     // Say what is not there, so that a user (or a script) runs it again rather than trust a link that was not made.
     if (e instanceof NotesRaceError) {
       const all = [...new Set(shas)];
       const which = all.slice(0, 5).map(s => s.slice(0, 10)).join(', ') + (all.length > 5 ? ` and ${all.length - 5} more` : '');
-      const undone = o.remove ? `did not take ${ids.join(', ')} out of the notes of ${which}` : `did not link ${which} to ${ids.join(', ')}`;
+      const undone = o.none !== undefined ? `did not ${o.none ? 'mark' : 'unmark'} ${which} as needing no outcome` : o.remove ? `did not take ${ids.join(', ')} out of the notes of ${which}` : `did not link ${which} to ${ids.join(', ')}`;
       throw new TagError(`other writers changed ${NOTES_REF} each of the ${e.attempts} times this run tried, so nothing was written: this run ${undone}; run it again`);
     }
     throw e;

@@ -39,7 +39,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     const { a } = await settled();
     const t = a.unlinkedTree;
     const sections = await rows(t);
-    assert.deepEqual(sections.map(s => `${s.label}:${s.description}`), ['Unlinked files:6', 'Unlinked commits:3 in 90 days', 'Invalid links:1']);
+    assert.deepEqual(sections.map(s => `${s.label}:${s.description}`), ['Unlinked files:5', 'Unlinked commits:3 in 90 days', 'Invalid links:1']);
     const folders = (await rows(t, sections[0].node)).map(f => `${f.label}:${f.description}`);
     assert.deepEqual(folders, ['libs:2', 'docs:1', 'tools:1', 'README.md:', 'outcomes.yaml:']);
     const authors = await rows(t, sections[1].node);

@@ -81,9 +81,9 @@ describe('Outcome Lens in a multi-root workspace', () => {
     const outcomes = await rows(a.outcomesTree, (await row(a.outcomesTree, 'second')).node);
     assert.deepEqual(outcomes.map(r => r.label), ['Raise checkout conversion to 4%', 'Cut search p95 to 200 ms', 'Docs people finish reading']);
     assert.deepEqual((await rows(a.unlinkedTree)).map(r => r.label), ['shop', 'second', 'slow']);
-    assert.deepEqual((await sections(a, second)).map(s => `${s.label}:${s.description}`), ['Unlinked files:5', 'Unlinked commits:2 in 90 days', 'Invalid links:1'],
+    assert.deepEqual((await sections(a, second)).map(s => `${s.label}:${s.description}`), ['Unlinked files:4', 'Unlinked commits:2 in 90 days', 'Invalid links:1'],
       'docs/ belongs to docs-quality in the second repository only');
-    assert.deepEqual((await sections(a, (await repos()).shop)).map(s => `${s.label}:${s.description}`), ['Unlinked files:6', 'Unlinked commits:3 in 90 days', 'Invalid links:1']);
+    assert.deepEqual((await sections(a, (await repos()).shop)).map(s => `${s.label}:${s.description}`), ['Unlinked files:5', 'Unlinked commits:3 in 90 days', 'Invalid links:1']);
     await vscode.commands.executeCommand('outcomeLens.outcomes.focus');
     const node = a.outcomesTree.outcomeNode(second, 'docs-quality')!;
     await a.views.outcomes.reveal(node, { select: true, expand: true });
