@@ -108,6 +108,7 @@ export function mapKey(map: OutcomeMap | undefined): string {
 export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
   'patternDiagnostics', 'report', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'createOutcomes',
+  'diffOutcomes', 'branches',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 
