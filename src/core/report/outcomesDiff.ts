@@ -43,7 +43,7 @@ export function diffHeadline(d: OutcomesDiff): string {
     d.keyResults.length && plural(d.keyResults.length, 'key result change'),
   ].filter(Boolean) as string[];
   const b = d.budgets;
-  if (b.rows.length || b.totalBefore !== b.totalAfter) parts.push(`budgets total ${pct(b.totalBefore)} → ${pct(b.totalAfter)}${b.overAfter ? ' (over 100%)' : ''}`);
+  if (b.rows.length || b.totalBefore !== b.totalAfter) parts.push(`budgets total ${b.totalBefore === null ? 'none' : pct(b.totalBefore)} → ${pct(b.totalAfter)}${b.overAfter ? ' (over 100%)' : ''}`);
   const f = d.files;
   parts.push(`${plural(f.changeHands, 'tracked file')} ${f.changeHands === 1 ? 'changes' : 'change'} hands${f.becomeUnlinked.count ? `, ${f.becomeUnlinked.count} ${f.becomeUnlinked.count === 1 ? 'becomes' : 'become'} unlinked` : ''}`);
   const s = parts.join('; ');
