@@ -11,9 +11,10 @@ import { rollup } from './commands/rollup';
 import { tag } from './commands/tag';
 import { init } from './commands/init';
 import { suggest } from './commands/suggest';
+import { diff } from './commands/diff';
 
 /** Every command, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [check, files, commits, report, rollup, init, tag, suggest, hook];
+export const COMMANDS: readonly Command[] = [check, files, commits, report, diff, rollup, init, tag, suggest, hook];
 
 /** `outcome-lens --help`: each command with its one-line summary, from the commands' own tables. */
 function usage(): string {

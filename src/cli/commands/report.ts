@@ -5,6 +5,10 @@ import { MEASURES } from '../../core/report/model';
 import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
 import { renderReport, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
+import { renderOutcomesDiffMd } from '../../core/report/outcomesDiff';
+import { mdText } from '../../core/report/markdown';
+import { diffOutcomes, DiffSideError, outcomesFileChanged } from '../../core/usecases/diffOutcomes';
+import { GitRepo } from '../../core/git/repo';
 import { isoInstant } from '../../core/util/dates';
 import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
 import { command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, UNTIL, usableMap, writeAnswer } from '../command';
@@ -46,7 +50,7 @@ export const report = command({
     const linker = await Linker.forRepo(map, repo);
     const links = await linkedHistory(repo, linker, window, o.noCache);
     if (!links.length) await explainEmpty(repo, window, io);
-    if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }), o.out, io);
+    if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }) + await outcomesChangeSection(repo, range), o.out, io);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const counts = o.noLines ? undefined : new LineCounts();
     if (counts) await counts.read(repo, links);
@@ -61,3 +65,22 @@ export const report = command({
     return writeAnswer(renderReport(o.format, r), o.out, io);
   },
 });
+
+/**
+ * The pull request's change to outcomes.yaml, when the range makes one: compared from the merge base of A and B (what
+ * the pull request itself changed, as `A..B`'s commits are), empty otherwise. A side that does not parse is said in
+ * one line: the summary of the commits still stands.
+ */
+async function outcomesChangeSection(repo: GitRepo, range: string): Promise<string> {
+  const two = range.indexOf('..');
+  if (two === -1 || range.includes('...')) return '';
+  const a = range.slice(0, two) || 'HEAD', b = range.slice(two + 2) || 'HEAD';
+  const base = await repo.mergeBase(await repo.resolveCommit(a), await repo.resolveCommit(b));
+  if (!base || !(await outcomesFileChanged(repo, base, await repo.resolveCommit(b)))) return '';
+  try {
+    return '\n' + renderOutcomesDiffMd(await diffOutcomes(repo, { spec: `${a}...${b}` }), 3);
+  } catch (e) {
+    if (!(e instanceof DiffSideError)) throw e;
+    return `\n### Outcome Lens: changes to outcomes.yaml\n\n${mdText(e.file)} has errors: \`outcome-lens diff\` of the same range says where.\n`;
+  }
+}

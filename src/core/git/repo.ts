@@ -6,6 +6,7 @@ import { COMMIT, COMMIT_ID, COMMIT_PARENTS, COMMITTED, DATED, EMPTY, GitRecord, 
   parseConfigEntries, parseNumstatEntry, parsePairs, parseRawChange, parseStageEntries, RecordValues, Values } from './formats';
 import { GitError, logLine, runGit, RunOptions } from './runner';
 import { quoted } from '../util/printable';
+import { comparePaths } from '../util/sortedPaths';
 
 /** The notes ref that links old commits without rewriting history (DESIGN.md, "Links"). */
 export const NOTES_REF = 'refs/notes/outcomes';
@@ -702,6 +703,46 @@ export class GitRepo {
     const chunks: Buffer[] = [];
     await this.run(['cat-file', '--batch'], { signal, input: shas.map(s => `${s}:${file}\n`).join(''), onStdout: b => chunks.push(b) });
     return parseCatFileBatch(Buffer.concat(chunks), shas.length);
+  }
+
+  /**
+   * The files of a commit's tree, as `git ls-tree -r -z --full-tree` lists them, sorted as `trackedFiles` is and with
+   * its submodules (gitlinks): what `files --json` would classify had that commit been checked out.
+   */
+  async treeFiles(sha: string, signal?: AbortSignal): Promise<TrackedFiles> {
+    checkShas([sha]);
+    const { stdout } = await this.run(['ls-tree', '-r', '-z', '--full-tree', '--end-of-options', sha], { signal });
+    const entries = parseStageEntries(stdout).sort((a, b) => comparePaths(a.path, b.path));
+    const gitlinks = new Set(entries.filter(e => e.mode === '160000').map(e => e.path));
+    return Object.assign(entries.map(e => e.path), { gitlinks });
+  }
+
+  /**
+   * The branch a pull request would go into: what origin/HEAD points at, else the first of main, master, origin/main,
+   * origin/master that exists; undefined when none does.
+   */
+  async defaultBranch(signal?: AbortSignal): Promise<string | undefined> {
+    // Exit 1: origin/HEAD is not set (a repository never cloned, or cloned without it).
+    const { stdout } = await this.run(['symbolic-ref', '-q', '--short', 'refs/remotes/origin/HEAD'], { signal, ok: [1] });
+    if (stdout.trim()) return stdout.trim();
+    for (const [ref, name] of [['refs/heads/main', 'main'], ['refs/heads/master', 'master'], ['refs/remotes/origin/main', 'origin/main'], ['refs/remotes/origin/master', 'origin/master']]) {
+      if (await this.refTip(ref, signal)) return name;
+    }
+    return undefined;
+  }
+
+  /** The local branches, then the remote-tracking ones, by short name (`main`, `origin/main`); no symbolic refs. */
+  async branches(signal?: AbortSignal): Promise<string[]> {
+    const { stdout } = await this.run(['for-each-ref', '--format=%(refname:short)%00%(symref)', 'refs/heads', 'refs/remotes'], { signal });
+    return stdout.split('\n').map(l => l.split('\0')).filter(([name, symref]) => name && !symref).map(([name]) => name);
+  }
+
+  /** The best common ancestor of two commits (full ids), or undefined when they share no history. */
+  async mergeBase(a: string, b: string, signal?: AbortSignal): Promise<string | undefined> {
+    checkShas([a, b]);
+    // Exit 1: no common ancestor.
+    const { stdout } = await this.run(['merge-base', a, b], { signal, ok: [1] });
+    return stdout.trim() || undefined;
   }
 
   /** `git show` of one commit, stat and patch, for a read-only diff document. */

@@ -2,6 +2,9 @@ import { GitRepo } from '../git/repo';
 import { OutcomeMap } from '../outcomes/model';
 import { CreatedOutcomes, createOutcomesFile, CreateRefused } from '../usecases/outcomesFile';
 import { TagOutcome, tagOutcomes } from '../usecases/tag';
+import { diffOutcomes, DiffSideError } from '../usecases/diffOutcomes';
+import { OutcomesDiff } from '../links/outcomesDiff';
+import { formatDiagnostic } from '../outcomes/model';
 
 /**
  * What the extension's commands do to a repository through the history worker (where git runs): each is the core use
@@ -43,5 +46,24 @@ export class RepoActions {
   /** `git show` of one commit. */
   show(sha: string): Promise<string> {
     return this.repo.show(sha);
+  }
+
+  /**
+   * What a change to outcomes.yaml means (see diffOutcomes): `spec` as `outcome-lens diff` takes it, `text` an
+   * editor's unsaved outcomes.yaml. A side that does not parse answers with its errors located (`A:outcomes.yaml:3:5:
+   * error: …`) rather than failing.
+   */
+  async diffOutcomes(spec?: string, text?: string): Promise<{ diff: OutcomesDiff } | { errors: string[] }> {
+    try {
+      return { diff: await diffOutcomes(this.repo, { spec, text }) };
+    } catch (e) {
+      if (!(e instanceof DiffSideError)) throw e;
+      return { errors: e.diagnostics.filter(d => d.severity === 'error').map(d => formatDiagnostic(e.file, d)) };
+    }
+  }
+
+  /** The local and remote-tracking branches, to compare the working copy with. */
+  branches(): Promise<string[]> {
+    return this.repo.branches();
   }
 }

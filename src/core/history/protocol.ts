@@ -111,6 +111,7 @@ export const HISTORY_METHODS = [
   'configure', 'refresh', 'cancel', 'summary', 'commits', 'groups', 'commit', 'lineCommit', 'unlinkedFolder', 'tracked', 'filesMatching',
   'patternDiagnostics', 'report', 'show', 'folderSuggestions', 'tag', 'commitFiles', 'remotes', 'addNotesFetch', 'pushNotes', 'createOutcomes',
   'settle',
+  'diffOutcomes', 'branches',
 ] as const;
 export type HistoryMethod = (typeof HISTORY_METHODS)[number];
 

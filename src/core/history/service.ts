@@ -297,4 +297,12 @@ export class RepoHistory {
   show(sha: string): Promise<string> {
     return this.actions.show(sha);
   }
+
+  diffOutcomes(spec?: string, text?: string): ReturnType<RepoActions['diffOutcomes']> {
+    return this.actions.diffOutcomes(spec, text);
+  }
+
+  branches(): Promise<string[]> {
+    return this.actions.branches();
+  }
 }
