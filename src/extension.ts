@@ -15,6 +15,7 @@ import { Dashboard } from './views/dashboard';
 import { historyView } from './views/common';
 import { RepoIndex } from './vscode/repoIndex';
 import { WalkthroughProgress } from './views/walkthrough';
+import { OutcomesEditor } from './views/outcomesEditor';
 
 /**
  * Wiring only. Activation reads outcomes.yaml from disk and registers providers; git runs, in the history worker,
@@ -41,8 +42,9 @@ export function activate(context: vscode.ExtensionContext) {
     else void vscode.commands.executeCommand('outcomeLens.unlinked.focus');
   };
   const dashboard = new Dashboard(context.extensionUri, index, log, settings, revealKey);
+  const outcomesEditor = new OutcomesEditor(context.extensionUri, index, log);
   context.subscriptions.push(
-    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, ...outcomes.disposables, ...unlinked.disposables,
+    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, outcomesEditor, ...outcomes.disposables, ...unlinked.disposables,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
     // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.
@@ -55,7 +57,7 @@ export function activate(context: vscode.ExtensionContext) {
   const walkthrough = new WalkthroughProgress(index, { unlinked: unlinked.view, onDidShowDashboard: dashboard.onDidShow });
   context.subscriptions.push(walkthrough);
   // For other extensions and the integration tests: the index and the views' providers, read-only.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, walkthrough, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
+  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, outcomesEditor, historyCacheDir, walkthrough, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
 }
 
 export function deactivate(): void {}
