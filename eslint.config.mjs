@@ -110,7 +110,7 @@ export default tseslint.config(
     // (DOM, no Node), and it reaches the extension only through the typed messages.
     files: ['src/webview/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./|\\.\\./core/report/dashboardMessages$)', message: 'the webview imports only its own files and the messages (src/core/report/dashboardMessages.ts)' }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^(?!\\./|\\.\\./core/report/dashboardMessages$|\\.\\./core/outcomes/formMessages$|@vscode-elements/elements/dist/)', message: 'a webview imports only its own files, its messages (src/core/report/dashboardMessages.ts, src/core/outcomes/formMessages.ts) and @vscode-elements components' }] }],
       'no-restricted-globals': ['error', 'require', 'process', 'Buffer', '__dirname', '__filename', 'module', 'global'],
     },
   },

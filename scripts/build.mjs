@@ -12,6 +12,9 @@ const builds = [
   // The dashboard's webview script, for the browser; its map is inline and in watch builds only, as no map is shipped.
   { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: watch ? 'inline' : false, logLevel: 'warning', minify: !watch,
     entryPoints: ['src/webview/dashboard.ts'], outfile: 'dist/webview/dashboard.js' },
+  // The outcomes editor's form, with the @vscode-elements components it uses bundled in (no network, one file).
+  { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: watch ? 'inline' : false, logLevel: 'warning', minify: !watch,
+    entryPoints: ['src/webview/outcomesEditor.ts'], outfile: 'dist/webview/outcomesEditor.js' },
 ];
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -16,6 +16,7 @@ import { historyView } from './views/common';
 import { RepoIndex } from './vscode/repoIndex';
 import { WalkthroughProgress } from './views/walkthrough';
 import { OutcomesReview } from './views/outcomesReview';
+import { OutcomesEditor } from './views/outcomesEditor';
 
 /**
  * Wiring only. Activation reads outcomes.yaml from disk and registers providers; git runs, in the history worker,
@@ -43,8 +44,9 @@ export function activate(context: vscode.ExtensionContext) {
   };
   const dashboard = new Dashboard(context.extensionUri, index, log, settings, revealKey);
   const review = new OutcomesReview(index, log);
+  const outcomesEditor = new OutcomesEditor(context.extensionUri, index, log);
   context.subscriptions.push(
-    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, review, ...outcomes.disposables, ...unlinked.disposables,
+    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, review, outcomesEditor, ...outcomes.disposables, ...unlinked.disposables,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
     // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.
@@ -57,7 +59,7 @@ export function activate(context: vscode.ExtensionContext) {
   const walkthrough = new WalkthroughProgress(index, { unlinked: unlinked.view, onDidShowDashboard: dashboard.onDidShow });
   context.subscriptions.push(walkthrough);
   // For other extensions and the integration tests: the index and the views' providers, read-only.
-  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, historyCacheDir, walkthrough, review, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
+  return { index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, outcomesEditor, historyCacheDir, walkthrough, review, views: { outcomes: outcomes.view, unlinked: unlinked.view } };
 }
 
 export function deactivate(): void {}

@@ -90,6 +90,8 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
     this.diagnostics.set(uri, diags.map(d => {
       const v = new vscode.Diagnostic(toRange(d), d.message, d.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning);
       v.source = 'Outcome Lens';
+      // the outcomes editor tells the pattern warnings (which need git) from the file's own problems by it
+      if (d.code) v.code = d.code;
       return v;
     }));
   }

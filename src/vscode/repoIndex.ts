@@ -98,6 +98,10 @@ export class RepoIndex implements vscode.Disposable {
 
   /** The text the current map was taken from. */
   private settledContent?: string;
+  /** The text the current map (and the pattern warnings, which are for it) was taken from. */
+  get mapText(): string | undefined {
+    return this.settledContent;
+  }
 
   /** The history window changed in the settings: the next read covers the new one. */
   windowChanged(): void {

@@ -371,6 +371,60 @@ async function dashboardUiCheck() {
   });
 }
 
+/** outcomes.yaml with comments above, beside and between the outcomes, which every edit of the form must keep. */
+function commentedOutcomes(folder) {
+  const file = path.join(folder, 'outcomes.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8')
+    .replace('version: 1\n', '# Reviewed by the business owners every quarter.\nversion: 1\n')
+    .replace('  - id: checkout-conversion\n', '  # Payments: conversion first.\n  - id: checkout-conversion\n')
+    .replace('        target: 4%\n', '        target: 4%   # the board\'s number\n')
+    .replace('  - id: search-latency\n', '\n  # Search\n  - id: search-latency\n'));
+  return folder;
+}
+
+/**
+ * The outcomes editor as a user meets it: outcomes.yaml opened from Quick Open, the editor title's button, the form in
+ * its webview (cards, the match counts), a title changed by typing in the form and Enter, the form drawn again from
+ * the text; no Content Security Policy violation; a screenshot for the README.
+ */
+async function editorUiCheck() {
+  const stateRoot = fs.mkdtempSync(path.join(STATE, 'editor-ui-'));
+  const folder = commentedOutcomes(planFixture(makeFixture(path.join(stateRoot, 'shop'))));
+  await workbenchCheck('editor-ui', folder, stateRoot, 'the outcomes editor renders in the workbench', async (page, check, consoleLines) => {
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('outcomes.yaml');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'outcomes.yaml' }).first().waitFor({ timeout: 30000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.monaco-editor .view-line', { hasText: 'checkout-conversion' }).first().waitFor({ timeout: 30000 });
+    const button = page.locator('.editor-actions [aria-label="Open Outcomes Editor"]').first();
+    const hasButton = await button.waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check('outcomes.yaml\'s editor title offers Open Outcomes Editor', hasButton, 'no such button');
+    if (hasButton) await button.click(); else await palette(page, 'Outcome Lens: Open Outcomes Editor');
+    const frame = await webviewFrame(page, 'section.card[data-outcome="1"]');
+    const titles = await frame.locator('section.card h2').allInnerTexts();
+    check('the form shows the outcomes as cards in file order', JSON.stringify(titles.slice(0, 2)) === JSON.stringify(['1. Raise checkout conversion to 4%', '2. Cut search p95 to 200 ms']), JSON.stringify(titles));
+    const count = await frame.locator('[data-count="services/checkout/"]').first().innerText({ timeout: 60000 }).catch(e => String(e));
+    check('an area shows how many tracked files it matches', /^2 files/.test(count), count);
+    const total = await frame.locator('#budget-total').innerText();
+    check('the budgets\' total is shown', total.includes('70%'), total);
+    // Typed in the form: the title field, then Enter.
+    const input = frame.locator('vscode-textfield[data-path="o.1.title"] input');
+    await input.fill('Cut search p95 to 150 ms');
+    await input.press('Enter');
+    const redrawn = await frame.locator('section.card h2', { hasText: '2. Cut search p95 to 150 ms' }).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
+    check('a title typed in the form reaches the text and the form is drawn again from it', redrawn, await frame.locator('section.card h2').allInnerTexts().then(JSON.stringify));
+    const dirty = await page.locator('.tabs-container .tab.dirty', { hasText: 'outcomes.yaml' }).count();
+    check('the edit makes the document dirty (unsaved), as typing would', dirty > 0, 'no dirty tab');
+    const csp = consoleLines.filter(l => /Content Security Policy|Refused to/i.test(l));
+    check('no Content Security Policy violation in the form', csp.length === 0, csp.join('\n'));
+    await frame.locator('h1').evaluate(el => el.scrollIntoView());
+    await page.mouse.move(1390, 850);
+    const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
+    await page.screenshot({ path: path.join(out, 'screenshot-outcomes-editor.png') });
+    log(`screenshot: ${path.relative(ROOT, path.join(out, 'screenshot-outcomes-editor.png'))}`);
+  });
+}
+
 /**
  * The HTML report with planning (charts, planned vs actual, key results over time) and the organisation's rollup of
  * two repositories open in headless Chromium with no console errors and no network requests.
@@ -461,6 +515,8 @@ if (want('multiroot')) await runSuite('multiroot', 'multiroot', {
   },
 });
 if (want('dashboard')) await runSuite('dashboard', 'dashboard', { trusted: true, setup: folder => { planFixture(folder); return {}; } });
+// The outcomes editor: the fixture with planning, its outcomes.yaml given comments of every kind (not committed).
+if (want('editor')) await runSuite('editor', 'editor', { trusted: true, setup: folder => { commentedOutcomes(planFixture(folder)); return {}; } });
 // Odd repositories, one folder each, built by the builders the CLI's tests use (test/unit/helpers/oddRepos.ts).
 // Inside this project's own clone, so that a bare one could be mistaken for the repository above it.
 if (want('odd')) await runSuite('odd', 'odd', {
@@ -489,6 +545,7 @@ if (want('odd')) await runSuite('odd', 'odd', {
 if (want('ui')) await uiCheck();
 if (want('walkthrough')) await walkthroughUiCheck();
 if (want('dashboard')) await dashboardUiCheck();
+if (want('editor')) await editorUiCheck();
 for (const r of results) console.log(`  ${r.state === 'passed' ? 'ok  ' : 'FAIL'} ${r.title}${r.err ? '\n      ' + String(r.err).split('\n').slice(0, 4).join('\n      ') : ''}`);
 const failed = results.filter(r => r.state !== 'passed').length;
 console.log(`integration: ${results.length - failed} passed, ${failed} failed`);
