@@ -140,6 +140,11 @@ export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Prom
   } else if (q.range) io.err(`outcome-lens: no commits${shown}`);
 }
 
+/** The cache folder, unless --no-cache or $OUTCOME_LENS_NO_CACHE says to read everything from git. */
+export function cacheDirFor(noCache: boolean): string | undefined {
+  return noCache || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir();
+}
+
 /**
  * Linked history (see linkHistory), through the cache unless `noCache`. `stream`: each part goes to it as it is
  * linked, in order, and nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time.
@@ -148,7 +153,7 @@ export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQue
   const t0 = performance.now();
   const links: CommitLink[] = [];
   const r = await linkHistory(repo, linker, q, part => { if (stream) stream(part); else for (const l of part) links.push(l); }, {
-    cacheDir: noCache || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
+    cacheDir: cacheDirFor(noCache),
   });
   logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
   return links;

@@ -7,7 +7,7 @@ import { renderReport, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
 import { isoInstant } from '../../core/util/dates';
 import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
-import { command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, UNTIL, usableMap, writeAnswer } from '../command';
+import { cacheDirFor, command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, UNTIL, usableMap, writeAnswer } from '../command';
 import { date, flag, oneOf } from '../options';
 
 const DAY_MS = 86400_000;
@@ -48,7 +48,7 @@ export const report = command({
     if (!links.length) await explainEmpty(repo, window, io);
     if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }), o.out, io);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
-    const counts = o.noLines ? undefined : new LineCounts();
+    const counts = o.noLines ? undefined : new LineCounts(cacheDirFor(o.noCache));
     if (counts) await counts.read(repo, links);
     const keyResults = hasKeyResults(map) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
     const { report: r } = makeReport({
