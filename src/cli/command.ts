@@ -6,7 +6,7 @@ import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { readOutcomesFile } from '../core/usecases/outcomesFile';
 import { linkHistory } from '../core/usecases/linkHistory';
 import { formatDiagnostic, OutcomeMap, ParseResult } from '../core/outcomes/model';
-import { CommitLink, Linker } from '../core/links/link';
+import { CommitLink, Linker, repoMatchOptions } from '../core/links/link';
 import { defaultCacheDir } from '../core/util/cacheDir';
 import { isoInstant } from '../core/util/dates';
 import { printable } from '../core/util/printable';
@@ -110,6 +110,18 @@ export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
   for (const d of result.diagnostics) if (d.severity === 'error') io.err(formatDiagnostic(OUTCOMES_FILE, d));
   if (!result.map) throw new CliError(`${OUTCOMES_FILE} has errors; run 'outcome-lens check'`, 1);
   return result.map;
+}
+
+/**
+ * The Linker of a command that needs a usable map: git's core.ignorecase is asked for first, so that the git process
+ * runs while outcomes.yaml is parsed (errors end the command as usableMap says).
+ */
+export async function repoLinker(repo: GitRepo, io: Io): Promise<Linker> {
+  const options = repoMatchOptions(repo);
+  // Awaited below; without this, a map with errors would leave its failure unhandled.
+  options.catch(() => undefined);
+  const map = await usableMap(repo, io);
+  return new Linker(map, await options);
 }
 
 /** outcomes.yaml parsed: an absent or unreadable file ends the command (exit 2), each with its own reason. */

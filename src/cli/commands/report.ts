@@ -1,5 +1,4 @@
 import path = require('node:path');
-import { Linker } from '../../core/links/link';
 import { BucketChoice } from '../../core/links/allocation';
 import { MEASURES } from '../../core/report/model';
 import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
@@ -7,7 +6,7 @@ import { renderReport, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
 import { isoInstant } from '../../core/util/dates';
 import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
-import { cacheDirFor, command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, UNTIL, usableMap, writeAnswer } from '../command';
+import { cacheDirFor, command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, repoLinker, UNTIL, writeAnswer } from '../command';
 import { date, flag, oneOf } from '../options';
 
 const DAY_MS = 86400_000;
@@ -42,8 +41,8 @@ export const report = command({
     const since = defaulted ? isoInstant((until ? Date.parse(until) : now.getTime()) - DEFAULT_WINDOW_DAYS * DAY_MS) : o.since;
     const window = { since, until, range };
     const repo = await openRepo(o.repo);
-    const map = await usableMap(repo, io);
-    const linker = await Linker.forRepo(map, repo);
+    const linker = await repoLinker(repo, io);
+    const map = linker.map;
     const links = await linkedHistory(repo, linker, window, o.noCache);
     if (!links.length) await explainEmpty(repo, window, io);
     if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }), o.out, io);

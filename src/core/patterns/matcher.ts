@@ -1,4 +1,4 @@
-import ignore, { Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { isRepoPath, walkDirectories } from './walk';
 
 /**
@@ -228,6 +228,8 @@ function globPath(p: string): string {
 
 function compileGeneral(lines: string[]): PathMatcher {
   // git on Linux is case-sensitive (core.ignoreCase=false); `ignore` defaults to case-insensitive.
+  // Loaded on first use: most repositories' lists never need it, and a small command then does not load it.
+  const ignore = require('ignore') as typeof import('ignore');
   const ig: Ignore = ignore({ ignorecase: false, allowRelativePaths: true }).add(lines.map(asBytes));
   return {
     kind: 'general',
