@@ -140,7 +140,7 @@ export function hostRows(host, name = '100k commits, 50k files') {
 export function printRow(r) {
   const base = Number.isNaN(r.base) ? '' : `${r.baseName}: ${r.base.toFixed(0)} ms`;
   const target = r.targetText ?? (Number.isNaN(r.target) ? '' : '<= ' + r.target + 'x');
-  console.log(`| ${r.repo} | ${r.scenario} | ${r.ours.toFixed(0)} ms | ${base} | ${Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(2) + 'x'} | ${target} | ${r.ok ? 'ok' : 'MISSED'} ${r.extra} |`);
+  console.log(`| ${r.repo} | ${r.scenario} | ${r.ours.toFixed(0)} ${r.unit ?? 'ms'} | ${base} | ${Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(2) + 'x'} | ${target} | ${r.ok ? 'ok' : 'MISSED'} ${r.extra} |`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -6,7 +6,7 @@ import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { readOutcomesFile } from '../core/usecases/outcomesFile';
 import { linkHistory } from '../core/usecases/linkHistory';
 import { formatDiagnostic, OutcomeMap, ParseResult } from '../core/outcomes/model';
-import { CommitLink, Linker } from '../core/links/link';
+import { CommitLink, Linker, repoMatchOptions } from '../core/links/link';
 import { defaultCacheDir } from '../core/util/cacheDir';
 import { isoInstant } from '../core/util/dates';
 import { printable } from '../core/util/printable';
@@ -112,6 +112,18 @@ export async function usableMap(repo: GitRepo, io: Io): Promise<OutcomeMap> {
   return result.map;
 }
 
+/**
+ * The Linker of a command that needs a usable map: git's core.ignorecase is asked for first, so that the git process
+ * runs while outcomes.yaml is parsed (errors end the command as usableMap says).
+ */
+export async function repoLinker(repo: GitRepo, io: Io): Promise<Linker> {
+  const options = repoMatchOptions(repo);
+  // Awaited below; without this, a map with errors would leave its failure unhandled.
+  options.catch(() => undefined);
+  const map = await usableMap(repo, io);
+  return new Linker(map, await options);
+}
+
 /** outcomes.yaml parsed: an absent or unreadable file ends the command (exit 2), each with its own reason. */
 export function readOutcomes(repo: GitRepo): ParseResult {
   const file = readOutcomesFile(repo.root);
@@ -140,6 +152,11 @@ export async function explainEmpty(repo: GitRepo, q: HistoryQuery, io: Io): Prom
   } else if (q.range) io.err(`outcome-lens: no commits${shown}`);
 }
 
+/** The cache folder, unless --no-cache or $OUTCOME_LENS_NO_CACHE says to read everything from git. */
+export function cacheDirFor(noCache: boolean): string | undefined {
+  return noCache || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir();
+}
+
 /**
  * Linked history (see linkHistory), through the cache unless `noCache`. `stream`: each part goes to it as it is
  * linked, in order, and nothing is kept (returns []): `commits --json` on 100k commits then holds a part at a time.
@@ -148,7 +165,7 @@ export async function linkedHistory(repo: GitRepo, linker: Linker, q: HistoryQue
   const t0 = performance.now();
   const links: CommitLink[] = [];
   const r = await linkHistory(repo, linker, q, part => { if (stream) stream(part); else for (const l of part) links.push(l); }, {
-    cacheDir: noCache || process.env.OUTCOME_LENS_NO_CACHE ? undefined : defaultCacheDir(),
+    cacheDir: cacheDirFor(noCache),
   });
   logLine(`${r.count} commits (${r.fromGit} read from git) in ${Math.round(performance.now() - t0)} ms`);
   return links;

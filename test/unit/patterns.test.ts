@@ -138,6 +138,31 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
     assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
   });
 
+  it('agrees with git on simple-glob lists with negations (last match wins, one expression per line) in at least 2,000 more cases', () => {
+    const GLOB = ['a', 'b', 'src', '*', '**', '?', '*.ts', 'x y', 'ü', 'a*', '*.md', '.hidden', '?b', 'A', 'a**', '#hash', '*.j?', 'legacy'];
+    let cases = 0, matched = 0, lists = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const patterns = Array.from({ length: 2 + Math.floor(rnd() * 4) }, (_, k) => {
+        let p = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => pick(GLOB)).join('/');
+        if (rnd() < 0.3) p = '/' + p;
+        if (rnd() < 0.3) p += '/';
+        if (k > 0 && rnd() < 0.45) p = '!' + p;
+        return p;
+      });
+      const m = compilePatterns(patterns);
+      if (m.kind !== 'glob' || !patterns.some(p => p.startsWith('!'))) continue;
+      lists++;
+      const byGit = matchedByGit(patterns);
+      const mask = matchMask(m, files);
+      cases += files.length;
+      matched += compare(patterns, m, mask, byGit, disagreements);
+    }
+    assert.deepEqual(disagreements.slice(0, 10), []);
+    assert.ok(lists >= 30 && cases >= 2000, `${lists} lists, ${cases} cases`);
+    assert.ok(matched > cases / 20 && matched < cases * 0.95, `the generator exercises both answers (${matched} of ${cases} matched)`);
+  });
+
   it('agrees with git on its corners, with and without negations, in at least 2,000 more cases', () => {
     // A `**` right after literal characters (git's prefix quirk), escaped and doubled slashes, mixed with negations
     // and other lists: `ignore` alone read these differently from git.
@@ -294,7 +319,9 @@ describe('patterns have exactly .gitignore semantics (compared with git)', funct
   it('compiles each kind of list with the right matcher', () => {
     assert.equal(compilePatterns(['services/', 'README.md']).kind, 'literal');
     assert.equal(compilePatterns(['docs/*.md', '**/*.rbi', 'services/']).kind, 'glob');
-    assert.equal(compilePatterns(['src/**', '!src/legacy/**']).kind, 'general', 'negation');
+    assert.equal(compilePatterns(['src/**', '!src/legacy/**']).kind, 'glob', 'negation');
+    assert.equal(compilePatterns(['services/', '!services/legacy/']).kind, 'glob', 'plain paths with a negation');
+    assert.equal(compilePatterns(['src/**', '!src/[ab].ts']).kind, 'general', 'a negation with a character class');
     assert.equal(compilePatterns(['*.[tj]s']).kind, 'general', 'character class');
     assert.equal(compilePatterns(['\\#x*']).kind, 'general', 'escape');
     assert.equal(compilePatterns(['a* ']).kind, 'glob', 'trailing spaces are trimmed first, as git trims them');

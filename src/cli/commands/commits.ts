@@ -1,7 +1,7 @@
 import { CommitLink, Linker } from '../../core/links/link';
 import { unlinkedCommitAnnotation } from '../../core/report/githubAnnotations';
 import { printable } from '../../core/util/printable';
-import { command, commitJson, explainEmpty, linkedHistory, ListFormat, listWriter, NO_CACHE, openRepo, RANGE, REPO, UNTIL, usableMap } from '../command';
+import { command, commitJson, explainEmpty, linkedHistory, ListFormat, listWriter, NO_CACHE, openRepo, RANGE, REPO, repoLinker, UNTIL } from '../command';
 import { date, flag, oneOf, whole } from '../options';
 
 const FORMATS = ['text', 'json', 'github'] as const;
@@ -39,7 +39,7 @@ export const commits = command({
   async run(o, _args, io) {
     const q = { since: o.since, until: o.until, maxCount: o.maxCount, range: o.range };
     const repo = await openRepo(o.repo);
-    const linker = await Linker.forRepo(await usableMap(repo, io), repo);
+    const linker = await repoLinker(repo, io);
     const out = listWriter(io, rows(linker)[o.format]);
     let read = 0;
     // Written a part at a time as the history is linked: for json, the same bytes as one JSON array.

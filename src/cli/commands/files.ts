@@ -1,6 +1,6 @@
-import { FileLink, Linker } from '../../core/links/link';
+import { FileLink } from '../../core/links/link';
 import { printable } from '../../core/util/printable';
-import { command, ListFormat, listWriter, openRepo, REPO, usableMap } from '../command';
+import { command, ListFormat, listWriter, openRepo, REPO, repoLinker } from '../command';
 import { flag, oneOf } from '../options';
 
 const FORMATS = ['text', 'json'] as const;
@@ -22,8 +22,8 @@ export const files = command({
   },
   async run(o, _args, io) {
     const repo = await openRepo(o.repo);
-    const [list, map] = await Promise.all([repo.trackedFiles(), usableMap(repo, io)]);
-    const linker = await Linker.forRepo(map, repo);
+    // The two git processes (ls-files, config) run at once, and outcomes.yaml is parsed meanwhile.
+    const [list, linker] = await Promise.all([repo.trackedFiles(), repoLinker(repo, io)]);
     const out = listWriter(io, ROWS[o.format]);
     // Written a part at a time: a file is classified as it is written, 100k of them are never held twice.
     for (let i = 0; i < list.length; i += 5000) {

@@ -1,5 +1,4 @@
 import path = require('node:path');
-import { Linker } from '../../core/links/link';
 import { BucketChoice } from '../../core/links/allocation';
 import { MEASURES } from '../../core/report/model';
 import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
@@ -11,7 +10,7 @@ import { diffOutcomes, DiffSideError, outcomesFileChanged } from '../../core/use
 import { GitRepo } from '../../core/git/repo';
 import { isoInstant } from '../../core/util/dates';
 import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
-import { command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, UNTIL, usableMap, writeAnswer } from '../command';
+import { cacheDirFor, command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, repoLinker, UNTIL, writeAnswer } from '../command';
 import { date, flag, oneOf } from '../options';
 
 const DAY_MS = 86400_000;
@@ -46,13 +45,13 @@ export const report = command({
     const since = defaulted ? isoInstant((until ? Date.parse(until) : now.getTime()) - DEFAULT_WINDOW_DAYS * DAY_MS) : o.since;
     const window = { since, until, range };
     const repo = await openRepo(o.repo);
-    const map = await usableMap(repo, io);
-    const linker = await Linker.forRepo(map, repo);
+    const linker = await repoLinker(repo, io);
+    const map = linker.map;
     const links = await linkedHistory(repo, linker, window, o.noCache);
     if (!links.length) await explainEmpty(repo, window, io);
     if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }) + await outcomesChangeSection(repo, range), o.out, io);
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
-    const counts = o.noLines ? undefined : new LineCounts();
+    const counts = o.noLines ? undefined : new LineCounts(cacheDirFor(o.noCache));
     if (counts) await counts.read(repo, links);
     const keyResults = hasKeyResults(map) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
     const { report: r } = makeReport({

@@ -28,10 +28,13 @@ export interface ReportView {
  * change, so they are never read twice) and outcomes.yaml's versions (read again only for what a new HEAD added).
  */
 export class Reports {
-  private readonly lines = new LineCounts();
+  private readonly lines: LineCounts;
   private readonly versions = new KeyResultVersions();
 
-  constructor(private readonly repo: GitRepo, private readonly name: string, private readonly cacheDir: string | undefined, private readonly window: HistoryWindow) {}
+  constructor(private readonly repo: GitRepo, private readonly name: string, private readonly cacheDir: string | undefined, private readonly window: HistoryWindow) {
+    // Beside the commit cache: a window reload (or the next session) reads only the counts of new commits.
+    this.lines = new LineCounts(cacheDir);
+  }
 
   /** The window's commits over `days` days: from the window when it holds them, else read through the cache, not kept. */
   private async links(days: number, linker: Linker): Promise<{ links: CommitLink[]; since: string }> {

@@ -1,4 +1,4 @@
-import ignore, { Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
 import { isRepoPath, walkDirectories } from './walk';
 
 /**
@@ -35,8 +35,9 @@ const GLOB_OR_SPECIAL = /[*?[\\]/;
 
 /**
  * Compiles a list once. Lists of plain paths (`services/checkout/`, `vendor/`, `README.md`), the common case,
- * get a direct prefix/segment test, far cheaper than the general matcher; any glob,
- * negation, escape or comment falls back to `ignore`, which the tests check against git either way.
+ * get a direct prefix/segment test, far cheaper than the general matcher; simple globs, with or without negations,
+ * get regular expressions (compileGlob); an escape or a character class falls back to `ignore`, which the tests
+ * check against git either way.
  */
 export function compilePatterns(patterns: readonly string[], options: MatchOptions = {}): PathMatcher {
   const lines = patterns.map(firstLine).flatMap(asGitReadsIt).map(options.ignoreCase ? foldPattern : l => l);
@@ -130,43 +131,65 @@ function matchesByDirs(m: Pick<PathMatcher, 'matchesDir' | 'matchesFile'>, path:
 
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
+/** Lines of a list with negations that compileGlob takes: an outcome's areas are a handful; past this `ignore` is quicker. */
+const MAX_NEGATED_GLOB_RULES = 64;
+
 /**
- * Lists of simple globs (`*`, `?`, `**`; no negation, escape, character class or comment), the usual way
- * people write areas (`docs/*.md`, `**\/*.rbi`, `src/install*.ts`), compiled into one regular expression
- * each for files and for directories: `ignore` tests every parent of a path again on each call, and a history
- * asks about the same paths many times over. Without negation a list matches when any line
- * does, so the lines are simply alternatives. The patterns' fuzz tests check this route against git too.
+ * Lists of simple globs (`*`, `?`, `**`, `!` negation; no escape or character class), the usual way people write
+ * areas (`docs/*.md`, `**\/*.rbi`, `src/**` with `!src/legacy/**`), compiled into regular expressions: `ignore` tests
+ * every parent of a path again on each call, and a history asks about the same paths many times over. Without
+ * negation a list matches when any line does, so the lines are one alternation; with negations the last line that
+ * matches decides, as in a .gitignore (and a matched directory still matches everything under it, see matchesDir).
+ * The patterns' fuzz tests check this route against git too.
  */
 function compileGlob(lines: string[]): PathMatcher | undefined {
-  const rules: { p: string; anchored: boolean; dirOnly: boolean }[] = [];
-  for (const raw of lines) {
-    if (raw === '' || raw.startsWith('#') || raw.startsWith('!') || /[\\[\]]/.test(raw) || /\s$/.test(raw)) return undefined;
+  const rules: { p: string; anchored: boolean; dirOnly: boolean; negated: boolean }[] = [];
+  for (const line of lines) {
+    // A comment line is no rule; `\#` (an escape) is left to the general matcher.
+    if (line.startsWith('#')) continue;
+    const negated = line.startsWith('!');
+    const raw = negated ? line.slice(1) : line;
+    if (raw === '' || /[\\[\]]/.test(raw) || /\s$/.test(raw)) return undefined;
     const dirOnly = raw.endsWith('/');
     let p = dirOnly ? raw.slice(0, -1) : raw;
     if (p === '' || p.endsWith('/') || p.includes('//')) return undefined;
     const anchored = p.includes('/');
     if (p.startsWith('/')) p = p.slice(1);
     if (p.split('/').some(s => s === '' || s === '.' || s === '..')) return undefined;
-    rules.push({ p, anchored, dirOnly });
+    rules.push({ p, anchored, dirOnly, negated });
   }
-  if (!rules.length) return undefined;
+  // A long list with negations (a generated one) is one expression per line, tried newest first: `ignore` is quicker there.
+  if (!rules.length || (rules.length > MAX_NEGATED_GLOB_RULES && rules.some(r => r.negated))) return undefined;
   // Only `?` counts bytes (it does not match a two-byte `ü`); `*` and literal text match the same either way, so
   // without a `?` paths are tested as they are (the byte form costs a scan of every path, for every list).
   const form = rules.some(r => r.p.includes('?')) ? asBytes : (s: string) => s;
-  const fileAlts: string[] = [], dirAlts: string[] = [];
-  for (const { p, anchored, dirOnly } of rules) {
-    // anchored: the whole path; otherwise the last segment at any depth (git matches the name alone, so every
-    // run of `*` is one `*`, and a name pattern never matches `/`)
-    const alt = anchored ? `^${globPath(form(p))}$` : `(?:^|/)${segmentRe(form(p))}$`;
-    dirAlts.push(alt);
-    if (!dirOnly) fileAlts.push(alt);
+  // anchored: the whole path; otherwise the last segment at any depth (git matches the name alone, so every run of
+  // `*` is one `*`, and a name pattern never matches `/`)
+  const alt = (r: (typeof rules)[number]) => (r.anchored ? `^${globPath(form(r.p))}$` : `(?:^|/)${segmentRe(form(r.p))}$`);
+  let fileTest: (s: string) => boolean, dirTest: (s: string) => boolean;
+  if (!rules.some(r => r.negated)) {
+    const fileAlts = rules.filter(r => !r.dirOnly).map(alt);
+    const fileRe = fileAlts.length ? new RegExp(fileAlts.join('|')) : undefined;
+    const dirRe = new RegExp(rules.map(alt).join('|'));
+    fileTest = s => !!fileRe && fileRe.test(s);
+    dirTest = s => dirRe.test(s);
+  } else {
+    // Last match wins: the rules newest first, each its own expression, behind one alternation of them all that
+    // answers the common case (no rule matches) in one test.
+    const compiled = rules.map(r => ({ re: new RegExp(alt(r)), dirOnly: r.dirOnly, negated: r.negated })).reverse();
+    const any = new RegExp(rules.map(alt).join('|'));
+    const last = (s: string, isDir: boolean) => {
+      if (!any.test(s)) return false;
+      for (const r of compiled) if ((isDir || !r.dirOnly) && r.re.test(s)) return !r.negated;
+      return false;
+    };
+    fileTest = s => last(s, false);
+    dirTest = s => last(s, true);
   }
-  const fileRe = fileAlts.length ? new RegExp(fileAlts.join('|')) : undefined;
-  const dirRe = new RegExp(dirAlts.join('|'));
   const m = {
     kind: 'glob' as const,
-    matchesFile: (path: string, dirMatched: boolean) => dirMatched || (!!fileRe && fileRe.test(form(path))),
-    matchesDir: (dir: string, parentMatched: boolean) => parentMatched || dirRe.test(form(dir)),
+    matchesFile: (path: string, dirMatched: boolean) => dirMatched || fileTest(form(path)),
+    matchesDir: (dir: string, parentMatched: boolean) => parentMatched || dirTest(form(dir)),
     matches: (path: string) => matchesByDirs(m, path),
   };
   return m;
@@ -205,6 +228,8 @@ function globPath(p: string): string {
 
 function compileGeneral(lines: string[]): PathMatcher {
   // git on Linux is case-sensitive (core.ignoreCase=false); `ignore` defaults to case-insensitive.
+  // Loaded on first use: most repositories' lists never need it, and a small command then does not load it.
+  const ignore = require('ignore') as typeof import('ignore');
   const ig: Ignore = ignore({ ignorecase: false, allowRelativePaths: true }).add(lines.map(asBytes));
   return {
     kind: 'general',

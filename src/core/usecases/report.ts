@@ -1,4 +1,6 @@
+import { LineCache } from '../git/lineCache';
 import { GitRepo, LineStat } from '../git/repo';
+import { logLine } from '../git/runner';
 import { CommitLink, Linker } from '../links/link';
 import { allocate, Allocation, BucketChoice } from '../links/allocation';
 import { keyResultHistory, KeyResultHistory, OutcomesVersion, readOutcomesVersions } from '../outcomes/keyResultHistory';
@@ -7,23 +9,44 @@ import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model'
 
 /**
  * Changed-line counts per commit, kept by whoever asks more than once (the history service keeps one for the window;
- * a CLI run makes one): a commit's counts never change, so what is known is never read again.
+ * a CLI run makes one), and on disk beside the commit cache when given its folder: a commit's counts never change,
+ * so what is known is never read again, in this run or the next.
  */
 export class LineCounts {
   readonly stats = new Map<string, LineStat>();
   /** Commits whose objects git cannot give (a partial clone, a mirror without its largest files). */
   readonly unknown = new Set<string>();
+  private disk?: Promise<LineCache | undefined>;
+
+  /** `cacheDir`: where the commit cache lives (the line counts go beside it); none: kept in memory only. */
+  constructor(private readonly cacheDir?: string) {}
 
   /**
-   * Reads from git the counts of the commits a report counts (merges are left out) that are not known yet; returns
-   * how many of them turned out to be unknown.
+   * Reads the counts of the commits a report counts (merges are left out) that are not known yet, from the cache on
+   * disk, then from git; returns how many of them turned out to be unknown.
    */
   async read(repo: GitRepo, links: readonly CommitLink[], signal?: AbortSignal): Promise<number> {
-    const need = links.filter(l => l.commit.parents.length <= 1 && !this.stats.has(l.commit.sha) && !this.unknown.has(l.commit.sha)).map(l => l.commit.sha);
+    let need = links.filter(l => l.commit.parents.length <= 1 && !this.stats.has(l.commit.sha) && !this.unknown.has(l.commit.sha)).map(l => l.commit.sha);
     if (!need.length) return 0;
+    // The cache is only a cache: a folder that cannot be read or written costs the time, never the answer.
+    const disk = this.cacheDir === undefined ? undefined : await (this.disk ??= LineCache.open(this.cacheDir, repo, signal).catch(() => undefined));
+    if (disk) {
+      need = need.filter(sha => {
+        const s = disk.get(sha);
+        if (s) this.stats.set(sha, s);
+        return !s;
+      });
+      if (!need.length) return 0;
+    }
     const { stats, unknown } = await repo.numstat(need, signal);
     for (const [k, v] of stats) this.stats.set(k, v);
     for (const sha of unknown) this.unknown.add(sha);
+    if (disk && stats.size) {
+      // A shallow clone's boundary commits are diffed against nothing: their counts change when it is deepened.
+      const boundary = await repo.shallowBoundary();
+      for (const sha of boundary) stats.delete(sha);
+      await disk.append(stats).catch(e => logLine(`line counts not cached: ${(e as Error).message}`));
+    }
     return unknown.length;
   }
 }
