@@ -36,7 +36,7 @@ export async function repoReport(repo: RepoIndex, settings: Settings, view: View
   const uri = vscode.Uri.file(repo.root);
   return repo.history().report({
     days: view.windowDays, bucket: view.bucket, measure: view.measure, lines, repoName: repo.name,
-    defaulted: view.windowDays === settings.windowDays(uri), driftThreshold: settings.driftThreshold(uri),
+    defaulted: view.windowDays === settings.windowDays(uri), driftThreshold: settings.driftThreshold(uri), tolerance: settings.tolerance(uri),
   });
 }
 
@@ -77,7 +77,7 @@ export class Dashboard implements vscode.Disposable {
         const key = `${s?.service}:${s?.map}:${s?.history?.snapshot}:${s?.history?.complete}:${s?.error?.message}`;
         if (this.panel?.visible && key !== this.drawnFrom) { this.drawnFrom = key; void this.runner.request(); }
       }, 500),
-      settings.onDidChange(['driftThreshold', 'windowDays'], () => { if (this.panel) void this.runner.request(); }),
+      settings.onDidChange(['driftThreshold', 'tolerance', 'windowDays'], () => { if (this.panel) void this.runner.request(); }),
     ];
     this.subs.push(vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, this.serializer));
   }

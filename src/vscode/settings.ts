@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import {
-  DEFAULT_BADGES, DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_GIT_TIMEOUT_SECONDS, DEFAULT_GROUP_COMMITS_BY, DEFAULT_LINE_ANNOTATION, DEFAULT_STATUS_BAR,
+  DEFAULT_BADGES, DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_GIT_TIMEOUT_SECONDS, DEFAULT_TOLERANCE_POINTS, DEFAULT_GROUP_COMMITS_BY, DEFAULT_LINE_ANNOTATION, DEFAULT_STATUS_BAR,
   DEFAULT_UNLINKED_BADGES, DEFAULT_WINDOW_DAYS, SETTING_KEYS, SettingName, SETTINGS_SECTION, withinBounds,
 } from '../core/util/settingDefaults';
 
@@ -54,6 +54,10 @@ export class Settings implements vscode.Disposable {
   /** outcomeLens.budget.driftThreshold, as a fraction (10 points: 0.1). */
   driftThreshold(uri?: vscode.Uri): number {
     return withinBounds('driftThreshold', this.value('driftThreshold', DEFAULT_DRIFT_THRESHOLD_POINTS, uri)) / 100;
+  }
+  /** outcomeLens.keyResults.tolerance, as a share of the way (10 points: 0.1). */
+  tolerance(uri?: vscode.Uri): number {
+    return withinBounds('tolerance', this.value('tolerance', DEFAULT_TOLERANCE_POINTS, uri)) / 100;
   }
   /** A git command that prints nothing for this long is stopped (outcomeLens.git.timeout, in seconds). */
   gitTimeoutMs(): number {

@@ -9,7 +9,8 @@ import { mdText } from '../../core/report/markdown';
 import { diffOutcomes, DiffSideError, outcomesFileChanged } from '../../core/usecases/diffOutcomes';
 import { GitRepo } from '../../core/git/repo';
 import { isoInstant } from '../../core/util/dates';
-import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
+import { DEFAULT_DRIFT_THRESHOLD_POINTS, DEFAULT_TOLERANCE_POINTS, DEFAULT_WINDOW_DAYS } from '../../core/util/settingDefaults';
+import { KeyResultData } from '../../core/keyresults/series';
 import { cacheDirFor, command, explainEmpty, linkedHistory, NO_CACHE, openRepo, OUT, RANGE, REPO, repoLinker, UNTIL, writeAnswer } from '../command';
 import { date, flag, oneOf } from '../options';
 
@@ -53,9 +54,12 @@ export const report = command({
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const counts = o.noLines ? undefined : new LineCounts(cacheDirFor(o.noCache));
     if (counts) await counts.read(repo, links);
-    const keyResults = hasKeyResults(map) ? (await new KeyResultVersions().history(repo, (await repo.tips()).head)).history : undefined;
+    const head = hasKeyResults(map) ? (await repo.tips()).head : undefined;
+    const keyResults = head ? (await new KeyResultVersions().history(repo, head)).history : undefined;
+    const keyResultData = head ? (await new KeyResultData().read(repo, map, head)).data : undefined;
     const { report: r } = makeReport({
       map, linker, links, bucket: o.bucket, measure: o.measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
+      keyResultData, tolerance: DEFAULT_TOLERANCE_POINTS / 100,
       window: { since, until, days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null },
       lines: counts && { counts, boundary: await repo.shallowBoundary() },
     });

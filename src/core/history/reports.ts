@@ -3,6 +3,7 @@ import { logLine } from '../git/runner';
 import { CommitLink, Linker } from '../links/link';
 import { BucketChoice } from '../links/allocation';
 import { KeyResultHistory } from '../outcomes/keyResultHistory';
+import { KeyResultData } from '../keyresults/series';
 import { Measure, ReportJson } from '../report/model';
 import { breathe } from '../util/breathe';
 import { linkHistory } from '../usecases/linkHistory';
@@ -19,6 +20,8 @@ export interface ReportView {
   /** Whether `days` is the views' own window (the report says so). */
   defaulted: boolean;
   driftThreshold: number;
+  /** A share of the way a time-boxed key result may lag its line and stay on track (outcomeLens.keyResults.tolerance). */
+  tolerance?: number;
   repoName: string;
 }
 
@@ -30,6 +33,7 @@ export interface ReportView {
 export class Reports {
   private readonly lines: LineCounts;
   private readonly versions = new KeyResultVersions();
+  private readonly data = new KeyResultData();
 
   constructor(private readonly repo: GitRepo, private readonly name: string, private readonly cacheDir: string | undefined, private readonly window: HistoryWindow) {
     // Beside the commit cache: a window reload (or the next session) reads only the counts of new commits.
@@ -64,13 +68,23 @@ export class Reports {
     return r.history;
   }
 
+  /** The series of key results with a `source`, read again only for a file that changed since the HEAD last read. */
+  private async keyResultData(linker: Linker) {
+    const head = this.window.head ?? (await this.repo.tips()).head;
+    const r = await this.data.read(this.repo, linker.map, head);
+    if (r.read) logLine(`${this.name}: ${r.read} key-result data file(s) read from git`);
+    return r.data;
+  }
+
   /** The report of a window, as the dashboard draws it and Export Report writes it. */
   async report(linker: Linker, v: ReportView): Promise<ReportJson> {
     const now = new Date();
     const { links, since } = await this.links(v.days, linker);
     const keyResults = hasKeyResults(linker.map) ? await this.keyResultHistory() : undefined;
+    const keyResultData = hasKeyResults(linker.map) ? await this.keyResultData(linker) : undefined;
     return makeReport({
       map: linker.map, linker, links, bucket: v.bucket, measure: v.measure, keyResults, repoName: v.repoName, now, driftThreshold: v.driftThreshold,
+      keyResultData, tolerance: v.tolerance,
       window: { since, days: v.days, defaulted: v.defaulted }, lines: v.lines ? await this.lineInfo(links) : undefined,
     }).report;
   }

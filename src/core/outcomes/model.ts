@@ -24,7 +24,7 @@ export const PARSE_CODES = [
   'duplicate-key', 'empty-file', 'not-a-mapping', 'alias-expansion', 'unknown-alias', 'bad-merge', 'bad-key', 'unknown-key',
   'wrong-type', 'missing-version', 'bad-version', 'bad-trailer-key', 'missing-outcomes', 'missing-id', 'bad-id', 'duplicate-id',
   'missing-title', 'empty-title', 'unknown-status', 'bad-link', 'bad-budget', 'budget-out-of-range', 'budget-looks-like-fraction',
-  'budgets-over-100', 'missing-key-result-name', 'empty-pattern', 'no-areas-or-tickets', 'bad-regex',
+  'budgets-over-100', 'missing-key-result-name', 'empty-pattern', 'no-areas-or-tickets', 'bad-regex', 'bad-source', 'bad-period',
 ] as const;
 export type ParseCode = (typeof PARSE_CODES)[number];
 
@@ -47,6 +47,24 @@ export interface KeyResult {
   baseline?: string;
   target?: string;
   current?: string;
+  /** Where its values come from (a file in the repository); `current` is then the data's newest value. */
+  source?: MetricSource;
+}
+
+/** `source: { file, column }` (a CSV, one point per row) or `{ file, pointer }` (a JSON file, one point per commit of it). */
+export interface MetricSource {
+  /** A path inside the repository, normalised (`metrics/checkout.csv`). */
+  file: string;
+  column?: string;
+  pointer?: string;
+}
+
+/** When an outcome runs: the first and the last day, YYYY-MM-DD (UTC), both inclusive. */
+export interface OutcomePeriod {
+  start: string;
+  due: string;
+  /** As written: `2026-Q4`, or `2026-10-01..2026-12-31` for start and due. */
+  label: string;
 }
 
 /** A pattern as written, with where it was written (for diagnostics and "reveal"). */
@@ -64,6 +82,8 @@ export interface Outcome {
   link?: string;
   /** The planned share of effort (DESIGN.md, planning fields), 0..1 from `budget: 30%`; undefined when not planned. */
   budget?: number;
+  /** `period: 2026-Q4`, or `start` and `due`; undefined when the outcome is not time-boxed. */
+  period?: OutcomePeriod;
   metrics: KeyResult[];
   areas: PatternEntry[];
   tickets: string[];

@@ -6,7 +6,7 @@ let yamlModule: typeof Yaml | undefined;
 export const yaml = (): typeof Yaml => (yamlModule ??= require('yaml') as typeof Yaml);
 import { quotedShort, short } from '../util/printable';
 import {
-  Diagnostic, firstDiagnostics, KeyResult, Outcome, OutcomeMap, OutcomeStatus, ParseCode, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
+  Diagnostic, firstDiagnostics, KeyResult, MetricSource, Outcome, OutcomeMap, OutcomePeriod, OutcomeStatus, ParseCode, ParseResult, PatternEntry, Severity, SourceRange, STATUSES,
 } from './model';
 
 /** Bigger than any sane outcomes.yaml; past it we refuse rather than risk a slow editor. */
@@ -22,8 +22,9 @@ export const ID_RE = /^[a-z0-9._-]+$/;
 export const TRAILER_KEY_RE = /^[A-Za-z0-9-]+$/;
 
 const TOP_KEYS = ['version', 'trailer', 'ignore', 'ignoreAuthors', 'ignoreSubjects', 'outcomes'];
-const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'budget', 'metrics', 'areas', 'tickets'];
-const METRIC_KEYS = ['name', 'baseline', 'target', 'current'];
+const OUTCOME_KEYS = ['id', 'title', 'description', 'owner', 'status', 'link', 'budget', 'period', 'start', 'due', 'metrics', 'areas', 'tickets'];
+const METRIC_KEYS = ['name', 'baseline', 'target', 'current', 'source'];
+const SOURCE_KEYS = ['file', 'column', 'pointer'];
 
 /**
  * Parses and validates outcomes.yaml text (or raw bytes, so that non-UTF-8 input is reported, not mangled).
@@ -254,6 +255,7 @@ class Validator {
     const link = linkPair ? this.string(linkPair, 'link', 'link must be an http:// or https:// URL') : undefined;
     if (link !== undefined && !isHttpUrl(link)) this.error(this.range(keys.get('link')!.value), 'link must be an http:// or https:// URL', 'bad-link');
     const budget = keys.has('budget') ? this.budget(keys.get('budget')!) : undefined;
+    const period = this.period(keys);
     const metrics = keys.has('metrics') ? this.metrics(keys.get('metrics')!) : [];
     const areasPair = keys.get('areas');
     const areas = areasPair ? this.patterns(areasPair, 'areas') : [];
@@ -264,7 +266,7 @@ class Validator {
     }
     if (id === undefined || title === undefined) return undefined;
     return {
-      id, title, description, owner, status, link, ...(budget === undefined ? {} : { budget }), metrics, areas, tickets, range, idRange,
+      id, title, description, owner, status, link, ...(budget === undefined ? {} : { budget }), ...(period ? { period } : {}), metrics, areas, tickets, range, idRange,
       areasRange: areasPair ? this.range(areasPair.value ?? areasPair.key) : undefined,
     };
   }
@@ -316,9 +318,63 @@ class Validator {
         const p = keys.get(k);
         if (p) { const v = this.scalarText(p, k); if (v !== undefined) kr[k] = v; }
       }
+      const sourcePair = keys.get('source');
+      if (sourcePair) { const src = this.source(sourcePair); if (src) kr.source = src; }
       if (name !== undefined) out.push(kr);
     }
     return out;
+  }
+
+  /** `period: 2026-Q4` (or a year, a half, a month), or `start` and `due` dates: the days it runs, both inclusive. */
+  private period(keys: Map<string, P>): OutcomePeriod | undefined {
+    const periodPair = keys.get('period'), startPair = keys.get('start'), duePair = keys.get('due');
+    if (!periodPair && !startPair && !duePair) return undefined;
+    const textOf = (pair: P) => {
+      const n = this.deref(pair.value as Node);
+      return isScalar(n) && (typeof n.value === 'string' || typeof n.value === 'number') ? String(n.value).trim() : undefined;
+    };
+    if (periodPair) {
+      const r = this.range(periodPair.value ?? periodPair.key);
+      if (startPair || duePair) { this.error(this.range((startPair ?? duePair)!.key as Node), 'give either `period` or `start` and `due`, not both', 'bad-period'); return undefined; }
+      const text = textOf(periodPair);
+      const p = text === undefined ? undefined : periodOf(text);
+      if (!p) { this.error(r, 'period must be a year (`2026`), a half (`2026-H1`), a quarter (`2026-Q4`) or a month (`2026-11`); or give `start` and `due` dates', 'bad-period'); return undefined; }
+      return { ...p, label: text! };
+    }
+    if (!startPair || !duePair) {
+      this.error(this.range((startPair ?? duePair)!.key as Node), `\`${startPair ? 'start' : 'due'}\` needs \`${startPair ? 'due' : 'start'}\` too (dates written YYYY-MM-DD), or write \`period: 2026-Q4\``, 'bad-period');
+      return undefined;
+    }
+    const start = textOf(startPair), due = textOf(duePair);
+    for (const [pair, v, k] of [[startPair, start, 'start'], [duePair, due, 'due']] as const) {
+      if (v === undefined || !isDay(v)) { this.error(this.range(pair.value ?? pair.key), `${k} must be a date written YYYY-MM-DD, such as \`2026-10-01\``, 'bad-period'); return undefined; }
+    }
+    if (due! < start!) { this.error(this.range(duePair.value ?? duePair.key), `due ${due} is before start ${start}`, 'bad-period'); return undefined; }
+    return { start: start!, due: due!, label: `${start}..${due}` };
+  }
+
+  /** `source: { file, column }` or `{ file, pointer }`: a file inside the repository, and how to read its values. */
+  private source(pair: P): MetricSource | undefined {
+    const m = this.deref(pair.value as Node);
+    const r = this.range(pair.value ?? pair.key);
+    if (!isMap(m)) { this.error(r, 'source must be a mapping: `{ file: metrics/checkout.csv, column: conversion }` or `{ file: metrics/kpis.json, pointer: /checkout/conversion }`', 'bad-source'); return undefined; }
+    const keys = this.keys(m, SOURCE_KEYS, 'a source');
+    const filePair = keys.get('file');
+    if (!filePair) { this.error(r, 'source has no `file` (a path inside the repository, such as `metrics/checkout.csv`)', 'bad-source'); return undefined; }
+    const file = this.string(filePair, 'file', undefined, true);
+    if (file === undefined) return undefined;
+    const inside = repoPath(file);
+    if (!inside) { this.error(this.range(filePair.value ?? filePair.key), `source file ${quotedShort(file)} is not a path inside the repository; write it relative to the repository's root, such as \`metrics/checkout.csv\``, 'bad-source'); return undefined; }
+    const column = keys.get('column') ? this.string(keys.get('column')!, 'column', undefined, true) : undefined;
+    const pointer = keys.get('pointer') ? this.string(keys.get('pointer')!, 'pointer', undefined, true) : undefined;
+    if (column !== undefined && pointer !== undefined) { this.error(this.range(keys.get('pointer')!.key as Node), 'give `column` (a CSV) or `pointer` (a JSON file), not both', 'bad-source'); return undefined; }
+    if (column === undefined && pointer === undefined) {
+      if (!keys.has('column') && !keys.has('pointer')) this.error(r, 'source needs `column` (the CSV column of the value) or `pointer` (a JSON Pointer such as `/checkout/conversion`)', 'bad-source');
+      return undefined;
+    }
+    if (column !== undefined && column.trim() === '') { this.error(this.range(keys.get('column')!.value as Node), 'column must name a column of the CSV\'s header', 'bad-source'); return undefined; }
+    if (pointer !== undefined && pointer !== '' && !pointer.startsWith('/')) { this.error(this.range(keys.get('pointer')!.value as Node), `pointer ${quotedShort(pointer)} must start with \`/\` (a JSON Pointer, such as \`/checkout/conversion\`)`, 'bad-source'); return undefined; }
+    return { file: inside, ...(column !== undefined ? { column } : { pointer }) };
   }
 
   private patterns(pair: P, what: string): PatternEntry[] {
@@ -661,6 +717,37 @@ function lineEndCol(text: string, start: number, startCol: number): number {
 function cleanYamlMessage(m: string): string {
   // The yaml library appends " at line L, column C" plus a code excerpt; we already locate the problem.
   return m.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** A YYYY-MM-DD date that exists. */
+function isDay(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+}
+
+/** The first and last day of `2026`, `2026-H1`, `2026-Q4` or `2026-11`. */
+export function periodOf(text: string): { start: string; due: string } | undefined {
+  const m = /^(\d{4})(?:-(?:Q([1-4])|H([12])|(\d{2})))?$/.exec(text);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const [first, months] = m[2] ? [(Number(m[2]) - 1) * 3, 3] : m[3] ? [(Number(m[3]) - 1) * 6, 6] : m[4] ? [Number(m[4]) - 1, 1] : [0, 12];
+  if (first < 0 || first > 11) return undefined;
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { start: iso(Date.UTC(y, first, 1)), due: iso(Date.UTC(y, first + months, 1) - 86_400_000) };
+}
+
+/** A repository-relative path as written, normalised; undefined when it is absolute, leaves the root or names .git. */
+export function repoPath(file: string): string | undefined {
+  if (/^([a-zA-Z]:)?[\\/]/.test(file) || file.includes('\\') || file.includes('\0') || file.startsWith(':')) return undefined;
+  const parts: string[] = [];
+  for (const seg of file.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') { if (!parts.length) return undefined; parts.pop(); continue; }
+    parts.push(seg);
+  }
+  if (!parts.length || parts[0].toLowerCase() === '.git') return undefined;
+  return parts.join('/');
 }
 
 function isHttpUrl(s: string): boolean {

@@ -137,6 +137,18 @@ function trendSteps(kr: ReportKeyResult): TrendPoint[] {
  * the key result's `current` as a step line (right axis, from the value it had when the window began), its target as
  * a dashed line, and values that are not numbers as text events (a marker with the text).
  */
+/** The part of a key result's expected line (baseline at start to target at due) that the time axis shows, or undefined. */
+function expectedLine(r: ReportJson, kr: ReportKeyResult, axis: { from: number; to: number }): { t0: number; t1: number; v0: number; v1: number; start: string; due: string } | undefined {
+  const period = r.outcomes.find(o => o.id === kr.outcome)?.period;
+  const b = parseMetricValue(kr.baseline), t = parseMetricValue(kr.target);
+  if (!period || !b || !t || b.unit !== t.unit || kr.status === undefined || kr.status === null || kr.statusBy === 'person') return undefined;
+  const from = Date.parse(`${period.start}T00:00:00Z`), to = Date.parse(`${period.due}T00:00:00Z`) + 86_400_000;
+  const t0 = Math.max(from, axis.from), t1 = Math.min(to, axis.to);
+  if (t1 <= t0) return undefined;
+  const at = (ms: number) => b.value + (t.value - b.value) * (ms - from) / (to - from);
+  return { t0, t1, v0: at(t0), v1: at(t1), start: period.start, due: period.due };
+}
+
 export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: string, id: string): string {
   const axis = timeAxis(r);
   if (!axis) return '';
@@ -161,8 +173,9 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
   const numeric = steps.filter(p => p.value !== null);
   const target = parseTarget(kr);
   const xOf = (p: TrendPoint) => (p === kr.atStart ? LEFT : xs(Date.parse(p.date)));
+  const line = expectedLine(r, kr, axis);
   if (numeric.length) {
-    const vals = [...numeric.map(p => p.value!), ...(target !== undefined ? [target] : [])];
+    const vals = [...numeric.map(p => p.value!), ...(target !== undefined ? [target] : []), ...(line ? [line.v0, line.v1] : [])];
     const min = Math.min(...vals), max = Math.max(...vals);
     let lo = min, hi = max;
     if (lo === hi) { lo -= Math.abs(lo) * 0.1 || 1; hi += Math.abs(hi) * 0.1 || 1; }
@@ -179,6 +192,8 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
     parts.push(`<text class="tick kr-current" x="${plotRight + 6}" y="${f1(yk(current.value!) + 3)}">${escapeHtml(current.text.trim() || fmtV(current.value!))}</text>`);
     if (target !== undefined && Math.abs(yk(target) - yk(current.value!)) >= 11) parts.push(`<text class="tick kr-target" x="${plotRight + 6}" y="${f1(yk(target) + 3)}">${escapeHtml(fmtV(target))}</text>`);
     if (target !== undefined) parts.push(`<line class="target" x1="${LEFT}" y1="${f1(yk(target))}" x2="${plotRight}" y2="${f1(yk(target))}"><title>${escapeHtml(`target ${kr.target}`)}</title></line>`);
+    // The straight line from the baseline at the start to the target at the due date: where the value should be.
+    if (line) parts.push(`<line class="expected" x1="${f1(xs(line.t0))}" y1="${f1(yk(line.v0))}" x2="${f1(xs(line.t1))}" y2="${f1(yk(line.v1))}"><title>${escapeHtml(`expected: ${kr.baseline} on ${line.start} to ${kr.target} on ${line.due}`)}</title></line>`);
     // A step line through the numbers; a value that is not a number ends it until the next number (no made-up values).
     let d = '';
     let open = false;
@@ -192,7 +207,7 @@ export function keyResultChart(r: ReportJson, kr: ReportKeyResult, colour: strin
     if (open) d += `H${plotRight}`;
     parts.push(`<path class="trend" d="${d}"/>`);
     for (const p of numeric) {
-      parts.push(`<circle class="trend-point" cx="${f1(xOf(p))}" cy="${f1(yk(p.value!))}" r="3.5"><title>${escapeHtml(`${day(p.date)}: ${p.text}${p === kr.atStart ? ' (set before the window)' : ''} · commit ${p.sha.slice(0, 10)}`)}</title></circle>`);
+      parts.push(`<circle class="trend-point" cx="${f1(xOf(p))}" cy="${f1(yk(p.value!))}" r="3.5"><title>${escapeHtml(`${day(p.date)}: ${p.text}${p === kr.atStart ? ' (set before the window)' : ''}${p.sha ? ` · commit ${p.sha.slice(0, 10)}` : ''}`)}</title></circle>`);
     }
   }
   for (const p of steps.filter(s => s.value === null)) {

@@ -6,6 +6,7 @@ import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText }
 /** A whole number for HTML ("<1" escaped). */
 const wholeHtml = (x: number | null | undefined, unknown?: string) => escapeHtml(whole(x, unknown));
 import { ReportJson, ReportKeyResult } from './model';
+import { statusRank, STATUS_LABELS } from '../keyresults/status';
 
 export { escapeHtml } from './chart';
 
@@ -48,6 +49,26 @@ function pickers(r: ReportJson, i: Interactive): string {
 }
 
 /** Planned vs actual per outcome over the window, by the report's measure; drift past the threshold is marked. */
+/** Time-boxed outcomes, furthest behind their key results' line first: the adjustment signal for each. */
+export function statusRows(r: ReportJson): ReportJson['outcomes'] {
+  return r.outcomes.filter(o => o.keyResultStatus)
+    .sort((a, b) => (b.behind ?? -Infinity) - (a.behind ?? -Infinity) || statusRank(a.keyResultStatus ?? null) - statusRank(b.keyResultStatus ?? null) || a.id.localeCompare(b.id));
+}
+
+function statusTable(r: ReportJson): string {
+  const rows = statusRows(r);
+  if (!rows.length) return '';
+  const out = [`<h2>Outcomes by status</h2><table id="outcomes-by-status"><caption>${escapeHtml(`Furthest behind first; at risk past ${Math.round((r.tolerance ?? 0.1) * 100)} points of the way behind the line, off track past twice that`)}</caption>`
+    + '<thead><tr><th scope="col">Outcome</th><th scope="col" class="text">Period</th><th scope="col" class="text">Status</th><th scope="col">Behind</th><th scope="col" class="text">Adjustment</th></tr></thead><tbody>'];
+  for (const o of rows) {
+    const s = o.keyResultStatus!;
+    out.push(`<tr data-key="${escapeHtml(o.id)}" data-status="${escapeHtml(s)}"><th scope="row">${escapeHtml(o.title)}</th><td class="text">${escapeHtml(o.period ? `${o.period.label}` : '')}</td>`
+      + `<td class="text"><span class="status status-${escapeHtml(s)}">${escapeHtml(STATUS_LABELS[s])}</span></td><td>${o.behind === null || o.behind === undefined ? '—' : pts(o.behind)}</td><td class="text adjustment">${escapeHtml(o.adjustment ?? '')}</td></tr>`);
+  }
+  out.push('</tbody></table>');
+  return out.join('');
+}
+
 function planTable(r: ReportJson): string {
   const lines = r.measure === 'lines';
   const planned = r.outcomes.filter(o => o.budget !== null);
@@ -94,22 +115,31 @@ function keyResults(r: ReportJson): string {
   return out.join('');
 }
 
+/** The unit written after a value (`%` of `4%`), for the expected value. */
+const unitOf = (text: string | undefined) => /(%|ms|s|min|h|d|x)\s*$/i.exec(text ?? '')?.[1] ?? '';
+
 function keyResult(r: ReportJson, kr: ReportKeyResult, i: number): string {
   const index = r.outcomes.findIndex(o => o.id === kr.outcome);
   const title = r.outcomes[index]?.title ?? kr.outcome;
-  const p = metricProgress(kr);
+  const p = kr.progress ?? metricProgress(kr);
   const values = `${kr.baseline ?? '?'} → ${kr.current ?? '?'} → ${kr.target ?? '?'}`;
   const bar = p === undefined ? '' : ` <progress max="100" value="${Math.round(p * 100)}" aria-label="${escapeHtml(`${kr.name}: ${Math.round(p * 100)}% of the way to the target`)}"></progress> ${Math.round(p * 100)}%`;
   const id = `kr-${i}`;
   const out = [`<section class="kr" id="${id}" data-outcome="${escapeHtml(kr.outcome)}" data-name="${escapeHtml(kr.name)}"><h3>${escapeHtml(`${title} · ${kr.name}`)}${kr.repository ? ` <span class="owner">${escapeHtml(kr.repository)}</span>` : ''}</h3>`,
     `<p><span class="kr-values">baseline → current → target: ${escapeHtml(values)}</span>${bar}</p>`];
+  if (kr.status) {
+    const expected = kr.expected === null || kr.expected === undefined ? '' : ` · expected now ${+kr.expected.toPrecision(4)}${unitOf(kr.target)} (${pct(kr.expectedProgress ?? null)} of the period gone)`;
+    out.push(`<p class="kr-status" data-status="${escapeHtml(kr.status)}"><span class="status status-${escapeHtml(kr.status)}">${escapeHtml(STATUS_LABELS[kr.status])}</span>${escapeHtml(expected)}</p>`);
+  }
+  if (kr.source) out.push(`<p class="note">Measured from <code>${escapeHtml(kr.source.file)}</code> (${escapeHtml(kr.source.column !== undefined ? `column ${kr.source.column}` : `pointer ${kr.source.pointer}`)}).</p>`);
+  for (const problem of kr.dataProblems ?? []) out.push(`<p class="note warn">${escapeHtml(problem)}</p>`);
   out.push(keyResultChart(r, kr, colourClass(kr.outcome, Math.max(0, index)), `${id}-chart`));
   const rows = [...(kr.atStart ? [{ p: kr.atStart, before: true }] : []), ...kr.history.map(h => ({ p: h, before: false }))];
-  if (!rows.length) out.push('<p class="note">No value of <code>current</code> is recorded in a commit up to the end of this window.</p>');
+  if (!rows.length) out.push(kr.source ? `<p class="note">No value in <code>${escapeHtml(kr.source.file)}</code> up to the end of this window.</p>` : '<p class="note">No value of <code>current</code> is recorded in a commit up to the end of this window.</p>');
   else {
     out.push(`<table class="kr-trend" id="${id}-trend"><caption>${escapeHtml(`${kr.name} over time`)}</caption><thead><tr><th scope="col">Date</th><th scope="col">Current</th><th scope="col" class="text">Commit</th></tr></thead><tbody>`);
     for (const { p: pt, before } of rows) {
-      out.push(`<tr${pt.value === null ? ' class="text-event"' : ''}><th scope="row">${escapeHtml(day(pt.date))}${before ? ' (before the window)' : ''}</th><td>${escapeHtml(pt.text)}</td><td class="text"><code>${escapeHtml(shortSha(pt.sha))}</code></td></tr>`);
+      out.push(`<tr${pt.value === null ? ' class="text-event"' : ''}><th scope="row">${escapeHtml(day(pt.date))}${before ? ' (before the window)' : ''}</th><td>${escapeHtml(pt.text)}</td><td class="text">${pt.sha ? `<code>${escapeHtml(shortSha(pt.sha))}</code>` : 'a row of the data'}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -176,6 +206,7 @@ export function renderDashboardBody(r: ReportJson, interactive?: Interactive): s
   }
   out.push('<p class="note">Whole numbers on screen: a commit linked to several outcomes counts 1/k towards each of its k outcomes (the exact split is in the JSON and CSV export), so shares sum to 100%. Binary files have no line counts; they are counted as changed files.</p>');
   out.push(repositories(r));
+  out.push(statusTable(r));
   out.push(planTable(r));
   out.push(totalsTable(r, interactive));
   out.push(keyResults(r));
@@ -200,7 +231,8 @@ figure{margin:12px 0}figcaption{font-weight:600}
 .axis{stroke:var(--fg);opacity:.5}.grid{stroke:var(--fg);opacity:.12}.tickmark{stroke:var(--fg);opacity:.5}.tick{fill:var(--fg);font-size:10px;opacity:.8}
 .axis-title{fill:var(--fg);font-size:10px;opacity:.9}
 .effort{opacity:.45}.trend{fill:none;stroke:var(--fg);stroke-width:2}.trend-point{fill:var(--bg);stroke:var(--fg);stroke-width:2}
-.target{stroke:var(--fg);stroke-dasharray:4 3;opacity:.6}.text-event line{stroke:var(--fg);stroke-dasharray:2 2;opacity:.7}.text-event path{fill:var(--fg)}
+.target{stroke:var(--fg);stroke-dasharray:4 3;opacity:.6}.expected{stroke:var(--fg);stroke-dasharray:1 3;stroke-width:2;opacity:.85}
+.status{font-weight:600}.status-at-risk,.status-not-measured{color:var(--warn-fg)}.status-off-track{color:var(--warn-fg);text-decoration:underline}.text-event line{stroke:var(--fg);stroke-dasharray:2 2;opacity:.7}.text-event path{fill:var(--fg)}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;border-bottom:1px solid var(--border);text-align:right}th[scope=row],thead th:first-child,td.text,th.text{text-align:left}
 tfoot th,tfoot td{border-bottom:none;font-weight:600}
 tr.off td,tr.off th{color:var(--warn-fg);font-weight:600}

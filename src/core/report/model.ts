@@ -1,6 +1,8 @@
 import { Allocation, AllocationRow, Bucket, BucketRow, IGNORED, planVsActual, StatusCounts, UNLINKED, UnlinkedCommit } from '../links/allocation';
 import { KeyResultHistory, trendInWindow, TrendPoint } from '../outcomes/keyResultHistory';
-import { OutcomeMap } from '../outcomes/model';
+import { MetricSource, OutcomeMap, OutcomePeriod } from '../outcomes/model';
+import { DataSeries, formatDataProblem, keyResultKey } from '../keyresults/series';
+import { adjustmentSentence, KeyResultState, keyResultState, KeyResultStatus, Measured, PeriodEffort, statusRank } from '../keyresults/status';
 
 /**
  * The report as one value (what `report --format json` prints, DESIGN.md): every other format, the dashboard and
@@ -34,6 +36,14 @@ export interface ReportOutcome {
   /** The same two by changed lines; null until lines are counted. */
   lineActualShare: number | null;
   lineDrift: number | null;
+  /** When the outcome runs (`period`, or `start` and `due`), or null. */
+  period?: OutcomePeriod | null;
+  /** Its worst key result's status (on-track, at-risk, off-track, achieved, not-measured; or a person's), or null. */
+  keyResultStatus?: KeyResultStatus | null;
+  /** Its worst key result's lag behind the line, as a share of the way (negative: ahead), or null. */
+  behind?: number | null;
+  /** The adjustment signal: the status beside the effort's drift over the same weeks, in one sentence; null without a status. */
+  adjustment?: string | null;
 }
 
 export interface ReportKeyResult {
@@ -48,6 +58,20 @@ export interface ReportKeyResult {
   history: TrendPoint[];
   /** In a rollup: the repository it belongs to. */
   repository?: string;
+  /** Where its values come from, or null (`current` typed in outcomes.yaml). */
+  source?: MetricSource | null;
+  /** on-track, at-risk, off-track, achieved, not-measured, or a person's proposed / dropped / achieved; null when not time-boxed or not numeric. */
+  status?: KeyResultStatus | null;
+  statusBy?: KeyResultState['statusBy'];
+  /** 0..1 of the way from baseline to target, or null. */
+  progress?: number | null;
+  /** The value the straight line from baseline (at start) to target (at due) expects now, or null. */
+  expected?: number | null;
+  /** The share of the period gone (the progress the line expects), or null. */
+  expectedProgress?: number | null;
+  behind?: number | null;
+  /** The data's problems, each `file:line: message`. */
+  dataProblems?: string[];
 }
 
 export interface ReportWindow {
@@ -86,6 +110,8 @@ export interface ReportJson {
   measure: Measure;
   /** Drift beyond this (a fraction: 0.1 is 10 percentage points) is marked as off budget. */
   driftThreshold: number;
+  /** How far (a share of the way) a key result may lag its line and stay on track; past twice it, off track. */
+  tolerance?: number;
   commits: number;
   counts: StatusCounts;
   lineCounts: StatusCounts | null;
@@ -120,7 +146,16 @@ export interface ReportInput {
   measure?: Measure;
   window?: Partial<ReportWindow>;
   driftThreshold: number;
+  /** Key results with a `source`: their series, by keyResultKey. */
+  keyResultData?: ReadonlyMap<string, DataSeries>;
+  /** Time-boxed outcomes' effort over their period so far, by id. */
+  periodEffort?: ReadonlyMap<string, PeriodEffort>;
+  /** A share of the way (see ReportJson.tolerance); default 0.1. */
+  tolerance?: number;
 }
+
+/** The default tolerance of a key result behind its line (ten points of the way), as the setting's default. */
+export const DEFAULT_TOLERANCE = 0.1;
 
 /** The title a report row shows. */
 export function rowTitle(map: OutcomeMap | undefined, key: string): string {
@@ -150,13 +185,41 @@ export function buildReport(input: ReportInput): ReportJson {
     };
   });
   const series = new Map((input.keyResults?.series ?? []).map(s => [JSON.stringify([s.outcome, s.name]), s]));
+  const now = new Date(Date.parse(input.generatedAt));
+  const tolerance = input.tolerance ?? DEFAULT_TOLERANCE;
+  const worst = new Map<string, { name: string; state: KeyResultState }>();
   const keyResults: ReportKeyResult[] = map.outcomes.flatMap(o => o.metrics.map(m => {
-    const t = trendInWindow(series.get(JSON.stringify([o.id, m.name])), a.since, a.until);
-    return { outcome: o.id, ...m, atStart: t.atStart, history: t.points };
+    const data = m.source ? input.keyResultData?.get(keyResultKey(o.id, m.name)) ?? { points: [], problems: [] } : undefined;
+    const typed = series.get(JSON.stringify([o.id, m.name]));
+    // A source's data is the key result's series; without one, `current` as each commit of outcomes.yaml set it.
+    const points: TrendPoint[] = data ? data.points.map(p => ({ sha: p.sha, date: p.date, text: p.text, value: p.value, unit: p.unit })) : typed?.points ?? [];
+    const t = trendInWindow({ outcome: o.id, name: m.name, points }, a.since, a.until);
+    const values: Measured[] = points.flatMap(p => (p.value === null ? [] : [{ value: p.value, unit: p.unit, text: p.text, date: p.date }]));
+    const state = keyResultState(o, m, values, now, tolerance);
+    const w = worst.get(o.id);
+    if (state.status && (!w || statusRank(state.status) < statusRank(w.state.status) || (statusRank(state.status) === statusRank(w.state.status) && (state.behind ?? -Infinity) > (w.state.behind ?? -Infinity)))) {
+      worst.set(o.id, { name: m.name, state });
+    }
+    const newest = data ? [...data.points].reverse().find(p => Date.parse(p.date) <= now.getTime()) : undefined;
+    return {
+      outcome: o.id, name: m.name, baseline: m.baseline, target: m.target, current: data ? newest?.text : m.current, atStart: t.atStart, history: t.points,
+      source: m.source ?? null, status: state.status, statusBy: state.statusBy, progress: state.progress, expected: state.expected,
+      expectedProgress: state.expectedProgress, behind: state.behind, dataProblems: (data?.problems ?? []).map(formatDataProblem),
+    };
   }));
+  for (const row of outcomes) {
+    const o = map.outcomes.find(x => x.id === row.id);
+    Object.assign(row, { period: null, keyResultStatus: null, behind: null, adjustment: null });
+    if (!o) continue;
+    const w = worst.get(o.id);
+    row.period = o.period ?? null;
+    row.keyResultStatus = w?.state.status ?? null;
+    row.behind = w?.state.behind ?? null;
+    row.adjustment = adjustmentSentence(o, w, input.periodEffort?.get(o.id)) ?? null;
+  }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION, kind: 'report', repository: input.repoName, generatedAt: input.generatedAt, window, since, until,
-    bucket: a.bucket, measure, driftThreshold: input.driftThreshold, commits: a.commits, counts: a.counts, lineCounts: a.lineCounts,
+    bucket: a.bucket, measure, driftThreshold: input.driftThreshold, tolerance, commits: a.commits, counts: a.counts, lineCounts: a.lineCounts,
     alignment: a.alignment, lineAlignment: a.lineAlignment, linesPending: a.linesPending, linesUnknown: a.linesUnknown, shallowBoundary: a.shallowBoundary,
     outcomes, buckets: a.buckets, keyResults,
     keyResultVersions: { versions: input.keyResults?.versions ?? 0, unreadable: input.keyResults?.unreadable ?? [] },

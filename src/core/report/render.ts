@@ -3,6 +3,8 @@ import { DASHBOARD_CSS, escapeHtml, renderDashboardBody, REPORT_VARS } from './d
 import { day, offBudget, pct, pts, shortSha, unreadableNote, whole, windowText } from './format';
 import { mdText } from './markdown';
 import { ReportJson } from './model';
+import { statusRows } from './dashboardHtml';
+import { STATUS_LABELS } from '../keyresults/status';
 
 export const REPORT_FORMATS = ['md', 'json', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -61,6 +63,12 @@ function reportMarkdown(r: ReportJson): string {
   if (r.linesUnknown.length) {
     out.push('', `Line counts are unknown for ${r.linesUnknown.length} commit(s) whose objects git cannot read (a partial clone or a mirror without its largest files); they are left out of the line figures: ${r.linesUnknown.slice(0, 10).map(shortSha).join(', ')}${r.linesUnknown.length > 10 ? ', …' : ''}.`);
   }
+  const byStatus = statusRows(r);
+  if (byStatus.length) {
+    out.push('', '## Outcomes by status', '', `Furthest behind first; a key result is at risk past ${Math.round((r.tolerance ?? 0.1) * 100)} points of the way behind the straight line from its baseline at the start to its target at the due date, off track past twice that.`, '',
+      '| Outcome | Period | Status | Behind | Adjustment |', '| --- | --- | --- | ---: | --- |');
+    for (const o of byStatus) out.push(`| ${rowName(o)} | ${mdText(o.period?.label ?? '')} | **${STATUS_LABELS[o.keyResultStatus!]}** | ${o.behind === null || o.behind === undefined ? '—' : pts(o.behind)} | ${mdText(o.adjustment ?? '')} |`);
+  }
   if (r.keyResults.length) {
     if (r.keyResultVersions.unreadable.length) out.push('', mdText(unreadableNote(r)));
     out.push('', '## Key results', '', '| Outcome | Key result | Baseline | Current | Target | In this window |', '| --- | --- | --- | --- | --- | --- |');
@@ -68,6 +76,13 @@ function reportMarkdown(r: ReportJson): string {
       const trend = [...(k.atStart ? [`${mdText(k.atStart.text)} (before ${day(r.window.since)})`] : []), ...k.history.map(p => `${mdText(p.text)} (${day(p.date)})`)].join(' → ') || 'no value recorded';
       out.push(`| ${mdText(k.repository ? `${k.repository}: ${k.outcome}` : k.outcome)} | ${mdText(k.name)} | ${mdText(k.baseline ?? '')} | ${mdText(k.current ?? '')} | ${mdText(k.target ?? '')} | ${trend} |`);
     }
+    const timed = r.keyResults.filter(k => k.status);
+    if (timed.length) {
+      out.push('', '| Outcome | Key result | Status | Progress | Expected now | Period gone |', '| --- | --- | --- | ---: | ---: | ---: |');
+      for (const k of timed) out.push(`| ${mdText(k.outcome)} | ${mdText(k.name)} | ${STATUS_LABELS[k.status!]} | ${pct(k.progress ?? null)} | ${k.expected === null || k.expected === undefined ? '—' : +k.expected.toPrecision(4)} | ${pct(k.expectedProgress ?? null)} |`);
+    }
+    const problems = r.keyResults.flatMap(k => k.dataProblems ?? []);
+    if (problems.length) out.push('', 'Problems in the key results\' data (those rows give no value):', '', ...problems.map(p => `- ${mdText(p)}`));
   }
   const u = r.unlinkedCommits;
   out.push('', '## Unlinked commits', '');
@@ -123,6 +138,15 @@ function reportCsv(r: ReportJson): string {
     for (const k of r.keyResults) for (const p of [...(k.atStart ? [k.atStart] : []), ...k.history]) {
       tail.push([...(repo ? [k.repository ?? ''] : []), k.name, k.outcome, p.date, p.text, p.value === null ? '' : String(p.value), p.sha]);
     }
+    if (r.keyResults.some(k => k.status)) {
+      tail.push([], [...(repo ? ['repository'] : []), 'key result', 'outcome', 'status', 'progress', 'expected', 'period gone']);
+      for (const k of r.keyResults.filter(x => x.status)) tail.push([...(repo ? [k.repository ?? ''] : []), k.name, k.outcome, k.status!, fix(k.progress ?? null), k.expected === null || k.expected === undefined ? '' : String(k.expected), fix(k.expectedProgress ?? null)]);
+    }
+  }
+  const byStatus = statusRows(r);
+  if (byStatus.length) {
+    tail.push([], ['outcome', 'period start', 'due', 'status', 'behind', 'adjustment']);
+    for (const o of byStatus) tail.push([o.id, o.period?.start ?? '', o.period?.due ?? '', o.keyResultStatus!, fix(o.behind ?? null), o.adjustment ?? '']);
   }
   return [...out, ...tail].map(row => row.map(csvCell).join(',')).join('\n') + '\n';
 }

@@ -5,6 +5,8 @@ import { CommitLink, Linker } from '../links/link';
 import { allocate, Allocation, BucketChoice } from '../links/allocation';
 import { keyResultHistory, KeyResultHistory, OutcomesVersion, readOutcomesVersions } from '../outcomes/keyResultHistory';
 import { OutcomeMap } from '../outcomes/model';
+import { DataSeries } from '../keyresults/series';
+import { periodEffort } from '../keyresults/status';
 import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model';
 
 /**
@@ -94,6 +96,10 @@ export interface ReportRequest {
   now: Date;
   /** A fraction: drift beyond it is marked off budget. */
   driftThreshold: number;
+  /** The series of key results with a `source` (KeyResultData). */
+  keyResultData?: ReadonlyMap<string, DataSeries>;
+  /** A share of the way a key result may lag its line and stay on track. */
+  tolerance?: number;
 }
 
 /**
@@ -107,6 +113,9 @@ export function makeReport(r: ReportRequest): { report: ReportJson; allocation: 
   const window: Partial<ReportWindow> = { days: r.window.days, defaulted: r.window.defaulted, range: r.window.range ?? null };
   const report = buildReport({
     map: r.map, allocation, keyResults: r.keyResults, repoName: r.repoName, generatedAt: r.now.toISOString(), measure: r.measure, window, driftThreshold: r.driftThreshold,
+    keyResultData: r.keyResultData, tolerance: r.tolerance,
+    // Effort over each period so far, from the commits given (those of the window: said so when it starts later).
+    periodEffort: r.window.range ? undefined : periodEffort(r.links, r.map.outcomes, r.now, r.window.since),
   });
   return { report, allocation };
 }

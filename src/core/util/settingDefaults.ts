@@ -13,6 +13,7 @@ export const SETTING_KEYS = {
   lineAnnotation: 'outcomeLens.currentLine.enabled',
   statusBar: 'outcomeLens.statusBar.enabled',
   driftThreshold: 'outcomeLens.budget.driftThreshold',
+  tolerance: 'outcomeLens.keyResults.tolerance',
   gitTimeout: 'outcomeLens.git.timeout',
 } as const satisfies Record<string, SettingKey>;
 
@@ -48,6 +49,9 @@ export const DEFAULT_STATUS_BAR: boolean = properties[SETTING_KEYS.statusBar].de
 
 /** `outcomeLens.budget.driftThreshold`, in percentage points: drift past it is marked off budget. */
 export const DEFAULT_DRIFT_THRESHOLD_POINTS: number = properties[SETTING_KEYS.driftThreshold].default;
+
+/** `outcomeLens.keyResults.tolerance`, in points of the way: a key result further behind its line is at risk (past twice it, off track). */
+export const DEFAULT_TOLERANCE_POINTS: number = properties[SETTING_KEYS.tolerance].default;
 
 /** `outcomeLens.git.timeout`, in seconds: a git command that prints nothing for this long is stopped (the CLI's OUTCOME_LENS_GIT_TIMEOUT too). */
 export const DEFAULT_GIT_TIMEOUT_SECONDS: number = properties[SETTING_KEYS.gitTimeout].default;
