@@ -42,8 +42,12 @@ export interface ReadResult {
  * lines. A repository with no commit yet has an empty history; anything else git refuses is thrown.
  */
 export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOptions = {}): Promise<ReadResult> {
+  // One commit (`--range v2.0`, a sha) is the whole history of that commit, as HEAD is: read through the cache too.
+  const tipOnly = o.cacheDir && query.range && !query.range.includes('..') && !/^\^|\s/.test(query.range)
+    ? await repo.resolveCommit(query.range, o.signal).catch(() => undefined) : undefined;
+  if (tipOnly) query = { ...query, range: undefined };
   const whole = !query.range && !query.since && !query.until && query.maxCount === undefined;
-  const head = query.range ? undefined : (o.tips ?? await repo.tips(o.signal)).head;
+  const head = query.range ? undefined : tipOnly ?? (o.tips ?? await repo.tips(o.signal)).head;
   if (!query.range && !head) return { commits: [], count: 0, fromGit: 0 };
   const q: HistoryQuery = { ...query, range: query.range ?? head };
   const kept: RawCommit[] = [];
