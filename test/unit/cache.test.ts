@@ -203,6 +203,23 @@ describe('the history cache: appends, crashes, old files and two writers', funct
     assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, 0);
   });
 
+  it('a window read first is kept as part of the history: later windows and the whole history read from it in git\'s order', async () => {
+    const git = new GitRepo(repo.dir);
+    const since = '2024-04-01T00:00:00Z';
+    const rev = (...a: string[]) => repo.git('rev-list', ...a).trim().split('\n');
+    const first = await readHistory(git, { since }, { cacheDir });
+    assert.deepEqual(shas(first.commits), rev(`--since=${since}`, 'HEAD'));
+    assert.equal((await readHistory(git, { since }, { cacheDir })).fromGit, 0);
+    commitAfter(repo, 'src/w.ts', 'w\n');
+    const next = await readHistory(git, { since }, { cacheDir });
+    assert.equal(next.fromGit, 1);
+    assert.deepEqual(shas(next.commits), rev(`--since=${since}`, 'HEAD'));
+    const all = await readHistory(git, {}, { cacheDir });
+    assert.deepEqual(all.commits, await truth(repo));
+    assert.equal(all.fromGit, all.count - next.count, 'the commits before the window');
+    assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, 0);
+  });
+
   it('a range is read from git, a cache or not; one commit named as the range is the history of that commit', async () => {
     const git = new GitRepo(repo.dir);
     await readHistory(git, {}, { cacheDir });

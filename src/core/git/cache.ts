@@ -41,6 +41,8 @@ interface Seg {
   /** The first commit's number, and how many. */
   c: number;
   n: number;
+  /** Only some of `base..tip` (a window read first): the commits are facts to take, their order is asked of git. */
+  part?: true;
 }
 
 const seconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -154,6 +156,11 @@ export class CommitCache {
     return s && { sha: s.tip, at: s.at };
   }
 
+  /** Whether parts() is the whole history of the tip in git's order (no segment holds only a window). */
+  get whole(): boolean {
+    return this.segs.every(s => !s.seg.part);
+  }
+
   /** The cached history newest first, in git's order, a line at a time (decoded as it is asked for). */
   *parts(): Generator<RawCommit[]> {
     for (let i = this.segs.length - 1; i >= 0; i--) {
@@ -204,7 +211,7 @@ export class CommitCache {
    * end of the file, which is neither read again nor rewritten. A file another run changed since it was read is left
    * as it is (false): the two would number their paths alike.
    */
-  async append(tip: string, commits: readonly RawCommit[]): Promise<boolean> {
+  async append(tip: string, commits: readonly RawCommit[], part = false): Promise<boolean> {
     const last = this.tip;
     if (!last || !this.headerOk || !commits.length) return false;
     const handle = await fs.open(this.file, 'r+');
@@ -218,7 +225,7 @@ export class CommitCache {
     const w = new SegmentWriter(this.paths, this.commitCount);
     w.add(commits);
     // One O_APPEND write: another writer's lines, if any, come whole before or after it (and then do not fit).
-    await fs.appendFile(this.file, w.close(tip, seconds(commits[0].committed), last.sha));
+    await fs.appendFile(this.file, w.close(tip, seconds(commits[0].committed), last.sha, part));
     return true;
   }
 
@@ -227,6 +234,7 @@ export class CommitCache {
     const file = CommitCache.fileFor(cacheDir, repoRoot);
     const depends = await historyKey(repoRoot);
     await fs.mkdir(path.dirname(file), { recursive: true });
+    await dropStale(file);
     // A name of its own: two reads of one repository may write at once (the last rename wins, whole either way).
     const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     const handle = await fs.open(tmp, 'w');
@@ -276,8 +284,8 @@ class SegmentWriter {
     return t;
   }
 
-  close(tip: string, at: number, base: string | null): string {
-    return this.take() + JSON.stringify({ seg: { tip, at, base, c: this.c0, n: this.n } satisfies Seg }) + '\n';
+  close(tip: string, at: number, base: string | null, part: boolean): string {
+    return this.take() + JSON.stringify({ seg: { tip, at, base, c: this.c0, n: this.n, ...(part ? { part: true as const } : {}) } satisfies Seg }) + '\n';
   }
 }
 
@@ -305,9 +313,12 @@ export class FreshCache {
     void this.write(this.w.take());
   }
 
-  /** Puts the file in place as the history of `tip` (or drops it, when nothing was added or `keep` is false). */
-  async finish(tip: string | undefined, keep = true): Promise<void> {
-    if (keep && tip && this.at !== undefined) void this.write(this.w.close(tip, this.at, null));
+  /**
+   * Puts the file in place as the history of `tip`, or some of it when `part` (or drops it, when nothing was added or
+   * `keep` is false).
+   */
+  async finish(tip: string | undefined, keep = true, part = false): Promise<void> {
+    if (keep && tip && this.at !== undefined) void this.write(this.w.close(tip, this.at, null, part));
     await this.writing;
     await this.handle.close().catch(() => undefined);
     if (!keep || !tip || this.at === undefined || this.failed) {
@@ -316,6 +327,16 @@ export class FreshCache {
       return;
     }
     await fs.rename(this.tmp, this.file);
+  }
+}
+
+/** Removes what runs killed while writing left of this file (an hour old: a live writer is not that slow). */
+async function dropStale(file: string): Promise<void> {
+  const dir = path.dirname(file), prefix = `${path.basename(file)}.`;
+  for (const f of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!f.startsWith(prefix) || !f.endsWith('.tmp')) continue;
+    const st = await fs.stat(path.join(dir, f)).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 3600_000) await fs.rm(path.join(dir, f), { force: true });
   }
 }
 

@@ -75,22 +75,26 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
   const cache = await CommitCache.open(cacheDir, repo.root);
   const tip = cache.tip;
   if (!tip) {
-    // Only a whole history is written: a window alone would be a cache of nothing a later read could trust.
-    if (!whole) {
-      await repo.log(q, part => hand(unseen(part)), o.signal);
-      return { commits: kept, count, fromGit: count };
-    }
+    // A window is kept as part of the history (its facts; the order of a later read is asked of git).
     const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
     let done = false;
     try {
       await repo.log(q, part => { fresh?.add(part); hand(unseen(part)); }, o.signal);
       done = true;
     } finally {
-      await fresh?.finish(head, done).catch(saveFailed);
+      await fresh?.finish(head, done, !whole).catch(saveFailed);
     }
     return { commits: kept, count, fromGit: count };
   }
   let fromGit = newest.length;
+  /** The whole history in the order git says (rev-list), the facts from `added`, the cache and git; the file written again. */
+  const rewrite = async (added: RawCommit[]) => {
+    const order = await reorder(repo, head!, cache, added, o.signal, n => { fromGit += n; });
+    const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
+    for (let i = 0; i < order.length; i += PART) fresh?.add(order.slice(i, i + PART));
+    await fresh?.finish(head).catch(saveFailed);
+    return parts(order);
+  };
   // HEAD's history, newest first: what git adds to the cached tip, then the cached lines.
   let chain: Iterable<RawCommit[]> = cache.parts();
   if (tip.sha !== head) {
@@ -101,16 +105,15 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
       return false;
     });
     fromGit += added.filter(c => !seen.has(c.sha)).length;
-    if (ok && follows(added, tip)) {
-      await cache.append(head!, added).catch(saveFailed);
+    const continues = ok && follows(added, tip);
+    // A window takes its order from git: new commits are kept as facts even when they do not simply continue.
+    if (ok && (!whole || (continues && cache.whole))) {
+      await cache.append(head!, added, !continues || !cache.whole).catch(saveFailed);
       chain = prepend(added, cache);
-    } else {
-      const order = await reorder(repo, head!, cache, added, o.signal, n => { fromGit += n; });
-      const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
-      for (let i = 0; i < order.length; i += PART) fresh?.add(order.slice(i, i + PART));
-      await fresh?.finish(head).catch(saveFailed);
-      chain = parts(order);
-    }
+    } else chain = whole ? await rewrite(added) : [];
+  } else if (whole && !cache.whole) {
+    // Only a window of this HEAD is cached: the file becomes whole.
+    chain = await rewrite([]);
   }
   if (whole) {
     for (const part of chain) {
