@@ -76,9 +76,9 @@ describe('the commit cache keeps rows as COMMIT describes them', () => {
     const g = new GitRepo(repo.dir);
     const commits: RawCommit[] = [];
     await g.log({}, part => commits.push(...part));
-    const cache = await CommitCache.open(cacheDir, repo.dir);
-    for (const c of commits) cache.add(c);
-    await cache.save();
+    const cache = await CommitCache.create(cacheDir, repo.dir);
+    cache.add(commits);
+    await cache.finish(commits[0].sha);
     const again = await CommitCache.open(cacheDir, repo.dir);
     assert.equal(again.size, 2);
     for (const c of commits) assert.deepEqual(again.get(c.sha), c);
@@ -86,13 +86,16 @@ describe('the commit cache keeps rows as COMMIT describes them', () => {
 
   it('a file written with other fields is not trusted', async () => {
     const g = new GitRepo(repo.dir);
-    const cache = await CommitCache.open(cacheDir, repo.dir);
-    await g.log({}, part => { for (const c of part) cache.add(c); });
-    await cache.save();
-    const text = fs.readFileSync(cache.file, 'utf8');
+    const cache = await CommitCache.create(cacheDir, repo.dir);
+    let tip = '';
+    await g.log({}, part => { tip ||= part[0].sha; cache.add(part); });
+    await cache.finish(tip);
+    const file = CommitCache.fileFor(cacheDir, repo.dir);
+    assert.equal((await CommitCache.open(cacheDir, repo.dir)).size, 2);
+    const text = fs.readFileSync(file, 'utf8');
     const header = JSON.parse(text.slice(0, text.indexOf('\n')));
     header.fields = header.fields.replace('%aE', '%ae');
-    fs.writeFileSync(cache.file, JSON.stringify(header) + text.slice(text.indexOf('\n')));
+    fs.writeFileSync(file, JSON.stringify(header) + text.slice(text.indexOf('\n')));
     assert.equal((await CommitCache.open(cacheDir, repo.dir)).size, 0);
   });
 });

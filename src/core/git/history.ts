@@ -1,4 +1,4 @@
-import { CommitCache } from './cache';
+import { CommitCache, follows } from './cache';
 import { GitRepo, HistoryQuery, RawCommit } from './repo';
 
 /** How many of the newest commits a view is given first, read straight from `git log -n`, before the rest. */
@@ -34,14 +34,20 @@ export interface ReadResult {
 /**
  * The commits a query selects, newest first, as `git log` lists them: the one way the CLI and the history service
  * read history. Without a query range, HEAD is resolved once and every git call reads that commit's history, so a
- * commit made meanwhile is not half in the answer. Without a cache (or with an empty one) it is one `git log`, parsed
- * as git writes it. With a cache, rev-list says which commits, the cache has most of them and git reads only the
- * others (after one new commit, that one); a full history whose HEAD the cache knows needs no rev-list either.
- * A repository with no commit yet has an empty history; anything else git refuses is thrown.
+ * commit made meanwhile is not half in the answer. A range (`A..B`, the CI gate) is one `git log`, whatever is
+ * cached: git reads it faster than a cache file of the whole history could be. Without a cache (or with an empty one)
+ * a whole history is one `git log`, written to the cache as it streams. With a cache of an older HEAD, git reads only
+ * `oldHEAD..HEAD`, which is appended (see follows; else git says the order with rev-list and the file is written
+ * again). A window (`since`) of a cached HEAD asks rev-list which commits, and takes them from the newest cached
+ * lines. A repository with no commit yet has an empty history; anything else git refuses is thrown.
  */
 export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOptions = {}): Promise<ReadResult> {
+  // One commit (`--range v2.0`, a sha) is the whole history of that commit, as HEAD is: read through the cache too.
+  const tipOnly = o.cacheDir && query.range && !query.range.includes('..') && !/^\^|\s/.test(query.range)
+    ? await repo.resolveCommit(query.range, o.signal).catch(() => undefined) : undefined;
+  if (tipOnly) query = { ...query, range: undefined };
   const whole = !query.range && !query.since && !query.until && query.maxCount === undefined;
-  const head = query.range ? undefined : (o.tips ?? await repo.tips(o.signal)).head;
+  const head = query.range ? undefined : tipOnly ?? (o.tips ?? await repo.tips(o.signal)).head;
   if (!query.range && !head) return { commits: [], count: 0, fromGit: 0 };
   const q: HistoryQuery = { ...query, range: query.range ?? head };
   const kept: RawCommit[] = [];
@@ -52,42 +58,110 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
     if (o.keep !== false) for (const c of part) kept.push(c);
     o.onCommits?.(part);
   };
+  const saveFailed = (e: unknown) => o.log?.(`the history cache could not be saved (${(e as Error).message}); the next read asks git again`);
+  if (query.range || !o.cacheDir || query.maxCount !== undefined) {
+    await repo.log(q, hand, o.signal);
+    return { commits: kept, count, fromGit: count };
+  }
+  const cacheDir = o.cacheDir;
   // A view's first rows come straight from git, before a cache file (tens of megabytes) is read; without one, the
   // one git log below hands them on as soon as git writes them.
   const newest: RawCommit[] = [];
-  if (o.newestFirst && q.maxCount === undefined && o.cacheDir && CommitCache.exists(o.cacheDir, repo.root)) {
+  if (o.newestFirst && CommitCache.exists(cacheDir, repo.root)) {
     await repo.log({ ...q, maxCount: FIRST_ROWS }, part => { hand(part); newest.push(...part); }, o.signal);
   }
   const seen = new Set(newest.map(c => c.sha));
-  const cache = o.cacheDir ? await CommitCache.open(o.cacheDir, repo.root, o.pause) : undefined;
-  const save = async (order?: string[]) => {
-    if (!cache) return;
-    if (whole && head && order) cache.setOrder(head, order);
-    await cache.save().catch(e => o.log?.(`the history cache could not be saved (${(e as Error).message}); the next read asks git again`));
-  };
-  if (!cache || cache.size === 0) {
-    const order: string[] = [];
-    await repo.log(q, part => {
-      if (cache) for (const c of part) { cache.add(c); order.push(c.sha); }
-      hand(seen.size ? part.filter(c => !seen.has(c.sha)) : part);
-    }, o.signal);
-    await save(order);
+  const unseen = (part: RawCommit[]) => (seen.size ? part.filter(c => !seen.has(c.sha)) : part);
+  const cache = await CommitCache.open(cacheDir, repo.root);
+  const tip = cache.tip;
+  if (!tip) {
+    // A window is kept as part of the history (its facts; the order of a later read is asked of git).
+    const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
+    let done = false;
+    try {
+      await repo.log(q, part => { fresh?.add(part); hand(unseen(part)); }, o.signal);
+      done = true;
+    } finally {
+      await fresh?.finish(head, done, !whole).catch(saveFailed);
+    }
     return { commits: kept, count, fromGit: count };
   }
-  for (const c of newest) cache.add(c);
-  const order = cache.order;
-  const shas = whole && order && order.head === head ? order.shas : await repo.revList(q, o.signal);
   let fromGit = newest.length;
-  for (let i = 0; i < shas.length; i += PART) {
-    const chunk = shas.slice(i, i + PART).filter(s => !seen.has(s));
-    const missing = chunk.filter(s => !cache.get(s));
-    if (missing.length) {
-      fromGit += missing.length;
-      for (const c of await repo.readCommits(missing, undefined, o.signal)) cache.add(c);
+  /** The whole history in the order git says (rev-list), the facts from `added`, the cache and git; the file written again. */
+  const rewrite = async (added: RawCommit[]) => {
+    const order = await reorder(repo, head!, cache, added, o.signal, n => { fromGit += n; });
+    const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
+    for (let i = 0; i < order.length; i += PART) fresh?.add(order.slice(i, i + PART));
+    await fresh?.finish(head).catch(saveFailed);
+    return parts(order);
+  };
+  // HEAD's history, newest first: what git adds to the cached tip, then the cached lines.
+  let chain: Iterable<RawCommit[]> = cache.parts();
+  if (tip.sha !== head) {
+    const added: RawCommit[] = [];
+    // The cached tip may be gone (history rewritten and pruned): then the order is asked of git below.
+    const ok = await repo.log({ range: `${tip.sha}..${head}` }, part => { for (const c of part) added.push(c); }, o.signal).then(() => true, e => {
+      if (o.signal?.aborted) throw e;
+      return false;
+    });
+    fromGit += added.filter(c => !seen.has(c.sha)).length;
+    const continues = ok && follows(added, tip);
+    // A window takes its order from git: new commits are kept as facts even when they do not simply continue.
+    if (ok && (!whole || (continues && cache.whole))) {
+      await cache.append(head!, added, !continues || !cache.whole).catch(saveFailed);
+      chain = prepend(added, cache);
+    } else chain = whole ? await rewrite(added) : [];
+  } else if (whole && !cache.whole) {
+    // Only a window of this HEAD is cached: the file becomes whole.
+    chain = await rewrite([]);
+  }
+  if (whole) {
+    for (const part of chain) {
+      hand(unseen(part));
+      await o.pause?.();
     }
-    hand(chunk.map(s => cache.get(s)!));
+    return { commits: kept, count, fromGit };
+  }
+  // A window: git says which commits; they are among the newest cached lines, read until all are found.
+  const shas = (await repo.revList(q, o.signal)).filter(s => !seen.has(s));
+  const wanted = new Set(shas);
+  const found = new Map<string, RawCommit>();
+  for (const part of chain) {
+    if (found.size === wanted.size) break;
+    for (const c of part) if (wanted.has(c.sha)) found.set(c.sha, c);
     await o.pause?.();
   }
-  await save(shas);
+  const missing = shas.filter(s => !found.has(s));
+  if (missing.length) {
+    fromGit += missing.length;
+    for (const c of await repo.readCommits(missing, undefined, o.signal)) found.set(c.sha, c);
+  }
+  for (let i = 0; i < shas.length; i += PART) {
+    hand(shas.slice(i, i + PART).map(s => found.get(s)!));
+    await o.pause?.();
+  }
   return { commits: kept, count, fromGit };
+}
+
+/** `added`, then the cached lines. */
+function* prepend(added: RawCommit[], cache: CommitCache): Generator<RawCommit[]> {
+  for (let i = 0; i < added.length; i += PART) yield added.slice(i, i + PART);
+  yield* cache.parts();
+}
+
+function* parts(list: RawCommit[]): Generator<RawCommit[]> {
+  for (let i = 0; i < list.length; i += PART) yield list.slice(i, i + PART);
+}
+
+/**
+ * The whole history of `head` in git's order when the cached one does not simply continue (HEAD moved elsewhere, a
+ * merge of an older branch): rev-list says the order, the cache and `added` most of the facts, git the rest.
+ */
+async function reorder(repo: GitRepo, head: string, cache: CommitCache, added: RawCommit[], signal: AbortSignal | undefined, readFromGit: (n: number) => void): Promise<RawCommit[]> {
+  const shas = await repo.revList({ range: head }, signal);
+  const byId = new Map(added.map(c => [c.sha, c]));
+  const missing = shas.filter(s => !byId.has(s) && !cache.get(s));
+  readFromGit(missing.length);
+  for (const c of await repo.readCommits(missing, undefined, signal)) byId.set(c.sha, c);
+  return shas.map(s => byId.get(s) ?? cache.get(s)!);
 }
