@@ -210,13 +210,19 @@ describe('the history cache: appends, crashes, old files and two writers', funct
     const first = await readHistory(git, { since }, { cacheDir });
     assert.deepEqual(shas(first.commits), rev(`--since=${since}`, 'HEAD'));
     assert.equal((await readHistory(git, { since }, { cacheDir })).fromGit, 0);
+    // A longer window (the dashboard's): its older commits are read from git once, then kept.
+    const longer = '2024-03-01T00:00:00Z';
+    const wide = await readHistory(git, { since: longer }, { cacheDir });
+    assert.equal(wide.fromGit, wide.count - first.count);
+    assert.deepEqual(shas(wide.commits), rev(`--since=${longer}`, 'HEAD'));
+    assert.equal((await readHistory(git, { since: longer }, { cacheDir })).fromGit, 0);
     commitAfter(repo, 'src/w.ts', 'w\n');
     const next = await readHistory(git, { since }, { cacheDir });
     assert.equal(next.fromGit, 1);
     assert.deepEqual(shas(next.commits), rev(`--since=${since}`, 'HEAD'));
     const all = await readHistory(git, {}, { cacheDir });
     assert.deepEqual(all.commits, await truth(repo));
-    assert.equal(all.fromGit, all.count - next.count, 'the commits before the window');
+    assert.equal(all.fromGit, all.count - wide.count - 1, 'only the commits before the longer window (and not the new one)');
     assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, 0);
   });
 

@@ -212,6 +212,8 @@ export class CommitCache {
    * as it is (false): the two would number their paths alike.
    */
   async append(tip: string, commits: readonly RawCommit[], part = false): Promise<boolean> {
+    // More of the same tip's history (a longer window): the tip's time stays.
+    const at = tip === this.tip?.sha ? this.tip.at : seconds(commits[0]?.committed ?? '');
     const last = this.tip;
     if (!last || !this.headerOk || !commits.length) return false;
     const handle = await fs.open(this.file, 'r+');
@@ -225,7 +227,7 @@ export class CommitCache {
     const w = new SegmentWriter(this.paths, this.commitCount);
     w.add(commits);
     // One O_APPEND write: another writer's lines, if any, come whole before or after it (and then do not fit).
-    await fs.appendFile(this.file, w.close(tip, seconds(commits[0].committed), last.sha, part));
+    await fs.appendFile(this.file, w.close(tip, at, last.sha, part));
     return true;
   }
 

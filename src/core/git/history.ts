@@ -134,7 +134,10 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
   const missing = shas.filter(s => !found.has(s));
   if (missing.length) {
     fromGit += missing.length;
-    for (const c of await repo.readCommits(missing, undefined, o.signal)) found.set(c.sha, c);
+    const read = await repo.readCommits(missing, undefined, o.signal);
+    for (const c of read) found.set(c.sha, c);
+    // A longer window than the cached one: its older commits are kept too (unless this run appended already).
+    if (tip.sha === head) await cache.append(head, read, true).catch(saveFailed);
   }
   for (let i = 0; i < shas.length; i += PART) {
     hand(shas.slice(i, i + PART).map(s => found.get(s)!));
