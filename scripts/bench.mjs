@@ -202,7 +202,7 @@ for (const { repo, name, commits } of targets) {
     row(name, 'warm: report --all --measure lines', median(lw), median(ln), 'git log --numstat', 0.05);
   } catch (e) {
     // A clone without some blobs (a mirror without its largest files): git cannot give the baseline; we name them.
-    skipped.push(`${name}: warm report --all --measure lines not compared: ${String(e.message).split('\n').find(l => l.startsWith('fatal')) ?? 'git log --numstat failed'}`);
+    skipped.push(`${name}: warm report --all --measure lines not compared: git log --numstat failed (${/fatal: [^\n]*/.exec(String(e.message))?.[0] ?? String(e.message).split('\n')[0]})`);
     console.error(`  ${skipped.at(-1)}`);
   }
   // 7. the most memory any CLI run above took (git's processes not counted)

@@ -412,7 +412,7 @@ export class GitRepo {
     // Two git processes at once when a core is free for the second (each diff is git's CPU, not ours): about half
     // the time on an idle machine, and no slower than one at a time on a busy one.
     const cores = os.availableParallelism();
-    const width = cores >= 2 && os.loadavg()[0] <= cores - 1 && shas.length > 1 ? 2 : 1;
+    const width = cores >= 2 && os.loadavg()[0] <= cores - 1 && shas.length >= 64 ? 2 : 1;
     const size = Math.min(CHUNK, Math.ceil(shas.length / width));
     const chunks: string[][] = [];
     for (let i = 0; i < shas.length; i += size) chunks.push(shas.slice(i, i + size));

@@ -31,7 +31,8 @@ export class LineCounts {
     let need = links.filter(l => l.commit.parents.length <= 1 && !this.stats.has(l.commit.sha) && !this.unknown.has(l.commit.sha)).map(l => l.commit.sha);
     if (!need.length) return 0;
     // The cache is only a cache: a folder that cannot be read or written costs the time, never the answer.
-    const disk = this.cacheDir === undefined ? undefined : await (this.disk ??= LineCache.open(this.cacheDir, repo, signal).catch(() => undefined));
+    // (a failed or cancelled open is tried again next time, not remembered as "no cache")
+    const disk = this.cacheDir === undefined ? undefined : await (this.disk ??= LineCache.open(this.cacheDir, repo, signal).catch(() => { this.disk = undefined; return undefined; }));
     if (disk) {
       need = need.filter(sha => {
         const s = disk.get(sha);
