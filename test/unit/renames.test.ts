@@ -185,6 +185,17 @@ describe('renames and moves followed', function () {
     assert.deepEqual([j['Change w on main'].status, j['Add w'].status, j['Merge feature'].status], ['linked', 'linked', 'ignored']);
   });
 
+  it('suggest counts the work done before a move for the folder it moved to', () => {
+    const repo = make();
+    for (let i = 0; i < 3; i++) repo.write('libs/y/a.ts', `v${i}\n`).write('app/z.ts', `v${i}\n`).commit(`Work ${i}\n`);
+    mv(repo, 'libs/y', 'shared/y');
+    repo.commit('Move libs/y to shared/y\n');
+    const r = cli(['suggest', '--json', '--since', '2020-01-01', '--repo', repo.dir, ...NO_CACHE]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as { folder: string; outcome: string | null; together: number; commits: number }[];
+    assert.deepEqual(rows.map(x => [x.folder, x.outcome, x.together, x.commits]), [['shared/', 'app', 3, 4]]);
+  });
+
   it('movedWithFolder: a deleted file follows its folder only where the folder went to one place and the new path was added', () => {
     const r = movedWithFolder([
       'a/x/one.ts', 'b/x/one.ts', // a/ -> b/
