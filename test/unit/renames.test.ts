@@ -196,14 +196,14 @@ describe('renames and moves followed', function () {
     assert.deepEqual(rows.map(x => [x.folder, x.outcome, x.together, x.commits]), [['shared/', 'app', 3, 4]]);
   });
 
-  it('movedWithFolder: a deleted file follows its folder only where the folder went to one place and the new path was added', () => {
+  it('movedWithFolder: a deleted file follows its folder where the commit added the same path under the new folder', () => {
     const r = movedWithFolder([
       'a/x/one.ts', 'b/x/one.ts', // a/ -> b/
       'a/x/two.ts', 'a/x/two.ts', // deleted, b/x/two.ts added: moved with its folder
       'a/y.ts', 'a/y.ts', //         deleted, b/y.ts not added: a deletion
-      'c/p.ts', 'd/p.ts', 'c/q.ts', 'e/q.ts', // c/ went to two places
-      'c/r.ts', 'c/r.ts', //         deleted: stays a deletion
+      'c/p.ts', 'd/p.ts', 'c/q.ts', 'd/q.ts', 'c/s.ts', 'e/s.ts', // c/ went to d/ (twice) and to e/ (an identical file, once)
+      'c/r.ts', 'c/r.ts', //         deleted, d/r.ts and e/r.ts added: where most of c/ went
     ], ['b/x/two.ts', 'd/r.ts', 'e/r.ts']);
-    assert.deepEqual(r, ['a/x/one.ts', 'b/x/one.ts', 'a/x/two.ts', 'b/x/two.ts', 'a/y.ts', 'a/y.ts', 'c/p.ts', 'd/p.ts', 'c/q.ts', 'e/q.ts', 'c/r.ts', 'c/r.ts']);
+    assert.deepEqual(r, ['a/x/one.ts', 'b/x/one.ts', 'a/x/two.ts', 'b/x/two.ts', 'a/y.ts', 'a/y.ts', 'c/p.ts', 'd/p.ts', 'c/q.ts', 'd/q.ts', 'c/s.ts', 'e/s.ts', 'c/r.ts', 'd/r.ts']);
   });
 });
