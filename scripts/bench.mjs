@@ -23,8 +23,8 @@ const only = arg('--only');
 const scenarios = arg('--scenarios'); // e.g. "dashboard": only the dashboard rows
 const CLI = path.join(ROOT, 'dist/cli.js');
 // The same facts we read: a merge commit is judged by its first-parent diff (DESIGN.md), so git lists its files too
-// (a plain `git log --name-only` lists none for merges), and without rename detection, as we ask git.
-const FACTS = ['--diff-merges=first-parent', '--no-renames', '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00%B'];
+// (a plain `git log --name-only` lists none for merges), and with exact renames only, as we ask git.
+const FACTS = ['--diff-merges=first-parent', '--find-renames=100%', '--format=%H%x00%P%x00%aN%x00%aE%x00%aI%x00%cI%x00%s%x00%(trailers:only,unfold)%x00%B'];
 // The issue's yardstick for the history (issue 24): the same facts, NUL-separated as we ask for them.
 const GIT_LOG = ['log', '--name-only', '-z', ...FACTS];
 // Changed lines as a report counts them: every commit's --numstat against its first parent.

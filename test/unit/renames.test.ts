@@ -185,14 +185,25 @@ describe('renames and moves followed', function () {
     assert.deepEqual([j['Change w on main'].status, j['Add w'].status, j['Merge feature'].status], ['linked', 'linked', 'ignored']);
   });
 
-  it('movedWithFolder: a deleted file follows its folder only where the folder went to one place and the new path was added', () => {
+  it('suggest counts the work done before a move for the folder it moved to', () => {
+    const repo = make();
+    for (let i = 0; i < 3; i++) repo.write('libs/y/a.ts', `v${i}\n`).write('app/z.ts', `v${i}\n`).commit(`Work ${i}\n`);
+    mv(repo, 'libs/y', 'shared/y');
+    repo.commit('Move libs/y to shared/y\n');
+    const r = cli(['suggest', '--json', '--since', '2020-01-01', '--repo', repo.dir, ...NO_CACHE]);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = JSON.parse(r.stdout) as { folder: string; outcome: string | null; together: number; commits: number }[];
+    assert.deepEqual(rows.map(x => [x.folder, x.outcome, x.together, x.commits]), [['shared/', 'app', 3, 4]]);
+  });
+
+  it('movedWithFolder: a deleted file follows its folder where the commit added the same path under the new folder', () => {
     const r = movedWithFolder([
       'a/x/one.ts', 'b/x/one.ts', // a/ -> b/
       'a/x/two.ts', 'a/x/two.ts', // deleted, b/x/two.ts added: moved with its folder
       'a/y.ts', 'a/y.ts', //         deleted, b/y.ts not added: a deletion
-      'c/p.ts', 'd/p.ts', 'c/q.ts', 'e/q.ts', // c/ went to two places
-      'c/r.ts', 'c/r.ts', //         deleted: stays a deletion
+      'c/p.ts', 'd/p.ts', 'c/q.ts', 'd/q.ts', 'c/s.ts', 'e/s.ts', // c/ went to d/ (twice) and to e/ (an identical file, once)
+      'c/r.ts', 'c/r.ts', //         deleted, d/r.ts and e/r.ts added: where most of c/ went
     ], ['b/x/two.ts', 'd/r.ts', 'e/r.ts']);
-    assert.deepEqual(r, ['a/x/one.ts', 'b/x/one.ts', 'a/x/two.ts', 'b/x/two.ts', 'a/y.ts', 'a/y.ts', 'c/p.ts', 'd/p.ts', 'c/q.ts', 'e/q.ts', 'c/r.ts', 'c/r.ts']);
+    assert.deepEqual(r, ['a/x/one.ts', 'b/x/one.ts', 'a/x/two.ts', 'b/x/two.ts', 'a/y.ts', 'a/y.ts', 'c/p.ts', 'd/p.ts', 'c/q.ts', 'd/q.ts', 'c/s.ts', 'e/s.ts', 'c/r.ts', 'd/r.ts']);
   });
 });

@@ -221,14 +221,15 @@ export class LogParser {
 /**
  * A commit's renames with the files that moved with their folder: an exact rename `X/rest -> Y/rest` says folder X
  * moved to Y (the longest such X: the path below it is the same); a file under X that the commit deletes becomes a
- * rename to the same path under Y when the commit adds that path (and X moved to one place only). A move that also
- * edits some files (a package.json that names its new place, imports in every source file of a renamed package) is
- * then followed whole, with no similarity search: only paths are compared. `renames` as RawCommit has them (a
- * deletion: a pair of the same path); returns them, changed in place.
+ * rename to the same path under Y when the commit adds that path. A move that also edits some files (a package.json
+ * that names its new place) is then followed whole, with no similarity search: only paths are compared. Identical
+ * files (LICENSE) may pair across folders, so a folder's destinations are tried most renames first, and a deeper
+ * folder's before its parents'. `renames` as RawCommit has them (a deletion: a pair of the same path); returns them,
+ * changed in place.
  */
 export function movedWithFolder(renames: string[], added: readonly string[]): string[] {
-  /** Old folder (with its '/') -> its new folder, or null when its files went to more than one. */
-  const folders = new Map<string, string | null>();
+  /** Old folder (with its '/') -> its new folders, with how many exact renames went there. */
+  const folders = new Map<string, Map<string, number>>();
   for (let i = 0; i + 1 < renames.length; i += 2) {
     const from = renames[i], to = renames[i + 1];
     if (from === to) continue;
@@ -238,20 +239,22 @@ export function movedWithFolder(renames: string[], added: readonly string[]): st
     const k = from.indexOf('/', a);
     if (k === -1) continue;
     const x = from.slice(0, k + 1), y = to.slice(0, b + (k - a) + 1);
-    const known = folders.get(x);
-    folders.set(x, known === undefined || known === y ? y : null);
+    let dests = folders.get(x);
+    if (!dests) folders.set(x, dests = new Map());
+    dests.set(y, (dests.get(y) ?? 0) + 1);
   }
   if (!folders.size) return renames;
   const adds = new Set(added);
+  const ranked = new Map<string, string[]>();
+  for (const [x, dests] of folders) ranked.set(x, [...dests].sort((p, q) => q[1] - p[1]).map(([y]) => y));
   for (let i = 0; i + 1 < renames.length; i += 2) {
     const p = renames[i];
     if (p !== renames[i + 1]) continue;
-    for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
-      const to = folders.get(p.slice(0, slash + 1));
-      if (to === undefined) continue;
-      const moved = to === null ? undefined : to + p.slice(slash + 1);
-      if (moved !== undefined && adds.has(moved)) { renames[i + 1] = moved; adds.delete(moved); }
-      break;
+    found: for (let slash = p.lastIndexOf('/'); slash > 0; slash = p.lastIndexOf('/', slash - 1)) {
+      for (const to of ranked.get(p.slice(0, slash + 1)) ?? []) {
+        const moved = to + p.slice(slash + 1);
+        if (adds.has(moved)) { renames[i + 1] = moved; adds.delete(moved); break found; }
+      }
     }
   }
   return renames;

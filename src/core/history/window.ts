@@ -328,7 +328,7 @@ export class HistoryWindow {
     const out = new Map<string, { outcome: string; evidence: string }>();
     if (!links.length) return out;
     const folderOf = (p: string) => outermost.find(f => p.startsWith(f));
-    const per = links.map(l => [...new Set(l.commit.files.map(folderOf).filter((f): f is string => !!f))]);
+    const per = links.map(l => [...new Set(l.commit.files.map(p => folderOf(l.today?.get(p) ?? p)).filter((f): f is string => !!f))]);
     const all = this.folderSuggestions(linker, [...new Set(per.flat())]);
     const byFolder = new Map(all.map(sg => [sg.folder, sg]));
     links.forEach((l, i) => {

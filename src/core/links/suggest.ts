@@ -111,8 +111,9 @@ export class SuggestionCounts {
       if (l.commit.parents.length > 1) continue;
       const no = ++this.commitNo;
       touched.length = slots.length = 0;
-      for (const p of l.commit.files) {
-        const part = this.part(p);
+      for (const f of l.commit.files) {
+        // Where the file lives today (README, "Renames and moves"): work before a move counts for the folder it moved to.
+        const part = this.part(l.today?.get(f) ?? f);
         if (this.seen.folders.length < this.counts.length) this.seen.folders = grow(this.seen.folders, this.counts.length);
         for (const d of part.folders) if (this.seen.folders[d] !== no) { this.seen.folders[d] = no; touched.push(d); }
         for (const i of part.outcomes) if (this.seen.slots[1 + i] !== no) { this.seen.slots[1 + i] = no; slots.push(1 + i); }
