@@ -17,6 +17,9 @@ export type OutcomeNode =
   | { kind: 'commit'; repo: RepoIndex; row: CommitRow; outcome: string }
   | MessageNode;
 
+/** What an area adds to its outcome after the negations, as its row, its CodeLens and its hover say it. */
+export const areaAddsText = (n: number) => `adds ${n} file${n === 1 ? '' : 's'}`;
+
 /** Rows of an outcome's recent commits: a tree of thousands helps nobody. */
 const COMMIT_ROWS = 200;
 const FILE_ROWS = 500;
@@ -80,7 +83,8 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         return rows.map(row => ({ kind: 'commit', repo, row, outcome: outcome.id }));
       }
       case 'area': {
-        const { files } = await node.repo.history().filesMatching([node.outcome.areas[node.index].pattern], FILE_ROWS);
+        // The files this area adds to the outcome after the negations: the number on its row.
+        const { files } = await node.repo.history().filesMatching([node.outcome.areas[node.index].pattern], FILE_ROWS, { outcome: node.outcome.id, index: node.index });
         return files.map(p => ({ kind: 'file', repo: node.repo, path: p }));
       }
       default: return [];
@@ -156,10 +160,12 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       case 'area': {
         const p = node.outcome.areas[node.index];
         const count = node.repo.summary?.files?.byArea[node.outcome.id]?.[node.index];
+        const negation = p.pattern.startsWith('!');
         const t = new vscode.TreeItem(p.pattern, count ? C.Collapsed : C.None);
-        t.description = count === undefined ? '…' : `${count} file${count === 1 ? '' : 's'}`;
-        t.iconPath = new vscode.ThemeIcon(p.pattern.startsWith('!') ? 'exclude' : 'folder');
-        t.tooltip = `${p.pattern} (outcomes.yaml line ${p.range.line})`;
+        t.description = count === undefined ? '…' : negation ? 'takes files away' : areaAddsText(count);
+        t.iconPath = new vscode.ThemeIcon(negation ? 'exclude' : 'folder');
+        t.tooltip = negation ? `${p.pattern} takes away from ${node.outcome.id} the files it matches (outcomes.yaml line ${p.range.line})`
+          : `${p.pattern} adds ${count ?? '…'} file${count === 1 ? '' : 's'} to ${node.outcome.id} after the negations, not counting files the lines above it bring in (outcomes.yaml line ${p.range.line})`;
         return t;
       }
       case 'file': return fileItem(node.repo, node.path, node.path, 'file');

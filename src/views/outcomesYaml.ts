@@ -5,6 +5,7 @@ import { RepoIndex } from '../vscode/repoIndex';
 import { Diagnostic } from '../core/outcomes/model';
 import { OUTCOMES_FILE } from '../core/outcomes/load';
 import { countText, throttled } from './common';
+import { areaAddsText } from './outcomesTree';
 
 /** How long the typing pauses before the views follow the new text. */
 const SETTLE_MS = 1500;
@@ -101,25 +102,36 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
     if (!repo?.map) return [];
     void repo.refreshIfWanted();
     const s = repo.summary;
-    return repo.map.outcomes.map(o => {
+    // What each area adds to its outcome after the negations (the number `files --json` gives), once the files are listed.
+    const areaLenses = !s?.files || repo.stale ? [] : repo.map.outcomes.flatMap(o => o.areas.flatMap((a, i) => {
+      const n = s.files!.byArea[o.id]?.[i];
+      return n === undefined || a.pattern.startsWith('!') ? [] : [new vscode.CodeLens(toRange(a.range), { title: areaAddsText(n), command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] })];
+    }));
+    return [...areaLenses, ...repo.map.outcomes.map(o => {
       const files = s?.files?.byOutcome[o.id] ?? 0;
       const commits = countText(s, h => h.byOutcome[o.id] ?? 0);
       const title = s?.error?.kind === 'untrusted' ? 'Outcome Lens: history needs a trusted workspace'
         : !s?.files || commits === undefined || commits === '…' ? (s?.error ? 'Outcome Lens: git failed (see the log)' : 'Outcome Lens: counting…')
         : `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === '1' ? '' : 's'} in ${s.history?.windowDays} days`;
       return new vscode.CodeLens(toRange(o.idRange), { title, command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] });
-    });
+    })];
   }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const repo = this.repoOf(doc);
     if (!repo?.map || !repo.summary?.files || repo.stale) return undefined;
-    const entries = [...repo.map.ignore, ...repo.map.outcomes.flatMap(o => o.areas)];
-    const e = entries.find(p => toRange(p.range).contains(pos));
-    if (!e) return undefined;
-    const { count, files } = await repo.history().filesMatching([e.pattern], 10);
+    const entries = [...repo.map.ignore.map(e => ({ e, outcome: undefined, index: -1 })), ...repo.map.outcomes.flatMap(o => o.areas.map((e, index) => ({ e, outcome: o.id, index })))];
+    const hit = entries.find(p => toRange(p.e.range).contains(pos));
+    if (!hit) return undefined;
+    const { e } = hit;
+    // A negation alone matches nothing: what it can take away is what its pattern matches.
+    const negation = e.pattern.startsWith('!');
+    const { count, files } = await repo.history().filesMatching([negation ? e.pattern.slice(1) : e.pattern], 10);
     const md = new vscode.MarkdownString(undefined, true);
-    md.appendText(`${e.pattern} matches ${count} tracked file${count === 1 ? '' : 's'}`);
+    md.appendText(`${negation ? `${e.pattern} takes away what ${e.pattern.slice(1)} matches: ` : `${e.pattern} matches `}${count} tracked file${count === 1 ? '' : 's'}${negation ? '' : ' on its own'}`);
+    const adds = hit.outcome === undefined ? undefined : repo.summary.files.byArea[hit.outcome]?.[hit.index];
+    // What it adds after the negations can differ from what it matches: a later negation takes files away.
+    if (adds !== undefined && !e.pattern.startsWith('!')) md.appendText(`; it ${areaAddsText(adds)} to ${hit.outcome} after the negations`);
     if (count) md.appendMarkdown('\n\n').appendText(files.join('\n') + (count > 10 ? `\n… and ${count - 10} more` : ''));
     return new vscode.Hover(md, toRange(e.range));
   }

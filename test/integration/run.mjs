@@ -514,6 +514,23 @@ if (want('multiroot')) await runSuite('multiroot', 'multiroot', {
     return { open, env: { PATH: `${shim}:${process.env.PATH}`, VSCODE_CLI: '1', OUTCOME_LENS_REAL_GIT: REAL_GIT }, settings: { 'outcomeLens.git.timeout': 10 } };
   },
 });
+// A CODEOWNERS import (`init --from codeowners`) whose default owner's "*" a lead narrowed to "services/".
+if (want('import')) await runSuite('import', 'import', {
+  trusted: true,
+  setup: folder => {
+    const git = (...args) => execFileSync('git', args, { cwd: folder, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: folder } });
+    fs.mkdirSync(path.join(folder, '.github'), { recursive: true });
+    fs.writeFileSync(path.join(folder, '.github', 'CODEOWNERS'), '* @team\n/services/search/ @search\n/docs/ @Docs\n*.md @docs\n');
+    git('add', '-A');
+    git('commit', '-q', '--no-verify', '-m', 'Add CODEOWNERS');
+    execFileSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'init', '--from', 'codeowners', '--force', '--repo', folder]);
+    const yaml = path.join(folder, 'outcomes.yaml');
+    fs.writeFileSync(yaml, fs.readFileSync(yaml, 'utf8').replace(/^( {6}- )"\*"/m, '$1"services/"'));
+    git('add', '-A');
+    git('commit', '-q', '--no-verify', '-m', 'Narrow the team to services/');
+    return {};
+  },
+});
 if (want('dashboard')) await runSuite('dashboard', 'dashboard', { trusted: true, setup: folder => { planFixture(folder); return {}; } });
 // The outcomes editor: the fixture with planning, its outcomes.yaml given comments of every kind (not committed).
 if (want('editor')) await runSuite('editor', 'editor', { trusted: true, setup: folder => { commentedOutcomes(planFixture(folder)); return {}; } });

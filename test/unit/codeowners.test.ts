@@ -223,6 +223,30 @@ app/[locale]/ @i18n
     files: ['package.json', 'app/layout.tsx', 'app/[locale]/page.tsx', 'app/[locale]/checkout/page.tsx', 'app/l/page.tsx'],
   },
   {
+    // A default owner written in two letter cases (one owner to GitHub), files at the root, `*/` (the files in any
+    // folder, none at the root), `**/` below a folder, and later folder rules that take a folder's part back.
+    name: 'owners in two letter cases, root files, */ and **/ after a default owner',
+    codeowners: `* @Acme/Web
+*.md @acme/web @docs
+/packages/*/ @pkg
+/packages/a/ @ACME/WEB
+/tools/**/ @tools
+/tools/keep.sh
+`,
+    files: ['README.md', 'package.json', 'index.ts', 'packages/top.ts', 'packages/a/x.ts', 'packages/b/y.ts', 'packages/b/deep/z.md', 'tools/t.sh',
+      'tools/keep.sh', 'tools/sub/u.sh', 'tools/sub/v/w.sh', 'docs/guide.md', 'docs/img/p.png', 'x/y.ts'],
+  },
+  {
+    // `*/` alone and `**/` alone after a default owner: every file in a folder is theirs, the root files stay the default's.
+    name: 'a default owner, then **/ and */ alone',
+    codeowners: `* @root
+**/ @anyfolder
+/lib/ @lib
+*/ @nested
+`,
+    files: ['README.md', 'setup.py', 'lib/a.py', 'lib/sub/b.py', 'src/c.py', 'src/d/e.py'],
+  },
+  {
     // The corners: a later `dir/*` that does not reach into an earlier rule's sub-folder, `**` in the middle,
     // `?`, a `**` inside a name, and a file and a folder of the same name.
     name: 'corners: dir/* after a deeper rule, ** in the middle, ?, foo**',
@@ -260,18 +284,21 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
       assert.deepEqual(fresh.stderr.split('\n').filter(l => / warning: /.test(l)), [], 'not yet committed: ' + fresh.stderr);
       repo.git('add', 'outcomes.yaml');
       const map = parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!;
-      const idOf = new Map(map.outcomes.map(o => [o.owner!, o.id]));
+      // GitHub compares owners without letter case: `@Acme/Web` and `@acme/web` are one owner, one outcome.
+      const idOf = new Map(map.outcomes.map(o => [o.owner!.toLowerCase(), o.id]));
+      assert.equal(idOf.size, map.outcomes.length, 'one outcome per owner, whatever its letter case');
+      assert.doesNotMatch(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'), 'utf8'), /"!\*\/"/, 'no catch-all "!*/" that would cancel a folder written later');
       const files = cli(['files', '--json', '--repo', repo.dir]);
       assert.equal(files.code, 0, files.stderr);
       const got = JSON.parse(files.stdout) as { path: string; outcomes: string[]; ignored: boolean }[];
       assert.equal(got.length, new Set([...shape.files, where]).size + 1, 'every tracked file, and outcomes.yaml');
       const wrong: string[] = [];
       for (const f of got) {
-        const want = f.path === 'outcomes.yaml' ? [] : (githubOwners(shape.codeowners, f.path) ?? []).map(o => idOf.get(o)!).sort();
+        const want = f.path === 'outcomes.yaml' ? [] : [...new Set((githubOwners(shape.codeowners, f.path) ?? []).map(o => idOf.get(o.toLowerCase())!))].sort();
         if (JSON.stringify([...f.outcomes].sort()) !== JSON.stringify(want)) wrong.push(`${f.path}: got ${JSON.stringify(f.outcomes)}, GitHub gives ${JSON.stringify(want)}`);
       }
       assert.deepEqual(wrong, [], 'each file has the outcome of the owner GitHub picks');
-      assert.deepEqual(got.find(f => f.path === 'outcomes.yaml'), { path: 'outcomes.yaml', outcomes: [], ignored: true }, 'outcomes.yaml itself needs no outcome');
+      assert.deepEqual(got.find(f => f.path === 'outcomes.yaml'), { path: 'outcomes.yaml', outcomes: [], ignored: true, areas: [] }, 'outcomes.yaml itself needs no outcome');
       // The file it wrote is clean: no "has no effect" or "shadowed" line (each line it writes does something).
       const check = cli(['check', '--repo', repo.dir]);
       assert.equal(check.code, 0, check.stderr);
@@ -386,6 +413,52 @@ describe('init --from codeowners: GitHub\'s meaning kept, file by file', functio
     repo.git('add', 'outcomes.yaml');
     const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[] }[];
     assert.deepEqual(files.map(f => `${f.path}:${f.outcomes.join(',')}`), ['CODEOWNERS:', 'deps/v8/x.cc:security', 'outcomes.yaml:', 'tools/a.sh:tooling', 'tools/sub/b.sh:']);
+  });
+
+  it('an import of `* @team` narrowed by hand to a folder ("*" to "packages/") claims that folder\'s files, less what other owners have', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    const tree = ['README.md', 'package.json', 'packages/a/x.ts', 'packages/a/.github/ci.yml', 'packages/b/y.ts', 'packages/b/z/w.ts', 'packages/c/q.ts',
+      'docs/guide.md', 'scripts/run.sh', '.github/workflows/ci.yml'];
+    for (const f of tree) repo.write(f);
+    repo.write('.github/CODEOWNERS', '* @team\n.github/ @maintainers\n/packages/c/ @c-team\n/docs/ @docs\n').commit('Start\n');
+    assert.equal(cli(['init', '--from', 'codeowners', '--repo', repo.dir]).code, 0);
+    const yamlPath = path.join(repo.dir, 'outcomes.yaml');
+    const written = fs.readFileSync(yamlPath, 'utf8');
+    assert.match(written, /^ {6}- "\*" {2}# \.github\/CODEOWNERS:1$/m, 'the default rule is written as it is');
+    assert.doesNotMatch(written, /"!\*\/"/);
+    // The lead narrows the default owner's "*" to the folder the team works in, and commits it.
+    fs.writeFileSync(yamlPath, written.replace(/^( {6}- )"\*"( {2}# \.github\/CODEOWNERS:1)$/m, '$1"packages/"$2'));
+    repo.commit('Narrow the team to packages/\n');
+    const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[]; areas: { outcome: string; pattern: string; line: number }[] }[];
+    const team = files.filter(f => f.outcomes.includes('team')).map(f => f.path);
+    assert.deepEqual(team, ['packages/a/x.ts', 'packages/b/y.ts', 'packages/b/z/w.ts'], 'packages/, less .github (the maintainers\') and packages/c (c-team\'s)');
+    // Which line adds each file, as files --json gives it: counted per line, the numbers of the Outcomes view and the
+    // CodeLens. The lines the import put first for the folders it takes out bring packages/a and packages/ back.
+    const lineOf = (pattern: string) => written.split('\n').findIndex(l => l.startsWith(`      - ${JSON.stringify(pattern)}`)) + 1;
+    assert.deepEqual(files.flatMap(f => f.areas.filter(a => a.outcome === 'team').map(a => `${f.path} ${a.pattern}:${a.line}`)),
+      [`packages/a/x.ts /packages/a/*:${lineOf('/packages/a/*')}`, `packages/b/y.ts /packages/*:${lineOf('/packages/*')}`, `packages/b/z/w.ts /packages/*:${lineOf('/packages/*')}`]);
+    const check = cli(['check', '--repo', repo.dir]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.doesNotMatch(check.stderr, /takes away every file/);
+  });
+
+  it('check warns, at the negation, where a negation takes away every file the other patterns of an outcome match', () => {
+    const repo = new TempRepo();
+    repos.push(repo);
+    for (const f of ['packages/a/x.ts', 'packages/b/y.ts', 'packages/b/.github/ci.yml', 'README.md']) repo.write(f);
+    // What an import ended with before: a catch-all "!*/" after a "*" that a lead narrowed to a folder.
+    repo.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: team\n    title: Team\n    areas:\n      - "packages/"\n      - "!**/.github/**"\n      - "!*/"\n').commit('Start\n');
+    const check = cli(['check', '--repo', repo.dir]);
+    assert.equal(check.code, 0, check.stderr);
+    assert.ok(check.stderr.split('\n').includes('outcomes.yaml:8:9: warning: "!*/" in the areas of "team" takes away every file the patterns above it match (3), so the outcome claims '
+      + 'no file; `packages/` matches a folder, which stands for its files, and `!*/` takes the folder: write `**/packages/**` to match its files one by one, or delete `!*/`'), check.stderr);
+    // The fix it gives works.
+    fs.writeFileSync(path.join(repo.dir, 'outcomes.yaml'), 'version: 1\noutcomes:\n  - id: team\n    title: Team\n    areas:\n      - "**/packages/**"\n      - "!**/.github/**"\n      - "!*/"\n');
+    repo.commit('Fix\n');
+    const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[] }[];
+    assert.deepEqual(files.filter(f => f.outcomes.includes('team')).map(f => f.path), ['packages/a/x.ts', 'packages/b/y.ts']);
+    assert.doesNotMatch(cli(['check', '--repo', repo.dir]).stderr, /takes away every file/);
   });
 
   it('--from codeowners with no CODEOWNERS file, and a bad --from, are usage errors', () => {

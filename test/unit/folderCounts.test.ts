@@ -1,4 +1,8 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { TempRepo } from './helpers/repo';
+import { areaAdds, areaAttribution } from '../../src/core/patterns/areaAdds';
 import { FolderCounts, folderChildren } from '../../src/core/links/folderCounts';
 import { comparePaths } from '../../src/core/util/sortedPaths';
 
@@ -60,5 +64,45 @@ describe('folder counts for the Unlinked Work view', () => {
     for (const folder of ['', ...c.keys()]) assert.deepEqual(folderChildren(list, c, folder), plain(folder), `folder ${JSON.stringify(folder)}`);
     assert.deepEqual(folderChildren(list, c, 'a').files.slice(-3), ['a/é.ts', 'a/\uFFFD.ts', 'a/z\u{1F600}.ts'].sort(comparePaths));
     assert.ok(folderChildren(list, c, '').files.length > 100 && folderChildren(list, c, '').folders.length === 5, 'root files and the five top folders');
+  });
+});
+
+describe('what each area adds to its outcome after the negations (the Outcomes view, the CodeLens, files --json)', function () {
+  this.timeout(120_000);
+  const repo = new TempRepo();
+  const tree = ['README.md', 'packages/a/x.ts', 'packages/a/doc.md', 'packages/b/y.ts', 'packages/b/.github/ci.yml', 'docs/guide.md', 'docs/old/n.md', 'src/z.ts'];
+  for (const f of tree) repo.write(f);
+  repo.commit('Start\n');
+  after(() => repo.rm());
+  const tracked = repo.git('ls-files', '-z').split('\0').filter(Boolean);
+  /** git's own answer: the tracked files a list matches, read as one .gitignore file. */
+  const byGit = (list: string[]) => {
+    const listFile = path.join(repo.dir, '.git', 'patterns');
+    fs.writeFileSync(listFile, list.join('\n') + '\n');
+    return repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
+  };
+
+  for (const list of [
+    ['packages/', '!**/.github/**', '*.md', '!/docs/old/'],
+    ['*', '!**/.github/**', '!*/'],
+    ['packages/', '!**/.github/**', '!*/'],
+    ['**/*.md', 'packages/', '!packages/a/', 'docs/'],
+    ['/packages/a/*', '/packages/*', 'packages/', '!/packages/', '!/packages/b/.github/'],
+  ]) {
+    it(`${JSON.stringify(list)}: a file the list matches is added by the first line that matches it on its own, as git reads both`, () => {
+      const whole = new Set(byGit(list));
+      const by = areaAttribution(list, tracked);
+      const expected = tracked.map(f => (whole.has(f) ? list.findIndex(p => !p.startsWith('!') && byGit([p]).includes(f)) : -1));
+      assert.deepEqual([...by], expected);
+      const adds = areaAdds(list, tracked);
+      assert.equal(adds.reduce((a, b) => a + b, 0), whole.size, 'the lines\' counts add up to the outcome\'s files');
+      list.forEach((p, i) => { if (p.startsWith('!')) assert.equal(adds[i], 0, p); });
+    });
+  }
+
+  it('a folder narrowed before a catch-all "!*/" adds nothing: the count says so, where the pattern alone matches four files', () => {
+    assert.deepEqual(areaAdds(['packages/', '!**/.github/**', '!*/'], tracked), [0, 0, 0]);
+    assert.equal(byGit(['packages/']).length, 4);
+    assert.deepEqual(areaAdds(['packages/', '!**/.github/**', '*.md', '!/docs/old/'], tracked), [4, 0, 3, 0], 'packages/ takes its .github too: a folder stands for all of it');
   });
 });

@@ -190,7 +190,8 @@ describe('odd repositories: every command, as a process', function () {
     assert.match(git(r.dir, 'ls-files', '--stage', 'vendor/dep'), /^160000 /);
     const a = await runAll('submodule', r.dir);
     assertAllZero(a);
-    assert.deepEqual(filesOf(a.files).find(f => f.path === 'vendor/dep'), { path: 'vendor/dep', outcomes: ['dep'], ignored: false });
+    const dep = filesOf(a.files).find(f => f.path === 'vendor/dep') as FileRow & { areas?: { outcome: string; pattern: string }[] };
+    assert.deepEqual({ ...dep, areas: dep.areas?.map(x => `${x.outcome}:${x.pattern}`) }, { path: 'vendor/dep', outcomes: ['dep'], ignored: false, areas: ['dep:vendor/dep/'] });
     assert.doesNotMatch(a.check.stderr, /vendor\/dep/);
     const rows = commitsOf(a.commits);
     for (const sha of [r.added, r.bumped]) assert.deepEqual(rows.find(c => c.sha === sha)?.links, [{ outcome: 'dep', via: 'area' }], sha);

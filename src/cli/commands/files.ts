@@ -1,15 +1,32 @@
-import { FileLink } from '../../core/links/link';
+import { FileLink, Linker } from '../../core/links/link';
+import { areaAttribution } from '../../core/patterns/areaAdds';
 import { printable } from '../../core/util/printable';
 import { command, ListFormat, listWriter, openRepo, REPO, repoLinker } from '../command';
 import { flag, oneOf } from '../options';
 
 const FORMATS = ['text', 'json'] as const;
 
+/** Which area brought a file into each of its outcomes: the line that adds it after the negations (see areaAdds). */
+interface AreaLink { outcome: string; pattern: string; line: number }
+type FileRow = FileLink & { areas?: AreaLink[] };
+
 /** A file in each format: adding one to FORMATS without a row here does not compile. */
-const ROWS: Record<(typeof FORMATS)[number], ListFormat<FileLink>> = {
+const ROWS: Record<(typeof FORMATS)[number], ListFormat<FileRow>> = {
   text: { row: f => `${printable(f.path)}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}` },
-  json: { row: f => JSON.stringify({ path: f.path, outcomes: f.outcomes, ignored: f.ignored }), json: true },
+  json: { row: f => JSON.stringify({ path: f.path, outcomes: f.outcomes, ignored: f.ignored, areas: f.areas ?? [] }), json: true },
 };
+
+/** Each file of a part with the area of each outcome that adds it: counted per area, the numbers of the Outcomes view. */
+function withAreas(linker: Linker, part: FileLink[]): FileRow[] {
+  const rows: FileRow[] = part.map(f => ({ ...f, areas: [] }));
+  const paths = part.map(f => f.path);
+  for (const o of linker.map.outcomes) {
+    if (!o.areas.length) continue;
+    const by = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options);
+    by.forEach((i, k) => { if (i >= 0) rows[k].areas!.push({ outcome: o.id, pattern: o.areas[i].pattern, line: o.areas[i].range.line }); });
+  }
+  return rows;
+}
 
 /** Every tracked file with its outcomes, in git's order (byte order, as the contract asks). */
 export const files = command({
@@ -18,7 +35,7 @@ export const files = command({
   options: {
     repo: REPO,
     unlinked: flag('only the files no outcome claims and the ignore list leaves (exit 1 when there is one)'),
-    format: oneOf(FORMATS, 'text: a line per file, its outcomes after a tab; json: [{"path", "outcomes", "ignored"}]', 'text'),
+    format: oneOf(FORMATS, 'text: a line per file, its outcomes after a tab; json: [{"path", "outcomes", "ignored", "areas": [{"outcome", "pattern", "line"}]}]', 'text'),
   },
   async run(o, _args, io) {
     const repo = await openRepo(o.repo);
@@ -28,7 +45,8 @@ export const files = command({
     // Written a part at a time: a file is classified as it is written, 100k of them are never held twice.
     for (let i = 0; i < list.length; i += 5000) {
       const part = linker.classifyAll(list, i, Math.min(list.length, i + 5000));
-      out.write(o.unlinked ? part.filter(f => f.status === 'unlinked') : part);
+      const shown = o.unlinked ? part.filter(f => f.status === 'unlinked') : part;
+      out.write(o.format === 'json' ? withAreas(linker, shown) : shown);
     }
     const shown = out.end();
     return o.unlinked && shown ? 1 : 0;

@@ -232,9 +232,9 @@ export class RepoHistory {
     return this.files.tracked(rel);
   }
 
-  /** The tracked files a pattern list matches: how many, and the first `limit`. */
-  filesMatching(patterns: string[], limit: number): { count: number; files: string[] } {
-    return this.files.filesMatching(patterns, limit);
+  /** The tracked files a pattern list matches (or, with `area`, that one area adds to its outcome): see TrackedFiles. */
+  filesMatching(patterns: string[], limit: number, area?: { outcome: string; index: number }): { count: number; files: string[] } {
+    return this.files.filesMatching(patterns, limit, area);
   }
 
   /** Patterns that match no tracked file, are shadowed or have no effect: undefined until the files are listed. */

@@ -4,7 +4,8 @@ import { FolderCounts, folderChildren } from '../links/folderCounts';
 import { unlinkedFolders } from '../links/suggest';
 import { Diagnostic } from '../outcomes/model';
 import { patternDiagnostics } from '../outcomes/patternCheck';
-import { compilePatterns, filesMatching, matchMask } from '../patterns/matcher';
+import { compilePatterns, filesMatching } from '../patterns/matcher';
+import { areaAdds, areaAttribution } from '../patterns/areaAdds';
 import { lowerBound } from '../util/sortedPaths';
 import { breathe } from '../util/breathe';
 import { FolderRows, Summary } from './protocol';
@@ -83,9 +84,19 @@ export class TrackedFiles {
     return files[first]?.startsWith(under) ? 'folder' : 'untracked';
   }
 
-  /** The tracked files a pattern list matches: how many, and the first `limit`. */
-  filesMatching(patterns: string[], limit: number): { count: number; files: string[] } {
-    const all = filesMatching(compilePatterns(patterns, this.files?.linker.options), this.files?.list ?? []);
+  /**
+   * The tracked files a pattern list matches: how many, and the first `limit`. With `area` (an outcome's id and the
+   * index of one of its areas), the files that area adds to the outcome after the negations instead (see areaAdds).
+   */
+  filesMatching(patterns: string[], limit: number, area?: { outcome: string; index: number }): { count: number; files: string[] } {
+    const list = this.files?.list ?? [];
+    const outcome = area && this.files?.linker.map.outcomes.find(o => o.id === area.outcome);
+    if (outcome) {
+      const by = areaAttribution(outcome.areas.map(a => a.pattern), list, this.files?.linker.options);
+      const all = list.filter((_, k) => by[k] === area!.index);
+      return { count: all.length, files: all.slice(0, limit) };
+    }
+    const all = filesMatching(compilePatterns(patterns, this.files?.linker.options), list);
     return { count: all.length, files: all.slice(0, limit) };
   }
 
@@ -117,11 +128,18 @@ async function classifyFiles(list: string[], linker: Linker, old?: Files): Promi
     }
     await breathe();
   }
-  const count = (pattern: string, files: readonly string[]) => (files.length ? matchMask(compilePatterns([pattern], linker.options), files).reduce((n, x) => n + x, 0) : 0);
+  // What each area adds to its outcome after the negations: each file is decided by its own path, so a changed list
+  // changes the counts by what the files added and removed add.
   const byArea: Record<string, number[]> = {};
   for (const o of linker.map.outcomes) {
-    byArea[o.id] = o.areas.map((a, i) => (change ? old!.byArea[o.id][i] + count(a.pattern, change.added) - count(a.pattern, change.removed) : count(a.pattern, list)));
-    if (!change) await breathe();
+    const patterns = o.areas.map(a => a.pattern);
+    if (change) {
+      const plus = areaAdds(patterns, change.added, linker.options), minus = areaAdds(patterns, change.removed, linker.options);
+      byArea[o.id] = old!.byArea[o.id].map((n, i) => n + plus[i] - minus[i]);
+    } else {
+      byArea[o.id] = areaAdds(patterns, list, linker.options);
+      await breathe();
+    }
   }
   return { list, linker, unlinked, counts: folders.counts(), byOutcome, byArea };
 }

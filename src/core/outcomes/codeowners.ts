@@ -1,4 +1,5 @@
 import { compilePatterns, matchMask, PathMatcher } from '../patterns/matcher';
+import { patternForPath } from './edit';
 
 /**
  * CODEOWNERS read the way GitHub reads it, and turned into one area list per owner that gives every file the
@@ -129,13 +130,103 @@ function dropShadowed(areas: OwnerAreas['areas'], files: readonly string[]): Own
   return gone;
 }
 
+/** How many lines may take folders out (see folderFix) before a list ends with EACH_FILE instead. */
+export const MAX_FOLDER_FIX = 150;
+
+const sameMask = (a: Uint8Array, b: Uint8Array) => a.every((x, k) => x === b[k]);
+
+/**
+ * The lines that make `list` match exactly the files of `owned` (each file judged on its own, as the list with EACH_FILE
+ * last gives it) where a folder the list matches holds a file that is not owned: git takes such a folder with all that
+ * is in it. Each such outermost folder is taken out (`!/dir/`); when some of its files are owned, what is directly in
+ * it comes back (`/dir/*`), and the folders and files in it that hold other owners' work are taken out in turn. Every
+ * line names one folder or file, so a line a lead narrows later (`"*"` to `"packages/"`) keeps its meaning where the
+ * taken-out folders are not under it. Undefined past MAX_FOLDER_FIX lines, or if the result were not exact.
+ */
+function folderFix(list: readonly string[], owned: Uint8Array, files: readonly string[]): { first: OwnerAreas['areas']; last: OwnerAreas['areas'] } | undefined {
+  const extra: OwnerAreas['areas'] = [];
+  const back: OwnerAreas['areas'] = [];
+  const underOwned = new Map<string, boolean>();
+  const holdsOwned = (dir: string) => {
+    let v = underOwned.get(dir);
+    if (v === undefined) underOwned.set(dir, v = files.some((f, k) => owned[k] && f.startsWith(dir + '/')));
+    return v;
+  };
+  for (let round = 0; round < 64; round++) {
+    const m = compilePatterns([...back.map(a => a.pattern), ...list, ...extra.map(a => a.pattern)]);
+    const dirs = new Set<string>();
+    const loose: string[] = [];
+    files.forEach((f, k) => {
+      if (owned[k]) return;
+      let parent = false;
+      for (let at = f.indexOf('/'); at !== -1; at = f.indexOf('/', at + 1)) {
+        if ((parent = m.matchesDir(f.slice(0, at), parent))) { dirs.add(f.slice(0, at)); return; }
+      }
+      if (m.matchesFile(f, false)) loose.push(f);
+    });
+    if (!dirs.size && !loose.length) break;
+    for (const d of [...dirs].sort()) {
+      extra.push({ pattern: `!${patternForPath(d, true)}`, negated: true, fix: holdsOwned(d) ? 'holds other owners\' files too: its files are judged one by one' : 'other owners\' files only' });
+      if (holdsOwned(d)) back.unshift({ pattern: `${patternForPath(d, true)}*`, fix: 'its files, which the folder\'s negation below takes out for the other owners\' files in it' });
+    }
+    for (const f of loose) extra.push({ pattern: `!${patternForPath(f, false)}`, negated: true, fix: 'another owner\'s file' });
+    if (extra.length + back.length > MAX_FOLDER_FIX) return undefined;
+  }
+  // The deepest first, and each only where it adds a file to those above it (no "shadowed" line): a line narrowed
+  // later to one of these folders gets its files back from them, the other owners' taken out below.
+  const first: OwnerAreas['areas'] = [];
+  const union = new Uint8Array(files.length);
+  for (const a of back) {
+    let adds = false;
+    matchMask(compilePatterns([a.pattern]), files).forEach((x, k) => { if (x && !union[k]) { adds = true; union[k] = 1; } });
+    if (adds) first.push(a);
+  }
+  const mask = matchMask(compilePatterns([...first, ...list.map(pattern => ({ pattern })), ...extra].map(a => a.pattern)), files);
+  return sameMask(mask, owned) ? { first, last: extra } : undefined;
+}
+
+/**
+ * Takes out of a list that matches exactly `owned` each line `check` would warn about and the list does not need: a
+ * positive line whose files the lines above match already (shadowed), a negation that changes nothing where it
+ * stands (no effect). A line that matches no tracked file stays (a stale rule should show). Returns the lines taken out.
+ */
+function dropNeedless(areas: OwnerAreas['areas'], owned: Uint8Array, files: readonly string[]): OwnerAreas['areas'] {
+  const gone: OwnerAreas['areas'] = [];
+  const mask = (l: OwnerAreas['areas']) => matchMask(compilePatterns(l.map(a => a.pattern)), files);
+  const count = (m: Uint8Array) => m.reduce((n, x) => n + x, 0);
+  for (let again = true; again;) {
+    again = false;
+    const union = new Uint8Array(files.length);
+    for (let i = 0; i < areas.length && !again; i++) {
+      const a = areas[i];
+      let candidate: boolean;
+      // (a line that brings a folder's files back for a narrowed line stays: see folderFix)
+      if (a.fix && !a.negated) { matchMask(compilePatterns([a.pattern]), files).forEach((x, k) => { if (x) union[k] = 1; }); continue; }
+      if (a.pattern.startsWith('!')) {
+        const before = count(mask(areas.slice(0, i)));
+        candidate = before > 0 && count(mask(areas.slice(0, i + 1))) === before;
+      } else {
+        const alone = matchMask(compilePatterns([a.pattern]), files);
+        let any = false, adds = false;
+        for (let k = 0; k < alone.length; k++) if (alone[k]) { any = true; if (!union[k]) { adds = true; union[k] = 1; } }
+        candidate = any && !adds;
+      }
+      if (!candidate || !sameMask(mask(areas.filter((_, k) => k !== i)), owned)) continue;
+      gone.push(a);
+      areas.splice(i, 1);
+      again = true;
+    }
+  }
+  return gone;
+}
+
 /** The directory-neutralizing line that ends an exact list: no folder matches by itself, each file is judged alone. */
 export const EACH_FILE = '!*/';
 
 export interface OwnerAreas {
   owner: string;
   /** The lines of the owner's area list, each with the rule it came from (undefined for EACH_FILE). */
-  areas: { pattern: string; rule?: CodeownersRule; negated?: boolean }[];
+  areas: { pattern: string; rule?: CodeownersRule; negated?: boolean; fix?: string }[];
   /** The comments of the owner's rules, each once. */
   description?: string;
 }
@@ -180,16 +271,21 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
     }
     return out;
   });
-  const owners = [...new Set(rules.flatMap(r => r.owners))];
+  // GitHub compares owners without letter case (`@Acme/Web` is `@acme/web`): one outcome each, named as first written.
+  const spelled = new Map<string, string>();
+  for (const o of rules.flatMap(r => r.owners)) if (!spelled.has(o.toLowerCase())) spelled.set(o.toLowerCase(), o);
+  const owners = [...spelled.values()];
+  const variants = owners.map(o => [o, [...new Set(rules.flatMap(r => r.owners).filter(x => x !== o && x.toLowerCase() === o.toLowerCase()))]] as const).filter(([, v]) => v.length);
   // What each rule became: its own forms where they are not the rule as written, and the owners it takes files back from.
   const written = new Map<number, string[]>();
   const takenBack = new Map<number, Map<string, string[]>>();
   let dropped = 0;
   let redundant = 0;
+  const notes: string[] = variants.map(([o, v]) => `${[o, ...v].join(', ')}: one owner (GitHub compares owners without letter case), one outcome`);
   const ownsNothing: string[] = [];
   const result: OwnerAreas[] = [];
   for (const owner of owners) {
-    const mine = (j: number) => j >= 0 && rules[j].owners.includes(owner);
+    const mine = (j: number) => j >= 0 && rules[j].owners.some(o => o.toLowerCase() === owner.toLowerCase());
     const first = rules.findIndex((_, j) => mine(j));
     // The rules after the owner's first that match each file: the owner's list sees only those.
     const entries = matching.map((m, i) => Object.assign(m.filter(j => j >= first), { file: i })).filter(e => e.length && e.some(mine));
@@ -238,23 +334,44 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
         takenBack.set(j, byForms);
       } else if (j > first && !mine(j)) dropped++;
     }
-    for (const gone of dropShadowed(areas, files)) {
-      // A line of a rule that the owner's other lines already cover: the rule is written with the rest, or not at all.
-      const j = rules.indexOf(gone.rule!);
-      const rest = areas.filter(a => a.rule === gone.rule && !a.negated).map(a => a.pattern);
-      if (!rest.length) { written.delete(j); redundant++; } else if (rest.length !== 1 || rest[0] !== rules[j].pattern) written.set(j, rest);
-    }
+    const forget = (gone: OwnerAreas['areas']) => {
+      for (const g of gone) {
+        if (!g.rule) continue;
+        const j = rules.indexOf(g.rule);
+        if (g.negated) {
+          // A negation the owner's list does not need after all: it takes nothing back from this owner.
+          for (const [key, who] of takenBack.get(j) ?? []) if (who.includes(owner)) takenBack.get(j)!.set(key, who.filter(w => w !== owner));
+          continue;
+        }
+        // A line of a rule that the owner's other lines already cover: the rule is written with the rest, or not at all.
+        const rest = areas.filter(a => a.rule === g.rule && !a.negated).map(a => a.pattern);
+        if (!rest.length) { written.delete(j); redundant++; } else if (rest.length !== 1 || rest[0] !== rules[j].pattern) written.set(j, rest);
+      }
+    };
+    forget(dropShadowed(areas, files));
     if (exact) {
       const list = areas.map(a => a.pattern);
-      const count = (l: string[]) => matchMask(compilePatterns(l), files).reduce((n, x) => n + x, 0);
-      if (count([...list, EACH_FILE]) !== count(list)) areas.push({ pattern: EACH_FILE });
+      const owned = matchMask(compilePatterns([...list, EACH_FILE]), files);
+      if (!sameMask(owned, matchMask(compilePatterns(list), files))) {
+        // A folder a line matches stands for its files, some of them another owner's: those folders are taken out
+        // one by one, not with a catch-all `!*/` that would also take every folder a lead writes later.
+        const fix = folderFix(list, owned, files);
+        if (fix) {
+          areas.unshift(...fix.first);
+          areas.push(...fix.last);
+          forget(dropNeedless(areas, owned, files));
+        }
+        else {
+          areas.push({ pattern: EACH_FILE });
+          notes.push(`${owner}: more than ${MAX_FOLDER_FIX} folders hold files of other owners, so its list ends with ${JSON.stringify(EACH_FILE)} (each file judged on its own); a folder written above that line stands for none of its files`);
+        }
+      }
     }
     // Later rules may give every file of an owner to others: GitHub then has it own nothing, and so does the import.
     if (!areas.length) { ownsNothing.push(owner); continue; }
     const description = [...new Set(own.map(j => rules[j].comment).filter((c): c is string => !!c))].join('; ');
     result.push({ owner, areas, ...(description ? { description } : {}) });
   }
-  const notes: string[] = [];
   rules.forEach((r, j) => {
     const parts: string[] = [];
     const w = written.get(j);

@@ -101,7 +101,7 @@ export function outcomesFromCodeowners(source: string, parsed: CodeownersFile, f
     lines.push(`    owner: ${q(o.owner)}`, '    areas:');
     for (const a of o.areas) {
       const why = a.rule ? `${source}:${a.rule.line}${a.negated ? ` (${a.rule.owners.length ? a.rule.owners.join(' ') : 'no owner'})` : ''}`
-        : a.pattern === EACH_FILE ? 'no folder stands for its files: each file is judged on its own, as GitHub does' : 'needs no outcome';
+        : a.fix ?? (a.pattern === EACH_FILE ? 'no folder stands for its files: each file is judged on its own, as GitHub does' : 'needs no outcome');
       lines.push(`      - ${q(a.pattern)}  # ${why}`);
     }
   }

@@ -49,6 +49,8 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
       const without = await maskOf(list.filter((_, k) => k !== i).map(e => e.pattern));
       return without.every((m, k) => m === whole![k]);
     };
+    // Negations after which the list matched nothing, though the lines above them matched files.
+    const emptied: { p: PatternEntry; before: number; prefix: string[] }[] = [];
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
       if (p.pattern.startsWith('#')) {
@@ -67,6 +69,7 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
         if (after === before && before > 0 && await needless(i)) {
           warn(p, `${quotedShort(p.pattern)} in ${where} has no effect${negationHint(prefix, mask, files, options)}`, 'negation-no-effect');
         }
+        if (after === 0 && before > 0) emptied.push({ p, before, prefix });
         mask = next;
         before = after;
         continue;
@@ -79,6 +82,13 @@ export async function patternDiagnostics(map: OutcomeMap, tracked: readonly stri
         else if (await needless(i)) warn(p, `${quotedShort(p.pattern)} in ${where} is shadowed: the patterns above it already match every file it matches`, 'pattern-shadowed');
       }
       before = after;
+    }
+    // The list ends with no file: a negation took away everything the other lines match (a narrowed `"*"` before an
+    // import's `"!*/"`, say), which is worth a word where it happens.
+    if (before === 0) {
+      for (const e of emptied) {
+        warn(e.p, `${quotedShort(e.p.pattern)} in ${where} takes away every file the patterns above it match (${e.before}), so the outcome claims no file${emptiedHint(e.prefix, files, options)}`, 'negation-takes-all');
+      }
     }
   };
   const warn = (p: PatternEntry, message: string, code: string) => out.push({ severity: 'warning', message, ...p.range, code });
@@ -131,6 +141,26 @@ function negationHint(list: string[], before: Uint8Array, files: readonly string
   let excluded: string | undefined;
   for (let k = 0, parent = false; k < dirs.length && !excluded; k++) if ((parent = m.matchesDir(dirs[k], parent))) excluded = dirs[k];
   return excluded ? `; git cannot re-include anything in a folder that is excluded, and ${code(`${excluded}/`)} is excluded above` : '';
+}
+
+/**
+ * For a negation that leaves a list with no file: a folder pattern above it (`packages/`) stands for the files in the
+ * folder, and a negation of folders (`!*\/`) takes the folder and so all of them; the folder's files one by one
+ * (`packages/**`) stay. Suggested only where the tracked files show that it leaves the list some file.
+ */
+function emptiedHint(list: string[], files: readonly string[], options: MatchOptions): string {
+  const neg = list[list.length - 1];
+  for (let k = 0; k < list.length - 1; k++) {
+    const p = list[k];
+    if (p.startsWith('!') || !p.endsWith('/') || p.endsWith('**/')) continue;
+    // the same folders' files: an unanchored folder name matches at any depth
+    const files1 = `${p.slice(0, -1).includes('/') ? '' : '**/'}${p}**`;
+    const edited = [...list.slice(0, k), files1, ...list.slice(k + 1)];
+    if (count(matchMask(compilePatterns(edited, options), files))) {
+      return `; ${code(p)} matches a folder, which stands for its files, and ${code(neg)} takes the folder: write ${code(files1)} to match its files one by one, or delete ${code(neg)}`;
+    }
+  }
+  return '';
 }
 
 /** A pattern in a message, as code, cut short (see `short`). */
