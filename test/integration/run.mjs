@@ -367,7 +367,34 @@ async function dashboardUiCheck() {
     await (await webviewFrame(page, '#plan')).locator('#plan').evaluate(el => el.previousElementSibling.scrollIntoView());
     await page.mouse.move(1390, 850);
     await page.screenshot({ path: path.join(out, 'screenshot-dashboard-plan.png') });
-    log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png`);
+    // Time-boxed: checkout over 100 days from 50 days ago, orders measured from a committed CSV, 35 of 100 (at risk);
+    // committed as a user would, the dashboard shows it without a reload, as the core's report says it.
+    const DAY = 86_400_000, today = Math.floor(Date.now() / DAY) * DAY;
+    const dayOf = n => new Date(today + n * DAY).toISOString().slice(0, 10);
+    const yamlFile = path.join(folder, 'outcomes.yaml');
+    fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8')
+      .replace('    budget: 50%\n', `    budget: 50%\n    start: ${dayOf(-50)}\n    due: ${dayOf(49)}\n`)
+      .replace('      - name: Checkout conversion\n', '      - name: Orders per visit\n        baseline: 0\n        target: 100\n        source: { file: metrics/orders.csv, column: orders }\n      - name: Checkout conversion\n'));
+    fs.mkdirSync(path.join(folder, 'metrics'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'metrics', 'orders.csv'), `date,orders\n${dayOf(-40)},10\n${dayOf(-25)},22\n${dayOf(-10)},35\n`);
+    const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: folder };
+    execFileSync('git', ['add', '-A'], { cwd: folder, env: gitEnv });
+    execFileSync('git', ['commit', '-q', '--no-verify', '-m', 'Time-box checkout; orders from metrics/orders.csv'], { cwd: folder, env: gitEnv });
+    const statusFrame = await webviewFrame(page, '#outcomes-by-status tbody tr[data-key="checkout-conversion"]');
+    const timed = JSON.parse(execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'json', '--no-cache', '--repo', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const shownRows = await statusFrame.locator('#outcomes-by-status tbody tr').evaluateAll(trs => trs.map(tr => [tr.getAttribute('data-key'), tr.getAttribute('data-status'), ...[...tr.children].map(c => c.textContent.trim())]));
+    const labels = { 'on-track': 'On track', 'at-risk': 'At risk', 'off-track': 'Off track', achieved: 'Achieved', 'not-measured': 'Not measured', proposed: 'Proposed', dropped: 'Dropped' };
+    const coreRows = timed.outcomes.filter(o => o.keyResultStatus).sort((a, b) => (b.behind ?? -Infinity) - (a.behind ?? -Infinity))
+      .map(o => [o.id, o.keyResultStatus, o.title, o.period.label, labels[o.keyResultStatus], ptsText(o.behind, Infinity), o.adjustment]);
+    check('the dashboard\'s outcomes by status equal report --format json, field by field: checkout at risk with its sentence',
+      JSON.stringify(shownRows) === JSON.stringify(coreRows) && shownRows.length === 1 && shownRows[0][1] === 'at-risk' && /^At risk \(Orders per visit\): 35% of the way with 5[01]% of the period gone; effort/.test(shownRows[0][6]),
+      `shown ${JSON.stringify(shownRows)}, core ${JSON.stringify(coreRows)}`);
+    const expectedLine = await statusFrame.locator('.kr').first().locator('line.expected').count();
+    check('the key-result chart draws the expected line beside the measured points', expectedLine === 1 && await statusFrame.locator('.kr').first().locator('circle.trend-point').count() === 3, `${expectedLine} lines`);
+    await statusFrame.locator('#outcomes-by-status').evaluate(el => el.previousElementSibling.scrollIntoView());
+    await page.mouse.move(1390, 850);
+    await page.screenshot({ path: path.join(out, 'screenshot-dashboard-status.png') });
+    log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png, screenshot-dashboard-status.png`);
   });
 }
 
