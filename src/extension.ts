@@ -7,6 +7,7 @@ import { OutcomesTree } from './views/outcomesTree';
 import { UnlinkedTree } from './views/unlinkedTree';
 import { OutcomeDecorations } from './views/fileDecorations';
 import { OutcomeStatusBar } from './views/statusBar';
+import { OutcomeSignals } from './views/outcomeSignals';
 import { CurrentLine } from './views/currentLine';
 import { OutcomesYamlFeatures } from './views/outcomesYaml';
 import { COMMIT_SCHEME, CommitDocuments, registerCommands, TrailerCompletion } from './views/commands';
@@ -28,10 +29,11 @@ export function activate(context: vscode.ExtensionContext) {
   // Commits read from git are kept in the extension's global storage: reopening a repository reads only new ones.
   const historyCacheDir = context.globalStorageUri.scheme === 'file' ? path.join(context.globalStorageUri.fsPath, 'history') : undefined;
   const index = new WorkspaceIndex(log, settings, historyCacheDir, path.join(context.extensionPath, 'dist', 'worker.js'));
-  const outcomesTree = new OutcomesTree(index, settings);
+  const signals = new OutcomeSignals(index, settings, log);
+  const outcomesTree = new OutcomesTree(index, settings, signals);
   const unlinkedTree = new UnlinkedTree(index, settings);
   const decorations = new OutcomeDecorations(index, settings);
-  const statusBar = new OutcomeStatusBar(index, settings);
+  const statusBar = new OutcomeStatusBar(index, settings, signals);
   const currentLine = new CurrentLine(index, settings, log);
   const yamlFeatures = new OutcomesYamlFeatures(index);
   const outcomes = historyView(index, 'outcomeLens.outcomes', outcomesTree);
@@ -46,7 +48,7 @@ export function activate(context: vscode.ExtensionContext) {
   const review = new OutcomesReview(index, log);
   const outcomesEditor = new OutcomesEditor(context.extensionUri, index, log);
   context.subscriptions.push(
-    log, settings, index, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, review, outcomesEditor, ...outcomes.disposables, ...unlinked.disposables,
+    log, settings, index, signals, outcomesTree, unlinkedTree, decorations, statusBar, currentLine, yamlFeatures, dashboard, review, outcomesEditor, ...outcomes.disposables, ...unlinked.disposables,
     vscode.window.registerFileDecorationProvider(decorations),
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitDocuments(index)),
     // The commit message box's document (scheme vscode-scm); without a scheme VS Code warns in its log.

@@ -6,6 +6,8 @@ import type { CommitRow } from '../core/history/protocol';
 import { commitItem, commitTooltip, countText, emptyWindowRows, errorRows, fileItem, MessageNode, messageItem, registerWidenWindow, relativeTime, repoItem, throttled, topLevel, windowCountText } from './common';
 import { Settings } from '../vscode/settings';
 import { offBudget, pct, pts } from '../core/report/format';
+import { STATUS_LABELS } from '../core/keyresults/status';
+import { OutcomeSignals, STATUS_ICONS } from './outcomeSignals';
 
 export type OutcomeNode =
   | { kind: 'repo'; repo: RepoIndex }
@@ -30,12 +32,14 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly sub: vscode.Disposable;
   private readonly settingSub: vscode.Disposable;
+  private readonly signalSub?: vscode.Disposable;
   /** "Widen the window", offered by both views' rows for an empty window. */
   private readonly widen: vscode.Disposable;
   private readonly repoNodes = new Map<RepoIndex, OutcomeNode>();
 
-  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings) {
+  constructor(private readonly index: WorkspaceIndex, private readonly settings: Settings, private readonly signals?: OutcomeSignals) {
     this.sub = throttled(index.onDidChange, () => this.emitter.fire(undefined));
+    this.signalSub = signals?.onDidChange(() => this.emitter.fire(undefined));
     this.settingSub = settings.onDidChange(['driftThreshold'], () => this.emitter.fire(undefined));
     this.widen = registerWidenWindow(settings);
   }
@@ -115,6 +119,9 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       if (o.link) md.appendMarkdown('\n\n').appendText(o.link);
       const p = this.plan(node.repo, o.id);
       if (p) md.appendMarkdown('\n\n').appendText(`Budget ${pct(p.budget)} · actual ${pct(p.actual)} of the commits that need an outcome in the last ${node.repo.summary?.history?.windowDays} days (${pts(p.drift)})`);
+      const signal = this.signals?.peek(node.repo, o.id);
+      if (o.period) md.appendMarkdown('\n\n').appendText(`Period: ${o.period.label} (${o.period.start} to ${o.period.due})`);
+      if (signal?.adjustment) md.appendMarkdown('\n\n').appendText(signal.adjustment);
       item.tooltip = md;
     }
     return commitTooltip(item, node);
@@ -131,8 +138,12 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
         // Drift shows only past the threshold: a description that always carried numbers would be noise.
         const p = this.plan(node.repo, o.id);
         const drift = p?.off ? `${Math.round(p.actual * 100)}% of effort, budget ${Math.round(p.budget * 100)}% (${pts(p.drift)})` : '';
-        t.description = [o.id, o.status !== 'active' ? o.status : '', o.owner ?? '', drift].filter(Boolean).join(' · ');
-        t.iconPath = new vscode.ThemeIcon(o.status === 'achieved' ? 'pass' : o.status === 'dropped' ? 'circle-slash' : o.status === 'proposed' ? 'lightbulb' : 'target');
+        const signal = o.status === 'active' ? this.signals?.get(node.repo, o.id) : undefined;
+        const status = signal?.status ? STATUS_LABELS[signal.status] : '';
+        t.description = [o.id, o.status !== 'active' ? o.status : '', status, o.owner ?? '', drift].filter(Boolean).join(' · ');
+        const icon = signal?.status ? STATUS_ICONS[signal.status] : undefined;
+        t.iconPath = icon ? new vscode.ThemeIcon(icon[0], new vscode.ThemeColor(icon[1]))
+          : new vscode.ThemeIcon(o.status === 'achieved' ? 'pass' : o.status === 'dropped' ? 'circle-slash' : o.status === 'proposed' ? 'lightbulb' : 'target');
         t.contextValue = o.link ? 'outcome.withLink' : 'outcome';
         return t;
       }
@@ -152,8 +163,15 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
       case 'metric': {
         const m = node.outcome.metrics[node.index];
         const t = new vscode.TreeItem(m.name, C.None);
-        t.description = [m.baseline ?? '?', m.current ?? '?', m.target ?? '?'].join(' → ');
-        t.tooltip = `${m.name}: baseline ${m.baseline ?? 'n/a'}, current ${m.current ?? 'n/a'}, target ${m.target ?? 'n/a'}`;
+        // A key result measured from data shows the data's newest value, its progress and its status.
+        const kr = this.signals?.peek(node.repo, node.outcome.id)?.keyResults.find(k => k.name === m.name);
+        const current = kr ? kr.current : m.current;
+        const progress = kr?.progress === null || kr?.progress === undefined ? '' : `${Math.round(kr.progress * 100)}%`;
+        t.description = [[m.baseline ?? '?', current ?? '?', m.target ?? '?'].join(' → '), progress, kr?.status ? STATUS_LABELS[kr.status] : ''].filter(Boolean).join(' · ');
+        t.tooltip = `${m.name}: baseline ${m.baseline ?? 'n/a'}, current ${current ?? 'n/a'}, target ${m.target ?? 'n/a'}`
+          + (m.source ? ` · measured from ${m.source.file}` : '')
+          + (kr?.expected === null || kr?.expected === undefined ? '' : ` · expected now ${+kr.expected.toPrecision(4)}`)
+          + (kr?.dataProblems?.length ? `\n${kr.dataProblems.join('\n')}` : '');
         t.iconPath = new vscode.ThemeIcon('dashboard');
         return t;
       }
@@ -181,6 +199,7 @@ export class OutcomesTree implements vscode.TreeDataProvider<OutcomeNode>, vscod
   dispose(): void {
     this.sub.dispose();
     this.settingSub.dispose();
+    this.signalSub?.dispose();
     this.widen.dispose();
     this.emitter.dispose();
   }

@@ -313,6 +313,25 @@ const ptsText = (x, threshold) => {
 };
 
 /**
+ * Time-boxes the planned fixture's checkout outcome: 100 days from 50 days ago, a key result measured from a committed
+ * CSV (metrics/orders.csv), 35 of 100 ten days ago: 15-16 points behind its line, at risk; committed.
+ */
+function timeBox(folder) {
+  const DAY = 86_400_000, today = Math.floor(Date.now() / DAY) * DAY;
+  const dayOf = n => new Date(today + n * DAY).toISOString().slice(0, 10);
+  const yamlFile = path.join(folder, 'outcomes.yaml');
+  fs.writeFileSync(yamlFile, fs.readFileSync(yamlFile, 'utf8')
+    .replace('    budget: 50%\n', `    budget: 50%\n    start: ${dayOf(-50)}\n    due: ${dayOf(49)}\n`)
+    .replace('      - name: Checkout conversion\n', '      - name: Orders per visit\n        baseline: 0\n        target: 100\n        source: { file: metrics/orders.csv, column: orders }\n      - name: Checkout conversion\n'));
+  fs.mkdirSync(path.join(folder, 'metrics'), { recursive: true });
+  fs.writeFileSync(path.join(folder, 'metrics', 'orders.csv'), `date,orders\n${dayOf(-40)},10\n${dayOf(-25)},22\n${dayOf(-10)},35\n`);
+  const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: folder };
+  execFileSync('git', ['add', '-A'], { cwd: folder, env: gitEnv });
+  execFileSync('git', ['commit', '-q', '--no-verify', '-m', 'Time-box checkout; orders from metrics/orders.csv'], { cwd: folder, env: gitEnv });
+  return folder;
+}
+
+/**
  * The dashboard as a user sees it, on the fixture with planning: opened from the command palette, its
  * planned-vs-actual table and a key result's trend read from the webview's DOM and compared with the core's report
  * (the CLI's JSON) and with numbers by hand; no Content Security Policy violation; screenshots in dark and light.
@@ -367,7 +386,23 @@ async function dashboardUiCheck() {
     await (await webviewFrame(page, '#plan')).locator('#plan').evaluate(el => el.previousElementSibling.scrollIntoView());
     await page.mouse.move(1390, 850);
     await page.screenshot({ path: path.join(out, 'screenshot-dashboard-plan.png') });
-    log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png`);
+    // Time-boxed (timeBox): committed as a user would, the dashboard shows it without a reload, as the core's report says it.
+    timeBox(folder);
+    const statusFrame = await webviewFrame(page, '#outcomes-by-status tbody tr[data-key="checkout-conversion"]');
+    const timed = JSON.parse(execFileSync('node', [path.join(ROOT, 'dist/cli.js'), 'report', '--format', 'json', '--no-cache', '--repo', folder], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    const shownRows = await statusFrame.locator('#outcomes-by-status tbody tr').evaluateAll(trs => trs.map(tr => [tr.getAttribute('data-key'), tr.getAttribute('data-status'), ...[...tr.children].map(c => c.textContent.trim())]));
+    const labels = { 'on-track': 'On track', 'at-risk': 'At risk', 'off-track': 'Off track', achieved: 'Achieved', 'not-measured': 'Not measured', proposed: 'Proposed', dropped: 'Dropped' };
+    const coreRows = timed.outcomes.filter(o => o.keyResultStatus).sort((a, b) => (b.behind ?? -Infinity) - (a.behind ?? -Infinity))
+      .map(o => [o.id, o.keyResultStatus, o.title, o.period.label, labels[o.keyResultStatus], ptsText(o.behind, Infinity), o.adjustment]);
+    check('the dashboard\'s outcomes by status equal report --format json, field by field: checkout at risk with its sentence',
+      JSON.stringify(shownRows) === JSON.stringify(coreRows) && shownRows.length === 1 && shownRows[0][1] === 'at-risk' && /^At risk \(Orders per visit\): 35% of the way with 5[01]% of the period gone; effort/.test(shownRows[0][6]),
+      `shown ${JSON.stringify(shownRows)}, core ${JSON.stringify(coreRows)}`);
+    const expectedLine = await statusFrame.locator('.kr').first().locator('line.expected').count();
+    check('the key-result chart draws the expected line beside the measured points', expectedLine === 1 && await statusFrame.locator('.kr').first().locator('circle.trend-point').count() === 3, `${expectedLine} lines`);
+    await statusFrame.locator('#outcomes-by-status').evaluate(el => el.previousElementSibling.scrollIntoView());
+    await page.mouse.move(1390, 850);
+    await page.screenshot({ path: path.join(out, 'screenshot-dashboard-status.png') });
+    log(`screenshots: ${path.relative(ROOT, path.join(out, 'screenshot-dashboard.png'))}, screenshot-dashboard-plan.png, screenshot-dashboard-status.png`);
   });
 }
 
@@ -447,6 +482,21 @@ async function rollupHtmlCheck() {
     ok('the report with planning makes no network requests', planned.requests.length === 0, planned.requests.join('\n'));
     const kr = await planned.page.locator('#kr-0-chart .trend-point').count();
     ok(`draws a key result's trend (${kr} points) and planned vs actual`, kr === 4 && await planned.page.locator('#plan tbody tr').count() === 3, `${kr} points`);
+    // A time-boxed outcome at risk, in every format: the status and the sentence, and the HTML still clean.
+    const timed = timeBox(planFixture(makeFixture(path.join(stateRoot, 'timed'))));
+    for (const f of ['html', 'md', 'csv', 'json']) cli('report', '--format', f, '--out', path.join(stateRoot, `timed.${f}`), '--repo', timed);
+    const timedJson = JSON.parse(fs.readFileSync(path.join(stateRoot, 'timed.json'), 'utf8'));
+    const sentence = timedJson.outcomes.find(o => o.id === 'checkout-conversion').adjustment;
+    const krJson = timedJson.keyResults.find(k => k.name === 'Orders per visit');
+    ok(`report --format json carries status, progress and expected value per key result (${JSON.stringify([krJson.status, krJson.progress, krJson.expected])}) and the sentence`,
+      krJson.status === 'at-risk' && krJson.progress === 0.35 && krJson.expected > 50 && krJson.expected < 52 && /^At risk \(Orders per visit\): 35% of the way with 5[01]% of the period gone; effort \d+ pts under its 50% budget over the same weeks$/.test(sentence), sentence);
+    const escapedMd = sentence.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, c => `\\${c}`);
+    const md = fs.readFileSync(path.join(stateRoot, 'timed.md'), 'utf8'), csv = fs.readFileSync(path.join(stateRoot, 'timed.csv'), 'utf8');
+    ok('report --format md and csv carry the status and the sentence', md.includes('**At risk**') && (md.includes(sentence) || md.includes(escapedMd) || md.replace(/\\/g, '').includes(sentence)) && csv.includes(`"at-risk"`) && csv.includes(`"${sentence}"`), md.split('\n').filter(l => l.includes('At risk')).join('\n'));
+    const timedPage = await openPage(ctx, path.join(stateRoot, 'timed.html'));
+    ok('the report with a time-boxed outcome opens with no console errors and no network requests', timedPage.problems.length === 0 && timedPage.requests.length === 0, [...timedPage.problems, ...timedPage.requests].join('\n'));
+    const shownStatus = await timedPage.page.locator('#outcomes-by-status tbody tr').evaluateAll(trs => trs.map(tr => [tr.getAttribute('data-status'), tr.querySelector('.adjustment')?.textContent]));
+    ok('its outcomes by status show checkout at risk with the sentence', JSON.stringify(shownStatus) === JSON.stringify([['at-risk', sentence]]) && await timedPage.page.locator('#kr-0-chart line.expected').count() === 1, JSON.stringify(shownStatus));
     const rolled = await openPage(ctx, path.join(stateRoot, 'rollup.html'));
     ok('the rollup opens with no console errors', rolled.problems.length === 0, rolled.problems.join('\n'));
     ok('the rollup makes no network requests', rolled.requests.length === 0, rolled.requests.join('\n'));

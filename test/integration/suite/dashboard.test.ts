@@ -178,3 +178,62 @@ describe('the dashboard after a window reload', () => {
     await closeDashboard(a);
   });
 });
+
+describe('time-boxed outcomes: a key result measured from a CSV (issue 27)', () => {
+  it('a row appended and committed changes current, progress and status in the Outcomes view and the dashboard, without a reload; the dashboard\'s table equals report --format json', async () => {
+    const { a, repo } = await settled();
+    const DAY = 86_400_000;
+    const today = Math.floor(Date.now() / DAY) * DAY;
+    const dayOf = (n: number) => new Date(today + n * DAY).toISOString().slice(0, 10);
+    // A 100-day period from 50 days ago: 50-51% of it is gone today. Orders go from 0 to 100.
+    const yaml = fs.readFileSync(path.join(root(), 'outcomes.yaml'), 'utf8')
+      .replace('    budget: 50%\n', `    budget: 50%\n    start: ${dayOf(-50)}\n    due: ${dayOf(49)}\n`)
+      .replace('      - name: Checkout conversion\n', '      - name: Orders per visit\n        baseline: 0\n        target: 100\n        source: { file: metrics/orders.csv, column: orders }\n      - name: Checkout conversion\n');
+    assert.ok(yaml.includes('source:') && yaml.includes('start:'), yaml);
+    fs.writeFileSync(path.join(root(), 'outcomes.yaml'), yaml);
+    fs.mkdirSync(path.join(root(), 'metrics'), { recursive: true });
+    const csv = `date,orders\n${dayOf(-40)},10\n${dayOf(-10)},35\n`;
+    fs.writeFileSync(path.join(root(), 'metrics', 'orders.csv'), csv);
+    git('add', '-A');
+    git('commit', '-q', '--no-verify', '-m', 'Time-box checkout; orders from metrics/orders.csv');
+    await vscode.commands.executeCommand('outcomeLens.outcomes.focus');
+    await vscode.commands.executeCommand('outcomeLens.openDashboard');
+
+    const outcomeRow = async () => (await rows(a.outcomesTree)).find(x => (x.node as { outcome?: { id: string } }).outcome?.id === 'checkout-conversion');
+    const orders = async () => {
+      const o = await outcomeRow();
+      const groups = o ? await rows(a.outcomesTree, o.node) : [];
+      const krs = groups.find(g => g.label === 'Key results');
+      return krs ? (await rows(a.outcomesTree, krs.node)).find(k => k.label === 'Orders per visit')?.description : undefined;
+    };
+    // 35 of 100 with 50% of the period gone: behind by 15-16 points, past the 10-point tolerance: at risk.
+    await until('at risk in the Outcomes view', async () => (await outcomeRow())?.description.includes('At risk'), 120_000);
+    assert.equal(await orders(), '0 → 35 → 100 · 35% · At risk');
+    const before = await until('the dashboard at risk', () => (a.dashboard.report?.keyResults.find(k => k.name === 'Orders per visit')?.status === 'at-risk' ? a.dashboard.report : undefined), 120_000);
+    const kr = before.keyResults.find(k => k.name === 'Orders per visit')!;
+    assert.deepEqual([kr.current, kr.progress, kr.status, kr.source], ['35', 0.35, 'at-risk', { file: 'metrics/orders.csv', column: 'orders' }]);
+    const item = await a.outcomesTree.getTreeItem((await outcomeRow())!.node);
+    const tooltip = await a.outcomesTree.resolveTreeItem(item, (await outcomeRow())!.node);
+    assert.match((tooltip.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\/g, ''), /At risk \(Orders per visit\): 35% of the way with 5[01]% of the period gone; effort \d+ pts (under|over) its 50% budget over the same weeks/);
+
+    // A new row, committed as a scheduled job would: 45 of 100, behind by 5-6 points: on track.
+    fs.writeFileSync(path.join(root(), 'metrics', 'orders.csv'), `${csv}${dayOf(-1)},45\n`);
+    git('commit', '-q', '--no-verify', '-am', 'Record orders');
+    await until('on track in the Outcomes view', async () => (await outcomeRow())?.description.includes('On track'), 120_000);
+    assert.equal(await orders(), '0 → 45 → 100 · 45% · On track');
+    const after = await until('the dashboard on track', () => (a.dashboard.report?.keyResults.find(k => k.name === 'Orders per visit')?.status === 'on-track' ? a.dashboard.report : undefined), 120_000);
+    const kr2 = after.keyResults.find(k => k.name === 'Orders per visit')!;
+    assert.deepEqual([kr2.current, kr2.progress, kr2.status], ['45', 0.45, 'on-track']);
+    assert.ok(repo.summary);
+
+    // The dashboard's table of outcomes by status, row by row and field by field, against the CLI's report.
+    const core = coreReport();
+    // (the dashboard's order: furthest behind first)
+    const statusRows = (r: ReportJson) => r.outcomes.filter(o => o.keyResultStatus).sort((x, y) => (y.behind ?? -Infinity) - (x.behind ?? -Infinity));
+    const table = (r: ReportJson) => statusRows(r).map(o => [o.id, o.title, o.period, o.keyResultStatus, o.adjustment, o.behind === null || o.behind === undefined ? null : +o.behind.toFixed(4)]);
+    assert.deepEqual(table(after), table(core));
+    assert.equal(table(after).length, 1);
+    const krFields = (r: ReportJson) => r.keyResults.map(k => [k.outcome, k.name, k.current, k.status, k.progress, k.expected === null || k.expected === undefined ? null : +k.expected.toFixed(2)]);
+    assert.deepEqual(krFields(after), krFields(core));
+  });
+});
