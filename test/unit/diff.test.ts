@@ -7,6 +7,7 @@ import { GitRepo } from '../../src/core/git/repo';
 import { diffOutcomes, DiffSideError } from '../../src/core/usecases/diffOutcomes';
 import { OutcomesDiff } from '../../src/core/links/outcomesDiff';
 import { renderOutcomesDiffMd } from '../../src/core/report/outcomesDiff';
+import { RepoActions } from '../../src/core/history/actions';
 
 // `outcome-lens diff`: what a change to outcomes.yaml means, on pairs of real commits, the files that change hands
 // checked against git's own matching (`git ls-files -c -i --exclude-from`), and the command as a process.
@@ -158,6 +159,12 @@ describe('diff: what a change to outcomes.yaml means', function () {
       return true;
     });
     assert.equal(renderOutcomesDiffMd(await diffOutcomes(git, { spec: `${b}..${b}` })).includes('No change to the outcomes.'), true);
+    // The extension's worker answers with the errors located, one line each, rather than failing.
+    const actions = new RepoActions(git);
+    assert.deepEqual(await actions.diffOutcomes(b, 'version: 1\noutcomes:\n  - id: a\n    title: A\n    status: sleeping\n'),
+      { errors: ['outcomes.yaml:5:13: error: unknown status "sleeping"; use one of proposed, active, achieved, dropped'] });
+    assert.deepEqual(((await actions.diffOutcomes('HEAD')) as { diff: OutcomesDiff }).diff.to.label, 'working tree');
+    assert.deepEqual(await actions.branches(), ['main']);
   });
 
   it('escapes what outcomes.yaml says wherever the Markdown shows it', async () => {

@@ -7,6 +7,8 @@ export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${+(x * 100).toFixed(1)}%`);
+/** A plan's total: none when no outcome has a budget. */
+const totalText = (x: number | null) => (x === null ? 'none' : pct(x));
 
 /** A value of outcomes.yaml in words: a list joined, a mapping as `key: value`, nothing as "(not set)". */
 function valueText(v: unknown, field: string): string {
@@ -43,7 +45,7 @@ export function diffHeadline(d: OutcomesDiff): string {
     d.keyResults.length && plural(d.keyResults.length, 'key result change'),
   ].filter(Boolean) as string[];
   const b = d.budgets;
-  if (b.rows.length || b.totalBefore !== b.totalAfter) parts.push(`budgets total ${b.totalBefore === null ? 'none' : pct(b.totalBefore)} → ${pct(b.totalAfter)}${b.overAfter ? ' (over 100%)' : ''}`);
+  if (b.rows.length || b.totalBefore !== b.totalAfter) parts.push(`budgets total ${totalText(b.totalBefore)} → ${totalText(b.totalAfter)}${b.overAfter ? ' (over 100%)' : ''}`);
   const f = d.files;
   parts.push(`${plural(f.changeHands, 'tracked file')} ${f.changeHands === 1 ? 'changes' : 'change'} hands${f.becomeUnlinked.count ? `, ${f.becomeUnlinked.count} ${f.becomeUnlinked.count === 1 ? 'becomes' : 'become'} unlinked` : ''}`);
   const s = parts.join('; ');
@@ -77,7 +79,7 @@ export function renderOutcomesDiffMd(d: OutcomesDiff, level = 2): string {
   if (b.rows.length || b.totalBefore !== b.totalAfter) {
     out.push('', `${h(1)} Budgets`, '', '| Outcome | Before | After |', '| --- | ---: | ---: |',
       ...b.rows.map(r => `| ${t(r.title)} (${code(r.id)}) | ${pct(r.before)} | ${pct(r.after)} |`),
-      `| **Total** | ${pct(b.totalBefore)}${b.overBefore ? ' ⚠️' : ''} | **${pct(b.totalAfter)}**${b.overAfter ? ' ⚠️ over 100%' : ''} |`);
+      `| **Total** | ${totalText(b.totalBefore)}${b.overBefore ? ' ⚠️' : ''} | **${totalText(b.totalAfter)}**${b.overAfter ? ' ⚠️ over 100%' : ''} |`);
   }
   if (d.keyResults.length) {
     out.push('', `${h(1)} Key results`, '', '| Outcome | Key result | Change |', '| --- | --- | --- |',
@@ -119,7 +121,7 @@ export function renderOutcomesDiffText(d: OutcomesDiff): string {
   const b = d.budgets;
   if (b.rows.length || b.totalBefore !== b.totalAfter) {
     for (const r of b.rows) out.push(`budget     ${id(r.id)}: ${pct(r.before)} -> ${pct(r.after)}`);
-    out.push(`budget     total: ${pct(b.totalBefore)} -> ${pct(b.totalAfter)}${b.overAfter ? '  OVER 100%' : ''}`);
+    out.push(`budget     total: ${totalText(b.totalBefore)} -> ${totalText(b.totalAfter)}${b.overAfter ? '  OVER 100%' : ''}`);
   }
   const f = d.files;
   out.push('', `files: ${f.changeHands} of ${f.common} tracked on both sides change hands`);

@@ -165,6 +165,41 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(lenses[1].command!.title, '2 files · 2 commits in 90 days');
   });
 
+  it('Review Changes to outcomes.yaml: the unsaved text against HEAD, with the files that change hands and the budgets\' total', async () => {
+    const { a, repo } = await settled();
+    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const text = doc.getText();
+    // rank.ts moves from search to checkout; the budgets add up to 110%.
+    const edited = text.replace('      - services/checkout/\n', '      - services/checkout/\n      - services/search/rank.ts\n')
+      .replace('      - services/search/\n', '      - services/search/query.ts\n')
+      .replace('    owner: "@payments"\n', '    owner: "@payments"\n    budget: 70%\n').replace('    owner: "@search"\n', '    owner: "@search"\n    budget: 40%\n');
+    assert.notEqual(edited, text);
+    await editor.edit(e => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(text.length)), edited));
+    type Review = { uri: string; markdown: string; diff: import('../../../src/core/links/outcomesDiff').OutcomesDiff };
+    const r = await vscode.commands.executeCommand<Review>('outcomeLens.reviewOutcomesChanges', { root: repo.root, base: 'HEAD' });
+    assert.ok(r, 'the review was made');
+    assert.equal(r.diff.to.label, 'working tree');
+    assert.equal(r.diff.from.commit, git('rev-parse', 'HEAD').trim());
+    assert.deepEqual(r.diff.files.moves.map(m => [m.from, m.to, m.count, m.examples]), [[['search-latency'], ['checkout-conversion'], 1, ['services/search/rank.ts']]]);
+    assert.deepEqual(r.diff.files.perOutcome.map(o => `${o.id}:${o.before}->${o.after}`), ['checkout-conversion:2->3', 'search-latency:2->1']);
+    assert.deepEqual([r.diff.budgets.totalBefore, r.diff.budgets.totalAfter, r.diff.budgets.overAfter], [null, 1.1, true]);
+    // The same numbers as the index's own classification of the tracked files by the unsaved text.
+    await until('the views follow the unsaved text', () => a.index.all[0].linker!.file('services/search/rank.ts').outcomes.join() === 'checkout-conversion');
+    assert.match(r.markdown, /\| `search-latency` \| `checkout-conversion` \| 1 \| `services\/search\/rank\.ts` \|/);
+    assert.match(r.markdown, /\*\*110%\*\* ⚠️ over 100%/);
+    // Shown read-only, in the Markdown preview (or as the text where a host has no preview).
+    assert.equal((await vscode.workspace.openTextDocument(vscode.Uri.parse(r.uri))).getText(), r.markdown);
+    await until('the review is open', () => vscode.window.tabGroups.all.flatMap(g => g.tabs).some(t => t.label.includes('outcomes.yaml changes.md')));
+    // Back to the saved text by an edit and a save, which need no focus (the preview may hold it).
+    const back = await vscode.window.showTextDocument(doc);
+    assert.ok(await back.edit(e => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text)));
+    // Undone to the saved bytes, VS Code no longer counts it dirty (and a save of it does nothing).
+    if (doc.isDirty) await doc.save();
+    await until('outcomes.yaml as saved again', () => !doc.isDirty && doc.getText() === text);
+    await until('the views follow the saved text', () => !a.index.all[0].stale && a.index.all[0].linker!.file('services/search/rank.ts').outcomes.join() === 'search-latency');
+  });
+
   it('"Link to Outcome…" adds the folder to the outcome\'s areas through an undoable WorkspaceEdit, and the history relinks', async () => {
     const { a, repo } = await settled();
     const t = a.unlinkedTree;
