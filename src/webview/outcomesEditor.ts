@@ -91,7 +91,6 @@ function render(): void {
     m.unreadable ? h('p', { id: 'unreadable', role: 'alert' }, `${m.unreadable} The form shows it again once the text editor has fixed it.`) : null,
     problemList(problems.get('file'), 'file-problems'),
   ];
-  for (const k of ['version', 'trailer', 'ignore', 'outcomes']) parts.push(problemList(problems.get(k)));
   m.outcomes.forEach((o, i) => parts.push(card(o, i, m.outcomes.length, problems, c)));
   if (!m.unreadable) {
     parts.push(h('section', { class: 'card', id: 'add-outcome', 'aria-label': 'Add an outcome' },

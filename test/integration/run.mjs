@@ -250,7 +250,7 @@ async function vsixCheck() {
     const size = fs.statSync(vsix).size;
     ok(`packages under 3 MB (${(size / 1024).toFixed(0)} KB)`, size < 3 * 1024 * 1024, `${size} bytes`);
     const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).split('\n').filter(Boolean);
-    const need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg', 'extension/dist/webview/dashboard.js'];
+    const need = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/media/outcome-lens.svg', 'extension/dist/webview/dashboard.js', 'extension/dist/webview/outcomesEditor.js'];
     ok('contains the bundle, manifest, README, CHANGELOG, LICENSE and media', need.every(w => listing.includes(w)), listing.join(', '));
     ok('contains no sources, tests or node_modules', !listing.some(f => /^extension\/(src|test|node_modules)\//.test(f) || f.endsWith('.ts')), listing.join(', '));
     const out = codeServerCli(stateRoot, ['--install-extension', vsix]) + codeServerCli(stateRoot, ['--list-extensions', '--show-versions']);
@@ -448,6 +448,21 @@ async function editorUiCheck() {
     await input.press('Enter');
     const redrawn = await frame.locator('section.card h2', { hasText: '2. Cut search p95 to 150 ms' }).first().waitFor({ timeout: 30000 }).then(() => true, () => false);
     check('a title typed in the form reaches the text and the form is drawn again from it', redrawn, await frame.locator('section.card h2').allInnerTexts().then(JSON.stringify));
+    // A typo typed in the form: its problem shows under that very field (the text editor's diagnostic, placed).
+    const link = frame.locator('vscode-textfield[data-path="o.0.link"] input');
+    await link.fill('htps://okr.example.com/objectives/42');
+    await link.press('Enter');
+    const problem = await frame.locator('.field:has(vscode-textfield[data-path="o.0.link"]) .problem.error').first().innerText({ timeout: 30000 }).catch(e => String(e));
+    check('a bad link shows its problem under the Link field', /http/.test(problem) && /line \d+:\d+/.test(problem), problem);
+    await link.fill('https://okr.example.com/objectives/42');
+    await link.press('Enter');
+    await frame.locator('.field:has(vscode-textfield[data-path="o.0.link"]) .problem').first().waitFor({ state: 'detached', timeout: 30000 }).catch(() => {});
+    // An area added with the keyboard alone: typed in the "add" field, Enter; it shows with its own count.
+    await frame.locator('vscode-textfield#new-areas-1 input').focus();
+    await page.keyboard.type('libs/');
+    await page.keyboard.press('Enter');
+    const libs = await frame.locator('section.card[data-outcome="1"] [data-count="libs/"]').first().innerText({ timeout: 60000 }).catch(e => String(e));
+    check('an area added from the keyboard shows with its match count (libs/: 2 files)', /^2 files/.test(libs), libs);
     const dirty = await page.locator('.tabs-container .tab.dirty', { hasText: 'outcomes.yaml' }).count();
     check('the edit makes the document dirty (unsaved), as typing would', dirty > 0, 'no dirty tab');
     const csp = consoleLines.filter(l => /Content Security Policy|Refused to/i.test(l));
@@ -457,6 +472,20 @@ async function editorUiCheck() {
     const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
     await page.screenshot({ path: path.join(out, 'screenshot-outcomes-editor.png') });
     log(`screenshot: ${path.relative(ROOT, path.join(out, 'screenshot-outcomes-editor.png'))}`);
+    // The light theme, picked as a user does: the form's colours follow it.
+    const colours = () => frame.locator('section.card').first().evaluate(el => [getComputedStyle(document.body).backgroundColor, getComputedStyle(el).color].join(' / '));
+    const dark = await colours();
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Preferences: Color Theme');
+    const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
+    await pick('Preferences: Color Theme').click({ timeout: 30000 });
+    await page.keyboard.type('Light Modern');
+    await pick('Light Modern').click({ timeout: 30000 });
+    await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 30000 }).catch(() => {});
+    let light = dark;
+    for (let i = 0; i < 100 && light === dark; i++) { await page.waitForTimeout(200); light = await colours(); }
+    check('the form follows the theme to light', light !== dark, `dark ${dark}, light ${light}`);
+    await page.screenshot({ path: path.join(stateRoot, 'outcomes-editor-light.png') });
   });
 }
 

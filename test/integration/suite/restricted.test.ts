@@ -62,4 +62,21 @@ describe('Outcome Lens in Restricted Mode', () => {
     await until('the refusal again, after every command', () => repo.summary?.error?.kind === 'untrusted' && !repo.summary.reading);
     assert.equal(record(), '', 'no git process was started');
   });
+
+  it('the outcomes editor works but for the match counts, which say why they are missing; no git runs', async () => {
+    const a = await api();
+    const repo = a.index.withOutcomes[0];
+    fs.writeFileSync(process.env.OUTCOME_LENS_GIT_RECORD!, '');
+    await vscode.commands.executeCommand('outcomeLens.openOutcomesEditor', repo.outcomesUri);
+    const s = await until('the form', () => a.outcomesEditor.sessionsOf(repo.outcomesUri)[0]?.model && a.outcomesEditor.sessionsOf(repo.outcomesUri)[0]);
+    assert.deepEqual(s.model!.outcomes.map(o => o.fields.title), ['Raise checkout conversion to 4%', 'Cut search p95 to 200 ms']);
+    const c = await until('the counts\' answer', () => s.counts);
+    assert.equal(c.state, 'unavailable');
+    assert.match(c.state === 'unavailable' ? c.reason : '', /Restricted Mode/);
+    const before = s.document.getText();
+    await a.outcomesEditor.receive(s, { type: 'edit', edit: { kind: 'setField', outcome: 1, field: 'owner', value: '@search-team' } });
+    assert.equal(s.document.getText(), before.replace('owner: "@search"', 'owner: "@search-team"'));
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    assert.equal(record(), '', 'no git process was started');
+  });
 });
