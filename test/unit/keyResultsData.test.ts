@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
+import { cli } from './helpers/cli';
 import { GitRepo } from '../../src/core/git/repo';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
 import { csvSeries, formatDataProblem, jsonPointer, KeyResultData, keyResultKey, readSourceSeries } from '../../src/core/keyresults/series';
@@ -259,6 +260,26 @@ outcomes:
       const kr2 = second.rep.keyResults[0];
       assert.deepEqual([kr2.current, kr2.status, kr2.progress], ['62', 'on-track', 0.62]);
       assert.equal(second.rep.outcomes.find(o => o.id === 'checkout')!.adjustment, 'On track: 62% of the way with 67% of the period gone; effort 13 pts under its 30% budget over the same weeks');
+    });
+
+    it('outcome-lens report --format json: the keys a CI job reads (added, none changed)', () => {
+      r = new TempRepo();
+      const DAY = 86_400_000, today = Math.floor(Date.now() / DAY) * DAY;
+      const dayOf = (n: number) => new Date(today + n * DAY).toISOString().slice(0, 10);
+      // 100 days from 50 days ago; 20 of 100 ten days ago: 30-31 points behind, past twice the default 10: off track.
+      const timed = yaml.replace('    start: 2026-01-01\n    due: 2026-04-10\n', `    start: ${dayOf(-50)}\n    due: ${dayOf(49)}\n`);
+      r.write('outcomes.yaml', timed).write('metrics/checkout.csv', `date,conversion\n${dayOf(-10)},20\n`).commit('outcomes\n', { date: new Date(today - 20 * DAY).toISOString() });
+      const out = cli(['report', '--format', 'json', '--no-lines', '--no-cache', '--repo', r.dir]);
+      assert.equal(out.code, 0, out.stderr);
+      const rep = JSON.parse(out.stdout);
+      assert.equal(rep.tolerance, 0.1);
+      const kr = rep.keyResults[0];
+      for (const k of ['outcome', 'name', 'baseline', 'target', 'current', 'atStart', 'history', 'source', 'status', 'statusBy', 'progress', 'expected', 'expectedProgress', 'behind', 'dataProblems']) assert.ok(k in kr, k);
+      assert.deepEqual([kr.current, kr.status, kr.progress, kr.source], ['20', 'off-track', 0.2, { file: 'metrics/checkout.csv', column: 'conversion' }]);
+      const o = rep.outcomes.find((x: { id: string }) => x.id === 'checkout');
+      for (const k of ['budget', 'drift', 'period', 'keyResultStatus', 'behind', 'adjustment']) assert.ok(k in o, k);
+      assert.match(o.adjustment, /^Off track: 20% of the way with 5[01]% of the period gone; effort /);
+      assert.equal(rep.outcomes.find((x: { id: string }) => x.id === '(unlinked)').keyResultStatus, null);
     });
 
     it('a data file\'s problems reach the report, located', async () => {

@@ -152,10 +152,10 @@ outcomes:
       [7, 'warning', 'unknown key "area" in an outcome (ignored); did you mean `areas`?'],
       [8, 'warning', 'unknown key "Owner" in an outcome (ignored); did you mean `owner`?'],
       [9, 'warning', 'unknown key "desc" in an outcome (ignored); did you mean `description`?'],
-      [10, 'warning', 'unknown key "colour" in an outcome (ignored); known keys: id, title, description, owner, status, link, budget, metrics, areas, tickets'],
+      [10, 'warning', 'unknown key "colour" in an outcome (ignored); known keys: id, title, description, owner, status, link, budget, period, start, due, metrics, areas, tickets'],
       [12, 'warning', 'unknown key "targt" in a key result (ignored); did you mean `target`?'],
       [12, 'warning', 'unknown key "Current" in a key result (ignored); did you mean `current`?'],
-      [12, 'warning', 'unknown key "value" in a key result (ignored); known keys: name, baseline, target, current'],
+      [12, 'warning', 'unknown key "value" in a key result (ignored); known keys: name, baseline, target, current, source'],
       [13, 'warning', 'unknown key "x" in top level (ignored); known keys: version, trailer, ignore, outcomes'],
     ]);
   });

@@ -225,6 +225,10 @@ describe('time-boxed outcomes: a key result measured from a CSV (issue 27)', () 
     const kr2 = after.keyResults.find(k => k.name === 'Orders per visit')!;
     assert.deepEqual([kr2.current, kr2.progress, kr2.status], ['45', 0.45, 'on-track']);
     assert.ok(repo.summary);
+    // The status bar's tooltip on a file of that outcome carries the sentence.
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(root(), 'services', 'checkout', 'pay.ts')));
+    const tip = await until('the sentence in the status bar\'s tooltip', () => { const t = String(a.statusBar.item.tooltip ?? ''); return t.includes('On track (Orders per visit)') ? t : undefined; });
+    assert.match(tip, /checkout-conversion: On track \(Orders per visit\): 45% of the way with 5[01]% of the period gone; effort \d+ pts (under|over) its 50% budget over the same weeks/);
 
     // The dashboard's table of outcomes by status, row by row and field by field, against the CLI's report.
     const core = coreReport();
