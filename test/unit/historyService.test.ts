@@ -33,7 +33,7 @@ describe('the history service (what every view asks)', function () {
 
   beforeEach(() => {
     repo = new TempRepo();
-    repo.write('outcomes.yaml', yaml()).commit('root\n');                 // unlinked
+    repo.write('outcomes.yaml', yaml()).write('README.md').commit('root\n'); // unlinked: README.md (outcomes.yaml needs no outcome)
     repo.write('a/x.ts').commit('area a\n');                               // a via area
     repo.write('docs/t.md').commit('trailer\n\nOutcome: b\n');            // b via trailer
     repo.write('docs/u.md').commit('tag trailer\n\nTag: b\n');            // unlinked unless the key is Tag
@@ -58,14 +58,14 @@ describe('the history service (what every view asks)', function () {
     const sum = s.summary();
     assert.equal(sum.error, undefined);
     assert.deepEqual({ ...sum.history, since: undefined, snapshot: undefined }, { complete: true, since: undefined, snapshot: undefined, windowDays: DAYS, commits: 6, unlinked: 3, invalid: 1, viaTrailer: 1, viaNote: 0, byOutcome: { a: 1, b: 1 } });
-    assert.deepEqual(sum.files, { tracked: 6, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
+    assert.deepEqual(sum.files, { tracked: 7, unlinked: 4, byOutcome: { a: 1 }, byArea: { a: [1], b: [] } });
     assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['ghost', 'tag trailer', 'root']);
     assert.deepEqual(s.commits({ kind: 'outcome', id: 'b' }, 0, 10).rows.map(r => [r.subject, r.links[0].via]), [['trailer', 'trailer']]);
     assert.deepEqual(s.groups('author'), [{ key: 'Test Author', count: 3 }]);
     const one = await s.commit(s.commits({ kind: 'invalid' }, 0, 1).rows[0].sha);
     assert.equal(one?.message, 'ghost\n\nOutcome: nope\n');
     assert.deepEqual(one?.invalid, ['nope']);
-    assert.deepEqual(s.unlinkedFolder(''), { folders: [{ path: 'docs', count: 3 }], files: ['outcomes.yaml'] });
+    assert.deepEqual(s.unlinkedFolder(''), { folders: [{ path: 'docs', count: 3 }], files: ['README.md'] });
     assert.equal(s.tracked('a'), 'folder');
     assert.equal(s.tracked('a/x.ts'), 'file');
     assert.equal(s.tracked('nope.ts'), 'untracked');
@@ -209,7 +209,7 @@ describe('the history service (what every view asks)', function () {
     const s = new RepoHistory(repo.dir, { cacheDir }, m, DAYS);
     await s.refresh();
     const files = (h: RepoHistory) => ({ ...h.summary().files, folders: h.unlinkedFolder(''), docs: h.unlinkedFolder('docs') });
-    assert.deepEqual(s.summary().files!.byArea, { a: [1, 3, 0], b: [] });
+    assert.deepEqual(s.summary().files!.byArea, { a: [1, 4, 0], b: [] }, 'README.md and the three docs');
     repo.write('docs/x/n.md').write('docs/y.md').write('a/q.ts').write('zz/late.ts').write('0first.ts').commit('more\n');
     repo.git('rm', '-q', 'docs/t.md', 'a/x.ts');
     repo.commit('fewer\n');
@@ -217,7 +217,7 @@ describe('the history service (what every view asks)', function () {
     const fresh = new RepoHistory(repo.dir, { cacheDir }, m, DAYS);
     await fresh.refresh();
     assert.deepEqual(files(s), files(fresh));
-    assert.deepEqual(s.summary().files!.byArea, { a: [1, 4, 0], b: [] });
+    assert.deepEqual(s.summary().files!.byArea, { a: [1, 5, 0], b: [] });
   });
 
   it('a git failure is an error state, never an empty history; the last good answer stays', async () => {

@@ -156,7 +156,7 @@ outcomes:
       [12, 'warning', 'unknown key "targt" in a key result (ignored); did you mean `target`?'],
       [12, 'warning', 'unknown key "Current" in a key result (ignored); did you mean `current`?'],
       [12, 'warning', 'unknown key "value" in a key result (ignored); known keys: name, baseline, target, current, source'],
-      [13, 'warning', 'unknown key "x" in top level (ignored); known keys: version, trailer, ignore, outcomes'],
+      [13, 'warning', 'unknown key "x" in top level (ignored); known keys: version, trailer, ignore, ignoreAuthors, ignoreSubjects, outcomes'],
     ]);
   });
   it('nearestKey: within two edits (a swap is one) and half the name, or a beginning of it; nothing far off', () => {

@@ -29,7 +29,7 @@ outcomes:
 function plannedRepo(): TempRepo {
   const r = new TempRepo();
   const at = (d: string) => ({ date: `2024-01-${d}T10:00:00Z` });
-  r.write('outcomes.yaml', PLANNED).commit('root\n', at('01'));                   // unlinked (outcomes.yaml needs an outcome)
+  r.write('outcomes.yaml', PLANNED).write('README.md').commit('root\n', at('01')); // unlinked: README.md (outcomes.yaml needs none)
   r.write('a/x.ts').commit('a one\n', at('02'));                                  // a
   r.write('a/y.ts').commit('a two\n', at('03'));                                  // a
   r.write('a/z.ts').write('b/z.ts').commit('a and b\n', at('04'));               // a 1/2, b 1/2
@@ -149,14 +149,14 @@ describe('planned vs actual and drift (a real repository, numbers by hand)', fun
 
   it('by changed lines when asked (--measure lines): the same rule over lines', () => {
     const r = json([...window(), '--measure', 'lines']);
-    // TempRepo writes one line per file: a 1 + 1 + 1 (half of a and b's 2), b 1 + 1, c 1; unlinked: outcomes.yaml's 15 + docs' 1;
-    // the vendored file's line counts for nobody.
+    // TempRepo writes one line per file: a 1 + 1 + 1 (half of a and b's 2), b 1 + 1, c 1; unlinked: README.md's 1 + docs' 1;
+    // the vendored file's line and outcomes.yaml's count for nobody.
     const o = (id: string) => r.outcomes.find(x => x.id === id)!;
     assert.equal(r.measure, 'lines');
-    assert.deepEqual(r.lineCounts, { linked: 6, unlinked: 16, ignored: 0 });
+    assert.deepEqual(r.lineCounts, { linked: 6, unlinked: 2, ignored: 0 });
     assert.equal(o('a').lines, 3);
-    assert.equal(o('a').lineActualShare, 3 / 22);
-    assert.equal(o('a').lineDrift, 3 / 22 - 0.5);
+    assert.equal(o('a').lineActualShare, 3 / 8);
+    assert.equal(o('a').lineDrift, 3 / 8 - 0.5);
   });
 
   it('a window with empty weeks: every week is a bucket, the empty ones with zeros', () => {
@@ -207,7 +207,7 @@ describe('the unlinked commits every format lists', function () {
   it('the 20 most recent with the total, id, author, date and subject escaped as each format needs', () => {
     const repo = new TempRepo();
     try {
-      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2024-01-01T10:00:00Z' });
+      repo.write('outcomes.yaml', PLANNED).write('README.md').commit('root\n', { date: '2024-01-01T10:00:00Z' });
       for (let i = 1; i <= 22; i++) {
         repo.write(`docs/${i}.md`).commit(`Chore ${i} <img src=x onerror=alert(1)> [link](https://evil.example)\n`, { date: `2024-01-${String(i + 1).padStart(2, '0')}T10:00:00Z`, author: 'Mallory **Bold** <m@example.com>' });
       }
@@ -240,7 +240,7 @@ describe('the unlinked commits of one second', function () {
     const repo = new TempRepo();
     try {
       const at = { date: '2024-01-02T10:00:00Z' };
-      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2024-01-01T10:00:00Z' });
+      repo.write('outcomes.yaml', PLANNED).write('README.md').commit('root\n', { date: '2024-01-01T10:00:00Z' });
       for (const n of ['first', 'second', 'third', 'fourth']) repo.write(`docs/${n}.md`).commit(`${n}\n`, at);
       const j = json(['report', '--all', '--no-lines', '--repo', repo.dir]);
       assert.deepEqual(j.unlinkedCommits.recent.map(c => c.subject), ['fourth', 'third', 'second', 'first', 'root']);
@@ -262,7 +262,7 @@ describe('the time axis: buckets and labels', () => {
   it('a two-year window gets months, and every label its year', () => {
     const repo = new TempRepo();
     try {
-      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2023-03-15T10:00:00Z' });
+      repo.write('outcomes.yaml', PLANNED).write('README.md').commit('root\n', { date: '2023-03-15T10:00:00Z' });
       repo.write('a/x.ts').commit('a\n', { date: '2025-02-10T10:00:00Z' });
       const args = ['report', '--since', '2023-03-01', '--until', '2025-02-28', '--no-lines', '--no-cache', '--repo', repo.dir];
       const r = json(args);
@@ -306,7 +306,7 @@ describe('numbers on screen', () => {
   it('a commit linked to three outcomes: 1/3 each in JSON and CSV, whole numbers in Markdown and HTML', () => {
     const repo = new TempRepo();
     try {
-      repo.write('outcomes.yaml', PLANNED).commit('root\n', { date: '2024-01-01T10:00:00Z' });
+      repo.write('outcomes.yaml', PLANNED).write('README.md').commit('root\n', { date: '2024-01-01T10:00:00Z' });
       repo.write('a/x.ts').write('b/x.ts').write('c/x.ts').commit('all three\n', { date: '2024-01-02T10:00:00Z' });
       const args = ['report', '--all', '--no-lines', '--no-cache', '--repo', repo.dir];
       const j = json(args);

@@ -12,7 +12,7 @@ type Commit = [file: string, day: number, subject?: string];
 /** A repository with outcomes.yaml, then a commit per entry (a file, a day of January 2024). */
 function repoWith(name: string, yaml: string, commits: Commit[]): TempRepo {
   const r = new TempRepo(`${name}-`);
-  r.write('outcomes.yaml', yaml).commit('root\n', { date: '2024-01-01T09:00:00Z' });
+  r.write('outcomes.yaml', yaml).write('README.md').commit('root\n', { date: '2024-01-01T09:00:00Z' }); // unlinked: README.md
   for (const [file, d, subject] of commits) r.write(file).commit(`${subject ?? file}\n`, { date: `2024-01-${String(d).padStart(2, '0')}T09:00:00Z` });
   return r;
 }

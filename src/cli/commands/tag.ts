@@ -13,7 +13,8 @@ import { flag, list, UsageError } from '../options';
 export const tag = command({
   name: 'tag',
   summary: 'link existing commits through a git note (refs/notes/outcomes), or --remove the link',
-  description: 'Adds the ids to each commit\'s note, never twice; ids outcomes.yaml does not define are refused',
+  description: 'Adds the ids to each commit\'s note, never twice; ids outcomes.yaml does not define are refused. '
+    + 'With --none instead, marks the commits as needing no outcome (they count as ignored)',
   args: 'COMMIT...',
   // (--outcome or --none: checked in run, since either one is enough)
   options: {

@@ -93,36 +93,48 @@ describe('Linking past work in the real extension host', () => {
     const commit = await row(t, 'Add utilities', mallory.node);
     assert.equal((await t.getTreeItem(commit.node)).contextValue, 'commit.unlinked', 'where the menu offers Ignore');
     const sha = (commit.node as Extract<UnlinkedNode, { kind: 'commit' }>).row.sha;
-    await vscode.commands.executeCommand('outcomeLens.ignore', commit.node);
-    assert.equal(note(sha), 'No-Outcome: yes\n', 'the note git holds');
-    assert.equal(repo.summary?.history?.unlinked, 2);
-    await until('the row gone with its group', async () => !(await rows(t, (await section()).node)).some(r => r.label.startsWith('Mallory')));
-    assert.match((await section()).description, /^2 in 90 days/);
-    let json = cliJson();
-    assert.equal(json.filter(x => x.status === 'unlinked').length, repo.summary?.history?.unlinked, 'the view and the CLI count the same');
-    assert.deepEqual([json.find(x => x.sha === sha)?.status, json.find(x => x.sha === sha)?.ignoredBy], ['ignored', 'note: needs no outcome']);
-    const tip = (await t.resolveTreeItem(new vscode.TreeItem('x'), { kind: 'commit', repo, row: (await repo.history().commit(sha))! })).tooltip as vscode.MarkdownString;
-    assert.match(tip.value.replace(/\\(.)/g, '$1'), /Needs no outcome: note: needs no outcome/);
+    const original = fs.readFileSync(repo.outcomesUri.fsPath, 'utf8');
+    try {
+      await vscode.commands.executeCommand('outcomeLens.ignore', commit.node);
+      assert.equal(note(sha), 'No-Outcome: yes\n', 'the note git holds');
+      assert.equal(repo.summary?.history?.unlinked, 2);
+      await until('the row gone with its group', async () => !(await rows(t, (await section()).node)).some(r => r.label.startsWith('Mallory')));
+      assert.match((await section()).description, /^2 in 90 days/);
+      let json = cliJson();
+      assert.equal(json.filter(x => x.status === 'unlinked').length, repo.summary?.history?.unlinked, 'the view and the CLI count the same');
+      assert.deepEqual([json.find(x => x.sha === sha)?.status, json.find(x => x.sha === sha)?.ignoredBy], ['ignored', 'note: needs no outcome']);
+      const tip = (await t.resolveTreeItem(new vscode.TreeItem('x'), { kind: 'commit', repo, row: (await repo.history().commit(sha))! })).tooltip as vscode.MarkdownString;
+      assert.match(tip.value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1'), /Needs no outcome: note: needs no outcome/);
 
-    // An author's group: the author goes to ignoreAuthors, through the same undoable edit as a folder's Ignore.
-    const ada = await row(t, 'Ada Lovelace', (await section()).node);
-    assert.equal((await t.getTreeItem(ada.node)).contextValue, 'commitGroup.author');
-    assert.equal(await vscode.commands.executeCommand('outcomeLens.ignore', ada.node), true);
-    const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
-    assert.ok(doc.getText().includes('    areas:\n      - services/search/\nignoreAuthors:\n  - "Ada Lovelace"\n') || doc.getText().includes('ignoreAuthors:\n  - "Ada Lovelace"\noutcomes:'), doc.getText());
-    assert.ok(doc.getText().startsWith('# Fixture outcomes (a comment that must survive edits)'));
-    await until('Ada\'s commits ignored', () => repo.summary?.history?.unlinked === 0);
-    await doc.save();
-    json = cliJson();
-    assert.equal(json.filter(x => x.status === 'unlinked').length, 0);
-    assert.ok(json.filter(x => x.author === 'Ada Lovelace' && x.status === 'ignored').every(x => x.ignoredBy === 'ignoreAuthors: Ada Lovelace' || x.ignoredBy === 'ignore: every file it changed needs no outcome'));
-    assert.ok(json.some(x => x.ignoredBy === 'ignoreAuthors: Ada Lovelace'));
+      // An author's group: the author goes to ignoreAuthors, through the same undoable edit as a folder's Ignore.
+      const ada = await row(t, 'Ada Lovelace', (await section()).node);
+      assert.equal((await t.getTreeItem(ada.node)).contextValue, 'commitGroup.author');
+      assert.equal(await vscode.commands.executeCommand('outcomeLens.ignore', ada.node), true);
+      const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+      assert.ok(doc.getText().includes('    areas:\n      - services/search/\nignoreAuthors:\n  - "Ada Lovelace"\n') || doc.getText().includes('ignoreAuthors:\n  - "Ada Lovelace"\noutcomes:'), doc.getText());
+      assert.ok(doc.getText().startsWith('# Fixture outcomes (a comment that must survive edits)'));
+      await until('Ada\'s commits ignored', () => repo.summary?.history?.unlinked === 0);
+      await doc.save();
+      json = cliJson();
+      assert.equal(json.filter(x => x.status === 'unlinked').length, 0);
+      assert.ok(json.filter(x => x.author === 'Ada Lovelace' && x.status === 'ignored').every(x => x.ignoredBy === 'ignoreAuthors: Ada Lovelace' || x.ignoredBy === 'ignore: every file it changed needs no outcome'));
+      assert.ok(json.some(x => x.ignoredBy === 'ignoreAuthors: Ada Lovelace'));
 
-    await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('undo');
-    assert.ok(!doc.getText().includes('ignoreAuthors'));
-    await doc.save();
-    git('notes', '--ref=outcomes', 'remove', sha);
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      assert.ok(!doc.getText().includes('ignoreAuthors'));
+      await doc.save();
+    } finally {
+      // Back to the fixture as it was, whatever failed: the next tests count Mallory's and Ada's commits.
+      const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
+      if (doc.getText() !== original) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+        await vscode.workspace.applyEdit(edit);
+      }
+      if (doc.isDirty) await doc.save();
+      if (note(sha) !== undefined) git('notes', '--ref=outcomes', 'remove', sha);
+    }
     await until('unlinked again', () => repo.summary?.history?.unlinked === 3);
   });
 
