@@ -107,14 +107,14 @@ export class OutcomesYamlFeatures implements vscode.CodeLensProvider, vscode.Hov
       const n = s.files!.byArea[o.id]?.[i];
       return n === undefined || a.pattern.startsWith('!') ? [] : [new vscode.CodeLens(toRange(a.range), { title: areaAddsText(n), command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] })];
     }));
-    return [...areaLenses, ...repo.map.outcomes.map(o => {
+    return [...repo.map.outcomes.map(o => {
       const files = s?.files?.byOutcome[o.id] ?? 0;
       const commits = countText(s, h => h.byOutcome[o.id] ?? 0);
       const title = s?.error?.kind === 'untrusted' ? 'Outcome Lens: history needs a trusted workspace'
         : !s?.files || commits === undefined || commits === '…' ? (s?.error ? 'Outcome Lens: git failed (see the log)' : 'Outcome Lens: counting…')
         : `${files} file${files === 1 ? '' : 's'} · ${commits} commit${commits === '1' ? '' : 's'} in ${s.history?.windowDays} days`;
       return new vscode.CodeLens(toRange(o.idRange), { title, command: 'outcomeLens.revealOutcome', arguments: [repo.root, o.id] });
-    })];
+    }), ...areaLenses];
   }
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {

@@ -42,7 +42,12 @@ describe('streaming the tracked files (files --json on large repositories)', fun
   it('files --json prints what JSON.stringify of the answers would, and files --unlinked the unlinked ones', () => {
     fs.writeFileSync(path.join(repo.dir, 'outcomes.yaml'), 'version: 1\nignore: ["*.md"]\noutcomes:\n  - id: one\n    title: One\n    areas: [dir1/, "sub 3/"]\n');
     const linker = new Linker(parseOutcomes(fs.readFileSync(path.join(repo.dir, 'outcomes.yaml'))).map!);
-    const want = expected.map(p => { const f = linker.file(p); return { path: f.path, outcomes: f.outcomes, ignored: f.ignored }; });
+    // Each claimed file's adding area: the first of the two lines that matches it on its own (both on line 6).
+    const dir1 = compilePatterns(['dir1/']);
+    const want = expected.map(p => {
+      const f = linker.file(p);
+      return { path: f.path, outcomes: f.outcomes, ignored: f.ignored, areas: f.outcomes.map(outcome => ({ outcome, pattern: dir1.matches(p) ? 'dir1/' : 'sub 3/', line: 6 })) };
+    });
     const json = execFileSync('node', [CLI, 'files', '--json', '--repo', repo.dir], { encoding: 'utf8', maxBuffer: 1 << 26 });
     assert.equal(json, JSON.stringify(want) + '\n');
     const r = spawnSync('node', [CLI, 'files', '--unlinked', '--repo', repo.dir], { encoding: 'utf8', maxBuffer: 1 << 26 });

@@ -17,9 +17,10 @@ const ROWS: Record<(typeof FORMATS)[number], ListFormat<FileRow>> = {
 };
 
 /** Each file of a part with the area of each outcome that adds it: counted per area, the numbers of the Outcomes view. */
-function withAreas(linker: Linker, part: FileLink[]): FileRow[] {
+function withAreas(linker: Linker, part: FileLink[], gitlinks: ReadonlySet<string> | undefined): FileRow[] {
   const rows: FileRow[] = part.map(f => ({ ...f, areas: [] }));
-  const paths = part.map(f => f.path);
+  // (a submodule is matched as the folder it is, as in the whole list: see walkDirectories)
+  const paths = Object.assign(part.map(f => f.path), gitlinks ? { gitlinks } : {});
   for (const o of linker.map.outcomes) {
     if (!o.areas.length) continue;
     const by = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options);
@@ -46,7 +47,7 @@ export const files = command({
     for (let i = 0; i < list.length; i += 5000) {
       const part = linker.classifyAll(list, i, Math.min(list.length, i + 5000));
       const shown = o.unlinked ? part.filter(f => f.status === 'unlinked') : part;
-      out.write(o.format === 'json' ? withAreas(linker, shown) : shown);
+      out.write(o.format === 'json' ? withAreas(linker, shown, (list as { gitlinks?: ReadonlySet<string> }).gitlinks) : shown);
     }
     const shown = out.end();
     return o.unlinked && shown ? 1 : 0;

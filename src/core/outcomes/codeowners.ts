@@ -376,7 +376,7 @@ export function translate(rules: readonly CodeownersRule[], files: readonly stri
     const parts: string[] = [];
     const w = written.get(j);
     if (w) parts.push(`written as ${w.map(p => JSON.stringify(p)).join(' + ')}${forms[j].verbatim === undefined ? ' (GitHub: only the files directly in it, not those in its folders)' : ''}`);
-    for (const [key, who] of takenBack.get(j) ?? []) parts.push(`takes its files back from ${who.join(', ')} (${key})`);
+    for (const [key, who] of takenBack.get(j) ?? []) if (who.length) parts.push(`takes its files back from ${who.join(', ')} (${key})`);
     if (parts.length) notes.push(`line ${r.line}: ${JSON.stringify(r.pattern)} ${parts.join('; ')}`);
   });
   for (const o of ownsNothing) notes.push(`${o}: later rules give each of its files to other owners (or to none), so it owns no file and gets no outcome`);

@@ -29,7 +29,7 @@ export const PARSE_CODES = [
 export type ParseCode = (typeof PARSE_CODES)[number];
 
 /** The codes of the checks of patterns against the tracked files (patternCheck.ts), which need git. */
-export const PATTERN_CODES = ['comment-pattern', 'patterns-not-checked', 'negation-no-effect', 'pattern-matches-nothing', 'pattern-shadowed'] as const;
+export const PATTERN_CODES = ['comment-pattern', 'patterns-not-checked', 'negation-no-effect', 'pattern-matches-nothing', 'pattern-shadowed', 'negation-takes-all'] as const;
 
 /** A location in outcomes.yaml (1-based line and column, exclusive end). */
 export interface SourceRange {

@@ -27,7 +27,7 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     const metric = (await rows(t, groups[0].node))[0];
     assert.deepEqual([metric.label, metric.description], ['Checkout conversion', '3.1% → 3.4% → 4%']);
     const area = (await rows(t, groups[1].node))[0];
-    assert.deepEqual([area.label, area.description], ['services/checkout/', '2 files']);
+    assert.deepEqual([area.label, area.description], ['services/checkout/', 'adds 2 files']);
     assert.deepEqual((await rows(t, area.node)).map(r => r.label), ['services/checkout/cart.ts', 'services/checkout/pay.ts']);
     const commits = await rows(t, groups[2].node);
     assert.deepEqual(commits.map(c => c.label), ['Cart fixes for PAY-42', 'Add payment step']);
@@ -156,13 +156,15 @@ describe('Outcome Lens in a real VS Code extension host', () => {
     assert.equal(doc.isDirty, false);
   });
 
-  it('CodeLens per outcome counts files and recent commits', async () => {
+  it('CodeLens per outcome counts files and recent commits, and one per area line what it adds', async () => {
     const { a, repo } = await settled();
     const doc = await vscode.workspace.openTextDocument(repo.outcomesUri);
     await vscode.window.showTextDocument(doc);
-    const lenses = await until('lenses', () => { const l = a.yamlFeatures.provideCodeLenses(doc); return l.length === 2 && !l[0].command!.title.includes('counting') ? l : undefined; });
+    const lenses = await until('lenses', () => { const l = a.yamlFeatures.provideCodeLenses(doc); return l.length === 4 && !l[0].command!.title.includes('counting') ? l : undefined; });
     assert.equal(lenses[0].command!.title, '2 files · 2 commits in 90 days');
     assert.equal(lenses[1].command!.title, '2 files · 2 commits in 90 days');
+    // (each outcome's one area adds its two files)
+    assert.deepEqual(lenses.slice(2).map(l => `${doc.lineAt(l.range.start.line).text.trim()} ${l.command!.title}`), ['- services/checkout/ adds 2 files', '- services/search/ adds 2 files']);
   });
 
   it('Review Changes to outcomes.yaml: the unsaved text against HEAD, with the files that change hands and the budgets\' total', async () => {
