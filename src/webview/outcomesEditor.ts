@@ -204,6 +204,8 @@ function filesOf(a: { count: number; files: string[] }, pattern: string): HTMLEl
 }
 
 const valueOf = (id: string) => ((document.getElementById(id) as unknown as { value?: string } | null)?.value ?? '').trim();
+/** Empties "add" fields once their value is sent: the new item shows in the list, from the text. */
+const clear = (...ids: string[]) => { for (const id of ids) { const el = document.getElementById(id) as unknown as { value?: string } | null; if (el) el.value = ''; } };
 
 function send(edit: FormEdit): void {
   note = '';
@@ -235,11 +237,11 @@ document.addEventListener('click', e => {
     case 'removeOutcome': send({ kind: 'removeOutcome', outcome }); break;
     case 'removeMetric': send({ kind: 'removeMetric', outcome, metric: Number(d.metric) }); break;
     case 'removeItem': send({ kind: 'removeItem', outcome, list: d.list as ListName, index: Number(d.index) }); break;
-    case 'addMetric': { const name = valueOf(`new-metric-${outcome}`); if (name) send({ kind: 'addMetric', outcome, name }); else say('Type the key result\'s name first.'); break; }
-    case 'addItem': { const value = valueOf(`new-${d.list}-${outcome}`); if (value) send({ kind: 'addItem', outcome, list: d.list as ListName, value }); else say('Type the new value first.'); break; }
+    case 'addMetric': { const name = valueOf(`new-metric-${outcome}`); if (name) { send({ kind: 'addMetric', outcome, name }); clear(`new-metric-${outcome}`); } else say('Type the key result\'s name first.'); break; }
+    case 'addItem': { const value = valueOf(`new-${d.list}-${outcome}`); if (value) { send({ kind: 'addItem', outcome, list: d.list as ListName, value }); clear(`new-${d.list}-${outcome}`); } else say('Type the new value first.'); break; }
     case 'addOutcome': {
       const id = valueOf('new-outcome-id'), title = valueOf('new-outcome-title');
-      if (id && title) send({ kind: 'addOutcome', id, title }); else say('A new outcome needs an id and a title.');
+      if (id && title) { send({ kind: 'addOutcome', id, title }); clear('new-outcome-id', 'new-outcome-title'); } else say('A new outcome needs an id and a title.');
       break;
     }
   }

@@ -442,6 +442,11 @@ async function editorUiCheck() {
     check('an area shows how many tracked files it matches', /^2 files/.test(count), count);
     const total = await frame.locator('#budget-total').innerText();
     check('the budgets\' total is shown', total.includes('70%'), total);
+    // The screenshot for the README: the form as it opens, counted.
+    await page.mouse.move(1390, 850);
+    const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
+    await page.screenshot({ path: path.join(out, 'screenshot-outcomes-editor.png') });
+    log(`screenshot: ${path.relative(ROOT, path.join(out, 'screenshot-outcomes-editor.png'))}`);
     // Typed in the form: the title field, then Enter.
     const input = frame.locator('vscode-textfield[data-path="o.1.title"] input');
     await input.fill('Cut search p95 to 150 ms');
@@ -463,15 +468,12 @@ async function editorUiCheck() {
     await page.keyboard.press('Enter');
     const libs = await frame.locator('section.card[data-outcome="1"] [data-count="libs/"]').first().innerText({ timeout: 60000 }).catch(e => String(e));
     check('an area added from the keyboard shows with its match count (libs/: 2 files)', /^2 files/.test(libs), libs);
+    const left = await frame.locator('vscode-textfield#new-areas-1').evaluate(el => el.value);
+    check('the "add" field is empty again once the area is added', left === '', JSON.stringify(left));
     const dirty = await page.locator('.tabs-container .tab.dirty', { hasText: 'outcomes.yaml' }).count();
     check('the edit makes the document dirty (unsaved), as typing would', dirty > 0, 'no dirty tab');
     const csp = consoleLines.filter(l => /Content Security Policy|Refused to/i.test(l));
     check('no Content Security Policy violation in the form', csp.length === 0, csp.join('\n'));
-    await frame.locator('h1').evaluate(el => el.scrollIntoView());
-    await page.mouse.move(1390, 850);
-    const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
-    await page.screenshot({ path: path.join(out, 'screenshot-outcomes-editor.png') });
-    log(`screenshot: ${path.relative(ROOT, path.join(out, 'screenshot-outcomes-editor.png'))}`);
     // The light theme, picked as a user does: the form's colours follow it.
     const colours = () => frame.locator('section.card').first().evaluate(el => [getComputedStyle(document.body).backgroundColor, getComputedStyle(el).color].join(' / '));
     const dark = await colours();

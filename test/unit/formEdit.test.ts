@@ -169,6 +169,15 @@ describe('outcomes editor: every edit of the form is a byte-exact text edit', ()
     assert.match((planFormEdit(FILE, { kind: 'moveOutcome', outcome: 2, by: 1 }) as { error: string }).error, /already/);
   });
 
+  it('fills a key written with no value, and edits a flow-mapping outcome inside its braces', () => {
+    const empty = FILE.replace('    title: Docs people finish reading\n', '    title: Docs people finish reading\n    description:   # to write\n');
+    assert.equal(apply(empty, { kind: 'setField', outcome: 2, field: 'description', value: 'Read to the end' }),
+      empty.replace('    description:   # to write', '    description: Read to the end   # to write'));
+    const flow = '# flow\nversion: 1\noutcomes:\n  - {id: a, title: A, areas: [src/]}\n';
+    assert.equal(apply(flow, { kind: 'setField', outcome: 0, field: 'title', value: 'Alpha' }), flow.replace('title: A,', 'title: Alpha,'));
+    assert.equal(apply(flow, { kind: 'setField', outcome: 0, field: 'owner', value: 'me' }), flow.replace('areas: [src/]}', 'areas: [src/], owner: me}'));
+  });
+
   it('a CRLF file stays CRLF', () => {
     const crlf = FILE.replace(/\n/g, '\r\n');
     const out = apply(crlf, { kind: 'setField', outcome: 1, field: 'owner', value: '@search' });

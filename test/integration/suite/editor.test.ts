@@ -93,4 +93,18 @@ describe('the outcomes editor', () => {
     await until('the problem gone', () => s.model?.version === s.document.version && !s.model.problems.some(x => x.path === 'o.0.link'));
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
+
+  it('shows the text editor\'s pattern warnings (they need the tracked files) at the area they concern', async () => {
+    const { a, repo } = await settled('outcomeLens.outcomes');
+    const uri = repo.outcomesUri;
+    await vscode.commands.executeCommand('outcomeLens.openOutcomesEditor', uri);
+    const s = await until('the form', () => a.outcomesEditor.sessionsOf(uri)[0]?.model && a.outcomesEditor.sessionsOf(uri)[0]);
+    await a.outcomesEditor.receive(s, { type: 'edit', edit: { kind: 'addItem', outcome: 0, list: 'areas', value: 'no-such-folder/' } });
+    const diag = await until('the warning in the text editor', () => vscode.languages.getDiagnostics(uri).find(d => d.code === 'pattern-matches-nothing'));
+    const p = await until('the same warning in the form', () => s.model?.version === s.document.version && s.model.problems.find(x => x.path === 'o.0.areas.1'));
+    assert.equal(p.message, diag.message);
+    assert.equal(p.severity, 'warning');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
 });
+
