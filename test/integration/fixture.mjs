@@ -152,3 +152,22 @@ if (process.argv[1] === new URL(import.meta.url).pathname) {
   const dir = path.resolve(process.argv[2] || '.state/fixture');
   console.log(process.argv.includes('--demo') ? demoFixture(dir) : makeFixture(dir));
 }
+
+/**
+ * A folder move on top of the fixture (the renames pass): a search plugin made in plugins/search/ (no outcome's area
+ * then), changed there, then moved with `git mv` into services/search/plugin/ (search-latency's area today): the
+ * rename rule links all three to search-latency. Dated 3 to 1 days ago, after the fixture's commits.
+ */
+export function renamesFixture(dir) {
+  const day = 86400_000;
+  const at = daysAgo => { const d = new Date(Math.floor(Date.now() / day) * day - daysAgo * day + 3600_000).toISOString(); return { ...process.env, GIT_AUTHOR_DATE: d, GIT_COMMITTER_DATE: d, GIT_CONFIG_NOSYSTEM: '1', HOME: dir }; };
+  const git = (daysAgo, ...args) => execFileSync('git', args, { cwd: dir, env: at(daysAgo), encoding: 'utf8' });
+  fs.mkdirSync(path.join(dir, 'plugins/search'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'plugins/search/index.ts'), 'export const plugin = 1;\nexport const version = 1;\n');
+  git(3, 'add', '-A'); git(3, 'commit', '-q', '--no-verify', '--author=Ada Lovelace <ada@example.com>', '-m', 'Add the search plugin');
+  fs.writeFileSync(path.join(dir, 'plugins/search/index.ts'), 'export const plugin = 1;\nexport const version = 2;\n');
+  git(2, 'add', '-A'); git(2, 'commit', '-q', '--no-verify', '--author=Ada Lovelace <ada@example.com>', '-m', 'Bump the search plugin');
+  fs.mkdirSync(path.join(dir, 'services/search'), { recursive: true });
+  git(1, 'mv', 'plugins/search', 'services/search/plugin');
+  git(1, 'commit', '-q', '--no-verify', '--author=Ada Lovelace <ada@example.com>', '-m', 'Move the search plugin into services/search');
+}

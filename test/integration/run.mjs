@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { ROOT, checkInstalled, codeServerCli, launchBrowser, log, remoteUri, startCodeServer, workbenchUrl } from './host.mjs';
-import { firstHourFixture, makeFixture, planFixture } from './fixture.mjs';
+import { firstHourFixture, makeFixture, planFixture, renamesFixture } from './fixture.mjs';
 
 const shotArg = process.argv.indexOf('--screenshot');
 const SCREENSHOT = shotArg > 0 ? path.resolve(process.argv[shotArg + 1]) : undefined;
@@ -615,6 +615,8 @@ if (want('import')) await runSuite('import', 'import', {
 if (want('dashboard')) await runSuite('dashboard', 'dashboard', { trusted: true, setup: folder => { planFixture(folder); return {}; } });
 // The outcomes editor: the fixture with planning, its outcomes.yaml given comments of every kind (not committed).
 if (want('editor')) await runSuite('editor', 'editor', { trusted: true, setup: folder => { commentedOutcomes(planFixture(folder)); return {}; } });
+// A folder moved into an outcome's area: the views, the current line and the CLI judge its earlier work alike.
+if (want('renames')) await runSuite('renames', 'renames', { trusted: true, setup: folder => { renamesFixture(folder); return {}; } });
 // Odd repositories, one folder each, built by the builders the CLI's tests use (test/unit/helpers/oddRepos.ts).
 // Inside this project's own clone, so that a bare one could be mistaken for the repository above it.
 if (want('odd')) await runSuite('odd', 'odd', {

@@ -129,6 +129,24 @@ describe('renames and moves followed', function () {
     }
   });
 
+  it('a new commit that moves a folder re-links the window\'s older commits (the increment reads again)', async () => {
+    const repo = make();
+    repo.write('plugins/y/a.ts', 'a\n').commit('Add y\n');
+    const { map } = parseOutcomes(YAML);
+    const s = new RepoHistory(repo.dir, {}, map!, 5000);
+    await s.refresh();
+    assert.deepEqual(s.commits({ kind: 'unlinked' }, 0, 10).rows.map(r => r.subject), ['Add y']);
+    repo.write('lib/z.ts').commit('A commit that renames nothing\n');
+    await s.refresh();
+    assert.deepEqual([s.summary().history?.commits, s.summary().history?.unlinked], [3, 1], 'an increment: the same judgement');
+    mv(repo, 'plugins/y', 'packages/y');
+    repo.commit('Move y\n');
+    await s.refresh();
+    assert.deepEqual([s.summary().history?.commits, s.summary().history?.unlinked, s.summary().history?.byOutcome.packages], [4, 0, 2]);
+    const add = s.commits({ kind: 'outcome', id: 'packages' }, 0, 10).rows.find(r => r.subject === 'Add y')!;
+    assert.equal(add.links[0].evidence, 'packages/y/a.ts (renamed from plugins/y/a.ts)');
+  });
+
   it('a file renamed, then deleted: judged by its path at the time', async () => {
     const repo = make();
     repo.write('lib/r.ts').commit('Add r\n');
