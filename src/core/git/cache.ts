@@ -6,7 +6,7 @@ import { COMMIT, EMPTY } from './formats';
 import { GitRepo, RawCommit } from './repo';
 
 /** Bumped whenever the file's layout or what git is asked changes (a change of COMMIT's fields is seen by itself). */
-const FORMAT = 8;
+const FORMAT = 9;
 /** The path lists of a commit, each kept as path numbers (a path is written once per file, not once per commit). */
 const PATH_FIELDS = ['files', 'gitlinks', 'renames'] as const;
 /** Commits per line of the cache file: a line is parsed in a few milliseconds, so the thread can answer between lines. */
