@@ -12,6 +12,7 @@ import { CommitLink } from '../../src/core/links/link';
 import { LineCounts } from '../../src/core/usecases/report';
 import { Linker } from '../../src/core/links/link';
 import { parseOutcomes } from '../../src/core/outcomes/parse';
+import { RepoHistory } from '../../src/core/history/service';
 
 /** The whole history, linked, read from git. */
 async function history(g: GitRepo): Promise<CommitLink[]> {
@@ -140,6 +141,21 @@ describe('changed-line counts kept on disk beside the commit cache', function ()
     const again = await counts();
     assert.ok(numstatRuns().length >= 1, 'an old format is read again from git');
     assert.deepEqual(new Map([...again.counts.stats].sort()), new Map([...gitNumstat(repo)].sort()));
+  });
+
+  it('the dashboard\'s lines measure after a window reload (a new history service) asks git for no line counts', async () => {
+    const view = { days: 3650, bucket: 'month' as const, measure: 'lines' as const, lines: true, defaulted: false, driftThreshold: 0.1, repoName: 'r' };
+    const first = new RepoHistory(repo.dir, { cacheDir }, parseOutcomes(YAML).map!, 3650);
+    await first.refresh();
+    const a = (await first.report(view))!;
+    assert.ok(numstatRuns().length >= 1, 'the first session reads the counts from git');
+    const reloaded = new RepoHistory(repo.dir, { cacheDir }, parseOutcomes(YAML).map!, 3650);
+    await reloaded.refresh();
+    const b = (await reloaded.report(view))!;
+    assert.deepEqual(numstatRuns(), [], 'the reloaded window reads them from the cache');
+    const same = (r: typeof a) => ({ ...r, generatedAt: '', since: '', window: { ...r.window, since: '' } });
+    assert.deepEqual(same(b), same(a));
+    assert.ok(b.outcomes.find(o => o.id === 'a')!.lines! > 0);
   });
 
   it('the CLI\'s report --measure lines asks git for no line counts on a warm cache, with the same report', () => {
