@@ -157,6 +157,16 @@ async function uiCheck() {
 }
 
 /** Runs a command from the command palette as a user does: F1, its title, Enter. */
+/** Picks the Light Modern colour theme as a user does, through the command palette. */
+async function pickLightTheme(page) {
+  await page.keyboard.press('F1');
+  await page.keyboard.type('Preferences: Color Theme');
+  const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
+  await pick('Preferences: Color Theme').click({ timeout: 30000 });
+  await page.keyboard.type('Light Modern');
+  await pick('Light Modern').click({ timeout: 30000 });
+}
+
 async function palette(page, title) {
   await page.keyboard.press('F1');
   await page.keyboard.type(title);
@@ -375,12 +385,7 @@ async function dashboardUiCheck() {
     const out = SCREENSHOT ? path.dirname(SCREENSHOT) : stateRoot;
     await page.screenshot({ path: path.join(out, 'screenshot-dashboard.png') });
     // The same dashboard in the light theme (picked as a user does), scrolled to planned vs actual and the key results.
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Preferences: Color Theme');
-    const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
-    await pick('Preferences: Color Theme').click({ timeout: 30000 });
-    await page.keyboard.type('Light Modern');
-    await pick('Light Modern').click({ timeout: 30000 });
+    await pickLightTheme(page);
     const light = await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 30000 }).then(() => true, () => false);
     check('the dashboard follows the theme to light', light, 'still dark');
     await (await webviewFrame(page, '#plan')).locator('#plan').evaluate(el => el.previousElementSibling.scrollIntoView());
@@ -477,12 +482,7 @@ async function editorUiCheck() {
     // The light theme, picked as a user does: the form's colours follow it.
     const colours = () => frame.locator('section.card').first().evaluate(el => [getComputedStyle(document.body).backgroundColor, getComputedStyle(el).color].join(' / '));
     const dark = await colours();
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Preferences: Color Theme');
-    const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
-    await pick('Preferences: Color Theme').click({ timeout: 30000 });
-    await page.keyboard.type('Light Modern');
-    await pick('Light Modern').click({ timeout: 30000 });
+    await pickLightTheme(page);
     await page.locator('.monaco-workbench.vs').first().waitFor({ timeout: 30000 }).catch(() => {});
     let light = dark;
     for (let i = 0; i < 100 && light === dark; i++) { await page.waitForTimeout(200); light = await colours(); }
