@@ -303,8 +303,11 @@ describe('Outcome Lens in a multi-root workspace', () => {
     const editor = await vscode.window.showTextDocument(doc);
     const original = doc.getText();
     const typed = '  - id: onboarding\n    title: Onboarding flow\n    areas:\n      - tools/\n';
-    const seen = new Set<string>();
-    const sub = a.index.onDidChange(() => { for (const o of second.map?.outcomes ?? []) seen.add(`${o.id}|${o.title}`); });
+    // Every map the views adopt, and when; every change of the document, and when (the product's listener gets the same).
+    const adopted: { at: number; outcome: string }[] = [];
+    const changedAt: number[] = [];
+    const sub = a.index.onDidChange(() => { for (const o of second.map?.outcomes ?? []) adopted.push({ at: Date.now(), outcome: `${o.id}|${o.title}` }); });
+    const typing = vscode.workspace.onDidChangeTextDocument(e => { if (e.document === doc && e.contentChanges.length) changedAt.push(Date.now()); });
     try {
       for (const ch of typed) {
         const end = doc.lineAt(doc.lineCount - 1).range.end;
@@ -313,11 +316,19 @@ describe('Outcome Lens in a multi-root workspace', () => {
       assert.equal(doc.getText(), original + typed, 'no keystroke lost');
       await until('the typed outcome adopted once the typing pauses', () => second.map?.outcomes.some(o => o.id === 'onboarding' && o.title === 'Onboarding flow'));
       await until('its history relinked', async () => (await second.history().commits({ kind: 'outcome', id: 'onboarding' }, 0, 10)).rows.length >= 1);
-      const half = [...seen].filter(s => s.startsWith('onboarding|') && s !== 'onboarding|Onboarding flow' || (!s.startsWith('onboarding|') && /^o/.test(s)));
-      assert.deepEqual(half, [], 'no map made of a half-typed outcome');
+      // A half-typed outcome may be adopted only where the typing really paused for the settle time (1.5 s): on a loaded
+      // machine one keystroke can take that long, and then the text is what the user left. Anywhere else it is a defect.
+      const isHalf = (s: string) => (s.startsWith('onboarding|') && s !== 'onboarding|Onboarding flow') || (!s.startsWith('onboarding|') && /^o/.test(s));
+      const half = adopted.filter(x => isHalf(x.outcome)).map(x => {
+        const before = changedAt.filter(t => t <= x.at).pop() ?? 0;
+        const after = changedAt.find(t => t > x.at) ?? Infinity;
+        return { ...x, pause: after - before };
+      }).filter(x => x.pause < 1400);
+      assert.deepEqual(half, [], 'no map made of a half-typed outcome while the typing went on');
       assert.deepEqual(vscode.languages.getDiagnostics(second.outcomesUri).filter(d => d.severity === vscode.DiagnosticSeverity.Error), []);
     } finally {
       sub.dispose();
+      typing.dispose();
       await editor.edit(e => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original));
       await doc.save();
     }
