@@ -169,7 +169,7 @@ describe('the history cache: appends, crashes, old files and two writers', funct
     const r = await readHistory(git, {}, { cacheDir });
     assert.equal(r.fromGit, N);
     assert.deepEqual(r.commits, commits);
-    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]).format, 8, 'rebuilt in the current format');
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[0]).format, 9, 'rebuilt in the current format');
     const again = await readHistory(git, {}, { cacheDir });
     assert.equal(again.fromGit, 0);
     assert.deepEqual(again.commits, commits);

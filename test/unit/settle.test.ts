@@ -80,7 +80,7 @@ describe('work that needs no outcome (ignoreAuthors, ignoreSubjects, tag --none,
     assert.match(text, /ignored {2}Add the search outcome {2}\(outcomes\.yaml needs no outcome\)$/m);
     // outcomes.yaml is an ignored file, not an unlinked one.
     const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; ignored: boolean; outcomes: string[] }[];
-    assert.deepEqual(files.find(f => f.path === 'outcomes.yaml'), { path: 'outcomes.yaml', outcomes: [], ignored: true });
+    assert.deepEqual(files.find(f => f.path === 'outcomes.yaml'), { path: 'outcomes.yaml', outcomes: [], ignored: true, areas: [] });
     assert.doesNotMatch(cli(['files', '--unlinked', '--repo', repo.dir]).stdout, /outcomes\.yaml/);
   });
 
