@@ -119,6 +119,16 @@ describe('the history service (what every view asks)', function () {
     assert.ok(s.commits({ kind: 'unlinked' }, 0, 10).rows.some(r => r.subject === 'trailer'), '"Outcome: b" is no link under the key Tag');
   });
 
+  it('the pattern warnings asked while a new outcomes.yaml is being relinked are about that outcomes.yaml', async () => {
+    const s = service();
+    await s.refresh();
+    assert.deepEqual((await s.patternDiagnostics())?.map(d => d.code), []);
+    // Asked as the editor asks: right after the new map is sent, before its relink has run.
+    void s.configure({ map: parseOutcomes(yaml().replace('areas: [a/]', 'areas: [a/, no-such-folder/]')).map! });
+    const got = await s.patternDiagnostics();
+    assert.deepEqual(got?.map(d => [d.code, d.message.includes('no-such-folder/')]), [['pattern-matches-nothing', true]]);
+  });
+
   it('a note links an old commit: only the notes are read again', async () => {
     const s = service();
     await s.refresh();

@@ -86,11 +86,14 @@ export class RepoHistory {
     }
     if (!('map' in c)) return Promise.resolve();
     const wanted = this.wantedMap = { map: c.map };
-    return this.enqueue(async () => {
+    return this.configured = this.enqueue(async () => {
       if (this.wantedMap !== wanted) return; // a newer outcomes.yaml is queued: relink once, with that one
       if (this.setMap(wanted.map)) await this.relink();
     });
   }
+
+  /** The last outcomes.yaml given, linked: what an answer about the patterns must wait for. */
+  private configured?: Promise<void>;
 
   /** Reads what changed in git since the last refresh; one runs at a time and at most one waits (latest wins). */
   refresh(force = false): Promise<void> {
@@ -238,7 +241,10 @@ export class RepoHistory {
   }
 
   /** Patterns that match no tracked file, are shadowed or have no effect: undefined until the files are listed. */
-  patternDiagnostics(): Promise<Diagnostic[] | undefined> {
+  async patternDiagnostics(): Promise<Diagnostic[] | undefined> {
+    // About the outcomes.yaml given last: asked while its relink is queued or running, the files are still classified
+    // by the one before, and a warning about a pattern just added would be missing until the next change.
+    await this.configured?.catch(() => undefined);
     return this.files.patternDiagnostics();
   }
 
