@@ -105,7 +105,13 @@ function render(): void {
     const el = main.querySelector(`[data-path="${CSS.escape(path)}"]`) as (HTMLElement & { value?: string }) | null;
     if (el && el.tagName !== 'VSCODE-SINGLE-SELECT') el.value = value;
   }
-  if (focus) (main.querySelector(`[data-path="${CSS.escape(focus)}"]`) as HTMLElement | null)?.focus();
+  if (focus) {
+    const el = main.querySelector(`[data-path="${CSS.escape(focus)}"]`) as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    // A new vscode-textfield draws its input a moment later (a Lit update): focused before that, the focus is lost,
+    // and an Enter pressed next goes nowhere.
+    el?.focus();
+    void el?.updateComplete?.then(() => { if (!el.matches(':focus-within')) el.focus(); });
+  }
 }
 
 function card(o: FormOutcome, i: number, n: number, problems: Map<string, FormProblem[]>, c: FormCounts | undefined): HTMLElement {
