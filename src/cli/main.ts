@@ -12,6 +12,7 @@ import { tag } from './commands/tag';
 import { init } from './commands/init';
 import { suggest } from './commands/suggest';
 import { diff } from './commands/diff';
+import { version } from '../../package.json';
 
 /** Every command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [check, files, commits, report, diff, rollup, init, tag, suggest, hook];
@@ -21,7 +22,8 @@ function usage(): string {
   return [
     'outcome-lens: outcome-linked development from outcomes.yaml and git history',
     '',
-    'usage: outcome-lens <command> [options]; outcome-lens <command> --help lists its options, their values and defaults',
+    'usage: outcome-lens <command> [options]; outcome-lens <command> --help lists its options, their values and defaults;',
+    'outcome-lens --version prints the version',
     '',
     'commands:',
     columns(COMMANDS.map(c => [invocation(c.spec), c.spec.summary])),
@@ -48,6 +50,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(usage());
     return 0;
   }
+  if (name === '--version' || name === '-V') { io.out(`outcome-lens ${version}`); return 0; }
   const cmd = COMMANDS.find(c => c.spec.name === name);
   if (!cmd) { io.err(`outcome-lens: unknown command '${name}'\nRun 'outcome-lens --help' for usage.`); return 2; }
   const timeout = Number(process.env.OUTCOME_LENS_GIT_TIMEOUT);

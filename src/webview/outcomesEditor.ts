@@ -67,6 +67,10 @@ function render(): void {
   const m = model;
   const focused = document.activeElement?.closest('[data-path]') as (HTMLElement & { value?: string }) | null;
   const focus = focused?.dataset.path;
+  // Where the caret was in the focused field: focusing a new field through its host selects all its text, and the next
+  // key typed would replace what was typed so far.
+  const caret = focused?.shadowRoot?.querySelector('input');
+  const selection = caret ? [caret.selectionStart ?? caret.value.length, caret.selectionEnd ?? caret.value.length] as const : undefined;
   // What is typed and not yet sent stays: the focused field's text and the "add" fields'.
   const typed = new Map<string, string>();
   if (focus && focused?.value !== undefined) typed.set(focus, focused.value);
@@ -109,8 +113,15 @@ function render(): void {
     const el = main.querySelector(`[data-path="${CSS.escape(focus)}"]`) as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
     // A new vscode-textfield draws its input a moment later (a Lit update): focused before that, the focus is lost,
     // and an Enter pressed next goes nowhere.
-    el?.focus();
-    void el?.updateComplete?.then(() => { if (!el.matches(':focus-within')) el.focus(); });
+    const put = () => {
+      const input = el?.shadowRoot?.querySelector('input');
+      if (!input) return el?.focus();
+      input.focus();
+      // (a number field has no selection to set, and says so by throwing)
+      if (selection) try { input.setSelectionRange(...selection); } catch { /* the caret stays where focus put it */ }
+    };
+    put();
+    void el?.updateComplete?.then(put);
   }
 }
 

@@ -469,10 +469,18 @@ async function editorUiCheck() {
     await link.press('Enter');
     await frame.locator('.field:has(vscode-textfield[data-path="o.0.link"]) .problem').first().waitFor({ state: 'detached', timeout: 30000 }).catch(() => {});
     // An area added with the keyboard alone: typed in the "add" field, Enter; it shows with its own count.
+    // Halfway through, the form is drawn again (as when the match counts arrive): the field keeps the text and the
+    // focus, so the rest of the typing and the Enter still reach it.
     await frame.locator('vscode-textfield#new-areas-1 input').focus();
-    await page.keyboard.type('libs/');
+    await page.keyboard.type('li');
+    await frame.locator('body').evaluate(() => window.postMessage({ type: 'note', text: 'Drawn again while typing.' }, '*'));
+    await frame.locator('#note').waitFor({ timeout: 30000 });
+    await page.keyboard.type('bs/');
+    const typed = await frame.locator('vscode-textfield#new-areas-1').evaluate(el => el.value);
+    check('the text typed before and after the redraw is all in the field', typed === 'libs/', JSON.stringify(typed));
     await page.keyboard.press('Enter');
-    const libs = await frame.locator('section.card[data-outcome="1"] [data-count="libs/"]').first().innerText({ timeout: 60000 }).catch(e => String(e));
+    const libs = await frame.locator('section.card[data-outcome="1"] [data-count="libs/"]').first().innerText({ timeout: 60000 })
+      .catch(async e => `the card's areas: ${JSON.stringify(await frame.locator('section.card[data-outcome="1"] [data-count]').evaluateAll(els => els.map(el => el.dataset.count)))}; ${e}`);
     check('an area added from the keyboard shows with its match count (libs/: 2 files)', /^2 files/.test(libs), libs);
     const left = await frame.locator('vscode-textfield#new-areas-1').evaluate(el => el.value);
     check('the "add" field is empty again once the area is added', left === '', JSON.stringify(left));

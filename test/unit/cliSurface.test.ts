@@ -59,6 +59,15 @@ describe('the command line, declared once per command', function () {
     assert.equal(cli([]).code, 2, 'no command is a usage error');
   });
 
+  it('--version (and -V) prints the package\'s version and exits 0', () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'));
+    for (const flag of ['--version', '-V']) {
+      const r = cli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), `outcome-lens ${version}`);
+    }
+  });
+
   it('COMMAND --help: the usage and each option of its table, with its values and default', () => {
     for (const c of COMMANDS) {
       const r = cli([c.spec.name, '--help']);

@@ -11,11 +11,21 @@ export function areaAttribution(patterns: readonly string[], files: readonly str
   const out = new Int32Array(files.length).fill(-1);
   if (!files.length || !patterns.length) return out;
   const whole = matchMask(compilePatterns(patterns, options), files);
-  let left = whole.reduce((n, x) => n + x, 0);
-  for (let i = 0; i < patterns.length && left; i++) {
-    if (patterns[i].startsWith('!') || patterns[i].startsWith('#')) continue;
-    const alone = matchMask(compilePatterns([patterns[i]], options), files);
-    for (let k = 0; k < files.length; k++) if (whole[k] && alone[k] && out[k] === -1) { out[k] = i; left--; }
+  const positive = patterns.flatMap((p, i) => (p.startsWith('!') || p.startsWith('#') ? [] : [i]));
+  // The files left to attribute, a subset carrying the submodules' list: each line after the first walks only the
+  // outcome's files not yet attributed, not the whole repository.
+  const gitlinks = (files as { gitlinks?: ReadonlySet<string> }).gitlinks;
+  let left: number[] = [];
+  for (let k = 0; k < files.length; k++) if (whole[k]) left.push(k);
+  for (let n = 0; n < positive.length && left.length; n++) {
+    const i = positive[n];
+    // A list of one positive line (the common case) needs no second walk: that line adds every file the list matches.
+    if (positive.length === 1) { for (const k of left) out[k] = i; break; }
+    const subset = Object.assign(left.map(k => files[k]), gitlinks ? { gitlinks } : {});
+    const alone = matchMask(compilePatterns([patterns[i]], options), subset);
+    const next: number[] = [];
+    left.forEach((k, j) => { if (alone[j]) out[k] = i; else next.push(k); });
+    left = next;
   }
   return out;
 }
