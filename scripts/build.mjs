@@ -1,6 +1,6 @@
 // Bundles the extension, its history worker, the CLI and the dashboard's webview script. `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning', minify: !watch };
@@ -8,7 +8,8 @@ const builds = [
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // The history worker's thread: git, the history and linking run there, off the extension host's thread.
   { ...common, entryPoints: ['src/worker.ts'], outfile: 'dist/worker.js' },
-  { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' },
+    define: { OUTCOME_LENS_VERSION: JSON.stringify(JSON.parse(readFileSync('package.json', 'utf8')).version) } },
   // The dashboard's webview script, for the browser; its map is inline and in watch builds only, as no map is shipped.
   { bundle: true, platform: 'browser', target: 'es2020', format: 'iife', sourcemap: watch ? 'inline' : false, logLevel: 'warning', minify: !watch,
     entryPoints: ['src/webview/dashboard.ts'], outfile: 'dist/webview/dashboard.js' },

@@ -12,7 +12,9 @@ import { tag } from './commands/tag';
 import { init } from './commands/init';
 import { suggest } from './commands/suggest';
 import { diff } from './commands/diff';
-import { version } from '../../package.json';
+
+/** package.json's version, written in by the build (scripts/build.mjs), so that the CLI does not load package.json. */
+declare const OUTCOME_LENS_VERSION: string;
 
 /** Every command, in the order the help lists them. */
 export const COMMANDS: readonly Command[] = [check, files, commits, report, diff, rollup, init, tag, suggest, hook];
@@ -50,7 +52,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.out(usage());
     return 0;
   }
-  if (name === '--version' || name === '-V') { io.out(`outcome-lens ${version}`); return 0; }
+  if (name === '--version' || name === '-V') { io.out(`outcome-lens ${OUTCOME_LENS_VERSION}`); return 0; }
   const cmd = COMMANDS.find(c => c.spec.name === name);
   if (!cmd) { io.err(`outcome-lens: unknown command '${name}'\nRun 'outcome-lens --help' for usage.`); return 2; }
   const timeout = Number(process.env.OUTCOME_LENS_GIT_TIMEOUT);
