@@ -120,18 +120,24 @@ describe('diff: what a change to outcomes.yaml means', function () {
     repo.git('checkout', '-q', 'main');
     const owners = (g: typeof gb, f: string) => [...g.sets].filter(([, s]) => s.has(f)).map(([id]) => id).sort();
     let hands = 0;
-    const unlinked: string[] = [];
+    const unlinked: string[] = [], linked: string[] = [], ignored: string[] = [];
     const perOutcome = new Map<string, { gained: number; lost: number }>();
     for (const f of files) {
       const from = owners(gb, f), to = owners(ga, f);
       if (JSON.stringify(from) !== JSON.stringify(to)) hands++;
       if (!to.length && !ga.ignore.has(f) && (from.length || gb.ignore.has(f))) unlinked.push(f);
+      const wasUnlinked = !from.length && !gb.ignore.has(f);
+      if (wasUnlinked && to.length) linked.push(f);
+      if (wasUnlinked && !to.length && ga.ignore.has(f)) ignored.push(f);
       for (const id of to) if (!from.includes(id)) { const r = perOutcome.get(id) ?? { gained: 0, lost: 0 }; r.gained++; perOutcome.set(id, r); }
       for (const id of from) if (!to.includes(id)) { const r = perOutcome.get(id) ?? { gained: 0, lost: 0 }; r.lost++; perOutcome.set(id, r); }
     }
     assert.equal(d.files.common, files.length + 1, 'outcomes.yaml is tracked on both sides too');
     assert.equal(d.files.changeHands, hands);
     assert.deepEqual(d.files.becomeUnlinked.examples, unlinked);
+    // A file the ignore list takes now needs no outcome: settled, not said to be linked.
+    assert.deepEqual([d.files.becomeLinked.examples, d.files.becomeIgnored.examples], [linked, ignored]);
+    assert.deepEqual(ignored, ['docs/guide.md']);
     for (const r of d.files.perOutcome) {
       assert.equal(r.before, gb.sets.get(r.id)?.size ?? 0, `${r.id} before`);
       assert.equal(r.after, ga.sets.get(r.id)?.size ?? 0, `${r.id} after`);
@@ -197,7 +203,7 @@ describe('diff: the command line', function () {
     assert.equal(r.code, 0, r.stderr);
     const d = JSON.parse(r.stdout) as OutcomesDiff;
     assert.deepEqual(Object.keys(d), ['schemaVersion', 'from', 'to', 'settings', 'added', 'removed', 'renamed', 'retitled', 'changed', 'keyResults', 'budgets', 'files']);
-    assert.deepEqual(Object.keys(d.files), ['trackedBefore', 'trackedAfter', 'common', 'changeHands', 'moves', 'becomeUnlinked', 'becomeLinked', 'perOutcome']);
+    assert.deepEqual(Object.keys(d.files), ['trackedBefore', 'trackedAfter', 'common', 'changeHands', 'moves', 'becomeUnlinked', 'becomeLinked', 'becomeIgnored', 'perOutcome']);
     assert.equal(d.from.label, 'merge base with main');
     assert.equal(d.from.commit, repo.git('rev-parse', 'main').trim());
     assert.deepEqual([d.to.label, d.to.commit], ['working tree', null]);

@@ -109,6 +109,8 @@ export interface OutcomesDiff {
     moves: FileMove[];
     becomeUnlinked: { count: number; examples: string[] };
     becomeLinked: { count: number; examples: string[] };
+    /** Unlinked files that need no outcome now (the ignore list takes them): settled, not linked. */
+    becomeIgnored: { count: number; examples: string[] };
     perOutcome: OutcomeFiles[];
   };
 }
@@ -260,7 +262,7 @@ function filesChangingHands(lb: Linker, fb: readonly string[], la: Linker, fa: r
   const gained = new Map<string, number>(), lost = new Map<string, number>();
   const bump = (m: Map<string, number>, id: string) => m.set(id, (m.get(id) ?? 0) + 1);
   const moves = new Map<string, FileMove>();
-  const unlinked: string[] = [], linked: string[] = [];
+  const unlinked: string[] = [], linked: string[] = [], ignored: string[] = [];
   let common = 0, changeHands = 0;
   // Both lists are in git's order: one walk pairs the files tracked on both sides.
   const afterAt = new Map<string, FileLink>();
@@ -276,7 +278,8 @@ function filesChangingHands(lb: Linker, fb: readonly string[], la: Linker, fa: r
     for (const id of to) if (!from.includes(id)) bump(gained, id);
     for (const id of from) if (!to.includes(id)) bump(lost, id);
     if (toStatus === 'unlinked' && fromStatus !== 'unlinked') unlinked.push(b.path);
-    if (fromStatus === 'unlinked' && toStatus !== 'unlinked') linked.push(b.path);
+    if (fromStatus === 'unlinked' && toStatus === 'linked') linked.push(b.path);
+    if (fromStatus === 'unlinked' && toStatus === 'ignored') ignored.push(b.path);
     if (same(from, to)) continue; // only ignored ↔ unlinked: said by the two lists above
     changeHands++;
     // Renamed outcomes under their new ids: the rename itself is said once, above.
@@ -300,6 +303,7 @@ function filesChangingHands(lb: Linker, fb: readonly string[], la: Linker, fa: r
     moves: [...moves.values()].sort((x, y) => y.count - x.count),
     becomeUnlinked: { count: unlinked.length, examples: unlinked.slice(0, DIFF_LISTED) },
     becomeLinked: { count: linked.length, examples: linked.slice(0, DIFF_LISTED) },
+    becomeIgnored: { count: ignored.length, examples: ignored.slice(0, DIFF_LISTED) },
     perOutcome,
   };
 }
@@ -307,6 +311,6 @@ function filesChangingHands(lb: Linker, fb: readonly string[], la: Linker, fa: r
 /** Whether the diff has anything to say. */
 export function diffIsEmpty(d: OutcomesDiff): boolean {
   return !d.settings.length && !d.added.length && !d.removed.length && !d.renamed.length && !d.retitled.length && !d.changed.length
-    && !d.keyResults.length && !d.budgets.rows.length && !d.files.changeHands && !d.files.becomeUnlinked.count && !d.files.becomeLinked.count
+    && !d.keyResults.length && !d.budgets.rows.length && !d.files.changeHands && !d.files.becomeUnlinked.count && !d.files.becomeLinked.count && !d.files.becomeIgnored.count
     && d.from.outcomesFile === d.to.outcomesFile;
 }

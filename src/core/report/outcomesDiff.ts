@@ -96,9 +96,10 @@ export function renderOutcomesDiffMd(d: OutcomesDiff, level = 2): string {
     out.push('', '| Outcome | Files before | Files after | Gained | Lost |', '| --- | ---: | ---: | ---: | ---: |',
       ...f.perOutcome.map(r => `| ${t(r.title)} (${code(r.id)}) | ${r.before} | ${r.after} | +${r.gained} | −${r.lost} |`));
   }
-  for (const [what, l] of [['become unlinked', f.becomeUnlinked], ['become linked', f.becomeLinked]] as const) {
+  const why = { 'become unlinked': ' (no outcome claims them, the ignore list leaves them)', 'become linked': '', 'become ignored': ' (the ignore list takes them: they need no outcome)' };
+  for (const [what, l] of [['become unlinked', f.becomeUnlinked], ['become linked', f.becomeLinked], ['become ignored', f.becomeIgnored]] as const) {
     if (!l.count) continue;
-    out.push('', `**${plural(l.count, 'file')} ${l.count === 1 ? what.replace('become', 'becomes') : what}**${what === 'become unlinked' ? ' (no outcome claims them, the ignore list leaves them)' : ''}:`, '',
+    out.push('', `**${plural(l.count, 'file')} ${l.count === 1 ? what.replace('become', 'becomes') : what}**${why[what]}:`, '',
       ...l.examples.map(p => `- ${code(p)}`), ...(l.count > l.examples.length ? [`- and ${l.count - l.examples.length} more`] : []));
   }
   return out.join('\n') + '\n';
@@ -128,7 +129,7 @@ export function renderOutcomesDiffText(d: OutcomesDiff): string {
   const who = (ids: string[], status: string) => (ids.length ? ids.map(id).join('+') : `(${status})`);
   for (const m of f.moves) out.push(`  ${who(m.from, m.fromStatus)} -> ${who(m.to, m.toStatus)}: ${m.count}  e.g. ${m.examples.map(p).join(', ')}`);
   for (const r of f.perOutcome) out.push(`  ${id(r.id)}: ${r.before} -> ${r.after} files (+${r.gained} -${r.lost})`);
-  for (const [what, l] of [['unlinked', f.becomeUnlinked], ['linked', f.becomeLinked]] as const) {
+  for (const [what, l] of [['unlinked', f.becomeUnlinked], ['linked', f.becomeLinked], ['ignored', f.becomeIgnored]] as const) {
     if (!l.count) continue;
     out.push(`become ${what}: ${l.count}`, ...l.examples.map(x => `  ${p(x)}`), ...(l.count > l.examples.length ? [`  and ${l.count - l.examples.length} more`] : []));
   }
