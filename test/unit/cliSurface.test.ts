@@ -83,6 +83,10 @@ describe('the command line, declared once per command', function () {
       // --json exactly where --format has json
       assert.equal(/^ {2}--json\b/m.test(r.stdout), !!c.spec.options.format?.values?.includes('json'), `${c.spec.name}: --json`);
     }
+    // The keys a --json row has are the ones its help names, in order.
+    const json = JSON.parse(cli(['commits', '--json', '--max-count', '1', '--repo', repo.dir]).stdout) as Record<string, unknown>[];
+    const named = cli(['commits', '--help']).stdout.replace(/\n {3,}/g, ' ').match(/json: \[\{([^}]*)\}\]/)![1];
+    assert.deepEqual(named.split(', ').map(k => JSON.parse(k)), Object.keys(json[0]));
     const report = cli(['report', '--help']).stdout.replace(/\n {3,}/g, ' ');
     assert.match(report, /--format md\|json\|csv\|html .*Default: md\./);
     assert.match(report, /--all +The whole history\. Not with --since\./);

@@ -32,7 +32,7 @@ export const commits = command({
     maxCount: whole('at most N commits, the newest', 0),
     range: RANGE,
     unlinked: flag('only the unlinked commits (exit 1 when there is one: a CI gate)'),
-    format: oneOf(FORMATS, 'text: a line per commit; json: [{"sha", "author", "email", "date", "subject", "links", "invalid", "status"}]; '
+    format: oneOf(FORMATS, 'text: a line per commit; json: [{"sha", "author", "email", "date", "subject", "links", "invalid", "replaced", "status", "ignoredBy"}]; '
       + 'github: a GitHub Actions warning per unlinked commit', 'text'),
     noCache: NO_CACHE,
   },
