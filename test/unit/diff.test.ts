@@ -6,7 +6,7 @@ import { cli } from './helpers/cli';
 import { GitRepo } from '../../src/core/git/repo';
 import { diffOutcomes, DiffSideError } from '../../src/core/usecases/diffOutcomes';
 import { OutcomesDiff } from '../../src/core/links/outcomesDiff';
-import { renderOutcomesDiffMd } from '../../src/core/report/outcomesDiff';
+import { renderOutcomesDiffMd, renderOutcomesDiffText } from '../../src/core/report/outcomesDiff';
 import { RepoActions } from '../../src/core/history/actions';
 
 // `outcome-lens diff`: what a change to outcomes.yaml means, on pairs of real commits, the files that change hands
@@ -148,6 +148,16 @@ describe('diff: what a change to outcomes.yaml means', function () {
     const move = d.files.moves.find(m => m.to.includes('search'))!;
     assert.deepEqual([move.from, move.to, move.count, move.examples], [['checkout'], ['search'], 2, ['services/search/index.ts', 'services/search/rank/score.ts']]);
     assert.deepEqual(d.settings, [{ field: 'ignore', before: ['*.lock'], after: ['*.lock', 'docs/'] }]);
+  });
+
+  it('the settle rules are settings a reviewer sees: ignoreAuthors and ignoreSubjects added or removed', async () => {
+    const o = '  - id: a\n    title: A\n    areas: [src/]\n';
+    const { d } = await pair(['src/a.ts'], yaml(o, 'ignoreSubjects: ["chore(deps):"]\n'), yaml(o, 'ignoreAuthors: ["renovate[bot]"]\n'));
+    assert.deepEqual(d.settings, [
+      { field: 'ignoreAuthors', before: [], after: ['renovate[bot]'] },
+      { field: 'ignoreSubjects', before: ['chore(deps):'], after: [] },
+    ]);
+    assert.match(renderOutcomesDiffText(d), /^settings {3}ignoreAuthors: \+renovate\[bot\]$/m);
   });
 
   it('no outcomes.yaml on one side: every outcome added; the working tree with unsaved text; a side with errors located', async () => {

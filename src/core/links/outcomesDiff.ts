@@ -236,7 +236,9 @@ export function diffOutcomeMaps(before: DiffInput, after: DiffInput, sides: { fr
   for (const o of fresh) if (!renamedTo.has(o.id) && o.budget !== undefined) rows.push({ id: o.id, title: o.title, before: null, after: o.budget });
   const totalBefore = before.map ? total(mb) : null, totalAfter = after.map ? total(ma) : null;
 
-  const settings = fieldChanges({ trailer: mb.trailer, ignore: mb.ignore }, { trailer: ma.trailer, ignore: ma.ignore }, new Set());
+  // The file-wide keys: what links a commit (trailer) and what needs no outcome (ignore lists), which move the numbers too.
+  const fileKeys = (m: OutcomeMap) => ({ trailer: m.trailer, ignore: m.ignore, ignoreAuthors: m.ignoreAuthors ?? [], ignoreSubjects: m.ignoreSubjects ?? [] });
+  const settings = fieldChanges(fileKeys(mb), fileKeys(ma), new Set());
   return {
     schemaVersion: 1,
     from: sides.from,

@@ -43,6 +43,7 @@ export function diffHeadline(d: OutcomesDiff): string {
     d.retitled.length && `${d.retitled.length} retitled`,
     d.changed.length && `${d.changed.length} otherwise changed`,
     d.keyResults.length && plural(d.keyResults.length, 'key result change'),
+    d.settings.length && `${d.settings.map(x => x.field).join(', ')} changed`,
   ].filter(Boolean) as string[];
   const b = d.budgets;
   if (b.rows.length || b.totalBefore !== b.totalAfter) parts.push(`budgets total ${totalText(b.totalBefore)} → ${totalText(b.totalAfter)}${b.overAfter ? ' (over 100%)' : ''}`);
