@@ -23,7 +23,8 @@ function withAreas(linker: Linker, part: FileLink[], gitlinks: ReadonlySet<strin
   const paths = Object.assign(part.map(f => f.path), gitlinks ? { gitlinks } : {});
   for (const o of linker.map.outcomes) {
     if (!o.areas.length) continue;
-    const by = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options);
+    // (which files the outcome claims is known from the classification: only its own files are matched again)
+    const by = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options, part.map(f => (f.outcomes.includes(o.id) ? 1 : 0)));
     by.forEach((i, k) => { if (i >= 0) rows[k].areas!.push({ outcome: o.id, pattern: o.areas[i].pattern, line: o.areas[i].range.line }); });
   }
   return rows;

@@ -7,10 +7,11 @@ import { compilePatterns, matchMask, MatchOptions } from './matcher';
  * one that matches its folder, is positive), so the lines' counts add up to the outcome's files. Each file is
  * decided by its own path, so the answer for a part of the files is the same as within all of them.
  */
-export function areaAttribution(patterns: readonly string[], files: readonly string[], options: MatchOptions = {}): Int32Array {
+export function areaAttribution(patterns: readonly string[], files: readonly string[], options: MatchOptions = {}, matched?: ArrayLike<number>): Int32Array {
   const out = new Int32Array(files.length).fill(-1);
   if (!files.length || !patterns.length) return out;
-  const whole = matchMask(compilePatterns(patterns, options), files);
+  // `matched`: which files the whole list matches, when the caller has classified them already (Linker.classifyAll).
+  const whole = matched ?? matchMask(compilePatterns(patterns, options), files);
   const positive = patterns.flatMap((p, i) => (p.startsWith('!') || p.startsWith('#') ? [] : [i]));
   // The files left to attribute, a subset carrying the submodules' list: each line after the first walks only the
   // outcome's files not yet attributed, not the whole repository.
