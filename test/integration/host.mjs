@@ -37,7 +37,10 @@ export async function startCodeServer({ folder, stateRoot, env = {}, trusted = t
   fs.writeFileSync(path.join(stateRoot, 'ud/User/settings.json'), JSON.stringify({
     'telemetry.telemetryLevel': 'off', 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': !trusted,
     'security.workspace.trust.startupPrompt': 'never', 'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false,
-    'update.mode': 'none', 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'always', 'git.autofetch': false, ...settings,
+    'update.mode': 'none', 'workbench.tips.enabled': false, 'git.openRepositoryInParentFolders': 'always', 'git.autofetch': false,
+    // The browser build saves after a delay by default: a save that overlaps two edits leaves the older text on disk,
+    // and a test's revert would bring it back into the next test.
+    'files.autoSave': 'off', ...settings,
   }, null, 2));
   const logFd = fs.openSync(path.join(stateRoot, 'code-server.log'), 'w');
   const args = [CS_ENTRY, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',

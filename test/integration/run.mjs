@@ -159,18 +159,31 @@ async function uiCheck() {
 
 /** Runs a command from the command palette as a user does: F1, its title, Enter. */
 /** Picks the Light Modern colour theme as a user does, through the command palette. */
+/**
+ * The command palette, opened and given `text` whole: F1 again until its box shows (a key pressed while a webview has
+ * the focus can be lost on a busy machine), and the text filled in rather than typed, so no letter is lost either.
+ */
+async function paletteWith(page, text) {
+  const box = page.locator('.quick-input-widget .quick-input-box input').first();
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('F1');
+    if (await box.waitFor({ state: 'visible', timeout: 10000 }).then(() => true, () => false)) break;
+    if (attempt === 3) throw new Error('the command palette did not open after F1, three times');
+  }
+  await box.fill(`>${text}`);
+}
+
 async function pickLightTheme(page) {
-  await page.keyboard.press('F1');
-  await page.keyboard.type('Preferences: Color Theme');
+  await paletteWith(page, 'Preferences: Color Theme');
   const pick = text => page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(text, { exact: true }) }).first();
   await pick('Preferences: Color Theme').click({ timeout: 30000 });
-  await page.keyboard.type('Light Modern');
+  // the theme picker is a quick pick of its own: its box is filled the same way
+  await page.locator('.quick-input-widget .quick-input-box input').first().fill('Light Modern');
   await pick('Light Modern').click({ timeout: 30000 });
 }
 
 async function palette(page, title) {
-  await page.keyboard.press('F1');
-  await page.keyboard.type(title);
+  await paletteWith(page, title);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 30000 });
   await page.keyboard.press('Enter');
 }
