@@ -185,8 +185,10 @@ for (const { repo, name, commits } of targets) {
   const tip = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
   const tree = execFileSync('git', ['-C', repo, 'rev-parse', 'HEAD^{tree}'], { encoding: 'utf8' }).trim();
   const outcomeId = /^\s*-\s*id:\s*["']?([\w.-]+)/m.exec(fs.readFileSync(path.join(repo, 'outcomes.yaml'), 'utf8'))?.[1] ?? 'none';
-  // a commit object only (no ref moves): the repository is left as it was
-  const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', `bench: one new commit\n\nOutcome: ${outcomeId}`], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' } }).trim();
+  // a commit object only (no ref moves): the repository is left as it was. Dated a minute after HEAD, as a new commit
+  // is: one dated before it does not simply continue the cached history, and its order is asked of git again.
+  const after = new Date(Number(execFileSync('git', ['-C', repo, 'log', '-1', '--format=%ct', 'HEAD'], { encoding: 'utf8' }).trim()) * 1000 + 60_000).toISOString();
+  const next = execFileSync('git', ['-C', repo, 'commit-tree', tree, '-p', tip, '-m', `bench: one new commit\n\nOutcome: ${outcomeId}`], { encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_DATE: after, GIT_COMMITTER_DATE: after } }).trim();
   const inc = await time('node', [CLI, 'commits', '--json', '--range', next, '--repo', repo]);
   row(name, 'one new commit on a warm cache', inc.ms, median(cold), 'the cold run', 0.02, `${inc.fromGit} commit(s) read from git`);
   if (inc.fromGit !== 1) rows.at(-1).ok = false;
