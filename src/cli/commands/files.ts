@@ -6,28 +6,34 @@ import { flag, oneOf } from '../options';
 
 const FORMATS = ['text', 'json'] as const;
 
-/** Which area brought a file into each of its outcomes: the line that adds it after the negations (see areaAdds). */
-interface AreaLink { outcome: string; pattern: string; line: number }
-type FileRow = FileLink & { areas?: AreaLink[] };
+/**
+ * A file with, for `--json`, which area of each of its outcomes adds it (the line that adds it after the negations,
+ * see areaAdds), as the JSON of `[{"outcome", "pattern", "line"}]` without its brackets: each area's JSON is made
+ * once, not once per file.
+ */
+type FileRow = FileLink & { areasJson?: string };
 
 /** A file in each format: adding one to FORMATS without a row here does not compile. */
 const ROWS: Record<(typeof FORMATS)[number], ListFormat<FileRow>> = {
   text: { row: f => `${printable(f.path)}\t${f.outcomes.length ? f.outcomes.join(',') : f.ignored ? '(ignored)' : '(unlinked)'}` },
-  json: { row: f => JSON.stringify({ path: f.path, outcomes: f.outcomes, ignored: f.ignored, areas: f.areas ?? [] }), json: true },
+  json: { row: f => `{"path":${JSON.stringify(f.path)},"outcomes":${JSON.stringify(f.outcomes)},"ignored":${f.ignored},"areas":[${f.areasJson ?? ''}]}`, json: true },
 };
 
 /** Each file of a part with the area of each outcome that adds it: counted per area, the numbers of the Outcomes view. */
-function withAreas(linker: Linker, part: FileLink[], gitlinks: ReadonlySet<string> | undefined): FileRow[] {
-  const rows: FileRow[] = part.map(f => ({ ...f, areas: [] }));
+function withAreas(linker: Linker, part: FileRow[], gitlinks: ReadonlySet<string> | undefined): FileRow[] {
   // (a submodule is matched as the folder it is, as in the whole list: see walkDirectories)
   const paths = Object.assign(part.map(f => f.path), gitlinks ? { gitlinks } : {});
+  const areas: (string[] | undefined)[] = new Array(part.length);
   for (const o of linker.map.outcomes) {
     if (!o.areas.length) continue;
+    const json = o.areas.map(a => JSON.stringify({ outcome: o.id, pattern: a.pattern, line: a.range.line }));
     // (which files the outcome claims is known from the classification: only its own files are matched again)
-    const by = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options, part.map(f => (f.outcomes.includes(o.id) ? 1 : 0)));
-    by.forEach((i, k) => { if (i >= 0) rows[k].areas!.push({ outcome: o.id, pattern: o.areas[i].pattern, line: o.areas[i].range.line }); });
+    const claimed = new Uint8Array(part.length);
+    part.forEach((f, k) => { if (f.outcomes.includes(o.id)) claimed[k] = 1; });
+    areaAttribution(o.areas.map(a => a.pattern), paths, linker.options, claimed).forEach((i, k) => { if (i >= 0) (areas[k] ??= []).push(json[i]); });
   }
-  return rows;
+  part.forEach((f, k) => { f.areasJson = areas[k]?.join(','); });
+  return part;
 }
 
 /** Every tracked file with its outcomes, in git's order (byte order, as the contract asks). */
