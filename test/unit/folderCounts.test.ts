@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TempRepo } from './helpers/repo';
+import { cli } from './helpers/cli';
 import { areaAdds, areaAttribution } from '../../src/core/patterns/areaAdds';
 import { FolderCounts, folderChildren } from '../../src/core/links/folderCounts';
 import { comparePaths } from '../../src/core/util/sortedPaths';
@@ -82,13 +83,14 @@ describe('what each area adds to its outcome after the negations (the Outcomes v
     return repo.git('ls-files', '-z', '-c', '-i', `--exclude-from=${listFile}`).split('\0').filter(Boolean);
   };
 
-  for (const list of [
+  const LISTS = [
     ['packages/', '!**/.github/**', '*.md', '!/docs/old/'],
     ['*', '!**/.github/**', '!*/'],
     ['packages/', '!**/.github/**', '!*/'],
     ['**/*.md', 'packages/', '!packages/a/', 'docs/'],
     ['/packages/a/*', '/packages/*', 'packages/', '!/packages/', '!/packages/b/.github/'],
-  ]) {
+  ];
+  for (const list of LISTS) {
     it(`${JSON.stringify(list)}: a file the list matches is added by the first line that matches it on its own, as git reads both`, () => {
       const whole = new Set(byGit(list));
       const by = areaAttribution(list, tracked);
@@ -99,6 +101,44 @@ describe('what each area adds to its outcome after the negations (the Outcomes v
       list.forEach((p, i) => { if (p.startsWith('!')) assert.equal(adds[i], 0, p); });
     });
   }
+
+  it('files --json gives each file, for each of its outcomes, the line areaAttribution gives, with every list above in one map', () => {
+    const lists = [...LISTS, ['docs/']];
+    const yaml = ['version: 1', 'outcomes:'];
+    const lineOf: number[][] = [];
+    lists.forEach((list, n) => {
+      yaml.push(`  - id: o${n}`, `    title: O${n}`, '    areas:');
+      lineOf.push(list.map(p => (yaml.push(`      - ${JSON.stringify(p)}`), yaml.length)));
+    });
+    repo.write('outcomes.yaml', yaml.join('\n') + '\n');
+    const files = JSON.parse(cli(['files', '--json', '--repo', repo.dir]).stdout) as { path: string; outcomes: string[]; areas: { outcome: string; pattern: string; line: number }[] }[];
+    // (outcomes.yaml is left untracked: the other tests read this repository's files as git's index has them)
+    const withYaml = tracked;
+    assert.deepEqual(files.map(f => f.path), withYaml);
+    const expected = withYaml.map(f => lists.flatMap((list, n) => {
+      const i = areaAttribution(list, withYaml)[withYaml.indexOf(f)];
+      return i < 0 ? [] : [`o${n} ${list[i]}:${lineOf[n][i]}`];
+    }));
+    assert.deepEqual(files.map(f => f.areas.map(a => `${a.outcome} ${a.pattern}:${a.line}`)), expected);
+    assert.deepEqual(files.map(f => f.outcomes), expected.map(e => e.map(a => a.split(' ')[0])), 'an area for each outcome of the file, in the map\'s order');
+    assert.ok(expected.filter(e => e.length > 1).length >= 3, 'files in several outcomes at once');
+    fs.rmSync(path.join(repo.dir, 'outcomes.yaml'));
+  });
+
+  it('files --json: files that share their folders\' answer can still be added by different lines of a list (plain paths only)', () => {
+    const own = new TempRepo();
+    try {
+      for (const f of ['packages/p.ts', 'packages/b/y.ts', 'packages/b/c/z.ts', 'packages/a/x.ts']) own.write(f);
+      // packages/b and packages/b/c add nothing to what packages says (o0 already), so their files share one answer;
+      // `c/` and `b/`, lines before `packages/`, are what add them.
+      own.write('outcomes.yaml', 'version: 1\noutcomes:\n  - id: o0\n    title: O0\n    areas: ["c/", "b/", "packages/"]\n  - id: o1\n    title: O1\n    areas: ["packages/a/"]\n').commit('Start\n');
+      const files = JSON.parse(cli(['files', '--json', '--repo', own.dir]).stdout) as { path: string; areas: { outcome: string; pattern: string; line: number }[] }[];
+      assert.deepEqual(files.map(f => `${f.path} ${f.areas.map(a => `${a.outcome}:${a.pattern}`).join(' ')}`), [
+        'outcomes.yaml ', 'packages/a/x.ts o0:packages/ o1:packages/a/', 'packages/b/c/z.ts o0:c/', 'packages/b/y.ts o0:b/', 'packages/p.ts o0:packages/']);
+    } finally {
+      own.rm();
+    }
+  });
 
   it('a folder narrowed before a catch-all "!*/" adds nothing: the count says so, where the pattern alone matches four files', () => {
     assert.deepEqual(areaAdds(['packages/', '!**/.github/**', '!*/'], tracked), [0, 0, 0]);

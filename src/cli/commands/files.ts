@@ -21,18 +21,42 @@ const ROWS: Record<(typeof FORMATS)[number], ListFormat<FileRow>> = {
 
 /** Each file of a part with the area of each outcome that adds it: counted per area, the numbers of the Outcomes view. */
 function withAreas(linker: Linker, part: FileRow[], gitlinks: ReadonlySet<string> | undefined): FileRow[] {
-  // (a submodule is matched as the folder it is, as in the whole list: see walkDirectories)
-  const paths = Object.assign(part.map(f => f.path), gitlinks ? { gitlinks } : {});
-  const areas: (string[] | undefined)[] = new Array(part.length);
+  // Per outcome, each area's JSON (made once) and, when its list has one positive line, that line's: every file the
+  // outcome claims is then added by that line, and needs no matching (see areaAttribution).
+  const byId = new Map<string, { json: string[]; only?: string; of?: Int32Array }>();
+  const several: { o: (typeof linker.map.outcomes)[number]; claimed: Uint8Array }[] = [];
   for (const o of linker.map.outcomes) {
     if (!o.areas.length) continue;
     const json = o.areas.map(a => JSON.stringify({ outcome: o.id, pattern: a.pattern, line: a.range.line }));
-    // (which files the outcome claims is known from the classification: only its own files are matched again)
-    const claimed = new Uint8Array(part.length);
-    part.forEach((f, k) => { if (f.outcomes.includes(o.id)) claimed[k] = 1; });
-    areaAttribution(o.areas.map(a => a.pattern), paths, linker.options, claimed).forEach((i, k) => { if (i >= 0) (areas[k] ??= []).push(json[i]); });
+    const positive = o.areas.flatMap((a, i) => (a.pattern.startsWith('!') || a.pattern.startsWith('#') ? [] : [i]));
+    byId.set(o.id, { json, only: positive.length === 1 ? json[positive[0]] : undefined });
+    if (positive.length > 1) several.push({ o, claimed: new Uint8Array(part.length) });
   }
-  part.forEach((f, k) => { f.areasJson = areas[k]?.join(','); });
+  if (several.length) {
+    // (which files an outcome claims is known from the classification: only its own files are matched again)
+    const index = new Map(several.map((s, n) => [s.o.id, n]));
+    part.forEach((f, k) => { for (const id of f.outcomes) { const n = index.get(id); if (n !== undefined) several[n].claimed[k] = 1; } });
+    const paths = Object.assign(part.map(f => f.path), gitlinks ? { gitlinks } : {});
+    for (const { o, claimed } of several) byId.get(o.id)!.of = areaAttribution(o.areas.map(a => a.pattern), paths, linker.options, claimed);
+  }
+  // Files under the same folders share one outcomes array (see Linker): when each of its outcomes has one positive
+  // line, its JSON is made once for all of them.
+  const shared = new Map<readonly string[], string>();
+  part.forEach((f, k) => {
+    const memo = shared.get(f.outcomes);
+    if (memo !== undefined) { f.areasJson = memo; return; }
+    let json = '', fixed = true;
+    for (const id of f.outcomes) {
+      const a = byId.get(id);
+      if (!a) continue;
+      const i = a.of?.[k] ?? -1;
+      const one = a.only ?? (i >= 0 ? a.json[i] : undefined);
+      if (!a.only) fixed = false;
+      if (one !== undefined) json += json ? `,${one}` : one;
+    }
+    f.areasJson = json || undefined;
+    if (fixed) shared.set(f.outcomes, json);
+  });
   return part;
 }
 
