@@ -1,7 +1,7 @@
 import path = require('node:path');
 import { BucketChoice } from '../../core/links/allocation';
 import { MEASURES } from '../../core/report/model';
-import { hasKeyResults, KeyResultVersions, LineCounts, makeReport } from '../../core/usecases/report';
+import { hasKeyResults, KeyResultVersions, LineCounts, ReportMaker } from '../../core/usecases/report';
 import { renderReport, REPORT_FORMATS } from '../../core/report/render';
 import { renderPrSummary } from '../../core/report/prSummary';
 import { renderOutcomesDiffMd } from '../../core/report/outcomesDiff';
@@ -48,21 +48,46 @@ export const report = command({
     const repo = await openRepo(o.repo);
     const linker = await repoLinker(repo, io);
     const map = linker.map;
-    const links = await linkedHistory(repo, linker, window, o.noCache);
-    if (!links.length) await explainEmpty(repo, window, io);
-    if (range && o.format === 'md') return writeAnswer(renderPrSummary({ linker, links, range }) + await outcomesChangeSection(repo, range), o.out, io);
+    if (range && o.format === 'md') {
+      const links = await linkedHistory(repo, linker, window, o.noCache);
+      if (!links.length) await explainEmpty(repo, window, io);
+      return writeAnswer(renderPrSummary({ linker, links, range }) + await outcomesChangeSection(repo, range), o.out, io);
+    }
     // Changed lines need --numstat (about ten times dearer than the names): only for the non-merge commits counted.
     const counts = o.noLines ? undefined : new LineCounts(cacheDirFor(o.noCache));
-    if (counts) await counts.read(repo, links);
     const head = hasKeyResults(map) ? (await repo.tips()).head : undefined;
     const keyResults = head ? (await new KeyResultVersions().history(repo, head)).history : undefined;
     const keyResultData = head ? (await new KeyResultData().read(repo, map, head)).data : undefined;
-    const { report: r } = makeReport({
-      map, linker, links, bucket: o.bucket, measure: o.measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
-      keyResultData, tolerance: DEFAULT_TOLERANCE_POINTS / 100,
-      window: { since, until, days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null },
-      lines: counts && { counts, boundary: await repo.shallowBoundary() },
-    });
+    const boundary = await repo.shallowBoundary();
+    await counts?.open(repo);
+    // The report is made as the history is linked, a part at a time, so that a whole history is never held. Each
+    // part's line counts come from the cache; when some are not there, they are read from git once the history is
+    // through (into the cache: a whole history's counts are not held either), and the history is added again.
+    const pass = async () => {
+      const maker = new ReportMaker({
+        map, linker, bucket: o.bucket, measure: o.measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
+        keyResultData, tolerance: DEFAULT_TOLERANCE_POINTS / 100,
+        window: { since, until, days: defaulted ? DEFAULT_WINDOW_DAYS : null, defaulted, range: range ?? null },
+        lines: counts && { counts, boundary },
+      });
+      const missing: string[] = [];
+      let shown = 0;
+      await linkedHistory(repo, linker, window, o.noCache, part => {
+        shown += part.length;
+        if (counts) for (const sha of counts.take(part, boundary)) missing.push(sha);
+        if (!missing.length) maker.add(part);
+        counts?.forget(part);
+      });
+      return { maker, missing, shown };
+    };
+    let done = await pass();
+    // (again if a commit made meanwhile brought counts not read yet)
+    for (let tries = 0; counts && done.missing.length && tries < 3; tries++) {
+      await counts.readShas(repo, done.missing, undefined, false);
+      done = await pass();
+    }
+    if (!done.shown) await explainEmpty(repo, window, io);
+    const { report: r } = done.maker.finish();
     // Said once the report is made (a git failure stays one line on stderr).
     if (defaulted) io.err(`outcome-lens: the last ${DEFAULT_WINDOW_DAYS} days, the extension's default window (outcomeLens.history.windowDays); --since DATE or --all for another`);
     return writeAnswer(renderReport(o.format, r), o.out, io);

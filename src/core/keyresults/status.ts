@@ -1,4 +1,4 @@
-import { allocate, planVsActual } from '../links/allocation';
+import { AllocationBuilder, planVsActual } from '../links/allocation';
 import { CommitLink } from '../links/link';
 import { parseMetricValue } from '../outcomes/metricValue';
 import { KeyResult, Outcome, OutcomePeriod } from '../outcomes/model';
@@ -110,18 +110,37 @@ export interface PeriodEffort {
  * `now` or its due date, from the linked commits given.
  */
 export function periodEffort(links: readonly CommitLink[], outcomes: readonly Outcome[], now: Date, windowSince?: string): Map<string, PeriodEffort> {
-  const out = new Map<string, PeriodEffort>();
-  const ids = outcomes.map(o => o.id);
-  for (const o of outcomes) {
-    if (!o.period) continue;
-    const { from, to } = periodSpan(o.period);
-    const start = Math.max(from, windowSince ? Date.parse(windowSince) : -Infinity);
-    const end = Math.min(to, now.getTime());
-    const within = links.filter(l => { const t = Date.parse(l.commit.committed); return t >= start && t < end; });
-    const row = planVsActual(allocate(within, ids, 'week'), [o], 'commits')[0];
-    out.set(o.id, { budget: row.budget, actual: row.actual, drift: row.drift, since: new Date(start).toISOString(), wholePeriod: start === from });
+  const b = new PeriodEffortBuilder(outcomes, now, windowSince);
+  b.add(links);
+  return b.finish();
+}
+
+/** periodEffort, a part of the commits at a time (see AllocationBuilder). */
+export class PeriodEffortBuilder {
+  private readonly periods: { o: Outcome; from: number; start: number; end: number; effort: AllocationBuilder }[] = [];
+
+  constructor(outcomes: readonly Outcome[], now: Date, windowSince?: string) {
+    const ids = outcomes.map(o => o.id);
+    for (const o of outcomes) {
+      if (!o.period) continue;
+      const { from, to } = periodSpan(o.period);
+      const start = Math.max(from, windowSince ? Date.parse(windowSince) : -Infinity);
+      this.periods.push({ o, from, start, end: Math.min(to, now.getTime()), effort: new AllocationBuilder(ids, 'week') });
+    }
   }
-  return out;
+
+  add(links: readonly CommitLink[]): void {
+    for (const p of this.periods) p.effort.add(links.filter(l => { const t = Date.parse(l.commit.committed); return t >= p.start && t < p.end; }));
+  }
+
+  finish(): Map<string, PeriodEffort> {
+    const out = new Map<string, PeriodEffort>();
+    for (const { o, from, start, effort } of this.periods) {
+      const row = planVsActual(effort.finish(), [o], 'commits')[0];
+      out.set(o.id, { budget: row.budget, actual: row.actual, drift: row.drift, since: new Date(start).toISOString(), wholePeriod: start === from });
+    }
+    return out;
+  }
 }
 
 const whole = (x: number) => `${Math.round(x * 100)}%`;

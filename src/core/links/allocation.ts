@@ -140,123 +140,164 @@ export interface LineInfo {
  */
 export function allocate(links: readonly CommitLink[], outcomeIds: readonly string[], bucketChoice: BucketChoice,
   window: { since?: string; until?: string; now?: string } = {}, lineInfo?: LineInfo): Allocation {
-  const lineStats = lineInfo?.stats;
-  const linesUnknown = lineInfo?.unknown ?? new Set<string>();
-  const boundary = lineInfo?.boundary ?? new Set<string>();
-  const ignored = lineInfo?.ignored ?? (() => false);
-  const rows = new Map<string, AllocationRow & { lines: number; linesByVia: ByVia; binaryFiles: number }>();
-  for (const k of [...outcomeIds, UNLINKED, IGNORED]) rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0, lines: 0, linesByVia: zeroVia(), lineShare: 0, binaryFiles: 0 });
-  const buckets = new Map<string, BucketRow & { lineValues: Record<string, number> }>();
-  const perBucket = new Map<string, { linked: number; unlinked: number; linkedLines: number; unlinkedLines: number }>();
-  const folders = new Map<string, number>();
-  const authors = new Map<string, number>();
-  let counted = 0, linked = 0, unlinked = 0, ignoredCount = 0, linkedLines = 0, unlinkedLines = 0, totalLines = 0, pending = 0;
-  const unknownShas: string[] = [];
-  const boundaryShas: string[] = [];
-  const unlinkedList: CommitLink[] = [];
-  const counting = links.filter(l => !isMerge(l.commit));
-  const [axisFrom, axisTo] = axisOf(counting, window);
-  const bucket = bucketChoice === 'auto' ? chooseBucket(axisFrom, axisTo) : bucketChoice;
-  for (const l of counting) {
-    counted++;
-    const atBoundary = boundary.has(l.commit.sha);
-    if (atBoundary) boundaryShas.push(l.commit.sha);
-    const ls = atBoundary ? undefined : lineStats?.get(l.commit.sha);
-    if (!atBoundary && !ls && linesUnknown.has(l.commit.sha)) unknownShas.push(l.commit.sha);
-    else if (!atBoundary && !ls) pending++;
-    let lines = 0, bin = 0;
-    for (const [path, n] of ls?.files ?? []) {
-      if (ignored(path)) continue;
-      if (n === null) bin++;
-      else lines += n;
-    }
-    totalLines += lines;
-    const b = bucketStart(l.commit.date, bucket);
-    let br = buckets.get(b);
-    if (!br) {
-      br = { start: b, values: {}, lineValues: {}, alignment: null, lineAlignment: null };
-      buckets.set(b, br);
-      perBucket.set(b, { linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
-    }
-    const pb = perBucket.get(b)!;
-    const credit = (key: string, w: number, via?: Via) => {
-      const row = rows.get(key)!;
-      row.commits += w;
-      row.lines += w * lines;
-      row.binaryFiles += w * bin;
-      if (via) { row.byVia[via] += w; row.linesByVia[via] += w * lines; }
-      br!.values[key] = (br!.values[key] ?? 0) + w;
-      br!.lineValues[key] = (br!.lineValues[key] ?? 0) + w * lines;
-    };
-    if (l.status === 'linked') {
-      linked++; pb.linked++; linkedLines += lines; pb.linkedLines += lines;
-      const w = 1 / l.outcomes.length;
-      for (const id of l.outcomes) credit(id, w, VIA_ORDER.find(v => l.links.some(x => x.outcome === id && x.via === v)));
-    } else if (l.status === 'unlinked') {
-      unlinked++; pb.unlinked++; unlinkedLines += lines; pb.unlinkedLines += lines;
-      credit(UNLINKED, 1);
-      unlinkedList.push(l);
-      authors.set(l.commit.author, (authors.get(l.commit.author) ?? 0) + 1);
-      for (const folder of new Set(l.commit.files.map(folderOf))) folders.set(folder, (folders.get(folder) ?? 0) + 1);
-    } else {
-      ignoredCount++;
-      credit(IGNORED, 1);
-    }
-  }
-  const keys = [...rows.keys()];
-  for (const start of counting.length || window.since ? bucketRange(axisFrom, axisTo, bucket) : []) {
-    if (buckets.has(start)) continue;
-    buckets.set(start, { start, values: {}, lineValues: {}, alignment: null, lineAlignment: null });
-    perBucket.set(start, { linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
-  }
-  for (const br of buckets.values()) for (const k of keys) { br.values[k] ??= 0; br.lineValues[k] ??= 0; }
-  const haveLines = !!lineStats && pending === 0;
-  const ratio = (a: number, b: number) => (a + b ? a / (a + b) : null);
-  const outRows: AllocationRow[] = [...rows.values()].map(r => ({
-    ...r,
-    share: counted ? r.commits / counted : 0,
-    lines: haveLines ? r.lines : null,
-    linesByVia: haveLines ? r.linesByVia : null,
-    lineShare: haveLines ? (totalLines ? r.lines / totalLines : 0) : null,
-    binaryFiles: haveLines ? r.binaryFiles : null,
-  }));
-  const outBuckets: BucketRow[] = [...buckets.values()].sort((a, b) => (a.start < b.start ? -1 : 1)).map(br => {
-    const pb = perBucket.get(br.start)!;
-    return { ...br, alignment: ratio(pb.linked, pb.unlinked), lineAlignment: haveLines ? ratio(pb.linkedLines, pb.unlinkedLines) : null, lineValues: haveLines ? br.lineValues : null };
-  });
-  const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
-  // Newest first; commits of the same second keep git's order (the sort is stable), which knows which came first.
-  const byDate = (x: CommitLink, y: CommitLink) => Date.parse(y.commit.date) - Date.parse(x.commit.date);
-  return {
-    bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
-    counts: { linked, unlinked, ignored: ignoredCount },
-    lineCounts: haveLines ? { linked: linkedLines, unlinked: unlinkedLines, ignored: totalLines - linkedLines - unlinkedLines } : null,
-    unlinkedCommits: {
-      total: unlinkedList.length,
-      recent: unlinkedList.sort(byDate).slice(0, UNLINKED_LIST_MAX).map(({ commit: c }) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject })),
-    },
-    alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null, linesPending: lineStats ? pending : counted - unknownShas.length - boundaryShas.length,
-    linesUnknown: unknownShas, shallowBoundary: boundaryShas,
-    topUnlinkedFolders: top(folders).map(([folder, commits]) => ({ folder, commits })),
-    topUnlinkedAuthors: top(authors).map(([author, commits]) => ({ author, commits })),
-  };
+  const b = new AllocationBuilder(outcomeIds, bucketChoice, window, lineInfo);
+  b.add(links);
+  return b.finish();
 }
 
+type Row = AllocationRow & { lines: number; linesByVia: ByVia; binaryFiles: number };
+/** One bucket's figures as they are added up: what the commits credit, and the alignment's counts. */
+interface BucketSum { row: BucketRow & { lineValues: Record<string, number> }; linked: number; unlinked: number; linkedLines: number; unlinkedLines: number }
+
 /**
- * The span a window's time axis covers: `since` (else the oldest commit) to `until` (else `now`, else the newest
- * commit), widened to every commit's author date.
+ * allocate, a part of the commits at a time (in the order allocate would be given them all), so that a report over a
+ * whole history need not hold every commit: what a commit adds is added up as it comes, and only the figures are kept.
+ * The line counts of a part (lineInfo's maps) need only be there while the part is added. With the bucket chosen by
+ * the window, weeks and months are both added up, and the window's span picks one at the end.
  */
-function axisOf(links: readonly CommitLink[], window: { since?: string; until?: string; now?: string }): [string, string] {
-  let from = window.since, to = window.until ?? window.now;
-  for (const l of links) {
-    const d = l.commit.date;
-    if (Number.isNaN(Date.parse(d))) continue;
-    if (from === undefined || Date.parse(d) < Date.parse(from)) from = d;
-    if (to === undefined || Date.parse(d) > Date.parse(to)) to = d;
+export class AllocationBuilder {
+  private readonly rows = new Map<string, Row>();
+  private readonly tables = new Map<Bucket, Map<string, BucketSum>>();
+  private readonly folders = new Map<string, number>();
+  private readonly authors = new Map<string, number>();
+  private counted = 0; private linked = 0; private unlinked = 0; private ignoredCount = 0;
+  private linkedLines = 0; private unlinkedLines = 0; private totalLines = 0; private pending = 0;
+  private readonly unknownShas: string[] = [];
+  private readonly boundaryShas: string[] = [];
+  /** The newest unlinked commits, newest first (of the same instant, the first given first), and their number. */
+  private readonly recent: { t: number; c: CommitLink }[] = [];
+  private from?: string;
+  private to?: string;
+
+  constructor(outcomeIds: readonly string[], private readonly bucketChoice: BucketChoice,
+    private readonly window: { since?: string; until?: string; now?: string } = {}, private readonly lineInfo?: LineInfo) {
+    for (const k of [...outcomeIds, UNLINKED, IGNORED]) this.rows.set(k, { key: k, commits: 0, byVia: zeroVia(), share: 0, lines: 0, linesByVia: zeroVia(), lineShare: 0, binaryFiles: 0 });
+    for (const b of bucketChoice === 'auto' ? ['week', 'month'] as const : [bucketChoice]) this.tables.set(b, new Map());
+    this.from = window.since;
+    this.to = window.until ?? window.now;
   }
-  from ??= to;
-  to ??= from;
-  return [from ?? '', to ?? ''];
+
+  add(links: readonly CommitLink[]): void {
+    const lineStats = this.lineInfo?.stats;
+    const linesUnknown = this.lineInfo?.unknown;
+    const boundary = this.lineInfo?.boundary;
+    const ignored = this.lineInfo?.ignored ?? (() => false);
+    for (const l of links) {
+      if (isMerge(l.commit)) continue;
+      this.counted++;
+      this.widen(l.commit.date);
+      const atBoundary = !!boundary?.has(l.commit.sha);
+      if (atBoundary) this.boundaryShas.push(l.commit.sha);
+      const ls = atBoundary ? undefined : lineStats?.get(l.commit.sha);
+      if (!atBoundary && !ls && linesUnknown?.has(l.commit.sha)) this.unknownShas.push(l.commit.sha);
+      else if (!atBoundary && !ls) this.pending++;
+      let lines = 0, bin = 0;
+      for (const [path, n] of ls?.files ?? []) {
+        if (ignored(path)) continue;
+        if (n === null) bin++;
+        else lines += n;
+      }
+      this.totalLines += lines;
+      const sums: BucketSum[] = [];
+      for (const [bucket, table] of this.tables) {
+        const start = bucketStart(l.commit.date, bucket);
+        let sum = table.get(start);
+        if (!sum) table.set(start, sum = { row: { start, values: {}, lineValues: {}, alignment: null, lineAlignment: null }, linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
+        sums.push(sum);
+      }
+      const credit = (key: string, w: number, via?: Via) => {
+        const row = this.rows.get(key)!;
+        row.commits += w;
+        row.lines += w * lines;
+        row.binaryFiles += w * bin;
+        if (via) { row.byVia[via] += w; row.linesByVia[via] += w * lines; }
+        for (const { row: br } of sums) {
+          br.values[key] = (br.values[key] ?? 0) + w;
+          br.lineValues[key] = (br.lineValues[key] ?? 0) + w * lines;
+        }
+      };
+      if (l.status === 'linked') {
+        this.linked++; this.linkedLines += lines;
+        for (const pb of sums) { pb.linked++; pb.linkedLines += lines; }
+        const w = 1 / l.outcomes.length;
+        for (const id of l.outcomes) credit(id, w, VIA_ORDER.find(v => l.links.some(x => x.outcome === id && x.via === v)));
+      } else if (l.status === 'unlinked') {
+        this.unlinked++; this.unlinkedLines += lines;
+        for (const pb of sums) { pb.unlinked++; pb.unlinkedLines += lines; }
+        credit(UNLINKED, 1);
+        this.keepRecent(l);
+        this.authors.set(l.commit.author, (this.authors.get(l.commit.author) ?? 0) + 1);
+        for (const folder of new Set(l.commit.files.map(folderOf))) this.folders.set(folder, (this.folders.get(folder) ?? 0) + 1);
+      } else {
+        this.ignoredCount++;
+        credit(IGNORED, 1);
+      }
+    }
+  }
+
+  finish(): Allocation {
+    const { window } = this;
+    const from = this.from ?? this.to ?? '', to = this.to ?? this.from ?? '';
+    const bucket = this.bucketChoice === 'auto' ? chooseBucket(from, to) : this.bucketChoice;
+    const table = this.tables.get(bucket)!;
+    const keys = [...this.rows.keys()];
+    for (const start of this.counted || window.since ? bucketRange(from, to, bucket) : []) {
+      if (!table.has(start)) table.set(start, { row: { start, values: {}, lineValues: {}, alignment: null, lineAlignment: null }, linked: 0, unlinked: 0, linkedLines: 0, unlinkedLines: 0 });
+    }
+    for (const { row: br } of table.values()) for (const k of keys) { br.values[k] ??= 0; br.lineValues[k] ??= 0; }
+    const lineStats = this.lineInfo?.stats;
+    const { counted, linked, unlinked, totalLines, linkedLines, unlinkedLines } = this;
+    const haveLines = !!lineStats && this.pending === 0;
+    const ratio = (a: number, b: number) => (a + b ? a / (a + b) : null);
+    const outRows: AllocationRow[] = [...this.rows.values()].map(r => ({
+      ...r,
+      share: counted ? r.commits / counted : 0,
+      lines: haveLines ? r.lines : null,
+      linesByVia: haveLines ? r.linesByVia : null,
+      lineShare: haveLines ? (totalLines ? r.lines / totalLines : 0) : null,
+      binaryFiles: haveLines ? r.binaryFiles : null,
+    }));
+    const outBuckets: BucketRow[] = [...table.values()].sort((a, b) => (a.row.start < b.row.start ? -1 : 1)).map(pb => (
+      { ...pb.row, alignment: ratio(pb.linked, pb.unlinked), lineAlignment: haveLines ? ratio(pb.linkedLines, pb.unlinkedLines) : null, lineValues: haveLines ? pb.row.lineValues : null }));
+    const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 10);
+    return {
+      bucket, since: window.since, until: window.until, commits: counted, rows: outRows, buckets: outBuckets,
+      counts: { linked, unlinked, ignored: this.ignoredCount },
+      lineCounts: haveLines ? { linked: linkedLines, unlinked: unlinkedLines, ignored: totalLines - linkedLines - unlinkedLines } : null,
+      unlinkedCommits: {
+        total: unlinked,
+        recent: this.recent.map(({ c: { commit: c } }) => ({ sha: c.sha, author: c.author, date: c.date, subject: c.subject })),
+      },
+      alignment: ratio(linked, unlinked), lineAlignment: haveLines ? ratio(linkedLines, unlinkedLines) : null,
+      linesPending: lineStats ? this.pending : counted - this.unknownShas.length - this.boundaryShas.length,
+      linesUnknown: this.unknownShas, shallowBoundary: this.boundaryShas,
+      topUnlinkedFolders: top(this.folders).map(([folder, commits]) => ({ folder, commits })),
+      topUnlinkedAuthors: top(this.authors).map(([author, commits]) => ({ author, commits })),
+    };
+  }
+
+  /**
+   * The time axis (see allocate): `since` (else the oldest commit) to `until` (else `now`, else the newest commit),
+   * widened to every commit's author date.
+   */
+  private widen(d: string): void {
+    const t = Date.parse(d);
+    if (Number.isNaN(t)) return;
+    if (this.from === undefined || t < Date.parse(this.from)) this.from = d;
+    if (this.to === undefined || t > Date.parse(this.to)) this.to = d;
+  }
+
+  /** Keeps the UNLINKED_LIST_MAX newest unlinked commits, newest first; of the same instant, git's order (which knows which came first). */
+  private keepRecent(c: CommitLink): void {
+    const parsed = Date.parse(c.commit.date);
+    const t = Number.isNaN(parsed) ? -Infinity : parsed;
+    const r = this.recent;
+    if (r.length === UNLINKED_LIST_MAX && !(t > r[r.length - 1].t)) return;
+    let i = r.length;
+    while (i > 0 && !(r[i - 1].t >= t)) i--;
+    r.splice(i, 0, { t, c });
+    if (r.length > UNLINKED_LIST_MAX) r.pop();
+  }
 }
 
 /** Planned vs actual for one outcome, over one measure (DESIGN.md, `budget`). */

@@ -2,11 +2,11 @@ import { LineCache } from '../git/lineCache';
 import { GitRepo, LineStat } from '../git/repo';
 import { logLine } from '../git/runner';
 import { CommitLink, Linker } from '../links/link';
-import { allocate, Allocation, BucketChoice } from '../links/allocation';
+import { Allocation, AllocationBuilder, BucketChoice } from '../links/allocation';
 import { keyResultHistory, KeyResultHistory, OutcomesVersion, readOutcomesVersions } from '../outcomes/keyResultHistory';
 import { OutcomeMap } from '../outcomes/model';
 import { DataSeries } from '../keyresults/series';
-import { periodEffort } from '../keyresults/status';
+import { PeriodEffortBuilder } from '../keyresults/status';
 import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model';
 
 /**
@@ -14,11 +14,15 @@ import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model'
  * a CLI run makes one), and on disk beside the commit cache when given its folder: a commit's counts never change,
  * so what is known is never read again, in this run or the next.
  */
+/** Commits whose counts are asked of git at once by readShas: two git processes' worth (see GitRepo.numstat). */
+const SLICE = 4000;
+
 export class LineCounts {
   readonly stats = new Map<string, LineStat>();
   /** Commits whose objects git cannot give (a partial clone, a mirror without its largest files). */
   readonly unknown = new Set<string>();
   private disk?: Promise<LineCache | undefined>;
+  private onDisk?: LineCache;
 
   /** `cacheDir`: where the commit cache lives (the line counts go beside it); none: kept in memory only. */
   constructor(private readonly cacheDir?: string) {}
@@ -28,29 +32,72 @@ export class LineCounts {
    * disk, then from git; returns how many of them turned out to be unknown.
    */
   async read(repo: GitRepo, links: readonly CommitLink[], signal?: AbortSignal): Promise<number> {
-    let need = links.filter(l => l.commit.parents.length <= 1 && !this.stats.has(l.commit.sha) && !this.unknown.has(l.commit.sha)).map(l => l.commit.sha);
+    return this.readShas(repo, links.filter(l => l.commit.parents.length <= 1).map(l => l.commit.sha), signal);
+  }
+
+  /**
+   * read, by commit id. `keep` false: counts read from git are kept in the cache on disk only, when there is one
+   * (take finds them there), so that a whole history's counts are not held as objects; git is asked SLICE at a time.
+   */
+  async readShas(repo: GitRepo, shas: readonly string[], signal?: AbortSignal, keep = true): Promise<number> {
+    let need = shas.filter(sha => !this.stats.has(sha) && !this.unknown.has(sha));
     if (!need.length) return 0;
-    // The cache is only a cache: a folder that cannot be read or written costs the time, never the answer.
-    // (a failed or cancelled open is tried again next time, not remembered as "no cache")
-    const disk = this.cacheDir === undefined ? undefined : await (this.disk ??= LineCache.open(this.cacheDir, repo, signal).catch(() => { this.disk = undefined; return undefined; }));
+    const disk = await this.open(repo, signal);
     if (disk) {
       need = need.filter(sha => {
         const s = disk.get(sha);
-        if (s) this.stats.set(sha, s);
+        if (s && keep) this.stats.set(sha, s);
         return !s;
       });
       if (!need.length) return 0;
     }
-    const { stats, unknown } = await repo.numstat(need, signal);
-    for (const [k, v] of stats) this.stats.set(k, v);
-    for (const sha of unknown) this.unknown.add(sha);
-    if (disk && stats.size) {
-      // A shallow clone's boundary commits are diffed against nothing: their counts change when it is deepened.
-      const boundary = await repo.shallowBoundary();
-      for (const sha of boundary) stats.delete(sha);
-      await disk.append(stats).catch(e => logLine(`line counts not cached: ${(e as Error).message}`));
+    let unknownCount = 0;
+    for (let i = 0; i < need.length; i += SLICE) {
+      const { stats, unknown } = await repo.numstat(need.slice(i, i + SLICE), signal);
+      for (const sha of unknown) this.unknown.add(sha);
+      unknownCount += unknown.length;
+      let saved = false;
+      if (disk && stats.size) {
+        // A shallow clone's boundary commits are diffed against nothing: their counts change when it is deepened.
+        const boundary = await repo.shallowBoundary();
+        const lasting = new Map([...stats].filter(([sha]) => !boundary.has(sha)));
+        saved = await disk.append(lasting).then(() => true, e => { logLine(`line counts not cached: ${(e as Error).message}`); return false; });
+        if (saved && !keep) for (const [sha, s] of stats) if (boundary.has(sha)) this.stats.set(sha, s);
+      }
+      if (keep || !saved) for (const [k, v] of stats) this.stats.set(k, v);
     }
-    return unknown.length;
+    return unknownCount;
+  }
+
+  /**
+   * For a report made a part at a time (see ReportMaker): makes these commits' counts known to it from what this
+   * holds and the cache on disk (open it first), and returns the commits (merges and a shallow clone's boundary left
+   * out, as the report leaves them out) whose counts are known to neither.
+   */
+  take(links: readonly CommitLink[], boundary: ReadonlySet<string>): string[] {
+    const need: string[] = [];
+    for (const { commit: c } of links) {
+      if (c.parents.length > 1 || boundary.has(c.sha) || this.stats.has(c.sha) || this.unknown.has(c.sha)) continue;
+      const s = this.onDisk?.get(c.sha);
+      if (s) this.stats.set(c.sha, s);
+      else need.push(c.sha);
+    }
+    return need;
+  }
+
+  /** Lets these commits' counts go from memory (those on disk stay there). */
+  forget(links: readonly CommitLink[]): void {
+    for (const l of links) this.stats.delete(l.commit.sha);
+  }
+
+  /**
+   * The cache on disk, opened once. The cache is only a cache: a folder that cannot be read or written costs the
+   * time, never the answer (a failed or cancelled open is tried again next time, not remembered as "no cache").
+   */
+  async open(repo: GitRepo, signal?: AbortSignal): Promise<LineCache | undefined> {
+    if (this.cacheDir === undefined) return undefined;
+    this.disk ??= LineCache.open(this.cacheDir, repo, signal).then(c => (this.onDisk = c), () => { this.disk = undefined; return undefined; });
+    return this.disk;
   }
 }
 
@@ -108,15 +155,40 @@ export interface ReportRequest {
  * over time. The CLI's `report`, the dashboard and Export Report make it here, so that they cannot disagree.
  */
 export function makeReport(r: ReportRequest): { report: ReportJson; allocation: Allocation } {
-  const allocation = allocate(r.links, r.map.outcomes.map(o => o.id), r.bucket, { since: r.window.since, until: r.window.until, now: r.now.toISOString() }, r.lines && {
-    stats: r.lines.counts.stats, unknown: r.lines.counts.unknown, boundary: r.lines.boundary, ignored: p => r.linker.file(p).status === 'ignored',
-  });
-  const window: Partial<ReportWindow> = { days: r.window.days, defaulted: r.window.defaulted, range: r.window.range ?? null };
-  const report = buildReport({
-    map: r.map, allocation, keyResults: r.keyResults, repoName: r.repoName, generatedAt: r.now.toISOString(), measure: r.measure, window, driftThreshold: r.driftThreshold,
-    keyResultData: r.keyResultData, tolerance: r.tolerance,
+  const m = new ReportMaker(r);
+  m.add(r.links);
+  return m.finish();
+}
+
+/**
+ * makeReport, a part of the window's commits at a time, in the window's order: a report over a whole history then
+ * holds its figures, not its commits. A part's line counts (`lines.counts`) need only be known while it is added.
+ */
+export class ReportMaker {
+  private readonly allocation: AllocationBuilder;
+  private readonly effort?: PeriodEffortBuilder;
+
+  constructor(private readonly r: Omit<ReportRequest, 'links'>) {
+    this.allocation = new AllocationBuilder(r.map.outcomes.map(o => o.id), r.bucket, { since: r.window.since, until: r.window.until, now: r.now.toISOString() }, r.lines && {
+      stats: r.lines.counts.stats, unknown: r.lines.counts.unknown, boundary: r.lines.boundary, ignored: p => r.linker.file(p).status === 'ignored',
+    });
     // Effort over each period so far, from the commits given (those of the window: said so when it starts later).
-    periodEffort: r.window.range ? undefined : periodEffort(r.links, r.map.outcomes, r.now, r.window.since),
-  });
-  return { report, allocation };
+    if (!r.window.range) this.effort = new PeriodEffortBuilder(r.map.outcomes, r.now, r.window.since);
+  }
+
+  add(links: readonly CommitLink[]): void {
+    this.allocation.add(links);
+    this.effort?.add(links);
+  }
+
+  finish(): { report: ReportJson; allocation: Allocation } {
+    const { r } = this;
+    const allocation = this.allocation.finish();
+    const window: Partial<ReportWindow> = { days: r.window.days, defaulted: r.window.defaulted, range: r.window.range ?? null };
+    const report = buildReport({
+      map: r.map, allocation, keyResults: r.keyResults, repoName: r.repoName, generatedAt: r.now.toISOString(), measure: r.measure, window, driftThreshold: r.driftThreshold,
+      keyResultData: r.keyResultData, tolerance: r.tolerance, periodEffort: this.effort?.finish(),
+    });
+    return { report, allocation };
+  }
 }
