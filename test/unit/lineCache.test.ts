@@ -116,6 +116,26 @@ describe('changed-line counts kept on disk beside the commit cache', function ()
     }
   });
 
+  it('a line longer than a read of the file (a commit of thousands of files) reads whole, and so do the lines around it', async () => {
+    await counts();
+    numstatRuns();
+    const file = LineCache.fileFor(cacheDir, repo.dir);
+    const [header, ...rest] = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    // 80,000 paths of 40 bytes: about 4 MB in one line, read 1 MB at a time.
+    const paths = Array.from({ length: 80_000 }, (_, i) => `vendor/generated/${String(i).padStart(8, '0')}/file.ts`);
+    const big = JSON.stringify({ paths, commits: [['f'.repeat(40), paths.flatMap((_, i) => [i, i % 5 === 0 ? -1 : i % 7])]] });
+    fs.writeFileSync(file, [header, big, ...rest].join('\n') + '\n');
+    const c = await LineCache.open(cacheDir, new GitRepo(repo.dir));
+    const s = c.get('f'.repeat(40))!;
+    assert.equal(s.files.length, 80_000);
+    assert.deepEqual(s.files[79_999], [paths[79_999], 79_999 % 7]);
+    assert.deepEqual(s.files[5], [paths[5], null]);
+    assert.equal(s.binaryFiles, 16_000);
+    const after = await counts();
+    assert.deepEqual(numstatRuns(), [], 'the lines after it are read too');
+    assert.deepEqual(new Map([...after.counts.stats].sort()), new Map([...gitNumstat(repo)].sort()));
+  });
+
   it('two writers appending at once lose nothing either of them wrote', async () => {
     await counts();
     for (let i = 0; i < 3; i++) repo.write(`a/n${i}.ts`, 'n\n').commit(`n${i}\n`);

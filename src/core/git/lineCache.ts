@@ -33,7 +33,16 @@ interface Part {
  * core.attributesFile), which key the file; a file of another key is started afresh.
  */
 export class LineCache {
-  private readonly stats = new Map<string, LineStat>();
+  /**
+   * Per commit, its files and counts as [path number, lines (-1: binary), ...], each path kept once for all commits: a
+   * whole history's counts held as objects per file would take several times the memory (get makes the object).
+   */
+  private readonly at = new Map<string, number>();
+  /** Every commit's entry, one after another: [files, then path number and lines for each]; `at` says where each starts. */
+  private pool = new Int32Array(1 << 16);
+  private used = 0;
+  private readonly paths: string[] = [];
+  private readonly pathNumber = new Map<string, number>();
   /** Where appending may start: the file's state as read (absent, another key, or ending with a cut-short line). */
   private start: 'fresh' | 'append' | 'newline' = 'fresh';
 
@@ -46,41 +55,94 @@ export class LineCache {
   /** Opens the repository's line counts; an unreadable or other-key file counts as empty (it is only a cache). */
   static async open(cacheDir: string, repo: GitRepo, signal?: AbortSignal): Promise<LineCache> {
     const c = new LineCache(LineCache.fileFor(cacheDir, repo.root), await numstatKey(repo, signal));
-    const text = await fs.readFile(c.file, 'utf8').catch(() => '');
-    const lines = text.split('\n');
-    // The last piece has no newline after it: empty when the file ends cleanly, else a line a crash cut short.
-    const tail = lines.pop();
-    let header: Header | undefined;
-    try { header = JSON.parse(lines[0] ?? '') as Header; } catch { header = undefined; }
-    if (header?.format !== FORMAT || header.key !== c.key) return c;
-    c.start = tail ? 'newline' : 'append';
-    const interned = new Map<string, string>();
-    for (let i = 1; i < lines.length; i++) {
-      let part: Part;
-      try { part = JSON.parse(lines[i]) as Part; } catch { continue; }
-      if (!Array.isArray(part?.paths) || !Array.isArray(part.commits)) continue;
-      // Paths stored once in memory however many commits and lines name them.
-      const paths = part.paths.map(p => { let s = interned.get(p); if (s === undefined) interned.set(p, s = p); return s; });
-      for (const [sha, flat] of part.commits) {
-        const stat: LineStat = { lines: 0, binaryFiles: 0, files: [] };
-        for (let k = 0; k + 1 < flat.length; k += 2) {
-          const n = flat[k + 1] < 0 ? null : flat[k + 1];
-          if (n === null) stat.binaryFiles++;
-          else stat.lines += n;
-          stat.files.push([paths[flat[k]], n]);
+    // Read a line at a time (a whole history's counts are tens of megabytes): a line is whole once its newline is read.
+    let handle: fs.FileHandle;
+    try { handle = await fs.open(c.file, 'r'); } catch { return c; }
+    try {
+      const chunk = Buffer.alloc(1 << 20);
+      let carry: Buffer[] = [];
+      let first = true;
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (!bytesRead) break;
+        let from = 0;
+        for (let nl = chunk.indexOf(10, from); nl !== -1 && nl < bytesRead; nl = chunk.indexOf(10, from)) {
+          const line = Buffer.concat([...carry, chunk.subarray(from, nl)]).toString('utf8');
+          carry = [];
+          from = nl + 1;
+          if (first) {
+            first = false;
+            let header: Header | undefined;
+            try { header = JSON.parse(line) as Header; } catch { header = undefined; }
+            if (header?.format !== FORMAT || header.key !== c.key) return c;
+            c.start = 'append';
+          } else c.take(line);
         }
-        c.stats.set(sha, stat);
+        if (from < bytesRead) carry.push(Buffer.from(chunk.subarray(from, bytesRead)));
       }
+      // What follows the last newline is a line a crash cut short.
+      if (carry.length && c.start === 'append') c.start = 'newline';
+    } finally {
+      await handle.close();
     }
     return c;
   }
 
-  get size(): number {
-    return this.stats.size;
+  /** One line of counts, kept as `pool` keeps them; a line that does not parse (cut short, mixed) is skipped. */
+  private take(text: string): void {
+    let part: Part;
+    try { part = JSON.parse(text) as Part; } catch { return; }
+    if (!Array.isArray(part?.paths) || !Array.isArray(part.commits)) return;
+    const numbers = part.paths.map(p => this.number(p));
+    for (const [sha, flat] of part.commits) {
+      if (typeof sha !== 'string' || !Array.isArray(flat)) continue;
+      const files = flat.length >> 1;
+      // (a commit whose entry does not read as written is left out: asked of git again, as if not cached)
+      let whole = true;
+      for (let k = 0; k < 2 * files && whole; k += 2) whole = numbers[flat[k]] !== undefined && Number.isInteger(flat[k + 1]);
+      if (whole) this.keep(sha, files, k => numbers[flat[2 * k]], k => flat[2 * k + 1]);
+    }
   }
 
+  get size(): number {
+    return this.at.size;
+  }
+
+  /** A commit's counts, made from what is kept (see pool). */
   get(sha: string): LineStat | undefined {
-    return this.stats.get(sha);
+    const at = this.at.get(sha);
+    if (at === undefined) return undefined;
+    const stat: LineStat = { lines: 0, binaryFiles: 0, files: [] };
+    const pool = this.pool, end = at + 1 + 2 * pool[at];
+    for (let k = at + 1; k < end; k += 2) {
+      const n = pool[k + 1] < 0 ? null : pool[k + 1];
+      if (n === null) stat.binaryFiles++;
+      else stat.lines += n;
+      stat.files.push([this.paths[pool[k]], n]);
+    }
+    return stat;
+  }
+
+  /** Keeps a commit's counts: `path(k)` and `lines(k)` (negative: binary) of its k-th file. */
+  private keep(sha: string, files: number, path: (k: number) => number, lines: (k: number) => number): void {
+    if (this.at.has(sha)) return; // (two writers' lines may both hold a commit: its counts are the same)
+    const need = this.used + 1 + 2 * files;
+    if (need > this.pool.length) {
+      const grown = new Int32Array(Math.max(need, this.pool.length * 2));
+      grown.set(this.pool.subarray(0, this.used));
+      this.pool = grown;
+    }
+    const at = this.used;
+    this.pool[at] = files;
+    for (let k = 0; k < files; k++) { this.pool[at + 1 + 2 * k] = path(k); this.pool[at + 2 + 2 * k] = lines(k) < 0 ? -1 : lines(k); }
+    this.used = need;
+    this.at.set(sha, at);
+  }
+
+  private number(p: string): number {
+    let i = this.pathNumber.get(p);
+    if (i === undefined) { this.pathNumber.set(p, i = this.paths.length); this.paths.push(p); }
+    return i;
   }
 
   /**
@@ -97,10 +159,10 @@ export class LineCache {
       return i;
     };
     for (const [sha, s] of stats) {
-      if (this.stats.has(sha)) continue;
-      this.stats.set(sha, s);
+      if (this.at.has(sha)) continue;
       const flat: number[] = [];
       for (const [p, n] of s.files) flat.push(num(p), n ?? -1);
+      this.keep(sha, s.files.length, k => this.number(s.files[k][0]), k => s.files[k][1] ?? -1);
       part.commits.push([sha, flat]);
       if (part.commits.length === PER_LINE) { lines.push(JSON.stringify(part)); part = { paths: [], commits: [] }; index = new Map(); }
     }
