@@ -102,6 +102,24 @@ describe('the history cache: appends, crashes, old files and two writers', funct
     assert.equal(r.fromGit, 1);
   });
 
+  it('HEAD moved elsewhere: the history read again in git\'s order from the cached lines, also with a trailer key of 40 hex digits', async () => {
+    const git = new GitRepo(repo.dir);
+    // A second trailer whose key looks like a commit id, where the cached line's rows start with theirs.
+    commitAfter(repo, 'src/hex.ts', `hex\n\nOutcome: a\n${'ab'.repeat(20)}: looks like an id\n`);
+    await readHistory(git, {}, { cacheDir });
+    repo.git('checkout', '-q', '-b', 'elsewhere', 'HEAD~10');
+    commitAfter(repo, 'src/else.ts', 'elsewhere\n', 5);
+    let r = await readHistory(git, {}, { cacheDir });
+    assert.deepEqual(r.commits, await truth(repo));
+    assert.equal(r.fromGit, 1, 'the new commit only: the rest in git\'s order from the cached lines');
+    repo.git('checkout', '-q', 'main');
+    r = await readHistory(git, {}, { cacheDir });
+    assert.deepEqual(r.commits, await truth(repo));
+    assert.equal(r.fromGit, 10, 'the file held elsewhere\'s history: main\'s ten commits since are read again');
+    assert.ok(r.commits.some(c => c.trailers.some(([k]) => k === 'ab'.repeat(20))));
+    assert.equal((await readHistory(git, {}, { cacheDir })).fromGit, 0);
+  });
+
   it('survives a crash mid-write: kill -9 while the first run writes the file, then exact answers', async () => {
     const env = { OUTCOME_LENS_CACHE_DIR: cacheDir };
     const expected = (await cliAsync(['commits', '--json', '--no-cache', '--repo', repo.dir])).stdout;

@@ -163,9 +163,40 @@ export class CommitCache {
 
   /** The cached history newest first, in git's order, a line at a time (decoded as it is asked for). */
   *parts(): Generator<RawCommit[]> {
-    for (let i = this.segs.length - 1; i >= 0; i--) {
-      for (const [s, e] of this.segs[i].lines) yield this.decode(s, e);
-    }
+    for (const [s, e] of this.lineRanges()) yield this.decode(s, e);
+  }
+
+  /** The byte ranges of the rows lines, in parts()' order. */
+  private lineRanges(): [number, number][] {
+    return this.segs.slice().reverse().flatMap(s => s.lines);
+  }
+
+  /**
+   * Where each cached commit is: the number of its line in parts()' order (see line). Each line is decoded once to
+   * know, and none is kept, so that a history can be read in another order without holding it (see readHistory).
+   */
+  locate(): Map<string, number> {
+    const at = new Map<string, number>();
+    this.lineRanges().forEach(([s, e], n) => { for (const sha of this.shasOf(s, e)) at.set(sha, n); });
+    return at;
+  }
+
+  /**
+   * A line's commit ids, read from its text (each row starts with its id) without decoding its commits; a line where
+   * that finds another count than its rows' (a 40-digit trailer key) is decoded.
+   */
+  private shasOf(start: number, end: number): string[] {
+    const text = this.buf.toString('latin1', start, end);
+    const rows = Number(/^\{"c":\d+,"n":(\d+),/.exec(text)?.[1]);
+    // (each id copied out of the bytes: a piece of the line's text would keep the whole line alive)
+    const shas = Array.from(text.matchAll(/(?:"rows":\[|\],)\["[0-9a-f]{40}"/g), m => this.buf.toString('latin1', start + m.index + m[0].length - 41, start + m.index + m[0].length - 1));
+    return shas.length === rows ? shas : this.decode(start, end).map(c => c.sha);
+  }
+
+  /** The commits of the n-th line of parts(). */
+  line(n: number): RawCommit[] {
+    const [s, e] = this.lineRanges()[n];
+    return this.decode(s, e);
   }
 
   private decode(start: number, end: number): RawCommit[] {
@@ -304,6 +335,11 @@ export class FreshCache {
 
   private write(text: string): Promise<unknown> {
     this.writing = (this.writing ?? Promise.resolve()).then(() => (this.failed ? undefined : this.handle.writeFile(text))).catch(e => { this.failed = e as Error; });
+    return this.writing;
+  }
+
+  /** When what was added so far is written (a caller that adds faster than the disk takes it waits for this). */
+  written(): Promise<unknown> {
     return this.writing;
   }
 

@@ -5,6 +5,8 @@ import { GitRepo, HistoryQuery, RawCommit } from './repo';
 export const FIRST_ROWS = 200;
 /** Commits handed on at once from the cache. */
 const PART = 2000;
+/** Cached lines kept decoded while a history is read in another order than the cache's (see reorder). */
+const KEPT_LINES = 8;
 
 export interface ReadOptions {
   /** Where commits are kept between runs; without it every commit is read from git. */
@@ -87,13 +89,18 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
     return { commits: kept, count, fromGit: count };
   }
   let fromGit = newest.length;
-  /** The whole history in the order git says (rev-list), the facts from `added`, the cache and git; the file written again. */
-  const rewrite = async (added: RawCommit[]) => {
+  /**
+   * The whole history in the order git says (rev-list), the facts from `added`, the cache and git; the file written
+   * again as the parts go by, and put in place once all have (finishing, below).
+   */
+  let finishing: ((all: boolean) => Promise<void>) | undefined;
+  let written: (() => Promise<unknown>) | undefined;
+  const rewrite = async (added: RawCommit[]): Promise<Iterable<RawCommit[]>> => {
     const order = await reorder(repo, head!, cache, added, o.signal, n => { fromGit += n; });
     const fresh = await CommitCache.create(cacheDir, repo.root).catch(e => { saveFailed(e); return undefined; });
-    for (let i = 0; i < order.length; i += PART) fresh?.add(order.slice(i, i + PART));
-    await fresh?.finish(head).catch(saveFailed);
-    return parts(order);
+    finishing = all => fresh?.finish(head, all).catch(saveFailed) ?? Promise.resolve();
+    written = () => fresh?.written() ?? Promise.resolve();
+    return (function* () { for (const part of order) { fresh?.add(part); yield part; } })();
   };
   // HEAD's history, newest first: what git adds to the cached tip, then the cached lines.
   let chain: Iterable<RawCommit[]> = cache.parts();
@@ -116,9 +123,17 @@ export async function readHistory(repo: GitRepo, query: HistoryQuery, o: ReadOpt
     chain = await rewrite([]);
   }
   if (whole) {
-    for (const part of chain) {
-      hand(unseen(part));
-      await o.pause?.();
+    let all = false;
+    try {
+      for (const part of chain) {
+        hand(unseen(part));
+        await o.pause?.();
+        // (a file written again is written as the parts go by, not held until the end)
+        await written?.();
+      }
+      all = true;
+    } finally {
+      await finishing?.(all);
     }
     return { commits: kept, count, fromGit };
   }
@@ -152,19 +167,30 @@ function* prepend(added: RawCommit[], cache: CommitCache): Generator<RawCommit[]
   yield* cache.parts();
 }
 
-function* parts(list: RawCommit[]): Generator<RawCommit[]> {
-  for (let i = 0; i < list.length; i += PART) yield list.slice(i, i + PART);
-}
-
 /**
  * The whole history of `head` in git's order when the cached one does not simply continue (HEAD moved elsewhere, a
- * merge of an older branch): rev-list says the order, the cache and `added` most of the facts, git the rest.
+ * merge of an older branch): rev-list says the order, the cache and `added` most of the facts, git the rest. A part
+ * at a time: the cached lines are decoded as the order reaches them, a few kept, so the history is never held whole.
  */
-async function reorder(repo: GitRepo, head: string, cache: CommitCache, added: RawCommit[], signal: AbortSignal | undefined, readFromGit: (n: number) => void): Promise<RawCommit[]> {
+async function reorder(repo: GitRepo, head: string, cache: CommitCache, added: RawCommit[], signal: AbortSignal | undefined, readFromGit: (n: number) => void): Promise<Iterable<RawCommit[]>> {
   const shas = await repo.revList({ range: head }, signal);
   const byId = new Map(added.map(c => [c.sha, c]));
-  const missing = shas.filter(s => !byId.has(s) && !cache.get(s));
+  const at = cache.locate();
+  const missing = shas.filter(s => !byId.has(s) && !at.has(s));
   readFromGit(missing.length);
   for (const c of await repo.readCommits(missing, undefined, signal)) byId.set(c.sha, c);
-  return shas.map(s => byId.get(s) ?? cache.get(s)!);
+  return (function* () {
+    // The lines the order is reading from (git's orders of two HEADs mostly agree: few lines are decoded twice).
+    const lines = new Map<number, Map<string, RawCommit>>();
+    const cached = (sha: string) => {
+      const n = at.get(sha)!;
+      let line = lines.get(n);
+      if (!line) {
+        if (lines.size >= KEPT_LINES) lines.delete(lines.keys().next().value!);
+        lines.set(n, line = new Map(cache.line(n).map(c => [c.sha, c])));
+      }
+      return line.get(sha)!;
+    };
+    for (let i = 0; i < shas.length; i += PART) yield shas.slice(i, i + PART).map(s => byId.get(s) ?? cached(s));
+  })();
 }
