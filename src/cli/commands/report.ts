@@ -58,7 +58,7 @@ export const report = command({
     const head = hasKeyResults(map) ? (await repo.tips()).head : undefined;
     const keyResults = head ? (await new KeyResultVersions().history(repo, head)).history : undefined;
     const keyResultData = head ? (await new KeyResultData().read(repo, map, head)).data : undefined;
-    const boundary = await repo.shallowBoundary();
+    const boundary = counts ? await repo.shallowBoundary() : new Set<string>();
     await counts?.open(repo);
     // The report is made as the history is linked, a part at a time, so that a whole history is never held. Each
     // part's line counts come from the cache; when some are not there, they are read from git once the history is
