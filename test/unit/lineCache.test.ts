@@ -136,6 +136,17 @@ describe('changed-line counts kept on disk beside the commit cache', function ()
     assert.deepEqual(new Map([...after.counts.stats].sort()), new Map([...gitNumstat(repo)].sort()));
   });
 
+  it('a folder where the file should be: read as no cache, the counts from git, the report made', async () => {
+    fs.mkdirSync(LineCache.fileFor(cacheDir, repo.dir), { recursive: true });
+    const c = await LineCache.open(cacheDir, new GitRepo(repo.dir));
+    assert.equal(c.size, 0);
+    const got = await counts();
+    assert.deepEqual(new Map([...got.counts.stats].sort()), new Map([...gitNumstat(repo)].sort()));
+    const r = cli(['report', '--all', '--measure', 'lines', '--format', 'json', '--repo', repo.dir], { env: { OUTCOME_LENS_CACHE_DIR: cacheDir } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(JSON.parse(r.stdout).outcomes.find((o: { id: string }) => o.id === 'a').lines > 0);
+  });
+
   it('two writers appending at once lose nothing either of them wrote', async () => {
     await counts();
     for (let i = 0; i < 3; i++) repo.write(`a/n${i}.ts`, 'n\n').commit(`n${i}\n`);

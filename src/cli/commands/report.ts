@@ -63,7 +63,8 @@ export const report = command({
     // The report is made as the history is linked, a part at a time, so that a whole history is never held. Each
     // part's line counts come from the cache; when some are not there, they are read from git once the history is
     // through (into the cache: a whole history's counts are not held either), and the history is added again.
-    const pass = async () => {
+    // `last`: every commit is added whatever counts are missing (they show as pending, as the dashboard's do).
+    const pass = async (last: boolean) => {
       const maker = new ReportMaker({
         map, linker, bucket: o.bucket, measure: o.measure, keyResults, repoName: path.basename(repo.root), now, driftThreshold: DEFAULT_DRIFT_THRESHOLD_POINTS / 100,
         keyResultData, tolerance: DEFAULT_TOLERANCE_POINTS / 100,
@@ -75,16 +76,16 @@ export const report = command({
       await linkedHistory(repo, linker, window, o.noCache, part => {
         shown += part.length;
         if (counts) for (const sha of counts.take(part, boundary)) missing.push(sha);
-        if (!missing.length) maker.add(part);
+        if (last || !missing.length) maker.add(part);
         counts?.forget(part);
       });
-      return { maker, missing, shown };
+      return { maker, missing, shown, complete: last || !missing.length };
     };
-    let done = await pass();
-    // (again if a commit made meanwhile brought counts not read yet)
-    for (let tries = 0; counts && done.missing.length && tries < 3; tries++) {
-      await counts.readShas(repo, done.missing, undefined, false);
-      done = await pass();
+    let done = await pass(!counts);
+    // (again if a commit made meanwhile brought counts not read yet: HEAD is read by each pass)
+    for (let tries = 1; !done.complete; tries++) {
+      await counts!.readShas(repo, done.missing, undefined, false);
+      done = await pass(tries === 3);
     }
     if (!done.shown) await explainEmpty(repo, window, io);
     const { report: r } = done.maker.finish();

@@ -166,10 +166,11 @@ export class CommitCache {
     for (const [s, e] of this.lineRanges()) yield this.decode(s, e);
   }
 
-  /** The byte ranges of the rows lines, in parts()' order. */
+  /** The byte ranges of the rows lines, in parts()' order (the trusted lines are known once the file is opened). */
   private lineRanges(): [number, number][] {
-    return this.segs.slice().reverse().flatMap(s => s.lines);
+    return (this.ranges ??= this.segs.slice().reverse().flatMap(s => s.lines));
   }
+  private ranges?: [number, number][];
 
   /**
    * Where each cached commit is: the number of its line in parts()' order (see line). Each line is decoded once to

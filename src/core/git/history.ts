@@ -185,10 +185,12 @@ async function reorder(repo: GitRepo, head: string, cache: CommitCache, added: R
     const cached = (sha: string) => {
       const n = at.get(sha)!;
       let line = lines.get(n);
-      if (!line) {
+      if (line) lines.delete(n); // (the least recently read line goes first)
+      else {
         if (lines.size >= KEPT_LINES) lines.delete(lines.keys().next().value!);
-        lines.set(n, line = new Map(cache.line(n).map(c => [c.sha, c])));
+        line = new Map(cache.line(n).map(c => [c.sha, c]));
       }
+      lines.set(n, line);
       return line.get(sha)!;
     };
     for (let i = 0; i < shas.length; i += PART) yield shas.slice(i, i + PART).map(s => byId.get(s) ?? cached(s));

@@ -59,33 +59,41 @@ export class LineCache {
     let handle: fs.FileHandle;
     try { handle = await fs.open(c.file, 'r'); } catch { return c; }
     try {
-      const chunk = Buffer.alloc(1 << 20);
-      let carry: Buffer[] = [];
-      let first = true;
-      for (;;) {
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-        if (!bytesRead) break;
-        let from = 0;
-        for (let nl = chunk.indexOf(10, from); nl !== -1 && nl < bytesRead; nl = chunk.indexOf(10, from)) {
-          const line = Buffer.concat([...carry, chunk.subarray(from, nl)]).toString('utf8');
-          carry = [];
-          from = nl + 1;
-          if (first) {
-            first = false;
-            let header: Header | undefined;
-            try { header = JSON.parse(line) as Header; } catch { header = undefined; }
-            if (header?.format !== FORMAT || header.key !== c.key) return c;
-            c.start = 'append';
-          } else c.take(line);
-        }
-        if (from < bytesRead) carry.push(Buffer.from(chunk.subarray(from, bytesRead)));
-      }
-      // What follows the last newline is a line a crash cut short.
-      if (carry.length && c.start === 'append') c.start = 'newline';
+      await c.read(handle);
+    } catch {
+      // (a file that cannot be read, a folder in its place: as if there were none, as a cache is only a cache)
+      return new LineCache(c.file, c.key);
     } finally {
       await handle.close();
     }
     return c;
+  }
+
+  /** The file's lines, the header first: another key leaves this empty ('fresh'). */
+  private async read(handle: fs.FileHandle): Promise<void> {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry: Buffer[] = [];
+    let first = true;
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (!bytesRead) break;
+      let from = 0;
+      for (let nl = chunk.indexOf(10, from); nl !== -1 && nl < bytesRead; nl = chunk.indexOf(10, from)) {
+        const line = Buffer.concat([...carry, chunk.subarray(from, nl)]).toString('utf8');
+        carry = [];
+        from = nl + 1;
+        if (first) {
+          first = false;
+          let header: Header | undefined;
+          try { header = JSON.parse(line) as Header; } catch { header = undefined; }
+          if (header?.format !== FORMAT || header.key !== this.key) return;
+          this.start = 'append';
+        } else this.take(line);
+      }
+      if (from < bytesRead) carry.push(Buffer.from(chunk.subarray(from, bytesRead)));
+    }
+    // What follows the last newline is a line a crash cut short.
+    if (carry.length && this.start === 'append') this.start = 'newline';
   }
 
   /** One line of counts, kept as `pool` keeps them; a line that does not parse (cut short, mixed) is skipped. */

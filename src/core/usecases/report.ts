@@ -52,14 +52,14 @@ export class LineCounts {
       if (!need.length) return 0;
     }
     let unknownCount = 0;
+    // A shallow clone's boundary commits are diffed against nothing: their counts change when it is deepened.
+    const boundary = disk ? await repo.shallowBoundary() : new Set<string>();
     for (let i = 0; i < need.length; i += SLICE) {
       const { stats, unknown } = await repo.numstat(need.slice(i, i + SLICE), signal);
       for (const sha of unknown) this.unknown.add(sha);
       unknownCount += unknown.length;
       let saved = false;
       if (disk && stats.size) {
-        // A shallow clone's boundary commits are diffed against nothing: their counts change when it is deepened.
-        const boundary = await repo.shallowBoundary();
         const lasting = new Map([...stats].filter(([sha]) => !boundary.has(sha)));
         saved = await disk.append(lasting).then(() => true, e => { logLine(`line counts not cached: ${(e as Error).message}`); return false; });
         if (saved && !keep) for (const [sha, s] of stats) if (boundary.has(sha)) this.stats.set(sha, s);
