@@ -9,14 +9,14 @@ import { DataSeries } from '../keyresults/series';
 import { PeriodEffortBuilder } from '../keyresults/status';
 import { buildReport, Measure, ReportJson, ReportWindow } from '../report/model';
 
+/** Commits whose counts are asked of git at once by readShas: two git processes' worth (see GitRepo.numstat). */
+const SLICE = 4000;
+
 /**
  * Changed-line counts per commit, kept by whoever asks more than once (the history service keeps one for the window;
  * a CLI run makes one), and on disk beside the commit cache when given its folder: a commit's counts never change,
  * so what is known is never read again, in this run or the next.
  */
-/** Commits whose counts are asked of git at once by readShas: two git processes' worth (see GitRepo.numstat). */
-const SLICE = 4000;
-
 export class LineCounts {
   readonly stats = new Map<string, LineStat>();
   /** Commits whose objects git cannot give (a partial clone, a mirror without its largest files). */
