@@ -1,5 +1,5 @@
 import { FileLink, Linker } from '../../core/links/link';
-import { areaAttribution } from '../../core/patterns/areaAdds';
+import { areaAttribution, positiveLines } from '../../core/patterns/areaAdds';
 import { printable } from '../../core/util/printable';
 import { command, ListFormat, listWriter, openRepo, REPO, repoLinker } from '../command';
 import { flag, oneOf } from '../options';
@@ -28,7 +28,7 @@ function withAreas(linker: Linker, part: FileRow[], gitlinks: ReadonlySet<string
   for (const o of linker.map.outcomes) {
     if (!o.areas.length) continue;
     const json = o.areas.map(a => JSON.stringify({ outcome: o.id, pattern: a.pattern, line: a.range.line }));
-    const positive = o.areas.flatMap((a, i) => (a.pattern.startsWith('!') || a.pattern.startsWith('#') ? [] : [i]));
+    const positive = positiveLines(o.areas.map(a => a.pattern));
     byId.set(o.id, { json, only: positive.length === 1 ? json[positive[0]] : undefined });
     if (positive.length > 1) several.push({ o, claimed: new Uint8Array(part.length) });
   }

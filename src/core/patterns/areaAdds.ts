@@ -12,7 +12,7 @@ export function areaAttribution(patterns: readonly string[], files: readonly str
   if (!files.length || !patterns.length) return out;
   // `matched`: which files the whole list matches, when the caller has classified them already (Linker.classifyAll).
   const whole = matched ?? matchMask(compilePatterns(patterns, options), files);
-  const positive = patterns.flatMap((p, i) => (p.startsWith('!') || p.startsWith('#') ? [] : [i]));
+  const positive = positiveLines(patterns);
   // The files left to attribute, a subset carrying the submodules' list: each line after the first walks only the
   // outcome's files not yet attributed, not the whole repository.
   const gitlinks = (files as { gitlinks?: ReadonlySet<string> }).gitlinks;
@@ -39,4 +39,9 @@ export function areaAdds(patterns: readonly string[], files: readonly string[], 
   const counts = patterns.map(() => 0);
   for (const i of areaAttribution(patterns, files, options)) if (i >= 0) counts[i]++;
   return counts;
+}
+
+/** The lines of an area list that add files (not a negation, not a comment), by index. */
+export function positiveLines(patterns: readonly string[]): number[] {
+  return patterns.flatMap((p, i) => (p.startsWith('!') || p.startsWith('#') ? [] : [i]));
 }
