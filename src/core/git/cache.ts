@@ -66,7 +66,6 @@ export class CommitCache {
   private good = 0;
   private readSize = 0;
   private headerOk = false;
-  private decoded?: Map<string, RawCommit>;
   private readonly names = new Map<string, string>();
 
   private constructor(readonly file: string, private readonly depends: string) {}
@@ -173,8 +172,8 @@ export class CommitCache {
   private ranges?: [number, number][];
 
   /**
-   * Where each cached commit is: the number of its line in parts()' order (see line). Each line is decoded once to
-   * know, and none is kept, so that a history can be read in another order without holding it (see readHistory).
+   * Where each cached commit is: the number of its line in parts()' order (see line), from the ids in each line's text
+   * (see shasOf), so that a history can be read in another order without holding it (see readHistory).
    */
   locate(): Map<string, number> {
     const at = new Map<string, number>();
@@ -227,15 +226,6 @@ export class CommitCache {
       out[i] = commit;
     }
     return out;
-  }
-
-  /** Every cached commit by id (a HEAD that moved elsewhere, or a test): this holds the history, unlike parts(). */
-  get(sha: string): RawCommit | undefined {
-    if (!this.decoded) {
-      this.decoded = new Map();
-      for (const part of this.parts()) for (const c of part) this.decoded.set(c.sha, c);
-    }
-    return this.decoded.get(sha);
   }
 
   /**
